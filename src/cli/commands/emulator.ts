@@ -1,0 +1,91 @@
+/**
+ * `smcp emulator`: runs the local Snowflake emulator in the foreground until SIGINT/SIGTERM and
+ * prints how to connect to it. DuckDB and the emulator load only when this command runs.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { SmcpError } from '../../errors.js';
+import { checkPort, isLoopbackHost, waitForStopSignal } from '../options.js';
+import { say, sayJson } from '../output.js';
+
+/** Port the emulator listens on unless told otherwise. */
+export const DEFAULT_EMULATOR_PORT = 8090;
+
+interface EmulatorArgs {
+  port: number;
+  host: string;
+  user: string;
+  password?: string;
+  sampleData: boolean;
+  json: boolean;
+}
+
+function builder(yargs: Argv): Argv<EmulatorArgs> {
+  return yargs
+    .option('port', { type: 'number', default: DEFAULT_EMULATOR_PORT, describe: 'TCP port (0 picks a free one)' })
+    .option('host', { type: 'string', default: '127.0.0.1', describe: 'loopback address to bind' })
+    .option('user', { type: 'string', default: 'SMCP', describe: 'login name of the emulated user' })
+    .option('password', {
+      type: 'string',
+      describe: 'password of the emulated user (default: $SMCP_EMULATOR_PASSWORD, else a random one)',
+    })
+    .option('sample-data', { type: 'boolean', default: true, describe: 'create the sample databases' })
+    .option('json', { type: 'boolean', default: false, describe: 'print the connection details as JSON' })
+    .example('$0 emulator --port 8090', 'serve the Snowflake wire protocol on 127.0.0.1:8090') as unknown as Argv<EmulatorArgs>;
+}
+
+async function handler(args: ArgumentsCamelCase<EmulatorArgs>): Promise<void> {
+  const port = checkPort(args.port);
+  if (!isLoopbackHost(args.host)) {
+    throw new SmcpError('USAGE', `--host must be a loopback address (the emulator has no TLS), got ${args.host}`, {
+      field: '--host',
+    });
+  }
+  const password = args.password ?? process.env.SMCP_EMULATOR_PASSWORD ?? randomBytes(12).toString('base64url');
+  const { startEmulator } = await import('../../emulator/index.js');
+  const emulator = await startEmulator({
+    host: args.host,
+    port,
+    users: [{ name: args.user.toUpperCase(), password, roles: ['SYSADMIN', 'PUBLIC'], defaultRole: 'SYSADMIN' }],
+    sampleData: args.sampleData,
+  });
+  const details = {
+    url: emulator.url,
+    account: emulator.account,
+    user: args.user.toUpperCase(),
+    password,
+    host: emulator.host,
+    port: emulator.port,
+    protocol: 'http',
+  };
+  if (args.json) {
+    sayJson(details);
+  } else {
+    say(`Snowflake emulator listening on ${emulator.url}`);
+    say(`  account  ${details.account}`);
+    say(`  user     ${details.user}`);
+    say(`  password ${password}`);
+    say('');
+    say('A connection for ~/.snowflake/connections.toml:');
+    say('  [local]');
+    say(`  account = "${details.account}"`);
+    say(`  user = "${details.user}"`);
+    say(`  password = "${password}"`);
+    say(`  host = "${details.host}"`);
+    say(`  port = ${details.port}`);
+    say('  protocol = "http"');
+    say('  warehouse = "COMPUTE_WH"');
+    say('');
+    say('Press Ctrl-C to stop.');
+  }
+  await waitForStopSignal();
+  await emulator.close();
+}
+
+/** The `emulator` command module. */
+export const emulatorCommand: CommandModule<object, EmulatorArgs> = {
+  command: 'emulator',
+  describe: 'Run the local Snowflake emulator (Snowflake REST protocol on embedded DuckDB)',
+  builder,
+  handler,
+};

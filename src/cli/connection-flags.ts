@@ -1,0 +1,70 @@
+/**
+ * The Snowflake connection flags shared by every command that opens a connection. Secrets
+ * (password, passphrase, token) have no flags on purpose: command lines are visible to every user
+ * of the machine through `ps`; they come from the environment or the settings files.
+ */
+import type { Argv } from 'yargs';
+import type { ConnectionFlags } from '../snowflake/settings.js';
+
+/** Parsed connection flags as yargs hands them over (camel-cased). */
+export interface ConnectionFlagArgs {
+  connection?: string;
+  account?: string;
+  user?: string;
+  authenticator?: string;
+  privateKeyPath?: string;
+  tokenFilePath?: string;
+  warehouse?: string;
+  database?: string;
+  schema?: string;
+  role?: string;
+  snowflakeHost?: string;
+  snowflakePort?: number;
+  snowflakeProtocol?: string;
+}
+
+const GROUP = 'Snowflake connection:';
+
+/** Adds the connection flags to a command's options. */
+export function withConnectionFlags<T>(yargs: Argv<T>): Argv<T & ConnectionFlagArgs> {
+  return yargs
+    .option('connection', { type: 'string', group: GROUP, describe: 'named connection in connections.toml' })
+    .option('account', { type: 'string', group: GROUP, describe: 'account identifier (myorg-myaccount)' })
+    .option('user', { type: 'string', group: GROUP, describe: 'login name' })
+    .option('authenticator', {
+      type: 'string',
+      group: GROUP,
+      describe: 'SNOWFLAKE, SNOWFLAKE_JWT, OAUTH, PROGRAMMATIC_ACCESS_TOKEN, EXTERNALBROWSER, …',
+    })
+    .option('private-key-path', { type: 'string', group: GROUP, describe: 'PEM private key for SNOWFLAKE_JWT' })
+    .option('token-file-path', { type: 'string', group: GROUP, describe: 'file holding an OAuth or access token' })
+    .option('warehouse', { type: 'string', group: GROUP, describe: 'warehouse' })
+    .option('database', { type: 'string', group: GROUP, describe: 'default database' })
+    .option('schema', { type: 'string', group: GROUP, describe: 'default schema' })
+    .option('role', { type: 'string', group: GROUP, describe: 'role' })
+    .option('snowflake-host', { type: 'string', group: GROUP, describe: 'Snowflake host (for private links and the emulator)' })
+    .option('snowflake-port', { type: 'number', group: GROUP, describe: 'Snowflake port' })
+    .option('snowflake-protocol', { type: 'string', group: GROUP, describe: 'http or https' }) as Argv<
+    T & ConnectionFlagArgs
+  >;
+}
+
+/** Converts parsed flags into the resolver's input, leaving out flags that were not given. */
+export function toConnectionFlags(args: ConnectionFlagArgs): ConnectionFlags {
+  const flags: ConnectionFlags = {
+    connection: args.connection,
+    account: args.account,
+    user: args.user,
+    authenticator: args.authenticator,
+    privateKeyPath: args.privateKeyPath,
+    tokenFilePath: args.tokenFilePath,
+    warehouse: args.warehouse,
+    database: args.database,
+    schema: args.schema,
+    role: args.role,
+    host: args.snowflakeHost,
+    port: args.snowflakePort,
+    protocol: args.snowflakeProtocol,
+  };
+  return Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as ConnectionFlags;
+}

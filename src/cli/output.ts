@@ -1,0 +1,33 @@
+/**
+ * The CLI's only way to the terminal: plain lines to stdout, diagnostics to stderr, and one clear
+ * line (never a stack trace) for errors smcp expects.
+ */
+import { isSmcpError, toSmcpError } from '../errors.js';
+
+/** Writes one line to stdout. */
+export function say(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Writes one line to stderr. */
+export function warn(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** Writes a value as pretty JSON to stdout. */
+export function sayJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Reports an error and returns the exit code to use. Expected errors print `smcp: <message>` plus
+ * the field or file they concern; unexpected ones add the stack only when SMCP_DEBUG is set.
+ */
+export function reportError(err: unknown): number {
+  const error = toSmcpError(err);
+  const where = [error.details.file, error.details.field].filter(Boolean).join(': ');
+  const suffix = where && !error.message.includes(where) ? ` (${where})` : '';
+  warn(`smcp: ${error.message}${suffix} [${error.code}]`);
+  if (!isSmcpError(err) && process.env.SMCP_DEBUG && err instanceof Error && err.stack) warn(err.stack);
+  return error.exitCode;
+}

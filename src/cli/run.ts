@@ -1,0 +1,42 @@
+/**
+ * smcp's command line: an explicit list of command modules (no commandDir), strict parsing, usage
+ * errors with a hint and exit code 2, expected errors as one line with the catalogue's exit code.
+ */
+import yargs from 'yargs';
+import { emulatorCommand } from './commands/emulator.js';
+import { configCommand } from './commands/config.js';
+import { reportError, warn } from './output.js';
+import { readVersion } from './version.js';
+
+/** Parses `argv` and runs the chosen command; resolves to the process exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  let usageError: string | undefined;
+  const parser = yargs(argv)
+    .scriptName('smcp')
+    .usage('$0 <command> [options]\n\nSnowflake behind the Model Context Protocol.')
+    .command(emulatorCommand)
+    .command(configCommand)
+    .demandCommand(1, 'Name a command.')
+    .recommendCommands()
+    .strict()
+    .version(readVersion())
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns || 80))
+    .exitProcess(false)
+    .fail((message, err) => {
+      if (err) throw err;
+      usageError = message;
+    });
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    return reportError(err);
+  }
+  if (usageError !== undefined) {
+    warn(`smcp: ${usageError}`);
+    warn("Run 'smcp --help' for usage.");
+    return 2;
+  }
+  return process.exitCode === undefined ? 0 : Number(process.exitCode);
+}

@@ -1,0 +1,62 @@
+/**
+ * What every route handler of the wire server shares: the stores, the settings and the counters,
+ * plus the small helpers for session-token checks.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bearerToken, sendJson } from './http-io.js';
+import type { QueryRegistry } from './query-registry.js';
+import type { SessionRecord, SessionStore } from './sessions.js';
+import type { UserDirectory } from './users.js';
+import { failure } from './wire-errors.js';
+
+/** Settings of a wire server, in milliseconds where times. */
+export interface WireSettings {
+  account: string;
+  sessionValidityMs: number;
+  masterValidityMs: number;
+  queryWaitMs: number;
+  resultTtlMs: number;
+  maxBodyBytes: number;
+}
+
+/** Counters beyond those kept by the stores. */
+export interface WireCounters {
+  logins: number;
+  failedLogins: number;
+  chunkDownloads: number;
+}
+
+/** Shared state of one wire server. */
+export interface WireContext {
+  readonly settings: WireSettings;
+  readonly users: UserDirectory;
+  readonly sessions: SessionStore;
+  readonly queries: QueryRegistry;
+  readonly counters: WireCounters;
+  /** Origin (scheme://host:port) for absolute URLs handed to clients, such as chunk URLs. */
+  origin(req: IncomingMessage): string;
+}
+
+/** Parsed request line: path and query string. */
+export interface RequestTarget {
+  path: string;
+  query: URLSearchParams;
+}
+
+/**
+ * The session authorised by the request's session token; otherwise answers with the code that
+ * drives snowflake-sdk's state machine (390104 drop, 390112 renew) and returns undefined.
+ */
+export function requireSession(
+  ctx: WireContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): SessionRecord | undefined {
+  const found = ctx.sessions.authorize(bearerToken(req));
+  if ('session' in found) return found;
+  sendJson(res, 200, failure(found.code, found.message));
+  return undefined;
+}
+
+/** The plain success body with no data. */
+export const OK_EMPTY = { success: true, code: null, message: null, data: null } as const;

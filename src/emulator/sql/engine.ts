@@ -1,0 +1,415 @@
+/**
+ * The emulator's SQL engine: Snowflake SQL on embedded DuckDB. One DuckDB instance holds every
+ * database (each an attached in-memory catalog); statements borrow pooled connections, so
+ * statements of different sessions run side by side. See engine-types.ts for the contract.
+ */
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { Engine, EmulatorSession, ExecuteOptions, ResultSet, WireBinding } from '../engine-types.js';
+import { EmulatorSqlError } from '../engine-types.js';
+import { Catalog } from './catalog.js';
+import { runCommand } from './commands.js';
+import { StatementContext, WAREHOUSES } from './context.js';
+import { runDdl } from './ddl.js';
+import { columnMetaFor } from './encode.js';
+import { QueryHistory } from './history.js';
+import type { QueryRecord } from './history.js';
+import { MACROS } from './macros.js';
+import { ConnectionPool } from './pool.js';
+import { DuckResultSet, StaticResultSet, statusResult } from './result-set.js';
+import { rewriteStatement } from './rewrite.js';
+import { bindValues, dmlResult, splitQualified, statementTypeOf } from './statement-results.js';
+import {
+  mapDuckError,
+  noWarehouse,
+  statementCancelled,
+  statementCountMismatch,
+  statementTimeout,
+  syntaxError,
+  unsupported,
+} from './sql-errors.js';
+import { STATEMENT_TYPE, queryTypeOf } from './statement-types.js';
+import { isSignificant, joinTokens, splitStatements, stringValue, tokenize } from './tokenizer.js';
+import type { Token } from './tokenizer.js';
+import { loadSampleData } from '../sample-data/index.js';
+
+/** Options of createEngine. */
+export interface EngineOptions {
+  /** Load the deterministic sample databases (SAMPLE_DB, ANALYTICS, …). Default false. */
+  sampleData?: boolean;
+  /** Account name CURRENT_ACCOUNT() reports. Default 'EMULATOR'. */
+  account?: string;
+  /** Most DuckDB connections used at once. Default 8. */
+  maxConnections?: number;
+}
+
+/** The engine as the emulator uses it, plus in-process inspection for tests and tools. */
+export interface SqlEngine extends Engine {
+  /** Every statement run so far (bounded), newest first. */
+  queryHistory(): QueryRecord[];
+}
+
+/**
+ * Creates a DuckDB-backed engine (extension autoload/autoinstall off), with Snowflake's helper
+ * functions, the SNOWFLAKE database and, when asked, the sample data.
+ */
+export async function createEngine(options: EngineOptions = {}): Promise<SqlEngine> {
+  const instance = await DuckDBInstance.create(':memory:', {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  });
+  const engine = new DuckEngine(instance, options);
+  await engine.init(options.sampleData === true);
+  return engine;
+}
+
+const SYSTEM_SESSION: EmulatorSession = {
+  id: '0',
+  user: 'SYSTEM',
+  grantedRoles: ['ACCOUNTADMIN'],
+  role: 'ACCOUNTADMIN',
+  warehouse: 'COMPUTE_WH',
+  database: null,
+  schema: null,
+  params: new Map([['MULTI_STATEMENT_COUNT', '0']]),
+};
+
+class DuckEngine implements SqlEngine {
+  private readonly pool: ConnectionPool;
+  private readonly catalog = new Catalog();
+  private readonly history = new QueryHistory();
+  private readonly account: string;
+  private readonly lastQueryIds = new Map<string, string>();
+  private readonly open = new Set<ResultSet>();
+  private closed = false;
+  private systemQueries = 0;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    options: EngineOptions,
+  ) {
+    this.pool = new ConnectionPool(instance, options.maxConnections ?? 8);
+    this.account = options.account ?? 'EMULATOR';
+  }
+
+  async init(sampleData: boolean): Promise<void> {
+    const pooled = await this.pool.acquire();
+    try {
+      await pooled.conn.run("SET TimeZone = 'UTC'");
+      await this.catalog.setup(pooled.conn);
+      for (const sql of MACROS) await pooled.conn.run(sql);
+      await pooled.conn.run(`ATTACH ':memory:' AS SNOWFLAKE`);
+      await pooled.conn.run('CREATE SCHEMA SNOWFLAKE.ACCOUNT_USAGE');
+      await pooled.conn.run(
+        'CREATE VIEW SNOWFLAKE.ACCOUNT_USAGE.QUERY_HISTORY AS SELECT * FROM _SMCP.main.QUERY_HISTORY_FN()',
+      );
+      await pooled.conn.run(
+        `COMMENT ON VIEW SNOWFLAKE.ACCOUNT_USAGE.QUERY_HISTORY IS 'Statements run in this account'`,
+      );
+    } finally {
+      this.pool.release(pooled);
+    }
+    if (sampleData) await loadSampleData((sql) => this.system(sql));
+    const pooled2 = await this.pool.acquire();
+    try {
+      await this.catalog.sync(pooled2.conn);
+    } finally {
+      this.pool.release(pooled2);
+    }
+  }
+
+  /** Runs SQL as the internal system session (sample data), outside the query history. */
+  private async system(sql: string): Promise<void> {
+    const session: EmulatorSession = { ...SYSTEM_SESSION, params: new Map(SYSTEM_SESSION.params) };
+    const result = await this.execute(session, sql, { queryId: `system-${++this.systemQueries}` }, false);
+    result.close();
+  }
+
+  queryHistory(): QueryRecord[] {
+    return this.history.list();
+  }
+
+  async execute(
+    session: EmulatorSession,
+    sqlText: string,
+    options: ExecuteOptions,
+    record = true,
+  ): Promise<ResultSet> {
+    if (this.closed) throw new EmulatorSqlError('390100', '08001', 'The emulator is shutting down.');
+    const statements = splitStatements(tokenize(sqlText));
+    const param = (name: string): string | undefined => {
+      const v = options.parameters?.[name] ?? options.parameters?.[name.toLowerCase()];
+      return v !== undefined ? String(v) : session.params.get(name);
+    };
+    if (statements.length === 0) {
+      throw new EmulatorSqlError('000900', '42000', 'Empty SQL statement.');
+    }
+    const desired = Number(param('MULTI_STATEMENT_COUNT') ?? '1');
+    if (Number.isFinite(desired) && desired !== 0 && statements.length !== desired) {
+      const err = statementCountMismatch(statements.length, desired);
+      if (record) this.recordFailure(session, sqlText, options.queryId, err, param('QUERY_TAG'));
+      throw err;
+    }
+    const timeoutSecs = Number(param('STATEMENT_TIMEOUT_IN_SECONDS') ?? '0');
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(statementCancelled());
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer =
+      Number.isFinite(timeoutSecs) && timeoutSecs > 0
+        ? setTimeout(() => controller.abort(statementTimeout(timeoutSecs)), timeoutSecs * 1000)
+        : null;
+    try {
+      let last: ResultSet | null = null;
+      for (const [k, tokens] of statements.entries()) {
+        last?.close();
+        const text = statements.length === 1 ? sqlText.trim() : joinTokens(tokens).trim();
+        const queryId =
+          statements.length === 1 || k === statements.length - 1
+            ? options.queryId
+            : `${options.queryId}-${k + 1}`;
+        last = await this.executeOne(
+          session,
+          tokens,
+          text,
+          queryId,
+          options.bindings,
+          controller.signal,
+          record ? (param('QUERY_TAG') ?? '') : null,
+        );
+      }
+      if (!last) throw new EmulatorSqlError('000900', '42000', 'Empty SQL statement.');
+      return last;
+    } finally {
+      if (timer) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private recordFailure(
+    session: EmulatorSession,
+    text: string,
+    queryId: string,
+    err: EmulatorSqlError,
+    tag?: string,
+  ): void {
+    const rec = this.history.start(this.recordFields(session, text, queryId, 'UNKNOWN', tag));
+    this.history.fail(rec, err.code, err.message);
+  }
+
+  private recordFields(
+    session: EmulatorSession,
+    text: string,
+    queryId: string,
+    queryType: string,
+    tag?: string,
+  ): Parameters<QueryHistory['start']>[0] {
+    return {
+      queryId,
+      queryText: text,
+      queryTag: tag ?? session.params.get('QUERY_TAG') ?? '',
+      userName: session.user,
+      roleName: session.role,
+      warehouseName: session.warehouse,
+      databaseName: session.database,
+      schemaName: session.schema,
+      sessionId: session.id,
+      queryType,
+      startTime: new Date(),
+    };
+  }
+
+  private async executeOne(
+    session: EmulatorSession,
+    tokens: Token[],
+    text: string,
+    queryId: string,
+    bindings: Record<string, WireBinding> | undefined,
+    signal: AbortSignal,
+    tag: string | null,
+  ): Promise<ResultSet> {
+    const words = tokens
+      .filter(isSignificant)
+      .map((t) => (t.kind === 'word' ? t.text.toUpperCase() : t.text));
+    const rec =
+      tag !== null
+        ? this.history.start(
+            this.recordFields(session, text, queryId, queryTypeOf(words[0] ?? '', words[1] ?? ''), tag),
+          )
+        : null;
+    const pooled = await this.pool.acquire();
+    const ctx = new StatementContext(session, pooled, this.catalog, signal, this.account, text);
+    try {
+      const result = await this.dispatch(ctx, tokens, words, bindings);
+      this.open.add(result);
+      if (rec) this.history.succeed(rec, result.rowCount);
+      this.lastQueryIds.set(session.id, queryId);
+      return result;
+    } catch (err) {
+      const mapped = signal.aborted
+        ? signal.reason instanceof EmulatorSqlError
+          ? signal.reason
+          : statementCancelled()
+        : mapDuckError(err, text);
+      if (rec) this.history.fail(rec, mapped.code, mapped.message);
+      this.lastQueryIds.set(session.id, queryId);
+      throw mapped;
+    } finally {
+      this.pool.release(pooled);
+    }
+  }
+
+  private async dispatch(
+    ctx: StatementContext,
+    tokens: Token[],
+    words: string[],
+    bindings: Record<string, WireBinding> | undefined,
+  ): Promise<ResultSet> {
+    const bad = tokens.find((t) => t.kind === 'punct' && t.text.charCodeAt(0) < 32);
+    if (bad) throw syntaxError(1, bad.start, bad.text);
+    const command = await runCommand(ctx, tokens, words);
+    if (command) return command;
+    if (words[0] === 'SELECT' && words[1] === 'SYSTEM$WAIT' && words[2] === '(')
+      return this.wait(ctx, tokens);
+    const first = words[0] ?? '';
+    if (['BEGIN', 'START', 'COMMIT', 'ROLLBACK'].includes(first)) {
+      const id =
+        first === 'COMMIT'
+          ? STATEMENT_TYPE.COMMIT
+          : first === 'ROLLBACK'
+            ? STATEMENT_TYPE.ROLLBACK
+            : STATEMENT_TYPE.BEGIN;
+      return statusResult('Statement executed successfully.', id);
+    }
+    const needsCompute = [
+      'SELECT',
+      'WITH',
+      'INSERT',
+      'UPDATE',
+      'DELETE',
+      'MERGE',
+      'VALUES',
+      'TABLE',
+      'FROM',
+    ].includes(first);
+    if (needsCompute) this.checkWarehouse(ctx, first, words);
+    await ctx.applySearchPath();
+    const ddl = await runDdl(ctx, tokens, words, (t) => this.rewrite(ctx, t).sql);
+    if (ddl) return ddl;
+    const rewritten = this.rewrite(ctx, tokens);
+    if (rewritten.usesHistory) await this.catalog.syncHistory(ctx.pooled.conn, this.history);
+    const result = await ctx.run(rewritten.sql, bindValues(bindings));
+    const typeId = statementTypeOf(first);
+    if (typeId >= STATEMENT_TYPE.DML && typeId < STATEMENT_TYPE.SCL)
+      return dmlResult(typeId, await result.getRows());
+    if (typeId === STATEMENT_TYPE.DDL || first === 'SET' || first === 'TRUNCATE') {
+      await this.catalog.sync(ctx.pooled.conn);
+      return statusResult('Statement executed successfully.', typeId);
+    }
+    const names = result.columnNames();
+    const types = result.columnTypes();
+    const refs = this.referencedTables(ctx, rewritten.sql);
+    const columns = names.map((name, i) => {
+      const duck = types[i];
+      if (!duck) throw new Error('column type missing');
+      const declared = this.declaredFor(refs, name);
+      return columnMetaFor(name, duck, declared ? { ...declared, type: declared.wire } : undefined);
+    });
+    return new DuckResultSet(result, columns, typeId);
+  }
+
+  private checkWarehouse(ctx: StatementContext, first: string, words: string[]): void {
+    // Constant SELECTs (no FROM) run in Snowflake's cloud services layer without a warehouse.
+    if ((first === 'SELECT' || first === 'VALUES') && !words.includes('FROM')) return;
+    const wh = ctx.session.warehouse;
+    const known = WAREHOUSES.find((w) => w.name === wh);
+    if (!wh || !known || known.state !== 'STARTED') throw noWarehouse();
+  }
+
+  private rewrite(ctx: StatementContext, tokens: Token[]): ReturnType<typeof rewriteStatement> {
+    return rewriteStatement(tokens, {
+      session: ctx.session,
+      account: this.account,
+      lastQueryId: this.lastQueryIds.get(ctx.session.id) ?? null,
+    });
+  }
+
+  /** Fully qualified [db, schema, table] of the tables a query reads (for declared types). */
+  private referencedTables(ctx: StatementContext, sql: string): [string, string, string][] {
+    let names: readonly string[];
+    try {
+      names = ctx.pooled.conn.getTableNames(sql, true);
+    } catch {
+      return [];
+    }
+    const { database, schema } = ctx.session;
+    return names.map((n) => {
+      const parts = splitQualified(n);
+      if (parts.length >= 3) return [parts[0] ?? '', parts[1] ?? '', parts[2] ?? ''];
+      if (parts.length === 2) return [database ?? '', parts[0] ?? '', parts[1] ?? ''];
+      return [database ?? '', schema ?? '', parts[0] ?? ''];
+    });
+  }
+
+  private declaredFor(refs: [string, string, string][], column: string): ReturnType<Catalog['columnType']> {
+    for (const [db, sch, tbl] of refs) {
+      const t = this.catalog.columnType(db, sch, tbl, column);
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /** SELECT SYSTEM$WAIT(n [, 'SECONDS'|'MILLISECONDS'|'MINUTES']): really waits, abortable. */
+  private async wait(ctx: StatementContext, tokens: Token[]): Promise<ResultSet> {
+    const sig = tokens.filter(isSignificant);
+    const amount = Number(sig[3]?.text ?? 'NaN');
+    const unitTok = sig[5];
+    const unit =
+      unitTok && (unitTok.kind === 'string' || unitTok.kind === 'dollar')
+        ? stringValue(unitTok).toUpperCase()
+        : 'SECONDS';
+    if (!Number.isFinite(amount) || amount < 0) throw unsupported('SYSTEM$WAIT argument');
+    const factor = unit.startsWith('MILLI')
+      ? 1
+      : unit.startsWith('MIN')
+        ? 60_000
+        : unit.startsWith('HOUR')
+          ? 3_600_000
+          : 1000;
+    const ms = amount * factor;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        ctx.signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : statementCancelled());
+      };
+      if (ctx.signal.aborted) onAbort();
+      else ctx.signal.addEventListener('abort', onAbort, { once: true });
+    });
+    const name = joinTokens(tokens.slice(tokens.findIndex((t) => t.text.toUpperCase() === 'SYSTEM$WAIT')))
+      .trim()
+      .toUpperCase();
+    const column = {
+      name,
+      type: 'text' as const,
+      nullable: true,
+      precision: null,
+      scale: null,
+      length: 16777216,
+      byteLength: 16777216,
+    };
+    return new StaticResultSet([column], [[`waited ${amount} ${unit.toLowerCase()}`]], STATEMENT_TYPE.SELECT);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const r of this.open) r.close();
+    this.open.clear();
+    this.pool.close();
+    this.instance.closeSync();
+    await Promise.resolve();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * A small pool of DuckDB connections. One statement holds one connection for its whole run, so
+ * statements of different sessions run side by side without sharing connection state.
+ */
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+
+/** One pooled connection and the search path last set on it (to skip redundant SETs). */
+export interface PooledConnection {
+  readonly conn: DuckDBConnection;
+  searchPath: string;
+}
+
+/** Hands out connections; grows up to `max`, then makes callers wait in FIFO order. */
+export class ConnectionPool {
+  private readonly idle: PooledConnection[] = [];
+  private readonly all: PooledConnection[] = [];
+  private readonly waiters: ((c: PooledConnection) => void)[] = [];
+  private creating = 0;
+  private closed = false;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly max: number,
+  ) {}
+
+  /** A free connection; waits when `max` are busy. Rejects once the pool is closed. */
+  async acquire(): Promise<PooledConnection> {
+    if (this.closed) throw new Error('engine is closed');
+    const free = this.idle.pop();
+    if (free) return free;
+    if (this.all.length + this.creating < this.max) {
+      this.creating++;
+      try {
+        const pooled: PooledConnection = { conn: await this.instance.connect(), searchPath: '' };
+        this.all.push(pooled);
+        return pooled;
+      } finally {
+        this.creating--;
+      }
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Returns a connection to the pool (or to the longest waiter). */
+  release(pooled: PooledConnection): void {
+    if (this.closed) return;
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(pooled);
+    else this.idle.push(pooled);
+  }
+
+  /** Disconnects every connection. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const p of this.all) {
+      try {
+        p.conn.disconnectSync();
+      } catch {
+        // already gone
+      }
+    }
+    this.all.length = 0;
+    this.idle.length = 0;
+  }
+}

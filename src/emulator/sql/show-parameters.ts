@@ -1,0 +1,91 @@
+/**
+ * SHOW PARAMETERS: the session's parameters beside Snowflake's defaults.
+ */
+import type { ResultSet } from '../engine-types.js';
+import type { StatementContext } from './context.js';
+import { likeRegex, result, syntax } from './show.js';
+import type { Cell } from './show.js';
+import { stringValue } from './tokenizer.js';
+import type { Token } from './tokenizer.js';
+
+/** Session parameters SHOW PARAMETERS lists, with Snowflake's defaults. */
+const PARAMETER_DEFAULTS: [string, string, string, string][] = [
+  [
+    'AUTOCOMMIT',
+    'true',
+    'BOOLEAN',
+    'The autocommit property determines whether is statement should to be implicitly wrapped within a transaction or not.',
+  ],
+  ['BINARY_OUTPUT_FORMAT', 'HEX', 'STRING', 'Display format for binary values.'],
+  ['DATE_OUTPUT_FORMAT', 'YYYY-MM-DD', 'STRING', 'Display format for dates.'],
+  ['MULTI_STATEMENT_COUNT', '1', 'NUMBER', 'Number of statement included in submitted query text.'],
+  [
+    'QUERY_TAG',
+    '',
+    'STRING',
+    'String (up to 4096 characters) used to tag statements executed by the session.',
+  ],
+  ['ROWS_PER_RESULTSET', '0', 'NUMBER', 'Maximum number of rows in a result set.'],
+  ['STATEMENT_TIMEOUT_IN_SECONDS', '172800', 'NUMBER', 'Timeout in seconds for statements.'],
+  ['TIMESTAMP_LTZ_OUTPUT_FORMAT', '', 'STRING', 'Display format for TIMESTAMP_LTZ values.'],
+  [
+    'TIMESTAMP_NTZ_OUTPUT_FORMAT',
+    'YYYY-MM-DD HH24:MI:SS.FF3',
+    'STRING',
+    'Display format for TIMESTAMP_NTZ values.',
+  ],
+  [
+    'TIMESTAMP_OUTPUT_FORMAT',
+    'YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM',
+    'STRING',
+    'Default display format for all timestamp types.',
+  ],
+  [
+    'TIMESTAMP_TYPE_MAPPING',
+    'TIMESTAMP_NTZ',
+    'STRING',
+    'If TIMESTAMP type is used, what specific TIMESTAMP* type it should map to.',
+  ],
+  ['TIMESTAMP_TZ_OUTPUT_FORMAT', '', 'STRING', 'Display format for TIMESTAMP_TZ values.'],
+  ['TIMEZONE', 'America/Los_Angeles', 'STRING', 'time zone'],
+  ['TIME_OUTPUT_FORMAT', 'HH24:MI:SS', 'STRING', 'Display format for times.'],
+  [
+    'USE_CACHED_RESULT',
+    'true',
+    'BOOLEAN',
+    'If enabled, query results can be reused between successive invocations of the same query.',
+  ],
+];
+
+/** SHOW PARAMETERS [LIKE '…'] [IN SESSION | IN ACCOUNT]: key, value, default, level, description, type. */
+export function showParameters(ctx: StatementContext, sig: Token[]): ResultSet {
+  let like: RegExp | null = null;
+  for (let k = 0; k < sig.length; k++) {
+    const w = (sig[k]?.text ?? '').toUpperCase();
+    if (w === 'LIKE') {
+      const t = sig[k + 1];
+      if (!t || (t.kind !== 'string' && t.kind !== 'dollar')) throw syntax(t);
+      like = likeRegex(stringValue(t));
+      k++;
+    } else if (w === 'IN' || w === 'SESSION' || w === 'ACCOUNT' || w === 'USER') continue;
+    else throw syntax(sig[k]);
+  }
+  const params = ctx.session.params;
+  const keys = new Set([...PARAMETER_DEFAULTS.map((p) => p[0]), ...params.keys()]);
+  const rows: Cell[][] = [...keys].sort().map((key) => {
+    const def = PARAMETER_DEFAULTS.find((p) => p[0] === key);
+    const value = params.get(key);
+    return [
+      key,
+      value ?? def?.[1] ?? '',
+      def?.[1] ?? '',
+      value !== undefined ? 'SESSION' : '',
+      def?.[3] ?? '',
+      def?.[2] ?? 'STRING',
+    ];
+  });
+  return result(
+    ['key', 'value', 'default', 'level', 'description', 'type'],
+    rows.filter((r) => !like || like.test(r[0] ?? '')),
+  );
+}

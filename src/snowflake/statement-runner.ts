@@ -1,0 +1,246 @@
+/**
+ * Runs one statement on one connection: statement-level parameters in the request body (no ALTER
+ * SESSION round trips), cancellation through an AbortSignal (statement.cancel() in Snowflake), a
+ * client-side deadline in case the server never answers, and rows streamed with a row cap and a
+ * byte cap, stopping early. Also streams a window of an earlier result (fetch by query id).
+ */
+
+import type { Bind, Connection, DataType, RowStatement } from 'snowflake-sdk';
+import type { Readable } from 'node:stream';
+import { SmcpError } from '../errors.js';
+import { mapSnowflakeError } from './error-map.js';
+import { columnSerializers, describeColumns, DRIVER_FETCH_AS_STRING, serializeRow } from './serialize.js';
+import type { ColumnInfo, DriverColumn, JsonValue, SerializeOptions, ValueSerializer } from './serialize.js';
+import { sessionContextOf } from './session-state.js';
+import type { SessionContext } from './session-state.js';
+
+/** Caps on what is read from a result. */
+export interface RowCaps {
+  readonly maxRows: number;
+  /** Cap on the bytes of the JSON text of the returned rows. */
+  readonly maxBytes: number;
+}
+
+/** Rows read from a result, with what stopped the reading. */
+export interface RowWindow {
+  readonly columns: ColumnInfo[];
+  readonly rows: JsonValue[][];
+  readonly rowCount: number;
+  /** Rows in the whole result, when Snowflake reported it. */
+  readonly totalRows?: number;
+  readonly truncated: boolean;
+  readonly truncatedBy?: 'rows' | 'bytes';
+  /** Bytes of the JSON text of `rows`. */
+  readonly bytes: number;
+}
+
+/** A finished statement's rows and metadata. */
+export interface StatementOutcome extends RowWindow {
+  readonly queryId: string;
+  /** Session context Snowflake reported after the statement (final* fields), if any. */
+  readonly session?: SessionContext;
+}
+
+/** What to run. */
+export interface StatementSpec extends RowCaps {
+  readonly sql: string;
+  readonly binds?: readonly Bind[];
+  readonly parameters: Readonly<Record<string, string | number | boolean>>;
+  readonly signal?: AbortSignal;
+  /** Client-side deadline: past it the statement is cancelled and the connection distrusted. */
+  readonly deadlineMs: number;
+  readonly serialize?: SerializeOptions;
+}
+
+const suspect = new WeakSet<SmcpError>();
+
+/**
+ * True when an error leaves the connection in doubt (the server did not answer in time, the
+ * session is gone, the network failed): the caller must destroy it rather than reuse it.
+ */
+export function leavesConnectionInDoubt(err: SmcpError): boolean {
+  return suspect.has(err) || ['NETWORK', 'SESSION_EXPIRED', 'INTERNAL', 'AUTH_FAILED'].includes(err.code);
+}
+
+function inDoubt(err: SmcpError): SmcpError {
+  suspect.add(err);
+  return err;
+}
+
+/** Waits for the statement's first response; cancels it in Snowflake when `signal` aborts. */
+function execute(conn: Connection, spec: StatementSpec): Promise<RowStatement> {
+  return new Promise<RowStatement>((resolve, reject) => {
+    let settled = false;
+    let statement: RowStatement | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      spec.signal?.removeEventListener('abort', onAbort);
+      fn();
+    };
+    const cancelInSnowflake = (): void => {
+      try {
+        statement?.cancel(() => {});
+      } catch {
+        // The statement may already be done; nothing to cancel.
+      }
+    };
+    function onAbort(): void {
+      cancelInSnowflake();
+      // Snowflake answers a cancel by failing the statement with 000604; if it never does, give up.
+      timer = setTimeout(() => {
+        finish(() =>
+          reject(
+            inDoubt(
+              new SmcpError('QUERY_CANCELLED', 'the statement was cancelled (Snowflake did not confirm)'),
+            ),
+          ),
+        );
+      }, 5000);
+    }
+    timer = setTimeout(() => {
+      cancelInSnowflake();
+      finish(() =>
+        reject(
+          inDoubt(new SmcpError('QUERY_TIMEOUT', 'the statement ran past its time limit and was cancelled')),
+        ),
+      );
+    }, spec.deadlineMs);
+    spec.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      statement = conn.execute({
+        sqlText: spec.sql,
+        ...(spec.binds && spec.binds.length > 0 ? { binds: spec.binds } : {}),
+        parameters: { ...spec.parameters },
+        streamResult: true,
+        fetchAsString: [...DRIVER_FETCH_AS_STRING] as unknown as DataType[],
+        rowMode: 'array',
+        complete: (err, stmt) => {
+          if (err) {
+            const mapped = mapSnowflakeError(err, { queryId: stmt?.getQueryId?.() });
+            finish(() => reject(mapped));
+          } else {
+            finish(() => resolve(stmt));
+          }
+        },
+      });
+    } catch (err) {
+      finish(() => reject(mapSnowflakeError(err)));
+      return;
+    }
+    if (spec.signal?.aborted) onAbort();
+  });
+}
+
+/**
+ * Reads rows from `stream` until the caps, serializing each. Destroys the stream when a cap is hit
+ * or `signal` aborts (→ QUERY_CANCELLED).
+ */
+export async function readRows(
+  statement: RowStatement,
+  stream: Readable,
+  caps: RowCaps & { signal?: AbortSignal; serialize?: SerializeOptions; totalRows?: number; offset?: number },
+): Promise<RowWindow> {
+  // A result fetched by query id only knows its columns once the stream has started.
+  const columnsOf = (): DriverColumn[] => statement.getColumns() ?? [];
+  let serializers: ValueSerializer[] | undefined;
+  const rows: JsonValue[][] = [];
+  let bytes = 2; // the enclosing [ ]
+  let truncatedBy: 'rows' | 'bytes' | undefined;
+  const onAbort = (): void => {
+    stream.destroy(new SmcpError('QUERY_CANCELLED', 'the request was cancelled while reading rows'));
+  };
+  caps.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (caps.signal?.aborted) onAbort();
+    for await (const raw of stream) {
+      if (rows.length >= caps.maxRows) {
+        truncatedBy = 'rows';
+        break;
+      }
+      serializers ??= columnSerializers(columnsOf(), caps.serialize);
+      const row = serializeRow(raw as unknown[], serializers);
+      const size = Buffer.byteLength(JSON.stringify(row)) + (rows.length > 0 ? 1 : 0);
+      if (bytes + size > caps.maxBytes) {
+        truncatedBy = 'bytes';
+        break;
+      }
+      bytes += size;
+      rows.push(row);
+      // Known total: no need to read one row past the cap to learn the result was cut.
+      if (rows.length >= caps.maxRows && caps.totalRows !== undefined) {
+        if (caps.totalRows > (caps.offset ?? 0) + rows.length) truncatedBy = 'rows';
+        break;
+      }
+    }
+  } catch (err) {
+    throw err instanceof SmcpError ? err : mapSnowflakeError(err, { queryId: statement.getQueryId() });
+  } finally {
+    caps.signal?.removeEventListener('abort', onAbort);
+    if (!stream.destroyed) stream.destroy();
+  }
+  return {
+    columns: describeColumns(columnsOf()),
+    rows,
+    rowCount: rows.length,
+    ...(caps.totalRows !== undefined ? { totalRows: caps.totalRows } : {}),
+    truncated: truncatedBy !== undefined,
+    ...(truncatedBy ? { truncatedBy } : {}),
+    bytes: rows.length > 0 ? bytes : 2,
+  };
+}
+
+function totalRowsOf(statement: RowStatement): number | undefined {
+  const n = statement.getNumRows();
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/** Runs a statement and reads its rows within the caps. Throws mapped SmcpErrors. */
+export async function runStatement(conn: Connection, spec: StatementSpec): Promise<StatementOutcome> {
+  const statement = await execute(conn, spec);
+  const totalRows = totalRowsOf(statement);
+  const queryId = statement.getQueryId();
+  const session = sessionContextOf(statement.getSessionState());
+  const window =
+    totalRows === 0
+      ? {
+          columns: describeColumns(statement.getColumns() ?? []),
+          rows: [],
+          rowCount: 0,
+          totalRows: 0,
+          truncated: false,
+          bytes: 2,
+        }
+      : await readRows(statement, statement.streamRows(), { ...spec, totalRows });
+  return { ...window, queryId, ...(session ? { session } : {}) };
+}
+
+/**
+ * Reads rows [offset, offset + maxRows) of an earlier result by query id
+ * (connection.getResultsFromQueryId + streamRows with start/end).
+ */
+export async function readResultWindow(
+  conn: Connection,
+  queryId: string,
+  offset: number,
+  caps: RowCaps & { signal?: AbortSignal; serialize?: SerializeOptions },
+): Promise<StatementOutcome> {
+  let statement: RowStatement;
+  try {
+    statement = await conn.getResultsFromQueryId({
+      queryId,
+      streamResult: true,
+      fetchAsString: [...DRIVER_FETCH_AS_STRING] as unknown as DataType[],
+      rowMode: 'array',
+      sqlText: '',
+    });
+  } catch (err) {
+    throw mapSnowflakeError(err, { queryId });
+  }
+  const totalRows = totalRowsOf(statement);
+  const stream = statement.streamRows({ start: offset, end: offset + caps.maxRows });
+  const window = await readRows(statement, stream, { ...caps, totalRows, offset });
+  return { ...window, queryId };
+}
