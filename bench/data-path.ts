@@ -70,5 +70,8 @@ const verdicts = {
   millionRowsRss: report.millionRowsCutAtCap.medianRssGrowthMb < 50,
 };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/data-path.json', import.meta.url), `${JSON.stringify({ ...report, verdicts }, null, 2)}\n`);
+writeFileSync(
+  new URL('./results/data-path.json', import.meta.url),
+  `${JSON.stringify({ ...report, verdicts }, null, 2)}\n`,
+);
 console.log(JSON.stringify({ ...report, verdicts }, null, 2));

@@ -9,7 +9,7 @@ export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank]!;
+  return sorted[rank];
 }
 
 /** The median of `values`. */
@@ -32,12 +32,16 @@ export function round(value: number, digits = 2): number {
  * Runs a bench script in a fresh Node process (through tsx) and parses the JSON it prints on its
  * last stdout line. Fresh processes keep memory and start-up figures honest.
  */
-export async function runChild<T>(script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<T> {
+export async function runChild<T>(
+  script: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<T> {
   const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, ...args], {
     env: { ...process.env, ...env },
     maxBuffer: 16 * 1024 * 1024,
     timeout: 120_000,
   });
   const lines = stdout.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]!) as T;
+  return JSON.parse(lines[lines.length - 1]) as T;
 }

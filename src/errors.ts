@@ -9,7 +9,11 @@ export const ERROR_CATALOGUE = {
   USAGE: { exit: 2, http: 400, summary: 'the command line or request is malformed' },
   CONFIG_INVALID: { exit: 2, http: 500, summary: 'a settings file, variable or flag has a bad value' },
   CONNECTION_UNKNOWN: { exit: 2, http: 500, summary: 'the named connection is not configured' },
-  KEY_FILE: { exit: 2, http: 500, summary: 'a private key file is missing, unreadable or cannot be decrypted' },
+  KEY_FILE: {
+    exit: 2,
+    http: 500,
+    summary: 'a private key file is missing, unreadable or cannot be decrypted',
+  },
   AUTH_FAILED: { exit: 1, http: 502, summary: 'Snowflake refused the credentials' },
   SESSION_EXPIRED: { exit: 1, http: 502, summary: 'the Snowflake session expired and could not be renewed' },
   NOT_FOUND: { exit: 1, http: 404, summary: 'the database object does not exist or is not visible' },

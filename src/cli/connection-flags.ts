@@ -36,17 +36,27 @@ export function withConnectionFlags<T>(yargs: Argv<T>): Argv<T & ConnectionFlagA
       group: GROUP,
       describe: 'SNOWFLAKE, SNOWFLAKE_JWT, OAUTH, PROGRAMMATIC_ACCESS_TOKEN, EXTERNALBROWSER, …',
     })
-    .option('private-key-path', { type: 'string', group: GROUP, describe: 'PEM private key for SNOWFLAKE_JWT' })
-    .option('token-file-path', { type: 'string', group: GROUP, describe: 'file holding an OAuth or access token' })
+    .option('private-key-path', {
+      type: 'string',
+      group: GROUP,
+      describe: 'PEM private key for SNOWFLAKE_JWT',
+    })
+    .option('token-file-path', {
+      type: 'string',
+      group: GROUP,
+      describe: 'file holding an OAuth or access token',
+    })
     .option('warehouse', { type: 'string', group: GROUP, describe: 'warehouse' })
     .option('database', { type: 'string', group: GROUP, describe: 'default database' })
     .option('schema', { type: 'string', group: GROUP, describe: 'default schema' })
     .option('role', { type: 'string', group: GROUP, describe: 'role' })
-    .option('snowflake-host', { type: 'string', group: GROUP, describe: 'Snowflake host (for private links and the emulator)' })
+    .option('snowflake-host', {
+      type: 'string',
+      group: GROUP,
+      describe: 'Snowflake host (for private links and the emulator)',
+    })
     .option('snowflake-port', { type: 'number', group: GROUP, describe: 'Snowflake port' })
-    .option('snowflake-protocol', { type: 'string', group: GROUP, describe: 'http or https' }) as Argv<
-    T & ConnectionFlagArgs
-  >;
+    .option('snowflake-protocol', { type: 'string', group: GROUP, describe: 'http or https' });
 }
 
 /** Converts parsed flags into the resolver's input, leaving out flags that were not given. */
@@ -66,5 +76,5 @@ export function toConnectionFlags(args: ConnectionFlagArgs): ConnectionFlags {
     port: args.snowflakePort,
     protocol: args.snowflakeProtocol,
   };
-  return Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as ConnectionFlags;
+  return Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
 }

@@ -125,6 +125,11 @@ export class SnowflakeClient {
     if (!(request.timeoutSeconds >= 1)) {
       throw new SmcpError('USAGE', 'timeoutSeconds must be at least 1', { field: 'timeoutSeconds' });
     }
+    if (!(request.maxRows >= 1) || !(request.maxBytes >= 2)) {
+      throw new SmcpError('USAGE', 'maxRows must be at least 1 and maxBytes at least 2', {
+        field: 'maxRows',
+      });
+    }
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       const conn = await this.pool.acquire(request.signal);
@@ -134,7 +139,7 @@ export class SnowflakeClient {
       } catch (err) {
         const error = mapSnowflakeError(err);
         if (leavesConnectionInDoubt(error) || isSessionGone(error)) await this.pool.destroy(conn);
-        else await this.settle(conn, request, false);
+        else await this.settle(conn, request, mayChangeSessionState(request.sql));
         if (attempt === 0 && request.retryable && isSessionGone(error) && !request.signal?.aborted) {
           this.logger.info('snowflake session expired; retrying on a new connection', {
             requestId: request.context.requestId,

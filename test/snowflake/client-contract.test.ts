@@ -390,6 +390,14 @@ describe('snowflake client contract (real driver against the emulator)', functio
       expect(String(rows[0].EXECUTION_STATUS)).to.match(/FAIL/);
     });
 
+    it('runs requests in parallel up to the pool maximum', async () => {
+      const c = await open({ SNOWFLAKE_PASSWORD: PASSWORD }, { max: 4 });
+      const started = Date.now();
+      await Promise.all([1, 2, 3, 4].map(() => q(c, 'SELECT SYSTEM$WAIT(1)')));
+      expect(Date.now() - started).to.be.below(2500);
+      expect(c.stats()).to.include({ size: 4, borrowed: 0, available: 4, max: 4 });
+    });
+
     it('fails fast with POOL_EXHAUSTED when no connection frees up in time', async () => {
       const one = await open({ SNOWFLAKE_PASSWORD: PASSWORD }, { max: 1, acquireTimeoutMs: 200 });
       const long = q(one, 'SELECT SYSTEM$WAIT(2)');

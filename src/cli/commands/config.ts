@@ -35,7 +35,9 @@ function showHandler(args: ArgumentsCamelCase<ConfigArgs>): void {
 function validateHandler(args: ArgumentsCamelCase<ConfigArgs>): void {
   const resolved = resolveFromArgs(args);
   if (resolved.configured) {
-    say(`connection "${resolved.connectionName.value}" is valid (account ${resolved.settings.account.value})`);
+    say(
+      `connection "${resolved.connectionName.value}" is valid (account ${resolved.settings.account.value})`,
+    );
   } else {
     say('valid: no Snowflake account is configured, smcp uses its embedded emulator');
     if (resolved.notice) warn(resolved.notice);
@@ -43,7 +45,11 @@ function validateHandler(args: ArgumentsCamelCase<ConfigArgs>): void {
 }
 
 function withJson(yargs: Argv): Argv<ConfigArgs> {
-  return withConnectionFlags(yargs).option('json', { type: 'boolean', default: false, describe: 'print JSON' });
+  return withConnectionFlags(yargs).option('json', {
+    type: 'boolean',
+    default: false,
+    describe: 'print JSON',
+  });
 }
 
 /** The `config` command module with its `show` and `validate` subcommands. */
@@ -52,7 +58,12 @@ export const configCommand: CommandModule<object, object> = {
   describe: 'Show or check the Snowflake connection settings',
   builder: (yargs) =>
     yargs
-      .command({ command: 'show', describe: 'print each setting and where it came from', builder: withJson, handler: showHandler })
+      .command({
+        command: 'show',
+        describe: 'print each setting and where it came from',
+        builder: withJson,
+        handler: showHandler,
+      })
       .command({
         command: 'validate',
         describe: 'check the settings; exit 2 naming the file and field when wrong',

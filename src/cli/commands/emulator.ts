@@ -22,7 +22,11 @@ interface EmulatorArgs {
 
 function builder(yargs: Argv): Argv<EmulatorArgs> {
   return yargs
-    .option('port', { type: 'number', default: DEFAULT_EMULATOR_PORT, describe: 'TCP port (0 picks a free one)' })
+    .option('port', {
+      type: 'number',
+      default: DEFAULT_EMULATOR_PORT,
+      describe: 'TCP port (0 picks a free one)',
+    })
     .option('host', { type: 'string', default: '127.0.0.1', describe: 'loopback address to bind' })
     .option('user', { type: 'string', default: 'SMCP', describe: 'login name of the emulated user' })
     .option('password', {
@@ -31,22 +35,32 @@ function builder(yargs: Argv): Argv<EmulatorArgs> {
     })
     .option('sample-data', { type: 'boolean', default: true, describe: 'create the sample databases' })
     .option('json', { type: 'boolean', default: false, describe: 'print the connection details as JSON' })
-    .example('$0 emulator --port 8090', 'serve the Snowflake wire protocol on 127.0.0.1:8090') as unknown as Argv<EmulatorArgs>;
+    .example(
+      '$0 emulator --port 8090',
+      'serve the Snowflake wire protocol on 127.0.0.1:8090',
+    ) as unknown as Argv<EmulatorArgs>;
 }
 
 async function handler(args: ArgumentsCamelCase<EmulatorArgs>): Promise<void> {
   const port = checkPort(args.port);
   if (!isLoopbackHost(args.host)) {
-    throw new SmcpError('USAGE', `--host must be a loopback address (the emulator has no TLS), got ${args.host}`, {
-      field: '--host',
-    });
+    throw new SmcpError(
+      'USAGE',
+      `--host must be a loopback address (the emulator has no TLS), got ${args.host}`,
+      {
+        field: '--host',
+      },
+    );
   }
-  const password = args.password ?? process.env.SMCP_EMULATOR_PASSWORD ?? randomBytes(12).toString('base64url');
+  const password =
+    args.password ?? process.env.SMCP_EMULATOR_PASSWORD ?? randomBytes(12).toString('base64url');
   const { startEmulator } = await import('../../emulator/index.js');
   const emulator = await startEmulator({
     host: args.host,
     port,
-    users: [{ name: args.user.toUpperCase(), password, roles: ['SYSADMIN', 'PUBLIC'], defaultRole: 'SYSADMIN' }],
+    users: [
+      { name: args.user.toUpperCase(), password, roles: ['SYSADMIN', 'PUBLIC'], defaultRole: 'SYSADMIN' },
+    ],
     sampleData: args.sampleData,
   });
   const details = {
