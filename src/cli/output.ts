@@ -2,6 +2,7 @@
  * The CLI's only way to the terminal: plain lines to stdout, diagnostics to stderr, and one clear
  * line (never a stack trace) for errors smcp expects.
  */
+import { basename } from 'node:path';
 import { isSmcpError, toSmcpError } from '../errors.js';
 
 /** Writes one line to stdout. */
@@ -25,8 +26,11 @@ export function sayJson(value: unknown): void {
  */
 export function reportError(err: unknown): number {
   const error = toSmcpError(err);
-  const where = [error.details.file, error.details.field].filter(Boolean).join(': ');
-  const suffix = where && !error.message.includes(where) ? ` (${where})` : '';
+  // Name the file and field unless the message already does.
+  const { file, field } = error.details;
+  const named = file !== undefined && error.message.includes(basename(file));
+  const where = named ? '' : [file, field].filter(Boolean).join(': ');
+  const suffix = where ? ` (${where})` : '';
   warn(`smcp: ${error.message}${suffix} [${error.code}]`);
   if (!isSmcpError(err) && process.env.SMCP_DEBUG && err instanceof Error && err.stack) warn(err.stack);
   return error.exitCode;

@@ -1,0 +1,83 @@
+/**
+ * Opens smcp's path to data: the configured Snowflake connection, or — when no account is
+ * configured — the embedded default, smcp's own emulator started on a loopback port and reached
+ * through the very same snowflake-sdk client layer. The emulator (and DuckDB) load only then.
+ */
+import { randomBytes } from 'node:crypto';
+import type { RunningEmulator } from '../emulator/index.js';
+import type { ClientOptions } from '../snowflake/client.js';
+import { SnowflakeClient } from '../snowflake/client.js';
+import type { ClientLogger } from '../snowflake/logger.js';
+import type { ConfiguredConnection, ResolvedConnection } from '../snowflake/settings.js';
+import { emulatorConnection } from '../snowflake/settings-view.js';
+
+/** The login the daemon uses on its embedded emulator. */
+const EMBEDDED_USER = 'SMCP';
+const EMBEDDED_WAREHOUSE = 'COMPUTE_WH';
+
+/** An open path to data, and what it is backed by. */
+export interface DataPath {
+  readonly backend: 'snowflake' | 'emulator';
+  /** The settings the client uses (for the emulator: its loopback endpoint, secret redacted in views). */
+  readonly connection: ConfiguredConnection;
+  readonly client: SnowflakeClient;
+  /** Set when the embedded emulator serves the data. */
+  readonly emulator?: RunningEmulator;
+  /** Closes the client, then the embedded emulator if any. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** What openDataPath needs. */
+export interface OpenDataPathOptions {
+  readonly resolved: ResolvedConnection;
+  readonly client?: ClientOptions;
+  readonly logger?: ClientLogger;
+  /** Create the emulator's sample databases (default true). */
+  readonly sampleData?: boolean;
+}
+
+/**
+ * Opens the client for the configured connection, or starts the embedded emulator (ephemeral
+ * loopback port, random password) and opens the client on it. Throws SmcpError when the
+ * connection cannot be opened; an emulator it started is closed again in that case.
+ */
+export async function openDataPath(options: OpenDataPathOptions): Promise<DataPath> {
+  if (options.resolved.configured) {
+    const connection = options.resolved;
+    const client = await SnowflakeClient.open(connection, options.client, options.logger);
+    return { backend: 'snowflake', connection, client, close: once(() => client.close()) };
+  }
+  const { startEmulator } = await import('../emulator/index.js');
+  const password = randomBytes(18).toString('base64url');
+  const emulator = await startEmulator({
+    host: '127.0.0.1',
+    port: 0,
+    password,
+    sampleData: options.sampleData ?? true,
+  });
+  const connection = emulatorConnection({
+    host: emulator.host,
+    port: emulator.port,
+    account: emulator.account,
+    user: EMBEDDED_USER,
+    password,
+    warehouse: EMBEDDED_WAREHOUSE,
+  });
+  let client: SnowflakeClient;
+  try {
+    client = await SnowflakeClient.open(connection, options.client, options.logger);
+  } catch (err) {
+    await emulator.close();
+    throw err;
+  }
+  const close = once(async () => {
+    await client.close();
+    await emulator.close();
+  });
+  return { backend: 'emulator', connection, client, emulator, close };
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+}

@@ -1,0 +1,98 @@
+import { createConnection } from 'node:net';
+import { expect } from 'chai';
+import { connect, execute } from '../emulator/server/driver.js';
+import { isolatedHome, readJsonOutput, runSmcp, startSmcp, stopChild } from '../helpers/cli.js';
+import type { IsolatedHome } from '../helpers/cli.js';
+
+interface EmulatorDetails {
+  url: string;
+  account: string;
+  user: string;
+  password: string;
+  host: string;
+  port: number;
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('smcp emulator (CLI)', function () {
+  this.timeout(30_000);
+  let home: IsolatedHome;
+
+  beforeEach(() => {
+    home = isolatedHome();
+  });
+  afterEach(() => home.remove());
+
+  it('serves the Snowflake wire protocol to snowflake-sdk and stops cleanly on SIGTERM', async () => {
+    const child = startSmcp(['emulator', '--port', '0', '--json', '--password', 'cli-secret'], home.env);
+    try {
+      const details = await readJsonOutput<EmulatorDetails>(child);
+      expect(details.host).to.equal('127.0.0.1');
+      expect(details.password).to.equal('cli-secret');
+      const conn = await connect(details, {
+        username: details.user,
+        password: details.password,
+        warehouse: 'COMPUTE_WH',
+      });
+      const { rows } = await execute(conn, 'SELECT COUNT(*) AS N FROM SAMPLE_DB.SALES.EVENTS');
+      expect(Number(rows[0]?.N)).to.equal(1_000_000);
+      await new Promise<void>((resolve) => conn.destroy(() => resolve()));
+      expect(await stopChild(child, 'SIGTERM')).to.equal(0);
+      expect(await portAnswers(details.port)).to.equal(false);
+    } finally {
+      await stopChild(child, 'SIGKILL');
+    }
+  });
+
+  it('refuses a non-loopback --host with a usage error naming the flag', async () => {
+    const run = await runSmcp(['emulator', '--host', '0.0.0.0', '--port', '0'], home.env);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.match(/--host must be a loopback address/);
+    expect(run.stderr).not.to.match(/\n\s+at /);
+  });
+
+  it('refuses a port out of range with exit code 2', async () => {
+    const run = await runSmcp(['emulator', '--port', '70000'], home.env);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.contain('--port must be a whole number from 0 to 65535');
+  });
+});
+
+describe('smcp command line', function () {
+  this.timeout(20_000);
+  let home: IsolatedHome;
+
+  beforeEach(() => {
+    home = isolatedHome();
+  });
+  afterEach(() => home.remove());
+
+  it('prints its version', async () => {
+    const run = await runSmcp(['--version'], home.env);
+    expect(run.code).to.equal(0);
+    expect(run.stdout.trim()).to.match(/^\d+\.\d+\.\d+/);
+  });
+
+  it('answers an unknown command with a usage error, a hint and exit code 2', async () => {
+    const run = await runSmcp(['frobnicate'], home.env);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.contain('frobnicate');
+    expect(run.stderr).to.contain("Run 'smcp --help' for usage.");
+  });
+
+  it('answers an unknown flag with exit code 2', async () => {
+    const run = await runSmcp(['config', 'show', '--bogus-flag'], home.env);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.match(/bogus-flag/);
+  });
+});

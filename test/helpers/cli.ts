@@ -1,0 +1,105 @@
+/**
+ * Test helper: runs the real `bin/smcp` (compiled by `npm test` before mocha) in an isolated
+ * environment — a temp HOME with its own XDG dirs and SNOWFLAKE_HOME — and collects its output.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of the executable under test. */
+export const SMCP_BIN = fileURLToPath(new URL('../../bin/smcp', import.meta.url));
+
+/** A throwaway home directory and the environment that points every user dir into it. */
+export interface IsolatedHome {
+  readonly home: string;
+  readonly env: NodeJS.ProcessEnv;
+  remove(): void;
+}
+
+/** Creates a temp HOME with XDG dirs inside it; inherited SNOWFLAKE_* variables are dropped. */
+export function isolatedHome(): IsolatedHome {
+  const home = mkdtempSync(join(tmpdir(), 'smcp-test-home-'));
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('SNOWFLAKE_')),
+  );
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    XDG_STATE_HOME: join(home, '.local', 'state'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    XDG_RUNTIME_DIR: join(home, 'run'),
+  };
+  return { home, env, remove: () => rmSync(home, { recursive: true, force: true }) };
+}
+
+/** What a finished CLI run produced. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `smcp args…` to completion (killed after `timeoutMs`). */
+export function runSmcp(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SMCP_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Starts `smcp args…` in the background; the caller must stop it (by PID) with {@link stopChild}. */
+export function startSmcp(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, [SMCP_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Resolves with the first stdout text of `child` that parses as a whole JSON value. */
+export function readJsonOutput<T>(child: ChildProcess, timeoutMs = 20_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let buffer = '';
+    const timer = setTimeout(
+      () => reject(new Error(`no JSON output within ${timeoutMs} ms: ${buffer}`)),
+      timeoutMs,
+    );
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      try {
+        const value = JSON.parse(buffer) as T;
+        clearTimeout(timer);
+        resolve(value);
+      } catch {
+        // not complete yet
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before printing JSON: ${buffer}`));
+    });
+  });
+}
+
+/** Sends `signal` to the child and resolves with its exit code once it has exited. */
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+    child.kill(signal);
+  });
+}
