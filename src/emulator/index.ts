@@ -12,6 +12,7 @@ import { UserDirectory } from './server/users.js';
 import { WireServer } from './server/wire-server.js';
 
 export type { EmulatorOptions, EmulatorStats, EmulatorUserSpec, RunningEmulator } from './server/types.js';
+export type { FaultControl, FaultSettings } from './server/faults.js';
 
 const DEFAULT_ACCOUNT = 'SMCPLOCAL';
 const DEFAULT_USER = 'SMCP';
@@ -124,6 +125,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       server.expireSessions(opts?.master === true);
     },
     stats: () => server.stats(),
+    faults: server.faults,
     close() {
       closing ??= server.close().then(() => engine.close());
       return closing;

@@ -138,9 +138,12 @@ export class SnowflakeClient {
         outcome = await this.runOn(conn, request);
       } catch (err) {
         const error = mapSnowflakeError(err);
-        if (leavesConnectionInDoubt(error) || isSessionGone(error)) await this.pool.destroy(conn);
+        const sessionGone = isSessionGone(error);
+        // Its idle siblings may be dead too: check them before the retry (or the next request) gets one.
+        if (sessionGone) this.pool.distrustIdle();
+        if (leavesConnectionInDoubt(error) || sessionGone) await this.pool.destroy(conn);
         else await this.settle(conn, request, mayChangeSessionState(request.sql));
-        if (attempt === 0 && request.retryable && isSessionGone(error) && !request.signal?.aborted) {
+        if (attempt === 0 && request.retryable && sessionGone && !request.signal?.aborted) {
           this.logger.info('snowflake session expired; retrying on a new connection', {
             requestId: request.context.requestId,
           });

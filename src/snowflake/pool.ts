@@ -1,8 +1,9 @@
 /**
- * The connection pool: snowflake-sdk's createPool (generic-pool) with bounds that never wait
- * forever. Connections are validated on borrow (a heartbeat: dead or expired sessions are destroyed
- * and replaced), idle ones are evicted, and an acquire that does not get a connection within
- * `acquireTimeoutMs` fails with POOL_EXHAUSTED. Each connection carries its session bookkeeping
+ * The connection pool: snowflake-sdk's createPool (generic-pool) behind smcp's own FIFO gate, with
+ * bounds that never wait forever. Connections idle past a threshold are validated on borrow (a
+ * heartbeat: dead or expired sessions are destroyed and replaced), idle ones are evicted, an
+ * acquire that does not get a connection within `acquireTimeoutMs` fails with POOL_EXHAUSTED, and
+ * a caller that gives up (abort, timeout) never leaves a slot or a queued request behind. Each connection carries its session bookkeeping
  * (baseline and current context) for session isolation.
  */
 
@@ -12,6 +13,7 @@ import { mapSnowflakeError } from './error-map.js';
 import type { ClientLogger } from './logger.js';
 import type { SnowflakeSdk } from './sdk.js';
 import type { SessionContext } from './session-state.js';
+import { SlotGate } from './slot-gate.js';
 
 /** Pool bounds and timings. */
 export interface PoolOptions {
@@ -19,7 +21,7 @@ export interface PoolOptions {
   readonly min?: number;
   /** Most connections open at once (default 8). */
   readonly max?: number;
-  /** Longest wait for a free connection, including login (default 10 s). */
+  /** Longest wait for a free connection, including login and validation (default 10 s). */
   readonly acquireTimeoutMs?: number;
   /** Idle connections older than this are closed by the evictor (default 10 min). */
   readonly idleTimeoutMs?: number;
@@ -27,6 +29,13 @@ export interface PoolOptions {
   readonly evictionRunIntervalMs?: number;
   /** Requests allowed to queue for a connection before new ones fail at once (default 1000). */
   readonly maxWaiting?: number;
+  /**
+   * A connection that sat idle in the pool longer than this gets a heartbeat round trip before it
+   * is lent (default 30 s; 0 validates every borrow). Fresher ones are lent without one: a session
+   * that died anyway fails its statement with SESSION_EXPIRED, the connection is destroyed, and
+   * read-only statements are retried once on a new connection.
+   */
+  readonly validateIdleMs?: number;
 }
 
 /** Pool counters. */
@@ -53,12 +62,20 @@ export interface ConnectionSession {
 
 type GenericPool = ReturnType<SnowflakeSdk['createPool']>;
 
+/** Bound on one validation heartbeat when little of the acquire time is left. */
+const MIN_VALIDATION_MS = 1000;
+
 /** A bounded pool of snowflake-sdk connections. */
 export class SnowflakePool {
   private readonly pool: GenericPool;
+  private readonly gate: SlotGate;
   private readonly sessions = new WeakMap<Connection, ConnectionSession>();
+  /** When each connection last went back to the pool (absent: never lent, i.e. just logged in). */
+  private readonly idleSince = new WeakMap<Connection, number>();
   /** Connections lent out, so close() can wait for them and then destroy stragglers. */
   private readonly lent = new Set<Connection>();
+  /** Connections idle since before this instant are validated whatever their idle time. */
+  private distrustedAt = -Infinity;
   private closed = false;
 
   private constructor(
@@ -67,6 +84,7 @@ export class SnowflakePool {
     private readonly logger: ClientLogger,
   ) {
     this.pool = pool;
+    this.gate = new SlotGate(options.max, options.maxWaiting);
   }
 
   /** Creates the pool; no connection is opened until needed (or `min` > 0). */
@@ -83,6 +101,7 @@ export class SnowflakePool {
       idleTimeoutMs: options.idleTimeoutMs ?? 10 * 60_000,
       evictionRunIntervalMs: options.evictionRunIntervalMs ?? 60_000,
       maxWaiting: options.maxWaiting ?? 1000,
+      validateIdleMs: options.validateIdleMs ?? 30_000,
     };
     if (!(resolved.max >= 1) || !(resolved.min >= 0) || resolved.min > resolved.max) {
       throw new SmcpError(
@@ -98,14 +117,22 @@ export class SnowflakePool {
         field: 'acquireTimeoutMs',
       });
     }
+    if (!(resolved.validateIdleMs >= 0)) {
+      throw new SmcpError('CONFIG_INVALID', 'pool validation threshold must be 0 or more', {
+        field: 'validateIdleMs',
+      });
+    }
     const pool = sdk.createPool(driverOptions, {
       min: resolved.min,
       max: resolved.max,
+      // The gate admits at most `max` borrowers, so the driver's pool only ever waits for a login.
       acquireTimeoutMillis: resolved.acquireTimeoutMs,
       idleTimeoutMillis: resolved.idleTimeoutMs,
       evictionRunIntervalMillis: resolved.evictionRunIntervalMs,
       maxWaitingClients: resolved.maxWaiting,
-      testOnBorrow: true,
+      // Validation is smcp's (only for connections idle past validateIdleMs): a heartbeat on every
+      // borrow costs a round trip per statement.
+      testOnBorrow: false,
       fifo: false,
     });
     const wrapper = new SnowflakePool(pool, resolved, logger);
@@ -116,57 +143,144 @@ export class SnowflakePool {
   }
 
   /**
-   * Borrows a validated connection. Rejects with POOL_EXHAUSTED after the acquire timeout, with the
+   * Borrows a usable connection. Waits in smcp's queue (first come, first served) for a free slot,
+   * then takes a connection from the driver's pool (logging in when none is idle) and, when it
+   * sat idle longer than `validateIdleMs`, checks it with a heartbeat (a dead one is destroyed and
+   * replaced). Rejects with POOL_EXHAUSTED after `acquireTimeoutMs` or when too many wait, with the
    * mapped login error (AUTH_FAILED, NETWORK, …) when a new connection cannot log in, and with
-   * QUERY_CANCELLED when `signal` aborts while waiting (a connection that arrives later goes back).
+   * QUERY_CANCELLED when `signal` aborts. A caller that gives up holds nothing: it leaves the queue
+   * at once, and a connection still being borrowed for it goes back to the pool when it arrives.
    */
   async acquire(signal?: AbortSignal): Promise<Connection> {
-    if (this.closed) throw new SmcpError('POOL_EXHAUSTED', 'the Snowflake connection pool is closed');
-    if (signal?.aborted)
-      throw new SmcpError('QUERY_CANCELLED', 'the request was cancelled before it started');
-    const pending = this.pool.acquire().then((conn) => {
-      this.lent.add(conn);
-      return conn;
-    });
-    if (!signal) return pending.catch((err: unknown) => Promise.reject(mapSnowflakeError(err)));
+    if (this.closed) throw closedError();
+    const deadline = performance.now() + this.options.acquireTimeoutMs;
+    await this.gate.take(signal, this.options.acquireTimeoutMs);
     return new Promise<Connection>((resolve, reject) => {
-      const onAbort = (): void => {
-        reject(new SmcpError('QUERY_CANCELLED', 'the request was cancelled while waiting for a connection'));
-        // The acquire cannot be withdrawn: hand the connection straight back when it comes.
-        pending.then((conn) => this.release(conn)).catch(() => {});
+      let settled = false;
+      const finish = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        fn();
       };
-      signal.addEventListener('abort', onAbort, { once: true });
-      pending.then(
+      const onAbort = (): void =>
+        finish(() =>
+          reject(
+            new SmcpError('QUERY_CANCELLED', 'the request was cancelled while waiting for a connection'),
+          ),
+        );
+      const timer = setTimeout(
+        () =>
+          finish(() =>
+            reject(new SmcpError('POOL_EXHAUSTED', 'no Snowflake connection became free in time')),
+          ),
+        Math.max(0, deadline - performance.now()),
+      );
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) onAbort();
+      this.borrow(deadline).then(
         (conn) => {
-          signal.removeEventListener('abort', onAbort);
-          if (signal.aborted) return;
-          resolve(conn);
+          if (settled || this.closed) {
+            // Nobody waits for it any more: straight back to the pool, slot freed.
+            void this.giveBack(conn, 'release');
+            finish(() => reject(closedError()));
+            return;
+          }
+          this.lent.add(conn);
+          finish(() => resolve(conn));
         },
         (err: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(mapSnowflakeError(err));
+          this.gate.give();
+          finish(() => reject(mapSnowflakeError(err)));
         },
       );
     });
   }
 
-  /** Returns a healthy connection to the pool. */
-  async release(conn: Connection): Promise<void> {
-    this.lent.delete(conn);
-    if (!this.pool.isBorrowedResource(conn)) return;
-    await this.pool.release(conn).catch((err: unknown) => {
-      this.logger.debug('pool release failed', { error: String(err) });
+  /**
+   * Takes a connection from the driver's pool; one idle past `validateIdleMs` (or no longer up) is
+   * checked first and, if dead, destroyed and replaced. Bounded: after `max + 1` dead ones, or
+   * past the deadline, it gives up with POOL_EXHAUSTED.
+   */
+  private async borrow(deadline: number): Promise<Connection> {
+    for (let attempt = 0; attempt <= this.options.max; attempt++) {
+      let conn: Connection;
+      try {
+        conn = await this.pool.acquire();
+      } catch (err) {
+        throw mapSnowflakeError(err);
+      }
+      if (await this.usable(conn, deadline)) return conn;
+      this.logger.debug('pooled snowflake session is gone; replacing it');
+      this.sessions.delete(conn);
+      this.idleSince.delete(conn);
+      await this.pool.destroy(conn).catch((err: unknown) => {
+        this.logger.debug('pool destroy failed', { error: String(err) });
+      });
+      if (performance.now() >= deadline) break;
+    }
+    throw new SmcpError('POOL_EXHAUSTED', 'no healthy Snowflake connection became available in time');
+  }
+
+  private async usable(conn: Connection, deadline: number): Promise<boolean> {
+    if (!conn.isUp()) return false;
+    const idleSince = this.idleSince.get(conn);
+    // Never lent: it has just logged in.
+    if (idleSince === undefined) return true;
+    if (idleSince > this.distrustedAt && performance.now() - idleSince < this.options.validateIdleMs) {
+      return true;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const bound = Math.max(MIN_VALIDATION_MS, deadline - performance.now());
+    const timedOut = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), bound);
     });
+    try {
+      return await Promise.race([conn.isValidAsync().catch(() => false), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Returns a borrowed connection to the driver's pool (or destroys it) and frees its slot. */
+  private async giveBack(conn: Connection, how: 'release' | 'destroy'): Promise<void> {
+    let done: Promise<void> = Promise.resolve();
+    if (how === 'destroy') {
+      this.sessions.delete(conn);
+      this.idleSince.delete(conn);
+    } else {
+      this.idleSince.set(conn, performance.now());
+    }
+    if (this.pool.isBorrowedResource(conn)) {
+      // The driver's pool updates its counters synchronously, so the next borrower finds room.
+      done = how === 'destroy' ? this.pool.destroy(conn) : this.pool.release(conn);
+    }
+    this.gate.give();
+    await done.catch((err: unknown) => {
+      this.logger.debug(`pool ${how} failed`, { error: String(err) });
+    });
+  }
+
+  /**
+   * Makes every connection now idle in the pool get a heartbeat before it is next lent. Called when
+   * a session turned out dead: its siblings (same server restart, same expiry) likely are too, and a
+   * retry must land on a live session.
+   */
+  distrustIdle(): void {
+    this.distrustedAt = performance.now();
+  }
+
+  /** Returns a healthy connection to the pool. Returning one twice (or one not lent) is a no-op. */
+  async release(conn: Connection): Promise<void> {
+    if (!this.lent.delete(conn)) return;
+    await this.giveBack(conn, 'release');
   }
 
   /** Closes a connection that must not be reused (state changed, session gone, stuck statement). */
   async destroy(conn: Connection): Promise<void> {
-    this.sessions.delete(conn);
-    this.lent.delete(conn);
-    if (!this.pool.isBorrowedResource(conn)) return;
-    await this.pool.destroy(conn).catch((err: unknown) => {
-      this.logger.debug('pool destroy failed', { error: String(err) });
-    });
+    if (!this.lent.delete(conn)) return;
+    await this.giveBack(conn, 'destroy');
   }
 
   /** The session bookkeeping of a connection (created on first use). */
@@ -179,26 +293,27 @@ export class SnowflakePool {
     return s;
   }
 
-  /** Current counters. */
+  /** Current counters; `pending` counts requests queued for a slot and borrows waiting on a login. */
   stats(): PoolStats {
     const p = this.pool;
     return {
       size: p.size,
       available: p.available,
       borrowed: p.borrowed,
-      pending: p.pending,
+      pending: p.pending + this.gate.waiting,
       max: p.max,
       min: p.min,
     };
   }
 
   /**
-   * Stops lending, waits for borrowed connections to come back (at most `timeoutMs`), then logs
-   * out and closes every connection. Idempotent.
+   * Stops lending (queued requests fail with POOL_EXHAUSTED), waits for borrowed connections to
+   * come back (at most `timeoutMs`), then logs out and closes every connection. Idempotent.
    */
   async close(timeoutMs = 5000): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.gate.close(closedError());
     const deadline = Date.now() + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<void>((resolve) => {
@@ -218,4 +333,8 @@ export class SnowflakePool {
       this.logger.debug('pool clear failed', { error: String(err) });
     });
   }
+}
+
+function closedError(): SmcpError {
+  return new SmcpError('POOL_EXHAUSTED', 'the Snowflake connection pool is closed');
 }

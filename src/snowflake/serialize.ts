@@ -6,8 +6,11 @@
  * NUMBER scale>0 → string; integers → number when |v| ≤ 2^53−1 else string; FLOAT → number
  * (NaN/±Infinity → string); BOOLEAN → boolean; DATE 'YYYY-MM-DD'; TIME 'HH:MM:SS[.f…]';
  * TIMESTAMP_NTZ ISO without offset; TIMESTAMP_LTZ/TZ ISO with offset; BINARY → hex (upper case, as
- * Snowflake prints it) or base64; VARIANT/OBJECT/ARRAY → parsed JSON.
+ * Snowflake prints it) or base64; VARIANT/OBJECT/ARRAY → parsed JSON whose numbers follow the same
+ * rule as NUMBER: a number unless a double would change it, then a string of its digits.
  */
+
+import { isSafeNumber, parse as parseLossless } from 'lossless-json';
 
 /** A JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -182,14 +185,47 @@ function time(value: unknown, scale: number): JsonValue {
   return `${m[1]}:${m[2]}:${m[3]}${frac}`;
 }
 
-function json(value: unknown): JsonValue {
-  if (typeof value === 'string') {
+/**
+ * A number long enough (16+ digits, dots included) that JSON.parse might round it, or one with an
+ * exponent (1e20 is an integer beyond 2^53). Text without either parses exactly with JSON.parse.
+ */
+const MAYBE_INEXACT_NUMBER = /[\d.]{16}|\d[eE]/;
+
+/** Keeps a JSON number as a number when a double holds it exactly, else as its own digits. */
+function jsonNumber(digits: string): number | string {
+  return isSafeNumber(digits) ? Number(digits) : digits;
+}
+
+/**
+ * Parses VARIANT/OBJECT/ARRAY text without loss: numbers a double cannot hold exactly (integers
+ * beyond ±(2^53−1) however written, e.g. 1e20; decimals with more significant digits than a double
+ * keeps; exponents out of range) become strings of their original text; everything else is what
+ * JSON.parse gives (lossless-json does the careful parse).
+ * Text that is not JSON is returned as it is.
+ */
+export function parseJsonLossless(text: string): JsonValue {
+  if (!MAYBE_INEXACT_NUMBER.test(text)) {
     try {
-      return JSON.parse(value) as JsonValue;
+      return JSON.parse(text) as JsonValue;
     } catch {
-      return value;
+      return text;
     }
   }
+  try {
+    return parseLossless(text, null, jsonNumber) as JsonValue;
+  } catch {
+    // lossless-json refuses duplicate keys; JSON.parse keeps the last, as Snowflake's PARSE_JSON does
+    // when told to allow them.
+    try {
+      return JSON.parse(text) as JsonValue;
+    } catch {
+      return text;
+    }
+  }
+}
+
+function json(value: unknown): JsonValue {
+  if (typeof value === 'string') return parseJsonLossless(value);
   if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), json(v)]));
   return value as JsonValue;
 }

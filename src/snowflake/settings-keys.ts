@@ -47,8 +47,12 @@ export interface SettingSpec {
   readonly fileKeys: readonly string[];
   /** Environment variables, highest priority first. */
   readonly envVars: readonly string[];
-  /** The command-line flag, e.g. `--private-key-path`. */
-  readonly flag: string;
+  /**
+   * The smcp command-line flag, e.g. `--private-key-path`; `--snowflake-host/-port/-protocol` for
+   * the endpoint (plain `--host/--port` bind smcp's own servers). Undefined for secrets: they have
+   * no flag on purpose, since command lines are visible to every user through `ps`.
+   */
+  readonly flag: string | undefined;
   /** Secrets are redacted in `smcp config show` and never logged. */
   readonly secret: boolean;
   /** Validates and normalizes a raw value; failure messages read well after "<origin>: ". */
@@ -79,6 +83,9 @@ const authenticator = z
     { error: `must be one of ${AUTHENTICATORS.join(', ')} (or an https://<org>.okta.com URL)` },
   );
 
+/** Endpoint settings whose flags carry a `snowflake-` prefix (see src/cli/connection-flags.ts). */
+const PREFIXED_FLAGS: ReadonlySet<SettingKey> = new Set(['host', 'port', 'protocol']);
+
 function spec(
   key: SettingKey,
   fileKeys: string[],
@@ -86,7 +93,8 @@ function spec(
   schema: z.ZodType<string | number>,
   secret = false,
 ): SettingSpec {
-  const flag = '--' + key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+  const kebab = key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+  const flag = secret ? undefined : PREFIXED_FLAGS.has(key) ? `--snowflake-${kebab}` : `--${kebab}`;
   return Object.freeze({ key, fileKeys, envVars, flag, secret, schema });
 }
 

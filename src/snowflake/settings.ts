@@ -139,9 +139,11 @@ function candidates(
   home: string,
 ): RawSourced | undefined {
   const flagValue = inputs.flags?.[spec.key as keyof ConnectionFlags];
+  // Secrets have no CLI flag; a caller passing one programmatically is named by its option key.
+  const flagOrigin = spec.flag ?? `option ${spec.key}`;
   const flag: RawSourced | undefined =
     flagValue !== undefined && flagValue !== ''
-      ? { ...sourced<unknown>(flagValue, 'flag', spec.flag), field: spec.flag }
+      ? { ...sourced<unknown>(flagValue, 'flag', flagOrigin), field: flagOrigin }
       : undefined;
   const envVar = spec.envVars.find((name) => nonEmpty(inputs.env[name]));
   const env: RawSourced | undefined = envVar
@@ -215,8 +217,14 @@ export function resolveConnectionSettings(inputs: ResolveInputs): ResolvedConnec
 
   const where = (key: SettingKey): string => {
     const spec = specFor(key);
-    const inFile = table ? `${spec.fileKeys[0]} in ${displayPath(table.file, home)} [${name}], ` : '';
-    return `${inFile}${spec.envVars[0]} or ${spec.flag}`;
+    const places = [
+      ...(table ? [`${spec.fileKeys[0]} in ${displayPath(table.file, home)} [${name}]`] : []),
+      spec.envVars[0],
+      ...(spec.flag ? [spec.flag] : []),
+    ];
+    return places.length > 1
+      ? `${places.slice(0, -1).join(', ')} or ${places[places.length - 1]}`
+      : places[0];
   };
   const missing = (key: SettingKey, why: string): SmcpError =>
     new SmcpError(

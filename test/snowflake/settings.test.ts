@@ -183,7 +183,33 @@ describe('snowflake connection settings', () => {
     expect(failure(() => resolve({ SNOWFLAKE_PORT: '70000' })).message).to.match(
       /^SNOWFLAKE_PORT: must be an integer/,
     );
-    expect(failure(() => resolve({}, { port: 0 })).message).to.match(/^--port: /);
+    expect(failure(() => resolve({}, { port: 0 })).message).to.match(/^--snowflake-port: /);
+  });
+
+  it('names the CLI flags as the CLI spells them: --snowflake-host/-port/-protocol, none for secrets', () => {
+    const port = failure(() => resolve({ SNOWFLAKE_ACCOUNT: 'a', SNOWFLAKE_USER: 'u' }, { port: 'http' }));
+    expect(port.message).to.match(/^--snowflake-port: must be an integer/);
+    expect(port.details.field).to.equal('--snowflake-port');
+    const protocol = failure(() => resolve({}, { protocol: 'ftp' }));
+    expect(protocol.message).to.match(/^--snowflake-protocol: must be "http" or "https"/);
+    const host = configured(
+      { SNOWFLAKE_ACCOUNT: 'a', SNOWFLAKE_USER: 'u', SNOWFLAKE_PASSWORD: 'p' },
+      { host: '127.0.0.1' },
+    );
+    expect(host.settings.host).to.deep.equal({
+      value: '127.0.0.1',
+      source: 'flag',
+      origin: '--snowflake-host',
+    });
+    // The CLI has no --password (command lines show in ps): the hint must not invent one.
+    const password = failure(() => resolve({ SNOWFLAKE_ACCOUNT: 'a', SNOWFLAKE_USER: 'u' }));
+    expect(password.message).to.equal(
+      'connection "default": missing password for authenticator SNOWFLAKE (set SNOWFLAKE_PASSWORD)',
+    );
+    write('connections.toml', '[default]\naccount = "a"\nuser = "u"\n');
+    expect(failure(() => resolve()).message).to.equal(
+      'connection "default": missing password for authenticator SNOWFLAKE (set password in ~/.snowflake/connections.toml [default] or SNOWFLAKE_PASSWORD)',
+    );
   });
 
   it('refuses an unknown authenticator', () => {

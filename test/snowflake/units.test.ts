@@ -2,13 +2,14 @@ import { expect } from 'chai';
 import { SmcpError } from '../../src/errors.js';
 import { mapSnowflakeError } from '../../src/snowflake/error-map.js';
 import { buildQueryTag, QUERY_TAG_MAX } from '../../src/snowflake/query-tag.js';
-import { columnSerializers, serializeRow } from '../../src/snowflake/serialize.js';
+import { columnSerializers, parseJsonLossless, serializeRow } from '../../src/snowflake/serialize.js';
 import type { DriverColumn } from '../../src/snowflake/serialize.js';
 import {
   mayChangeSessionState,
   resetStatementsFor,
   useStatementsFor,
 } from '../../src/snowflake/session-state.js';
+import { SlotGate } from '../../src/snowflake/slot-gate.js';
 
 function column(type: string, scale = 0): DriverColumn {
   return {
@@ -62,6 +63,85 @@ describe('value serialization', () => {
     expect(one('variant', 0, '{"a":[1,2]}')).to.deep.equal({ a: [1, 2] });
     expect(one('boolean', 0, false)).to.equal(false);
     expect(one('text', 0, null)).to.equal(null);
+  });
+});
+
+describe('lossless JSON of VARIANT/OBJECT/ARRAY', () => {
+  it('keeps numbers a double cannot hold as their digits, others as numbers', () => {
+    expect(
+      parseJsonLossless('{"a": 12345678901234567890, "b": -9007199254740993, "c": 9007199254740991}'),
+    ).to.deep.equal({
+      a: '12345678901234567890',
+      b: '-9007199254740993',
+      c: 9007199254740991,
+    });
+    expect(
+      parseJsonLossless(
+        '[0.1000000000000000055511151231257827, 1e400, 1.5e300, 2.5e-300, 1e20, 0.1, 123456789012345.6789]',
+      ),
+    ).to.deep.equal([
+      '0.1000000000000000055511151231257827',
+      '1e400',
+      // An integer beyond 2^53, however it is written.
+      '1.5e300',
+      2.5e-300,
+      '1e20',
+      0.1,
+      '123456789012345.6789',
+    ]);
+    expect(parseJsonLossless('{"nested": [{"id": 18446744073709551615}]}')).to.deep.equal({
+      nested: [{ id: '18446744073709551615' }],
+    });
+  });
+
+  it('leaves strings alone and returns text that is not JSON as it is', () => {
+    expect(parseJsonLossless('"12345678901234567890"')).to.equal('12345678901234567890');
+    expect(parseJsonLossless('{"s": "2024-02-29T13:45:30.123456789"}')).to.deep.equal({
+      s: '2024-02-29T13:45:30.123456789',
+    });
+    expect(parseJsonLossless('not json 12345678901234567890')).to.equal('not json 12345678901234567890');
+    // Duplicate keys: the last wins, as with JSON.parse.
+    expect(parseJsonLossless('{"a": 1, "a": 12345678901234567890}')).to.deep.equal({
+      a: 12345678901234567000,
+    });
+  });
+});
+
+describe('pool slot gate', () => {
+  it('grants slots first come, first served, and drops a waiter that aborts', async () => {
+    const gate = new SlotGate(1, 10);
+    const order: string[] = [];
+    await gate.take(undefined, 1000);
+    const controller = new AbortController();
+    const a = gate.take(undefined, 1000).then(() => order.push('a'));
+    const b = gate.take(controller.signal, 1000).then(
+      () => order.push('b'),
+      (err: SmcpError) => order.push(`b:${err.code}`),
+    );
+    const c = gate.take(undefined, 1000).then(() => order.push('c'));
+    expect(gate.waiting).to.equal(3);
+    controller.abort();
+    await b;
+    expect(gate.waiting).to.equal(2);
+    gate.give();
+    await a;
+    gate.give();
+    await c;
+    expect(order).to.deep.equal(['b:QUERY_CANCELLED', 'a', 'c']);
+    expect(gate.inUse).to.equal(1);
+  });
+
+  it('fails a wait past its timeout, a full queue and every waiter on close', async () => {
+    const gate = new SlotGate(1, 1);
+    await gate.take(undefined, 1000);
+    const timedOut = await gate.take(undefined, 20).catch((err: SmcpError) => err.code);
+    expect(timedOut).to.equal('POOL_EXHAUSTED');
+    const waiting = gate.take(undefined, 1000).catch((err: SmcpError) => err.message);
+    const full = await gate.take(undefined, 1000).catch((err: SmcpError) => err.code);
+    expect(full).to.equal('POOL_EXHAUSTED');
+    gate.close(new SmcpError('POOL_EXHAUSTED', 'closed'));
+    expect(await waiting).to.equal('closed');
+    expect(gate.waiting).to.equal(0);
   });
 });
 

@@ -12,7 +12,8 @@
  *   - views V_CUSTOMER_ORDERS (one row per order with the customer's name/country), V_DAILY_REVENUE (per day)
  * - SAMPLE_DB.TYPES
  *   - ALL_TYPES (4 rows, the last all NULL except ID): every Snowflake type, incl. BIG_NUM = 12345678901234567890
- *     (NUMBER(38,0), beyond 2^53), TIMESTAMP_NTZ/LTZ/TZ, TIME, BINARY, VARIANT, OBJECT, ARRAY
+ *     (NUMBER(38,0), beyond 2^53), TIMESTAMP_NTZ/LTZ/TZ (TS_TZ offsets +02:00, -05:00, +05:30), TIME, BINARY,
+ *     VARIANT, OBJECT, ARRAY
  *   - view V_ALL_TYPES
  * - SAMPLE_DB.HR: DEPARTMENTS (5 rows), EMPLOYEES (50 rows), view V_EMPLOYEE_DIRECTORY
  * - ANALYTICS.PUBLIC: KPI_DAILY (365 rows, 2024), view V_KPI_SUMMARY (per month)
@@ -89,13 +90,13 @@ CREATE TABLE SAMPLE_DB.TYPES.ALL_TYPES (
 ) COMMENT = 'Every Snowflake type, and a row of NULLs';
 INSERT INTO SAMPLE_DB.TYPES.ALL_TYPES VALUES
   (1, 42, 12345678901234567890, 12.34, 3.5, 'hello', 'Grüße, 世界', TRUE, '2024-02-29', '13:45:30.123456',
-   '2024-02-29 13:45:30.123456', '2024-02-29 13:45:30.123456+00:00', '2024-02-29 13:45:30.123456+02:00',
+   '2024-02-29 13:45:30.123456', '2024-02-29 13:45:30.123456+00:00', '2024-02-29 13:45:30.123456 +02:00'::TIMESTAMP_TZ,
    from_hex('DEADBEEF'), '{"a":1,"b":[1,2]}', '{"name":"smcp","ok":true}', '[1,"two",null]'),
   (2, -7, -12345678901234567890, -0.5, -1e10, '', 'line1\nline2', FALSE, '1969-12-31', '00:00:00',
-   '1969-12-31 23:59:59.5', '1970-01-01 00:00:00+00:00', '1999-12-31 23:00:00-05:00',
+   '1969-12-31 23:59:59.5', '1970-01-01 00:00:00+00:00', '1999-12-31 23:00:00 -05:00'::TIMESTAMP_TZ,
    from_hex(''), '"just a string"', '{}', '[]'),
   (3, 0, 9007199254740993, 0.01, 0.1, 'quote''s', 'tab	here', TRUE, '2000-01-01', '23:59:59.999999',
-   '2000-01-01 00:00:00', '2000-01-01 00:00:00+00:00', '2000-01-01 00:00:00+00:00',
+   '2000-01-01 00:00:00', '2000-01-01 00:00:00+00:00', '2000-01-01 05:30:00+05:30'::TIMESTAMP_TZ,
    from_hex('00FF'), '3.14', '{"nested":{"x":1}}', '[[1,2],[3]]'),
   (4, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 CREATE VIEW SAMPLE_DB.TYPES.V_ALL_TYPES COMMENT = 'All columns of ALL_TYPES' AS SELECT * FROM SAMPLE_DB.TYPES.ALL_TYPES;

@@ -2,6 +2,7 @@
  * Public option and user types of the emulator; re-exported by src/emulator/index.ts.
  */
 import type { Engine } from '../engine-types.js';
+import type { FaultControl } from './faults.js';
 
 /**
  * One emulated Snowflake user and the credentials it accepts. Names are case-insensitive (stored
@@ -76,6 +77,11 @@ export interface RunningEmulator {
   expireSessions(options?: { master?: boolean }): void;
   /** Counters for tests and status: logins, token renewals, statements, chunk downloads. */
   stats(): EmulatorStats;
+  /**
+   * Fault injection for reliability tests (slow or failing queries and logins, dropped
+   * connections). Off until set; `faults.clear()` turns everything off again.
+   */
+  readonly faults: FaultControl;
   /** Stops listening, ends sessions (closing their results), closes the engine. Idempotent. */
   close(): Promise<void>;
 }

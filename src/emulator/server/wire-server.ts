@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Engine } from '../engine-types.js';
+import { Faults } from './faults.js';
 import { BodyError, parseJsonObject, readBody, sendJson } from './http-io.js';
 import { QueryRegistry } from './query-registry.js';
 import { abortRequest, chunk, queryRequest, queryResult, queryStatus } from './query-routes.js';
@@ -33,6 +34,8 @@ export class WireServer {
   readonly #sweeper: NodeJS.Timeout;
   #closed: Promise<void> | null = null;
   #fallbackOrigin = '';
+  /** Injected faults (tests); inactive unless set. */
+  readonly faults = new Faults();
 
   constructor(engine: Engine, users: UserDirectory, settings: WireSettings) {
     const counters: WireCounters = { logins: 0, failedLogins: 0, chunkDownloads: 0 };
@@ -123,12 +126,20 @@ export class WireServer {
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
-    this.#route(req, res).catch((err: unknown) => {
+    const routed = this.faults.active ? this.#withFaults(req, res) : this.#route(req, res);
+    routed.catch((err: unknown) => {
       // A fault of the emulator itself: answered as a statement-style failure (HTTP 200 so the
       // driver does not retry it seven times), and the server keeps serving.
       const message = err instanceof Error ? err.message : String(err);
       sendJson(res, 200, failure(SQL.INTERNAL, `Internal error in the emulator: ${message}`));
     });
+  }
+
+  async #withFaults(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    if (await this.faults.apply(q < 0 ? url : url.slice(0, q), req, res)) return;
+    await this.#route(req, res);
   }
 
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {

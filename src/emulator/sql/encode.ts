@@ -58,7 +58,6 @@ function compatible(actual: SnowflakeType, declared: SnowflakeType): boolean {
   if (actual === declared) return true;
   const json = ['variant', 'object', 'array', 'text'];
   if (actual === 'variant' && json.includes(declared)) return true;
-  if (actual === 'timestamp_ltz' && declared === 'timestamp_tz') return true;
   return false;
 }
 
@@ -109,8 +108,10 @@ function baseMeta(duck: DuckDBType): Meta {
     case DuckDBTypeId.TIMESTAMP:
     case DuckDBTypeId.TIMESTAMP_S:
     case DuckDBTypeId.TIMESTAMP_MS:
-    case DuckDBTypeId.TIMESTAMP_NS:
       return meta('timestamp_ntz', null, 9);
+    case DuckDBTypeId.TIMESTAMP_NS:
+      // The engine's TIMESTAMP_TZ carrier (instant + offset); see macros.ts.
+      return meta('timestamp_tz', null, 9);
     case DuckDBTypeId.TIMESTAMP_TZ:
       return meta('timestamp_ltz', null, 9);
     case DuckDBTypeId.LIST:
@@ -151,10 +152,8 @@ export function encodeValue(value: DuckDBValue, column: ColumnMeta): string | nu
     case 'timestamp_ntz':
     case 'timestamp_ltz':
       return encodeEpoch(value);
-    case 'timestamp_tz': {
-      const epoch = encodeEpoch(value);
-      return epoch === null ? null : `${epoch} 1440`;
-    }
+    case 'timestamp_tz':
+      return encodeTz(value);
     case 'variant':
     case 'object':
     case 'array':
@@ -197,6 +196,25 @@ function encodeTime(value: DuckDBValue): string {
   if (value instanceof DuckDBTimeNSValue) return nanosText(value.nanos);
   if (value instanceof DuckDBTimeTZValue) return nanosText(value.micros * 1000n);
   return String(value);
+}
+
+/**
+ * Splits a TIMESTAMP_TZ carrier (TIMESTAMP_NS: UTC microseconds * 1000 + offset in quarter hours,
+ * see macros.ts) into its instant in nanoseconds and its offset in minutes.
+ */
+export function splitTz(nanos: bigint): { instantNanos: bigint; offsetMinutes: number } {
+  const micros = (nanos + 500n) / 1000n - ((nanos + 500n) % 1000n < 0n ? 1n : 0n);
+  return { instantNanos: micros * 1000n, offsetMinutes: Number(nanos - micros * 1000n) * 15 };
+}
+
+/** Snowflake's TIMESTAMP_TZ text: "epochSecs.fffffffff <offsetMinutes + 1440>". */
+function encodeTz(value: DuckDBValue): string | null {
+  if (value instanceof DuckDBTimestampNanosecondsValue) {
+    const { instantNanos, offsetMinutes } = splitTz(value.nanos);
+    return `${nanosText(instantNanos)} ${offsetMinutes + 1440}`;
+  }
+  const epoch = encodeEpoch(value);
+  return epoch === null ? null : `${epoch} 1440`;
 }
 
 function encodeEpoch(value: DuckDBValue): string | null {

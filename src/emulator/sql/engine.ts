@@ -2,6 +2,15 @@
  * The emulator's SQL engine: Snowflake SQL on embedded DuckDB. One DuckDB instance holds every
  * database (each an attached in-memory catalog); statements borrow pooled connections, so
  * statements of different sessions run side by side. See engine-types.ts for the contract.
+ *
+ * Precision of date/time values (DuckDB's limits), as stored and as sent on the wire:
+ * - TIMESTAMP_NTZ(p) → DuckDB TIMESTAMP, TIMESTAMP_LTZ(p) → TIMESTAMPTZ, TIME(p) → TIME: microseconds.
+ *   Digits 7–9 of a literal are dropped (truncated); rowtype still reports scale 9 (or p).
+ * - TIMESTAMP_TZ(p) → TIMESTAMP_NS carrying the UTC instant in microseconds plus the value's own
+ *   offset in quarter hours in the last three nanosecond digits (see macros.ts). Offsets survive
+ *   storage, CTAS, MIN/MAX/ORDER BY/CASE/UNION; arithmetic (ts + INTERVAL, DATEADD) and implicit
+ *   string casts (INSERT … VALUES ('… +02:00') without ::TIMESTAMP_TZ) keep the instant but give +00:00.
+ * TIMESTAMP_NS is reserved for TIMESTAMP_TZ, so NTZ cannot use it for nanoseconds.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { Engine, EmulatorSession, ExecuteOptions, ResultSet, WireBinding } from '../engine-types.js';
@@ -10,14 +19,15 @@ import { Catalog } from './catalog.js';
 import { runCommand } from './commands.js';
 import { StatementContext, WAREHOUSES } from './context.js';
 import { runDdl } from './ddl.js';
-import { columnMetaFor } from './encode.js';
+import { resultColumns } from './result-columns.js';
+import { systemWait } from './system-wait.js';
 import { QueryHistory } from './history.js';
 import type { QueryRecord } from './history.js';
 import { MACROS } from './macros.js';
 import { ConnectionPool } from './pool.js';
-import { DuckResultSet, StaticResultSet, statusResult } from './result-set.js';
+import { DuckResultSet, statusResult } from './result-set.js';
 import { rewriteStatement } from './rewrite.js';
-import { bindValues, dmlResult, splitQualified, statementTypeOf } from './statement-results.js';
+import { bindValues, dmlResult, statementTypeOf } from './statement-results.js';
 import {
   mapDuckError,
   noWarehouse,
@@ -25,11 +35,11 @@ import {
   statementCountMismatch,
   statementTimeout,
   syntaxError,
-  unsupported,
 } from './sql-errors.js';
 import { STATEMENT_TYPE, queryTypeOf } from './statement-types.js';
-import { isSignificant, joinTokens, splitStatements, stringValue, tokenize } from './tokenizer.js';
+import { isSignificant, joinTokens, splitStatements, tokenize } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
+import { substituteVariables, runVariableCommand } from './variables.js';
 import { loadSampleData } from '../sample-data/index.js';
 
 /** Options of createEngine. */
@@ -264,13 +274,27 @@ class DuckEngine implements SqlEngine {
     words: string[],
     bindings: Record<string, WireBinding> | undefined,
   ): Promise<ResultSet> {
+    const substituted = substituteVariables(tokens, ctx.session);
+    if (substituted !== tokens) {
+      tokens = substituted;
+      words = tokens.filter(isSignificant).map((t) => (t.kind === 'word' ? t.text.toUpperCase() : t.text));
+    }
     const bad = tokens.find((t) => t.kind === 'punct' && t.text.charCodeAt(0) < 32);
     if (bad) throw syntaxError(1, bad.start, bad.text);
+    const first = words[0] ?? '';
+    if (first === 'SET' || first === 'UNSET') {
+      await ctx.applySearchPath();
+      return runVariableCommand(
+        ctx,
+        first,
+        tokens.filter(isSignificant).slice(1),
+        (t) => this.rewrite(ctx, t).sql,
+      );
+    }
     const command = await runCommand(ctx, tokens, words);
     if (command) return command;
     if (words[0] === 'SELECT' && words[1] === 'SYSTEM$WAIT' && words[2] === '(')
-      return this.wait(ctx, tokens);
-    const first = words[0] ?? '';
+      return systemWait(ctx, tokens);
     if (['BEGIN', 'START', 'COMMIT', 'ROLLBACK'].includes(first)) {
       const id =
         first === 'COMMIT'
@@ -301,20 +325,11 @@ class DuckEngine implements SqlEngine {
     const typeId = statementTypeOf(first);
     if (typeId >= STATEMENT_TYPE.DML && typeId < STATEMENT_TYPE.SCL)
       return dmlResult(typeId, await result.getRows());
-    if (typeId === STATEMENT_TYPE.DDL || first === 'SET' || first === 'TRUNCATE') {
+    if (typeId === STATEMENT_TYPE.DDL || first === 'TRUNCATE') {
       await this.catalog.sync(ctx.pooled.conn);
       return statusResult('Statement executed successfully.', typeId);
     }
-    const names = result.columnNames();
-    const types = result.columnTypes();
-    const refs = this.referencedTables(ctx, rewritten.sql);
-    const columns = names.map((name, i) => {
-      const duck = types[i];
-      if (!duck) throw new Error('column type missing');
-      const declared = this.declaredFor(refs, name);
-      return columnMetaFor(name, duck, declared ? { ...declared, type: declared.wire } : undefined);
-    });
-    return new DuckResultSet(result, columns, typeId);
+    return new DuckResultSet(result, resultColumns(ctx, result, rewritten.sql), typeId);
   }
 
   private checkWarehouse(ctx: StatementContext, first: string, words: string[]): void {
@@ -331,76 +346,6 @@ class DuckEngine implements SqlEngine {
       account: this.account,
       lastQueryId: this.lastQueryIds.get(ctx.session.id) ?? null,
     });
-  }
-
-  /** Fully qualified [db, schema, table] of the tables a query reads (for declared types). */
-  private referencedTables(ctx: StatementContext, sql: string): [string, string, string][] {
-    let names: readonly string[];
-    try {
-      names = ctx.pooled.conn.getTableNames(sql, true);
-    } catch {
-      return [];
-    }
-    const { database, schema } = ctx.session;
-    return names.map((n) => {
-      const parts = splitQualified(n);
-      if (parts.length >= 3) return [parts[0] ?? '', parts[1] ?? '', parts[2] ?? ''];
-      if (parts.length === 2) return [database ?? '', parts[0] ?? '', parts[1] ?? ''];
-      return [database ?? '', schema ?? '', parts[0] ?? ''];
-    });
-  }
-
-  private declaredFor(refs: [string, string, string][], column: string): ReturnType<Catalog['columnType']> {
-    for (const [db, sch, tbl] of refs) {
-      const t = this.catalog.columnType(db, sch, tbl, column);
-      if (t) return t;
-    }
-    return undefined;
-  }
-
-  /** SELECT SYSTEM$WAIT(n [, 'SECONDS'|'MILLISECONDS'|'MINUTES']): really waits, abortable. */
-  private async wait(ctx: StatementContext, tokens: Token[]): Promise<ResultSet> {
-    const sig = tokens.filter(isSignificant);
-    const amount = Number(sig[3]?.text ?? 'NaN');
-    const unitTok = sig[5];
-    const unit =
-      unitTok && (unitTok.kind === 'string' || unitTok.kind === 'dollar')
-        ? stringValue(unitTok).toUpperCase()
-        : 'SECONDS';
-    if (!Number.isFinite(amount) || amount < 0) throw unsupported('SYSTEM$WAIT argument');
-    const factor = unit.startsWith('MILLI')
-      ? 1
-      : unit.startsWith('MIN')
-        ? 60_000
-        : unit.startsWith('HOUR')
-          ? 3_600_000
-          : 1000;
-    const ms = amount * factor;
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        ctx.signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(ctx.signal.reason instanceof Error ? ctx.signal.reason : statementCancelled());
-      };
-      if (ctx.signal.aborted) onAbort();
-      else ctx.signal.addEventListener('abort', onAbort, { once: true });
-    });
-    const name = joinTokens(tokens.slice(tokens.findIndex((t) => t.text.toUpperCase() === 'SYSTEM$WAIT')))
-      .trim()
-      .toUpperCase();
-    const column = {
-      name,
-      type: 'text' as const,
-      nullable: true,
-      precision: null,
-      scale: null,
-      length: 16777216,
-      byteLength: 16777216,
-    };
-    return new StaticResultSet([column], [[`waited ${amount} ${unit.toLowerCase()}`]], STATEMENT_TYPE.SELECT);
   }
 
   async close(): Promise<void> {

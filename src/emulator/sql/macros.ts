@@ -4,8 +4,42 @@
  * need rewriting (DATEADD's bare date part, DECODE's variadic pairs) live in rewrite.ts instead.
  */
 
+/** A time followed by a UTC offset (`Z`, `+02:00`, `-0530`, `+02`): group 1 the wall time, group 2 the offset. */
+const TZ_TEXT = String.raw`'^(.*\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(Z|[+-]\d{1,2}(?::?\d{2})?)$'`;
+
+/**
+ * TIMESTAMP_TZ on DuckDB. DuckDB's TIMESTAMPTZ keeps only the instant, so a TIMESTAMP_TZ value is
+ * a TIMESTAMP_NS whose whole microseconds are the UTC instant and whose last three nanosecond
+ * digits carry the offset in quarter hours (-56..56; 0 = UTC). It stays an ordinary timestamp:
+ * comparisons, ORDER BY, MIN/MAX, DATE_TRUNC and casts all see the instant (off by < 60 ns), and
+ * MIN/MAX/CASE/UNION keep the offset. TIMESTAMP_NS is the engine's marker for TIMESTAMP_TZ
+ * (encode.ts decodes it). Offsets that are not whole quarter hours keep their instant but report
+ * the nearest quarter hour.
+ */
+const TZ_MACROS: readonly string[] = [
+  `CREATE MACRO _SMCP_TZ_MAKE(wall, off) AS make_timestamp_ns(
+     (epoch_us(wall) - CAST(off AS BIGINT) * 60000000) * 1000 + CAST(round(off / 15) AS BIGINT))`,
+  `CREATE MACRO _SMCP_TZ_MINUTES(o) AS CASE WHEN o = 'Z' THEN 0 ELSE
+     (CASE WHEN starts_with(o, '-') THEN -1 ELSE 1 END) * (
+       CASE WHEN length(replace(substr(o, 2), ':', '')) <= 2 THEN CAST(substr(o, 2) AS INTEGER) * 60
+       ELSE CAST(substr(replace(substr(o, 2), ':', ''), 1, length(replace(substr(o, 2), ':', '')) - 2) AS INTEGER) * 60
+         + CAST(right(replace(substr(o, 2), ':', ''), 2) AS INTEGER) END) END`,
+  `CREATE MACRO _SMCP_TZ_PARSE(s) AS CASE WHEN regexp_matches(trim(s), ${TZ_TEXT})
+     THEN _SMCP_TZ_MAKE(CAST(regexp_extract(trim(s), ${TZ_TEXT}, 1) AS TIMESTAMP),
+       _SMCP_TZ_MINUTES(regexp_extract(trim(s), ${TZ_TEXT}, 2)))
+     ELSE _SMCP_TZ_MAKE(CAST(trim(s) AS TIMESTAMP), 0) END`,
+  `CREATE MACRO _SMCP_TO_TZ(x) AS CASE
+     WHEN typeof(x) IN ('TIMESTAMP_NS', 'TIMESTAMP WITH TIME ZONE', 'TIMESTAMP', 'DATE', 'TIMESTAMP_S', 'TIMESTAMP_MS')
+       THEN CAST(x AS TIMESTAMP_NS)
+     ELSE _SMCP_TZ_PARSE(CAST(x AS VARCHAR)) END`,
+  // BINARY_INPUT_FORMAT is HEX by default: text converts by its hex digits, not its UTF-8 bytes.
+  `CREATE MACRO _SMCP_TO_BINARY(x) AS CASE WHEN typeof(x) = 'BLOB' THEN CAST(x AS BLOB)
+     ELSE unhex(CAST(x AS VARCHAR)) END`,
+];
+
 /** `CREATE MACRO` statements, run once when the engine starts. */
 export const MACROS: readonly string[] = [
+  ...TZ_MACROS,
   'CREATE MACRO IFF(c, a, b) AS CASE WHEN c THEN a ELSE b END',
   'CREATE MACRO NVL(a, b) AS COALESCE(a, b)',
   'CREATE MACRO NVL2(a, b, c) AS CASE WHEN a IS NOT NULL THEN b ELSE c END',

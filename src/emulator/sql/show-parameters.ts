@@ -3,8 +3,8 @@
  */
 import type { ResultSet } from '../engine-types.js';
 import type { StatementContext } from './context.js';
-import { likeRegex, result, syntax } from './show.js';
-import type { Cell } from './show.js';
+import { likeRegex, result, syntax } from './show-common.js';
+import type { Cell } from './show-common.js';
 import { stringValue } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
 
@@ -57,20 +57,39 @@ const PARAMETER_DEFAULTS: [string, string, string, string][] = [
   ],
 ];
 
-/** SHOW PARAMETERS [LIKE '…'] [IN SESSION | IN ACCOUNT]: key, value, default, level, description, type. */
+const OBJECT_SCOPES = new Set(['WAREHOUSE', 'DATABASE', 'SCHEMA', 'TABLE', 'TASK', 'USER']);
+
+/**
+ * SHOW PARAMETERS [LIKE '…'] [IN SESSION | IN ACCOUNT | IN USER [name] | IN <object kind> <name>]:
+ * key, value, default, level, description, type. IN SESSION (the default) shows the session's own
+ * values with level SESSION; IN ACCOUNT and object scopes show the account defaults.
+ */
 export function showParameters(ctx: StatementContext, sig: Token[]): ResultSet {
   let like: RegExp | null = null;
-  for (let k = 0; k < sig.length; k++) {
-    const w = (sig[k]?.text ?? '').toUpperCase();
-    if (w === 'LIKE') {
-      const t = sig[k + 1];
-      if (!t || (t.kind !== 'string' && t.kind !== 'dollar')) throw syntax(t);
-      like = likeRegex(stringValue(t));
-      k++;
-    } else if (w === 'IN' || w === 'SESSION' || w === 'ACCOUNT' || w === 'USER') continue;
-    else throw syntax(sig[k]);
+  let scope = 'SESSION';
+  let k = 0;
+  const word = (j: number): string => (sig[j]?.kind === 'word' ? (sig[j]?.text.toUpperCase() ?? '') : '');
+  if (word(k) === 'LIKE') {
+    const t = sig[k + 1];
+    if (!t || (t.kind !== 'string' && t.kind !== 'dollar')) throw syntax(t);
+    like = likeRegex(stringValue(t));
+    k += 2;
   }
-  const params = ctx.session.params;
+  if (word(k) === 'IN') {
+    scope = word(k + 1);
+    k += 2;
+    if (scope === 'SESSION' || scope === 'ACCOUNT') {
+      // nothing follows
+    } else if (OBJECT_SCOPES.has(scope)) {
+      // The object's name (optional for USER): a possibly qualified identifier.
+      while (k < sig.length && (sig[k]?.kind === 'word' || sig[k]?.kind === 'quoted' || sig[k]?.text === '.'))
+        k++;
+      if (scope !== 'USER' && k === sig.length && sig[k - 1]?.text.toUpperCase() === scope)
+        throw syntax(undefined);
+    } else throw syntax(sig[k - 1]);
+  }
+  if (k < sig.length) throw syntax(sig[k]);
+  const params = scope === 'SESSION' ? ctx.session.params : new Map<string, string>();
   const keys = new Set([...PARAMETER_DEFAULTS.map((p) => p[0]), ...params.keys()]);
   const rows: Cell[][] = [...keys].sort().map((key) => {
     const def = PARAMETER_DEFAULTS.find((p) => p[0] === key);

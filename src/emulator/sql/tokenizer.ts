@@ -12,6 +12,8 @@ export interface Token {
   kind: TokenKind;
   text: string;
   start: number;
+  /** Set on tokens that replaced a session variable: the `$NAME` they stand for (column naming). */
+  origin?: string;
 }
 
 const WORD_START = /[A-Za-z_\u0080-\uffff]/;

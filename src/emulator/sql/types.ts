@@ -35,8 +35,10 @@ export function duckTypeFor(t: SfColumnType): string {
     case 'timestamp_ntz':
       return 'TIMESTAMP';
     case 'timestamp_ltz':
-    case 'timestamp_tz':
       return 'TIMESTAMPTZ';
+    case 'timestamp_tz':
+      // The instant plus the offset in the nanosecond digits; see macros.ts (TZ_MACROS).
+      return 'TIMESTAMP_NS';
     case 'binary':
       return 'BLOB';
     case 'variant':
@@ -144,6 +146,8 @@ export function sfTypeFromDuck(
   if (t === 'TIMESTAMP WITH TIME ZONE' || t === 'TIMESTAMPTZ') {
     return { wire: 'timestamp_ltz', name: 'TIMESTAMP_LTZ', precision: null, scale: 9, length: null };
   }
+  if (t === 'TIMESTAMP_NS')
+    return { wire: 'timestamp_tz', name: 'TIMESTAMP_TZ', precision: null, scale: 9, length: null };
   if (t.startsWith('TIMESTAMP'))
     return { wire: 'timestamp_ntz', name: 'TIMESTAMP_NTZ', precision: null, scale: 9, length: null };
   if (t === 'BLOB')

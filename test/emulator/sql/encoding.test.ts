@@ -56,7 +56,7 @@ describe('emulator SQL engine: values and rowtype', function () {
       TM: '49530.123456000',
       TS_NTZ: '1709214330.123456000',
       TS_LTZ: '1709214330.123456000',
-      TS_TZ: '1709207130.123456000 1440',
+      TS_TZ: '1709207130.123456000 1560',
       BIN: 'DEADBEEF',
       OBJ: '{"name":"smcp","ok":true}',
       ARR: '[1,"two",null]',

@@ -1,0 +1,252 @@
+/**
+ * CREATE TABLE and CREATE VIEW: Snowflake column types become DuckDB ones (declared types go to the
+ * catalog so results and metadata report them), COMMENTs become DuckDB comments, and views keep
+ * the text the user wrote.
+ */
+import type { ResultSet } from '../engine-types.js';
+import { EmulatorSqlError } from '../engine-types.js';
+import type { StatementContext } from './context.js';
+import { statusResult } from './result-set.js';
+import { STATEMENT_TYPE } from './statement-types.js';
+import { identName, joinTokens, quoteIdent, quoteString, stringValue } from './tokenizer.js';
+import type { Token } from './tokenizer.js';
+import { duckTypeFor, parseSfType } from './types.js';
+import type { SfColumnType } from './types.js';
+
+/** Rewrites Snowflake SQL tokens into DuckDB SQL (the engine's rewrite). */
+export type Rewrite = (tokens: Token[]) => string;
+
+function qualified(db: string, schema: string, name: string): string {
+  return `${quoteIdent(db)}.${quoteIdent(schema)}.${quoteIdent(name)}`;
+}
+
+/** `COMMENT = '…'` among table/view/schema options. */
+export function findComment(sig: Token[]): string | null {
+  for (let k = 0; k < sig.length; k++) {
+    if ((sig[k]?.text ?? '').toUpperCase() === 'COMMENT' && sig[k + 1]?.text === '=') {
+      const v = sig[k + 2];
+      if (v && (v.kind === 'string' || v.kind === 'dollar')) return stringValue(v);
+    }
+  }
+  return null;
+}
+
+function closeOf(sig: Token[], open: number): number {
+  let depth = 0;
+  for (let j = open; j < sig.length; j++) {
+    const t = sig[j];
+    if (t.kind !== 'punct') continue;
+    if (t.text === '(') depth++;
+    else if (t.text === ')' && --depth === 0) return j;
+  }
+  return sig.length - 1;
+}
+
+function splitTop(sig: Token[], from: number, to: number): Token[][] {
+  const out: Token[][] = [];
+  let depth = 0;
+  let cur: Token[] = [];
+  for (let j = from; j < to; j++) {
+    const t = sig[j];
+    if (t.kind === 'punct' && t.text === '(') depth++;
+    if (t.kind === 'punct' && t.text === ')') depth--;
+    if (depth === 0 && t.kind === 'punct' && t.text === ',') {
+      out.push(cur);
+      cur = [];
+    } else cur.push(t);
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+const CONSTRAINT_WORDS = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK']);
+
+/** CREATE TABLE (…) / AS SELECT with Snowflake types; null to leave odd forms to DuckDB. */
+export async function createTable(
+  ctx: StatementContext,
+  tokens: Token[],
+  sig: Token[],
+  i: number,
+  [db, schema, name]: [string, string, string],
+  replace: boolean,
+  ifNotExists: boolean,
+  rewrite: Rewrite,
+): Promise<ResultSet | null> {
+  const target = qualified(db, schema, name);
+  const head = `CREATE ${replace ? 'OR REPLACE ' : ''}TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${target}`;
+  const declared: [string, SfColumnType][] = [];
+  const colComments: [string, string][] = [];
+  let body = '';
+  let j = i;
+  if (sig[j]?.text === '(') {
+    const close = closeOf(sig, j);
+    const defs: string[] = [];
+    for (const def of splitTop(sig, j + 1, close)) {
+      const first = def[0];
+      if (!first) continue;
+      if (CONSTRAINT_WORDS.has(first.text.toUpperCase())) {
+        defs.push(def.map((t) => t.text).join(' '));
+        continue;
+      }
+      const colName = identName(first);
+      const typeTok = def[1];
+      let k = 2;
+      const args: number[] = [];
+      if (def[k]?.text === '(') {
+        const c = closeOf(def, k);
+        for (const t of def.slice(k + 1, c)) if (t.kind === 'number') args.push(Number(t.text));
+        k = c + 1;
+      }
+      const sf = typeTok ? parseSfType(typeTok.text, args) : null;
+      const duckType = sf
+        ? duckTypeFor(sf)
+        : def
+            .slice(1, k)
+            .map((t) => t.text)
+            .join('');
+      if (sf) declared.push([colName, sf]);
+      const rest: string[] = [];
+      for (; k < def.length; k++) {
+        const t = def[k];
+        const up = t.text.toUpperCase();
+        if (up === 'COMMENT' && def[k + 1]) {
+          const v = def[k + 1];
+          colComments.push([colName, stringValue(v)]);
+          k++;
+        } else if (up === 'COLLATE') k++;
+        else if (up === 'AUTOINCREMENT' || up === 'IDENTITY') {
+          if (def[k + 1]?.text === '(') k = closeOf(def, k + 1);
+        } else
+          rest.push(
+            t.kind === 'string' || t.kind === 'dollar'
+              ? quoteString(stringValue(t))
+              : t.kind === 'word'
+                ? up
+                : t.text,
+          );
+      }
+      defs.push(`${quoteIdent(colName)} ${duckType}${rest.length ? ` ${rest.join(' ')}` : ''}`);
+    }
+    body = ` (${defs.join(', ')})`;
+    j = close + 1;
+  }
+  const asAt = sig.findIndex((t, k) => k >= j && t.kind === 'word' && t.text.toUpperCase() === 'AS');
+  const comment = findComment(sig.slice(j, asAt < 0 ? sig.length : asAt));
+  let query = '';
+  if (asAt >= 0) {
+    const startOffset = sig[asAt + 1]?.start ?? 0;
+    query = ` AS ${rewrite(tokens.filter((t) => t.start >= startOffset))}`;
+  } else if (
+    j < sig.length &&
+    comment === null &&
+    !/^(CLUSTER|DATA_RETENTION|CHANGE_TRACKING|COPY)/i.test(sig[j]?.text ?? '')
+  ) {
+    return null;
+  }
+  await ctx.run(`${head}${body}${query}`);
+  if (comment !== null) await ctx.run(`COMMENT ON TABLE ${target} IS ${quoteString(comment)}`);
+  for (const [c, text] of colComments)
+    await ctx.run(`COMMENT ON COLUMN ${target}.${quoteIdent(c)} IS ${quoteString(text)}`);
+  await ctx.catalog.declare(ctx.pooled.conn, db, schema, name, declared);
+  await ctx.catalog.noteObject(ctx.pooled.conn, db, schema, name, null);
+  await ctx.catalog.sync(ctx.pooled.conn);
+  return statusResult(`Table ${name} successfully created.`, STATEMENT_TYPE.DDL);
+}
+
+/** CREATE VIEW, keeping the text the user wrote and the source columns' declared types. */
+export async function createView(
+  ctx: StatementContext,
+  sig: Token[],
+  i: number,
+  [db, schema, name]: [string, string, string],
+  replace: boolean,
+  ifNotExists: boolean,
+  rewrite: Rewrite,
+): Promise<ResultSet> {
+  let j = i;
+  const colNames: string[] = [];
+  const colComments: [string, string][] = [];
+  if (sig[j]?.text === '(') {
+    const close = closeOf(sig, j);
+    for (const def of splitTop(sig, j + 1, close)) {
+      const first = def[0];
+      if (!first) continue;
+      const colName = identName(first);
+      colNames.push(quoteIdent(colName));
+      const c = def.findIndex((t) => t.text.toUpperCase() === 'COMMENT');
+      const v = c >= 0 ? def[c + 1] : undefined;
+      if (v) colComments.push([colName, stringValue(v)]);
+    }
+    j = close + 1;
+  }
+  const asAt = sig.findIndex((t, k) => k >= j && t.kind === 'word' && t.text.toUpperCase() === 'AS');
+  if (asAt < 0) {
+    throw new EmulatorSqlError(
+      '001003',
+      '42000',
+      "SQL compilation error:\nsyntax error line 1 at position 0 unexpected '<EOF>'.",
+    );
+  }
+  const comment = findComment(sig.slice(j, asAt));
+  const queryTokens = sig.slice(asAt + 1);
+  const spaced: Token[] = [];
+  for (const t of queryTokens) spaced.push(t, { kind: 'space', text: ' ', start: t.start });
+  const query = rewrite(spaced);
+  const target = qualified(db, schema, name);
+  await ctx.run(
+    `CREATE ${replace ? 'OR REPLACE ' : ''}VIEW ${ifNotExists ? 'IF NOT EXISTS ' : ''}${target}${colNames.length ? ` (${colNames.join(', ')})` : ''} AS ${query}`,
+  );
+  if (comment !== null) await ctx.run(`COMMENT ON VIEW ${target} IS ${quoteString(comment)}`);
+  for (const [c, text] of colComments)
+    await ctx.run(`COMMENT ON COLUMN ${target}.${quoteIdent(c)} IS ${quoteString(text)}`);
+  await ctx.catalog.noteObject(ctx.pooled.conn, db, schema, name, ctx.sqlText.trim() || joinTokens(sig));
+  await ctx.catalog.sync(ctx.pooled.conn);
+  await declareViewTypes(ctx, db, schema, name, target);
+  return statusResult(`View ${name} successfully created.`, STATEMENT_TYPE.DDL);
+}
+
+/** Copies declared types of source columns onto a view's same-named columns (TIMESTAMP_TZ, OBJECT, …). */
+async function declareViewTypes(
+  ctx: StatementContext,
+  db: string,
+  schema: string,
+  name: string,
+  target: string,
+): Promise<void> {
+  let refs: readonly string[];
+  try {
+    const viewSql = await ctx.rows(
+      `SELECT sql FROM duckdb_views() WHERE database_name = $1 AND schema_name = $2 AND view_name = $3`,
+      [db, schema, name],
+    );
+    refs = ctx.pooled.conn.getTableNames(
+      String(viewSql[0]?.[0] ?? `SELECT * FROM ${target}`).replace(/^CREATE VIEW [^\n]*? AS /is, ''),
+      true,
+    );
+  } catch {
+    return;
+  }
+  const current = ctx.catalog.tableTypes(db, schema, name);
+  if (!current) return;
+  const cols: [string, SfColumnType][] = [];
+  for (const [col, t] of current) {
+    let best = t;
+    for (const ref of refs) {
+      const p = ref.split('.').map((s) => s.replace(/^"|"$/g, ''));
+      const [rdb, rsch, rtbl] = p.length >= 3 ? p : p.length === 2 ? [db, p[0], p[1]] : [db, schema, p[0]];
+      const src = ctx.catalog.columnType(rdb ?? '', rsch ?? '', rtbl ?? '', col);
+      if (
+        src &&
+        (src.wire === t.wire ||
+          (t.wire === 'variant' && ['object', 'array'].includes(src.wire)) ||
+          (t.wire === 'timestamp_ltz' && src.wire === 'timestamp_tz') ||
+          (t.wire === 'text' && src.wire === 'text'))
+      ) {
+        best = src;
+        break;
+      }
+    }
+    cols.push([col, best]);
+  }
+  await ctx.catalog.declare(ctx.pooled.conn, db, schema, name, cols);
+}

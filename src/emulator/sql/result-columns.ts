@@ -1,0 +1,57 @@
+/**
+ * Snowflake column metadata of a DuckDB result: DuckDB's types refined by the declared Snowflake
+ * types of the tables the query reads (DuckDB cannot tell OBJECT from VARIANT, or NUMBER(10,2)
+ * from a DECIMAL it derived), matched by column name.
+ */
+import type { DuckDBMaterializedResult } from '@duckdb/node-api';
+import type { ColumnMeta } from '../engine-types.js';
+import type { StatementContext } from './context.js';
+import { columnMetaFor } from './encode.js';
+import { splitQualified } from './statement-results.js';
+import type { SfColumnType } from './types.js';
+
+/** Fully qualified [db, schema, table] of the tables `sql` reads, completed from the session. */
+function referencedTables(ctx: StatementContext, sql: string): [string, string, string][] {
+  let names: readonly string[];
+  try {
+    names = ctx.pooled.conn.getTableNames(sql, true);
+  } catch {
+    return [];
+  }
+  const { database, schema } = ctx.session;
+  return names.map((n) => {
+    const parts = splitQualified(n);
+    if (parts.length >= 3) return [parts[0] ?? '', parts[1] ?? '', parts[2] ?? ''];
+    if (parts.length === 2) return [database ?? '', parts[0] ?? '', parts[1] ?? ''];
+    return [database ?? '', schema ?? '', parts[0] ?? ''];
+  });
+}
+
+function declaredFor(
+  ctx: StatementContext,
+  refs: [string, string, string][],
+  column: string,
+): SfColumnType | undefined {
+  for (const [db, sch, tbl] of refs) {
+    const t = ctx.catalog.columnType(db, sch, tbl, column);
+    if (t) return t;
+  }
+  return undefined;
+}
+
+/** The rowtype of `result`, the DuckDB result of `sql` run in `ctx`. */
+export function resultColumns(
+  ctx: StatementContext,
+  result: DuckDBMaterializedResult,
+  sql: string,
+): ColumnMeta[] {
+  const names = result.columnNames();
+  const types = result.columnTypes();
+  const refs = referencedTables(ctx, sql);
+  return names.map((name, i) => {
+    const duck = types[i];
+    if (!duck) throw new Error('column type missing');
+    const declared = declaredFor(ctx, refs, name);
+    return columnMetaFor(name, duck, declared ? { ...declared, type: declared.wire } : undefined);
+  });
+}

@@ -1,0 +1,184 @@
+/**
+ * Snowflake function calls DuckDB lacks or spells differently: CURRENT_*() from the session,
+ * DATEADD/DATEDIFF with bare date parts, DECODE, TO_* conversions (TIMESTAMP_TZ keeping its offset,
+ * BINARY parsing hex), JSON builders and CAST with Snowflake type names.
+ */
+import { DATE_PARTS, toStrftime } from './date-parts.js';
+import { quoteString } from './tokenizer.js';
+import type { Writer } from './rewrite-writer.js';
+
+/** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
+export function rewriteCall(w: Writer, name: string, open: number, close: number): string | null {
+  const ranges = w.args(open, close);
+  const arg = (k: number): string => {
+    const r = ranges[k];
+    return r ? w.emit(r[0], r[1]).trim() : 'NULL';
+  };
+  const all = (): string => ranges.map((_r, k) => arg(k)).join(', ');
+  const s = w.ctx.session;
+  const lit = (v: string | null): string => (v === null ? 'CAST(NULL AS VARCHAR)' : quoteString(v));
+  switch (name) {
+    case 'CURRENT_DATABASE':
+      return lit(s.database);
+    case 'CURRENT_SCHEMA':
+      return lit(s.schema);
+    case 'CURRENT_ROLE':
+      return lit(s.role);
+    case 'CURRENT_WAREHOUSE':
+      return lit(s.warehouse);
+    case 'CURRENT_USER':
+      return lit(s.user);
+    case 'CURRENT_SESSION':
+      return lit(s.id);
+    case 'CURRENT_ACCOUNT':
+    case 'CURRENT_ACCOUNT_NAME':
+      return lit(w.ctx.account);
+    case 'CURRENT_ORGANIZATION_NAME':
+      return lit('SMCP');
+    case 'CURRENT_VERSION':
+      return lit('9.20.0');
+    case 'CURRENT_REGION':
+      return lit('LOCAL');
+    case 'CURRENT_CLIENT':
+      return lit('smcp emulator');
+    case 'CURRENT_AVAILABLE_ROLES':
+      return lit(JSON.stringify(s.grantedRoles));
+    case 'CURRENT_SECONDARY_ROLES':
+      return lit('{"roles":"","value":""}');
+    case 'CURRENT_SCHEMAS':
+      return lit(JSON.stringify(s.database && s.schema ? [`${s.database}.${s.schema}`] : []));
+    case 'CURRENT_IP_ADDRESS':
+      return lit('127.0.0.1');
+    case 'LAST_QUERY_ID':
+      return lit(w.ctx.lastQueryId);
+    case 'CURRENT_TIMESTAMP':
+    case 'LOCALTIMESTAMP':
+      return ranges.length === 0 ? 'now()' : null;
+    case 'CURRENT_DATE':
+      return ranges.length === 0 ? 'current_date' : null;
+    case 'CURRENT_TIME':
+    case 'LOCALTIME':
+      return ranges.length === 0 ? 'current_time' : null;
+    case 'CAST':
+    case 'TRY_CAST':
+      return rewriteCast(w, name, open, close);
+    case 'DECODE': {
+      if (ranges.length < 3) return null;
+      const e = arg(0);
+      let sql = 'CASE';
+      let k = 1;
+      for (; k + 1 < ranges.length; k += 2)
+        sql += ` WHEN (${e}) IS NOT DISTINCT FROM (${arg(k)}) THEN ${arg(k + 1)}`;
+      if (k < ranges.length) sql += ` ELSE ${arg(k)}`;
+      return `${sql} END`;
+    }
+    case 'DATEADD':
+    case 'TIMEADD':
+    case 'TIMESTAMPADD': {
+      const part = DATE_PARTS[w.argWord(ranges[0] ?? [0, 0])];
+      if (!part || ranges.length !== 3) return null;
+      if (part === 'quarter') return `(${arg(2)} + CAST(${arg(1)} AS BIGINT) * 3 * INTERVAL 1 MONTH)`;
+      return `(${arg(2)} + CAST(${arg(1)} AS BIGINT) * INTERVAL 1 ${part.toUpperCase()})`;
+    }
+    case 'DATEDIFF':
+    case 'TIMEDIFF':
+    case 'TIMESTAMPDIFF': {
+      const part = DATE_PARTS[w.argWord(ranges[0] ?? [0, 0])];
+      if (!part || ranges.length !== 3) return null;
+      return `date_diff('${part}', ${arg(1)}, ${arg(2)})`;
+    }
+    case 'DATE_TRUNC':
+    case 'DATE_PART': {
+      const part = DATE_PARTS[w.argWord(ranges[0] ?? [0, 0])];
+      if (!part || ranges.length !== 2) return null;
+      return `${name.toLowerCase()}('${part}', ${arg(1)})`;
+    }
+    case 'TO_NUMBER':
+    case 'TO_DECIMAL':
+    case 'TO_NUMERIC':
+    case 'TRY_TO_NUMBER':
+    case 'TRY_TO_DECIMAL':
+    case 'TRY_TO_NUMERIC': {
+      const nums = ranges
+        .slice(1)
+        .map((r) => w.argNumber(r))
+        .filter((x): x is number => x !== null);
+      const cast = name.startsWith('TRY_') ? 'TRY_CAST' : 'CAST';
+      return `${cast}(${arg(0)} AS DECIMAL(${nums[0] ?? 38},${nums[1] ?? 0}))`;
+    }
+    case 'TO_VARCHAR':
+    case 'TO_CHAR': {
+      const fmt = ranges[1] ? w.argString(ranges[1]) : null;
+      if (fmt !== null) return `strftime(${arg(0)}, ${quoteString(toStrftime(fmt))})`;
+      return `CAST(${arg(0)} AS VARCHAR)`;
+    }
+    case 'TO_DATE':
+    case 'DATE':
+    case 'TO_TIMESTAMP':
+    case 'TO_TIMESTAMP_NTZ':
+    case 'TO_TIMESTAMP_LTZ':
+    case 'TO_TIMESTAMP_TZ': {
+      const type =
+        name === 'TO_DATE' || name === 'DATE'
+          ? 'DATE'
+          : name === 'TO_TIMESTAMP_LTZ'
+            ? 'TIMESTAMPTZ'
+            : 'TIMESTAMP';
+      // TIMESTAMP_TZ goes through _SMCP_TO_TZ, which keeps the offset written in the text.
+      const finish = (sql: string): string => (name === 'TO_TIMESTAMP_TZ' ? `_SMCP_TO_TZ(${sql})` : sql);
+      const fmt = ranges[1] ? w.argString(ranges[1]) : null;
+      if (fmt !== null) {
+        const parsed = `strptime(${arg(0)}, ${quoteString(toStrftime(fmt))})`;
+        return finish(name === 'TO_TIMESTAMP_TZ' ? parsed : `CAST(${parsed} AS ${type})`);
+      }
+      if (ranges.length !== 1) return null;
+      const num = w.argNumber(ranges[0] ?? [0, 0]);
+      if (num !== null && type !== 'DATE') return finish(`CAST(to_timestamp(${arg(0)}) AS ${type})`);
+      return name === 'TO_TIMESTAMP_TZ' ? finish(arg(0)) : `CAST(${arg(0)} AS ${type})`;
+    }
+    case 'TO_BINARY':
+    case 'TRY_TO_BINARY': {
+      const fmt = ranges[1] ? (w.argString(ranges[1]) ?? '').toUpperCase() : 'HEX';
+      const sql =
+        fmt === 'BASE64'
+          ? `from_base64(${arg(0)})`
+          : fmt === 'UTF-8' || fmt === 'UTF8'
+            ? `encode(${arg(0)})`
+            : `_SMCP_TO_BINARY(${arg(0)})`;
+      return name === 'TRY_TO_BINARY' ? `TRY(${sql})` : sql;
+    }
+    case 'TRY_TO_TIMESTAMP_TZ':
+      return ranges.length === 1 ? `TRY(_SMCP_TO_TZ(${arg(0)}))` : null;
+    case 'OBJECT_CONSTRUCT':
+    case 'OBJECT_CONSTRUCT_KEEP_NULL':
+      return `json_object(${all()})`;
+    case 'ARRAY_CONSTRUCT':
+      return `json_array(${all()})`;
+    case 'LISTAGG':
+      return null;
+    case 'IFNULL':
+      return `COALESCE(${all()})`;
+    default:
+      return null;
+  }
+}
+
+/** CAST(x AS type) with Snowflake type names. */
+function rewriteCast(w: Writer, name: string, open: number, close: number): string | null {
+  let depth = 0;
+  let asAt = -1;
+  for (let j = open + 1; j < close; j++) {
+    const t = w.toks[j];
+    if (t.kind === 'punct' && t.text === '(') depth++;
+    else if (t.kind === 'punct' && t.text === ')') depth--;
+    else if (depth === 0 && t.kind === 'word' && t.text.toUpperCase() === 'AS') asAt = j;
+  }
+  if (asAt < 0) return null;
+  const expr = w.emit(open + 1, asAt).trim();
+  const typeStart = w.nextSig(asAt);
+  const typeName = w.upper(typeStart);
+  if (typeName === 'VARIANT' || typeName === 'OBJECT' || typeName === 'ARRAY') return `to_json(${expr})`;
+  const [type, , wrap] = w.typeAt(typeStart, close);
+  if (wrap) return name === 'TRY_CAST' ? `TRY(${wrap}(${expr}))` : `${wrap}(${expr})`;
+  return `${name}(${expr} AS ${type})`;
+}

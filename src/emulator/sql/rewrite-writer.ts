@@ -1,0 +1,313 @@
+/**
+ * The token writer of the rewrite: walks one statement's tokens and emits DuckDB SQL, folding
+ * unquoted identifiers, mapping `::type` casts, variant paths (`v:a.b`), positional `:1` binds and
+ * `<db>.INFORMATION_SCHEMA.<view>` / `TABLE(…QUERY_HISTORY())` onto the engine's catalog macros.
+ */
+import { EmulatorSqlError } from '../engine-types.js';
+import { noCurrentDatabase } from './sql-errors.js';
+import { isSignificant, quoteString, stringValue } from './tokenizer.js';
+import type { Token } from './tokenizer.js';
+import { duckTypeFor, parseSfType } from './types.js';
+import { rewriteCall } from './rewrite-calls.js';
+import type { RewriteContext } from './rewrite.js';
+
+const INFO_VIEWS = new Set(['TABLES', 'COLUMNS', 'VIEWS', 'SCHEMATA', 'DATABASES']);
+
+/** Words that end a select list at depth 0. */
+export const CLAUSE_END = new Set([
+  'FROM',
+  'WHERE',
+  'GROUP',
+  'HAVING',
+  'ORDER',
+  'LIMIT',
+  'QUALIFY',
+  'UNION',
+  'EXCEPT',
+  'INTERSECT',
+  'MINUS',
+  'WINDOW',
+  'INTO',
+  'OFFSET',
+  'FETCH',
+]);
+
+/**
+ * Emits tokens of one statement as DuckDB SQL. The helpers are public for rewrite-calls.ts, which
+ * rewrites Snowflake function calls on top of them.
+ */
+export class Writer {
+  constructor(
+    readonly toks: Token[],
+    readonly ctx: RewriteContext,
+    private readonly state: { usesHistory: boolean },
+  ) {}
+
+  nextSig(i: number): number {
+    let j = i + 1;
+    while (j < this.toks.length && !isSignificant(this.toks[j])) j++;
+    return j;
+  }
+
+  prevSig(i: number): number {
+    let j = i - 1;
+    while (j >= 0 && !isSignificant(this.toks[j])) j--;
+    return j;
+  }
+
+  text(i: number): string {
+    return this.toks[i]?.text ?? '';
+  }
+
+  upper(i: number): string {
+    const t = this.toks[i];
+    return t && t.kind === 'word' ? t.text.toUpperCase() : '';
+  }
+
+  /** Index of the `)` matching the `(` at `open`, or the end. */
+  closeOf(open: number): number {
+    let depth = 0;
+    for (let j = open; j < this.toks.length; j++) {
+      const t = this.toks[j];
+      if (t.kind !== 'punct') continue;
+      if (t.text === '(') depth++;
+      else if (t.text === ')' && --depth === 0) return j;
+    }
+    return this.toks.length;
+  }
+
+  /** Splits (open, close) at depth-0 commas into [from, to) ranges. */
+  args(open: number, close: number): [number, number][] {
+    const out: [number, number][] = [];
+    let depth = 0;
+    let start = open + 1;
+    for (let j = open + 1; j < close; j++) {
+      const t = this.toks[j];
+      if (t.kind !== 'punct') continue;
+      if (t.text === '(' || t.text === '[') depth++;
+      else if (t.text === ')' || t.text === ']') depth--;
+      else if (t.text === ',' && depth === 0) {
+        out.push([start, j]);
+        start = j + 1;
+      }
+    }
+    if (this.toks.slice(start, close).some(isSignificant) || out.length > 0) out.push([start, close]);
+    return out;
+  }
+
+  argWord(range: [number, number]): string {
+    const sig = this.toks.slice(range[0], range[1]).filter(isSignificant);
+    const t = sig[0];
+    if (!t) return '';
+    return t.kind === 'string' ? stringValue(t).toUpperCase() : t.text.toUpperCase();
+  }
+
+  argString(range: [number, number]): string | null {
+    const sig = this.toks.slice(range[0], range[1]).filter(isSignificant);
+    const t = sig[0];
+    return sig.length === 1 && t && (t.kind === 'string' || t.kind === 'dollar') ? stringValue(t) : null;
+  }
+
+  argNumber(range: [number, number]): number | null {
+    const sig = this.toks.slice(range[0], range[1]).filter(isSignificant);
+    const t = sig[0];
+    return sig.length === 1 && t && t.kind === 'number' ? Number(t.text) : null;
+  }
+
+  /** Emits tokens [from, to) as DuckDB SQL. */
+  emit(from: number, to: number): string {
+    let out = '';
+    // Where the operand of a `::` cast starts in `out` (the last literal, name, call, (…) group or
+    // CASE…END), so casts that need a function (TIMESTAMP_TZ, BINARY) can wrap their operand.
+    let primary = 0;
+    const groups: number[] = [];
+    let prev: Token | undefined;
+    for (let i = from; i < to; i++) {
+      const t = this.toks[i];
+      const at = out.length;
+      const up = t.kind === 'word' ? t.text.toUpperCase() : '';
+      if (isSignificant(t) && t.kind !== 'punct' && prev?.text !== '.') primary = at;
+      if (up === 'CASE') groups.push(at);
+      switch (t.kind) {
+        case 'space':
+          out += t.text;
+          break;
+        case 'comment':
+          out += ' ';
+          break;
+        case 'string':
+          out += t.text.includes('\\') ? quoteString(stringValue(t)) : t.text;
+          break;
+        case 'dollar':
+          out += quoteString(stringValue(t));
+          break;
+        case 'punct': {
+          const n = this.nextSig(i);
+          const nt = this.toks[n];
+          if (t.text === '(') groups.push(prev?.kind === 'word' || prev?.kind === 'quoted' ? primary : at);
+          else if (t.text === ')') primary = groups.pop() ?? primary;
+          if (t.text === ':' && nt?.kind === 'number') {
+            out += `$${nt.text}`;
+            i = n;
+          } else if (t.text === ':' && (nt?.kind === 'word' || nt?.kind === 'quoted') && n < to) {
+            // Snowflake's variant path v:a.b → JSON extraction.
+            let path = nt.kind === 'quoted' ? nt.text.slice(1, -1) : nt.text;
+            let j = n;
+            while (
+              this.text(j + 1) === '.' &&
+              (this.toks[j + 2]?.kind === 'word' || this.toks[j + 2]?.kind === 'quoted') &&
+              j + 2 < to
+            ) {
+              const seg = this.toks[j + 2];
+              path += `.${seg.kind === 'quoted' ? seg.text.slice(1, -1) : seg.text}`;
+              j += 2;
+            }
+            out += ` -> ${quoteString(`$.${path}`)}`;
+            i = j;
+          } else if (t.text === '::') {
+            const [sql, end, wrap] = this.typeAt(n, to);
+            if (wrap) out = `${out.slice(0, primary)}${wrap}(${out.slice(primary).trim()})`;
+            else out += `::${sql}`;
+            i = end - 1;
+          } else out += t.text;
+          break;
+        }
+        case 'word': {
+          const [sql, end] = this.word(i, to);
+          out += sql;
+          i = end - 1;
+          if (up === 'END') primary = groups.pop() ?? primary;
+          break;
+        }
+        default:
+          out += t.text;
+      }
+      if (isSignificant(t)) prev = this.toks[i];
+    }
+    return out;
+  }
+
+  /**
+   * A type name at `i` (with optional `(args)`) → [DuckDB type, index after it, and for types a
+   * plain cast cannot produce (TIMESTAMP_TZ keeps the offset, BINARY parses hex) the function to
+   * wrap the operand in instead].
+   */
+  typeAt(i: number, to: number): [string, number, string?] {
+    const name = this.toks[i];
+    if (!name || name.kind !== 'word') return ['', i];
+    const open = this.nextSig(i);
+    let args: number[] = [];
+    let end = i + 1;
+    if (this.text(open) === '(' && open < to) {
+      const close = this.closeOf(open);
+      args = this.args(open, close)
+        .map((r) => this.argNumber(r))
+        .filter((x): x is number => x !== null);
+      end = close + 1;
+    }
+    // Integer casts stay DuckDB integers so date arithmetic keeps working; they still report NUMBER(38,0).
+    if (/^(INT|INTEGER|SMALLINT|TINYINT|BYTEINT)$/i.test(name.text)) return ['INTEGER', end];
+    if (/^BIGINT$/i.test(name.text)) return ['BIGINT', end];
+    const sf = parseSfType(name.text, args);
+    if (!sf) return [this.emit(i, end).toUpperCase(), end];
+    if (sf.wire === 'timestamp_tz') return [duckTypeFor(sf), end, '_SMCP_TO_TZ'];
+    if (sf.wire === 'binary') return [duckTypeFor(sf), end, '_SMCP_TO_BINARY'];
+    return [duckTypeFor(sf), end];
+  }
+
+  /** A word at `i`: identifier, keyword or function call → [SQL, index after what it consumed]. */
+  word(i: number, to: number): [string, number] {
+    const up = this.upper(i);
+    const n = this.nextSig(i);
+    const isCall = this.text(n) === '(' && n < to;
+    const prevDot = this.text(this.prevSig(i)) === '.';
+    if (!prevDot) {
+      const info = this.infoSchema(i, to);
+      if (info) return info;
+    }
+    if (isCall && !prevDot && up === 'TABLE') {
+      const close = this.closeOf(n);
+      const inner = this.toks.slice(n, close).map((t) => t.text.toUpperCase());
+      if (
+        inner.includes('QUERY_HISTORY') ||
+        inner.includes('QUERY_HISTORY_BY_SESSION') ||
+        inner.includes('QUERY_HISTORY_BY_USER')
+      ) {
+        this.state.usesHistory = true;
+        const after = this.toks[this.nextSig(close)];
+        const hasAlias =
+          after !== undefined &&
+          (after.kind === 'quoted' ||
+            (after.kind === 'word' &&
+              !CLAUSE_END.has(after.text.toUpperCase()) &&
+              !JOIN_WORDS.has(after.text.toUpperCase())));
+        return [`_SMCP.main.QUERY_HISTORY_FN()${hasAlias ? '' : ' AS QUERY_HISTORY'}`, close + 1];
+      }
+    }
+    if (isCall && !prevDot) {
+      const close = this.closeOf(n);
+      const call = rewriteCall(this, up, n, close);
+      if (call !== null) return [call, close + 1];
+    }
+    if (up === 'MINUS' && !isCall) return ['EXCEPT', i + 1];
+    if (up.startsWith('SYSTEM$')) {
+      throw new EmulatorSqlError('002140', '42601', `SQL compilation error:\nUnknown function ${up}`);
+    }
+    return [up, i + 1];
+  }
+
+  /** `[db.]INFORMATION_SCHEMA.<view>` and `SNOWFLAKE.ACCOUNT_USAGE.QUERY_HISTORY`. */
+  infoSchema(i: number, to: number): [string, number] | null {
+    const t = this.toks[i];
+    const parts: { name: string; idx: number }[] = [
+      { name: t.kind === 'quoted' ? t.text.slice(1, -1) : t.text.toUpperCase(), idx: i },
+    ];
+    let j = i;
+    while (parts.length < 3) {
+      const dot = this.nextSig(j);
+      const nx = this.nextSig(dot);
+      const nt = this.toks[nx];
+      if (this.text(dot) !== '.' || !nt || (nt.kind !== 'word' && nt.kind !== 'quoted') || nx >= to) break;
+      parts.push({ name: nt.kind === 'quoted' ? nt.text.slice(1, -1) : nt.text.toUpperCase(), idx: nx });
+      j = nx;
+    }
+    const names = parts.map((p) => p.name);
+    if (names.includes('QUERY_HISTORY')) this.state.usesHistory = true;
+    let db: string | null;
+    let view: string;
+    let end: number;
+    if (names[0] === 'INFORMATION_SCHEMA' && names.length >= 2) {
+      db = this.ctx.session.database;
+      view = names[1] ?? '';
+      end = (parts[1]?.idx ?? i) + 1;
+    } else if (names[1] === 'INFORMATION_SCHEMA' && names.length === 3) {
+      db = names[0] ?? null;
+      view = names[2] ?? '';
+      end = (parts[2]?.idx ?? i) + 1;
+    } else return null;
+    if (!INFO_VIEWS.has(view)) return null;
+    if (db === null) throw noCurrentDatabase();
+    const after = this.toks[this.nextSig(end - 1)];
+    const hasAlias =
+      after !== undefined &&
+      (after.kind === 'quoted' ||
+        (after.kind === 'word' &&
+          !CLAUSE_END.has(after.text.toUpperCase()) &&
+          !JOIN_WORDS.has(after.text.toUpperCase())));
+    return [`_SMCP.main.IS_${view}(${quoteString(db)})${hasAlias ? '' : ` AS ${view}`}`, end];
+  }
+}
+
+const JOIN_WORDS = new Set([
+  'JOIN',
+  'LEFT',
+  'RIGHT',
+  'INNER',
+  'OUTER',
+  'FULL',
+  'CROSS',
+  'NATURAL',
+  'ON',
+  'USING',
+  'LATERAL',
+]);

@@ -1,0 +1,58 @@
+/**
+ * The context every MCP request carries from its transport down to Snowflake: request id, client,
+ * transport, tool, start time and an AbortSignal. Transports open it; tools read it; the client
+ * layer turns it into QUERY_TAG; logs and /status show it. Carried by AsyncLocalStorage so no
+ * function signature has to thread it through.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+
+/** How a client reached smcp. */
+export type TransportKind = 'stdio' | 'http' | 'http-stateless' | 'sse' | 'websocket' | 'http-api' | 'admin';
+
+/** Who is asking: set by the transport when a client connects or a request arrives. */
+export interface ClientIdentity {
+  readonly transport: TransportKind;
+  /** Stable for a connection or session: e.g. session id, WebSocket connection id, `stdio`. */
+  readonly clientId: string;
+  /** The MCP session id, when the transport has sessions. */
+  readonly sessionId?: string;
+  /** `clientInfo.name` from initialize, when known. */
+  readonly clientName?: string;
+}
+
+/** One request in flight. */
+export interface RequestContext extends ClientIdentity {
+  readonly requestId: string;
+  /** The tool being called, once known. */
+  tool?: string;
+  readonly startedAt: number;
+  readonly signal?: AbortSignal;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/** Runs `fn` with `context` as the current request context. */
+export function runWithRequestContext<T>(context: RequestContext, fn: () => T): T {
+  return storage.run(context, fn);
+}
+
+/** The current request context, if any. */
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+/** Builds a fresh context for `identity` with a new request id. */
+export function newRequestContext(
+  identity: ClientIdentity,
+  signal?: AbortSignal,
+  tool?: string,
+): RequestContext {
+  return {
+    ...identity,
+    requestId: randomUUID(),
+    startedAt: Date.now(),
+    ...(signal ? { signal } : {}),
+    ...(tool ? { tool } : {}),
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * Counts what smcp is doing right now: requests in flight (tool, client, transport, duration) and
+ * open sessions per transport. Transports and tools report into it; /status, the admin API and the
+ * drain logic read it. Cheap on the hot path: one Map insert and delete per request.
+ */
+import type { RequestContext, TransportKind } from './request-context.js';
+
+/** A request in flight as /status shows it. */
+export interface InFlightRequest {
+  readonly requestId: string;
+  readonly transport: TransportKind;
+  readonly clientId: string;
+  readonly sessionId?: string;
+  readonly tool?: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+}
+
+/** Tracks in-flight requests and open sessions. */
+export class RequestTracker {
+  private readonly inFlight = new Map<string, RequestContext>();
+  private readonly sessions = new Map<TransportKind, number>();
+  private completed = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  /** Marks `context` as in flight; call the returned function exactly once when it ends. */
+  begin(context: RequestContext): () => void {
+    this.inFlight.set(context.requestId, context);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      this.inFlight.delete(context.requestId);
+      this.completed++;
+      if (this.inFlight.size === 0) this.releaseIdleWaiters();
+    };
+  }
+
+  /** Counts a session opened on `transport`; call the returned function once when it closes. */
+  openSession(transport: TransportKind): () => void {
+    this.sessions.set(transport, (this.sessions.get(transport) ?? 0) + 1);
+    let closed = false;
+    return () => {
+      if (closed) return;
+      closed = true;
+      this.sessions.set(transport, Math.max(0, (this.sessions.get(transport) ?? 1) - 1));
+    };
+  }
+
+  /** Requests in flight, oldest first. */
+  list(now = Date.now()): InFlightRequest[] {
+    return [...this.inFlight.values()]
+      .sort((a, b) => a.startedAt - b.startedAt)
+      .map((c) => ({
+        requestId: c.requestId,
+        transport: c.transport,
+        clientId: c.clientId,
+        ...(c.sessionId ? { sessionId: c.sessionId } : {}),
+        ...(c.tool ? { tool: c.tool } : {}),
+        startedAt: new Date(c.startedAt).toISOString(),
+        durationMs: now - c.startedAt,
+      }));
+  }
+
+  /** Open sessions per transport (transports with none are left out). */
+  sessionCounts(): Partial<Record<TransportKind, number>> {
+    return Object.fromEntries([...this.sessions].filter(([, n]) => n > 0));
+  }
+
+  /** Number of requests in flight. */
+  get activeCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** Number of requests finished since start. */
+  get completedCount(): number {
+    return this.completed;
+  }
+
+  /** Resolves once no request is in flight (at once if none is). */
+  whenIdle(): Promise<void> {
+    if (this.inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private releaseIdleWaiters(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

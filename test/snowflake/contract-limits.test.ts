@@ -1,0 +1,103 @@
+/**
+ * Contract: every bound the client layer puts on a statement — rows and bytes read (large results
+ * through chunks), statement time, cancellation by AbortSignal, and concurrency through the pool.
+ */
+import { expect } from 'chai';
+import { failure, PASSWORD, useContractHarness } from './contract-harness.js';
+
+describe('snowflake client contract: limits', function () {
+  this.timeout(30_000);
+  const h = useContractHarness();
+
+  describe('rows and bytes', () => {
+    it('streams a large result through chunks without loss', async () => {
+      const res = await h.q(h.main, 'SELECT * FROM SAMPLE_DB.SALES.EVENTS LIMIT 200000', {
+        maxRows: 200_000,
+        maxBytes: 1_000_000_000,
+        timeoutSeconds: 60,
+      });
+      expect(res.rowCount).to.equal(200_000);
+      expect(res.totalRows).to.equal(200_000);
+      expect(res.truncated).to.equal(false);
+    });
+
+    it('cuts a 1M-row result at the row cap, fast', async () => {
+      const res = await h.q(h.main, 'SELECT * FROM SAMPLE_DB.SALES.EVENTS', {
+        maxRows: 1000,
+        timeoutSeconds: 60,
+      });
+      expect(res).to.deep.include({
+        rowCount: 1000,
+        truncated: true,
+        truncatedBy: 'rows',
+        totalRows: 1_000_000,
+      });
+      expect(res.queryId).to.match(/^[0-9a-f-]{36}$/);
+      expect(res.elapsedMs).to.be.below(1000);
+    });
+
+    it('cuts a result at the byte cap', async () => {
+      const res = await h.q(h.main, 'SELECT * FROM SAMPLE_DB.SALES.EVENTS', {
+        maxRows: 100_000,
+        maxBytes: 10_000,
+      });
+      expect(res.truncated).to.equal(true);
+      expect(res.truncatedBy).to.equal('bytes');
+      expect(res.bytes).to.be.at.most(10_000);
+      expect(Buffer.byteLength(JSON.stringify(res.rows))).to.equal(res.bytes);
+      expect(res.rowCount).to.be.greaterThan(0);
+    });
+  });
+
+  describe('time and cancellation', () => {
+    it('stops a statement at its timeout with QUERY_TIMEOUT', async () => {
+      const started = Date.now();
+      const err = await failure(h.q(h.main, 'SELECT SYSTEM$WAIT(5)', { timeoutSeconds: 1 }));
+      expect(err.code).to.equal('QUERY_TIMEOUT');
+      expect(err.details.snowflakeCode).to.equal('000630');
+      expect(Date.now() - started).to.be.below(4000);
+    });
+
+    it('cancels a running statement in Snowflake when the signal aborts', async () => {
+      const controller = new AbortController();
+      const r = h.request('SELECT SYSTEM$WAIT(5)', {
+        signal: controller.signal,
+        context: { requestId: 'cancel-check', clientId: 'c', tool: 'run_query' },
+      });
+      setTimeout(() => controller.abort(), 300);
+      const started = Date.now();
+      const err = await failure(h.main.query(r));
+      expect(err.code).to.equal('QUERY_CANCELLED');
+      expect(Date.now() - started).to.be.below(3000);
+      const rows = await h.history('cancel-check');
+      expect(rows).to.have.length(1);
+      expect(rows[0].ERROR_CODE).to.equal('000604');
+      expect(String(rows[0].EXECUTION_STATUS)).to.match(/FAIL/);
+    });
+  });
+
+  describe('concurrency', () => {
+    it('runs requests in parallel up to the pool maximum', async () => {
+      const c = await h.open({ SNOWFLAKE_PASSWORD: PASSWORD }, { max: 4 });
+      const started = Date.now();
+      await Promise.all([1, 2, 3, 4].map(() => h.q(c, 'SELECT SYSTEM$WAIT(1)')));
+      expect(Date.now() - started).to.be.below(2500);
+      expect(c.stats()).to.include({ size: 4, borrowed: 0, available: 4, max: 4 });
+    });
+
+    it('fails fast with POOL_EXHAUSTED when no connection frees up in time', async () => {
+      const one = await h.open({ SNOWFLAKE_PASSWORD: PASSWORD }, { max: 1, acquireTimeoutMs: 200 });
+      const long = h.q(one, 'SELECT SYSTEM$WAIT(2)');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const started = Date.now();
+      const err = await failure(h.q(one, 'SELECT 1'));
+      expect(err.code).to.equal('POOL_EXHAUSTED');
+      expect(Date.now() - started).to.be.below(1500);
+      // The waiter that gave up is gone from the queue at once.
+      expect(one.stats()).to.include({ borrowed: 1, pending: 0 });
+      await long;
+      expect(one.stats()).to.include({ max: 1, borrowed: 0, pending: 0 });
+      expect((await h.q(one, 'SELECT 1')).rows).to.deep.equal([[1]]);
+    });
+  });
+});
