@@ -18,6 +18,11 @@ export const ERROR_CATALOGUE = {
   SESSION_EXPIRED: { exit: 1, http: 502, summary: 'the Snowflake session expired and could not be renewed' },
   NOT_FOUND: { exit: 1, http: 404, summary: 'the database object does not exist or is not visible' },
   PERMISSION_DENIED: { exit: 1, http: 403, summary: 'the role lacks a privilege for the statement' },
+  STATEMENT_REFUSED: {
+    exit: 1,
+    http: 403,
+    summary: 'smcp refused the statement: writes are off, or the SQL guard found it unsafe',
+  },
   SQL_SYNTAX: { exit: 1, http: 400, summary: 'the SQL text does not parse' },
   SQL_ERROR: { exit: 1, http: 400, summary: 'Snowflake rejected the statement' },
   QUERY_TIMEOUT: { exit: 1, http: 504, summary: 'the statement ran past its time limit and was cancelled' },

@@ -5,6 +5,9 @@
 import yargs from 'yargs';
 import { emulatorCommand } from './commands/emulator.js';
 import { configCommand } from './commands/config.js';
+import { startCommand } from './commands/start.js';
+import { stdioCommand } from './commands/stdio.js';
+import { callCommand, toolsCommand } from './commands/tools.js';
 import { reportError, warn } from './output.js';
 import { readVersion } from './version.js';
 
@@ -14,8 +17,12 @@ export async function runCli(argv: string[]): Promise<number> {
   const parser = yargs(argv)
     .scriptName('smcp')
     .usage('$0 <command> [options]\n\nSnowflake behind the Model Context Protocol.')
-    .command(emulatorCommand)
+    .command(startCommand)
+    .command(stdioCommand)
+    .command(toolsCommand)
+    .command(callCommand)
     .command(configCommand)
+    .command(emulatorCommand)
     .demandCommand(1, 'Name a command.')
     .recommendCommands()
     .strict()

@@ -101,13 +101,11 @@ export class HealthMonitor {
   }
 
   private async runCheck(): Promise<void> {
-    const report = await this.probe.healthCheck(this.timeoutSeconds).catch(
-      (err: unknown): HealthReport => ({
-        ok: false,
-        error: { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) },
-        pool: { size: 0, available: 0, borrowed: 0, pending: 0, max: 0, min: 0 },
-      }),
-    );
+    const report = await this.probe.healthCheck(this.timeoutSeconds).catch((err: unknown): HealthReport => ({
+      ok: false,
+      error: { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) },
+      pool: { size: 0, available: 0, borrowed: 0, pending: 0, max: 0, min: 0 },
+    }));
     this.checks++;
     this.lastCheckAt = Date.now();
     if (report.ok) {

@@ -71,16 +71,28 @@ export interface ExecuteOptions {
 
 /**
  * A finished statement's result, held until the wire server has served it. Rows are already
- * encoded the Snowflake way: every value a string or null.
+ * encoded the Snowflake way: every value a string or null. `rowCount` is exact from the start,
+ * even when the rows themselves are still being produced (big results stream; see readRows).
  */
 export interface ResultSet {
   readonly columns: ColumnMeta[];
   readonly rowCount: number;
   /** Snowflake statement type id (e.g. 0x1000 select); see the engine for the table. */
   readonly statementTypeId: number;
-  /** Reads `count` encoded rows starting at `offset`; may be called in any order, more than once. */
+  /**
+   * Rows this result keeps in memory at most (for the holder's memory budget); `rowCount` when
+   * absent. A streaming result keeps only a small window, so its figure is far below rowCount.
+   */
+  readonly memoryRows?: number;
+  /**
+   * Reads `count` encoded rows starting at `offset`. May be called in any order, more than once,
+   * and concurrently (calls are served one at a time, in call order). For a streaming result,
+   * reading forward is cheap; reading rows it no longer holds (behind its small window) re-executes
+   * the statement and skips forward, which is correct for deterministic statements only. Rejects
+   * when the result was closed or expired, or when a re-execution yields other rows than counted.
+   */
   readRows(offset: number, count: number): Promise<(string | null)[][]>;
-  /** Frees the result. Idempotent. */
+  /** Frees the result (and, for a streaming result, its DuckDB stream and connection). Idempotent. */
   close(): void;
 }
 

@@ -8,7 +8,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 
 /** How a client reached smcp. */
-export type TransportKind = 'stdio' | 'http' | 'http-stateless' | 'sse' | 'websocket' | 'http-api' | 'admin';
+export type TransportKind =
+  'stdio' | 'http' | 'http-stateless' | 'sse' | 'websocket' | 'http-api' | 'admin' | 'cli';
 
 /** Who is asking: set by the transport when a client connects or a request arrives. */
 export interface ClientIdentity {

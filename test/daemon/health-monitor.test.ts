@@ -10,7 +10,13 @@ describe('database health monitor', function () {
   it('reports healthy with a latency while the database answers, and unhealthy after repeated failures', async () => {
     const emulator = await startEmulator({ port: 0, password: 'health', sampleData: false });
     const client = await SnowflakeClient.open(
-      emulatorConnection({ host: emulator.host, port: emulator.port, account: emulator.account, user: 'SMCP', password: 'health' }),
+      emulatorConnection({
+        host: emulator.host,
+        port: emulator.port,
+        account: emulator.account,
+        user: 'SMCP',
+        password: 'health',
+      }),
       { min: 0, max: 2, loginRetries: 0 },
     );
     const monitor = new HealthMonitor(client, { intervalMs: 60_000, timeoutSeconds: 2, failureThreshold: 2 });

@@ -65,12 +65,18 @@ export interface StartRequest {
 /** Finished results a session may hold before the oldest are closed. */
 const MAX_HELD_PER_SESSION = 200;
 /**
- * Rows all held results may total before the least recently used are closed: results are
- * materialised in DuckDB, so an unbounded number of big ones would exhaust memory.
+ * Rows all held results may keep in memory before the least recently used are closed, so an
+ * unbounded number of big ones cannot exhaust memory. A streaming result counts with its window
+ * (ResultSet.memoryRows), not its row count.
  */
 const MAX_HELD_ROWS = 20_000_000;
 
-function toQueryError(err: unknown, aborted: boolean): QueryError {
+function memoryRowsOf(result: ResultSet): number {
+  return result.memoryRows ?? result.rowCount;
+}
+
+/** A statement's failure as the wire reports it (Snowflake code and SQLSTATE when the error has them). */
+export function toQueryError(err: unknown, aborted: boolean): QueryError {
   if (aborted) return { code: SQL.CANCELLED, sqlState: '57014', message: MESSAGES.cancelled };
   if (err instanceof Error) {
     const { code, sqlState } = err as Error & { code?: unknown; sqlState?: unknown };
@@ -157,7 +163,7 @@ export class QueryRegistry {
         } else {
           record.result = result;
           record.status = 'SUCCESS';
-          this.#heldRows += result.rowCount;
+          this.#heldRows += memoryRowsOf(result);
           if (this.#heldRows > MAX_HELD_ROWS) this.#evictOverBudget(record);
         }
         settle();
@@ -252,7 +258,7 @@ export class QueryRegistry {
     this.#byId.delete(record.id);
     this.#bySecret.delete(record.chunkSecret);
     if (record.status === 'RUNNING') record.abort.abort();
-    if (record.result) this.#heldRows -= record.result.rowCount;
+    if (record.result) this.#heldRows -= memoryRowsOf(record.result);
     record.result?.close();
     record.result = null;
   }

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ColumnMeta, WireBinding } from '../engine-types.js';
 import { obj, sendJson, sendText, str } from './http-io.js';
-import type { QueryRecord } from './query-registry.js';
+import { toQueryError, type QueryRecord } from './query-registry.js';
 import { encodeChunkBody } from './result-chunks.js';
 import type { SessionRecord } from './sessions.js';
 import { OK_EMPTY, requireSession, type RequestTarget, type WireContext } from './wire-context.js';
@@ -324,7 +324,16 @@ export async function chunk(
     sendJson(res, 404, failure(SQL.RESULT_NOT_FOUND, 'Result chunk not found or expired.'));
     return;
   }
-  const rows = await result.readRows(spec.offset, spec.rowCount);
+  let rows: (string | null)[][];
+  try {
+    rows = await result.readRows(spec.offset, spec.rowCount);
+  } catch (err) {
+    // A streaming result that expired or changed: 410 is final for the driver (no retries), and
+    // a JSON body on 200 would be parsed as rows.
+    const { code, message } = toQueryError(err, false);
+    sendJson(res, 410, failure(code, message));
+    return;
+  }
   ctx.counters.chunkDownloads++;
   sendText(res, 200, encodeChunkBody(rows), 'application/octet-stream');
 }

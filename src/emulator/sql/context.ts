@@ -2,7 +2,7 @@
  * What a statement handler gets: the session, one DuckDB connection held for the statement, the
  * catalog, and an interruptible `run`. Shared by the engine, the command handlers and DDL.
  */
-import type { DuckDBMaterializedResult, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBMaterializedResult, DuckDBResult, DuckDBValue } from '@duckdb/node-api';
 import type { EmulatorSession } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
 import type { Catalog } from './catalog.js';
@@ -14,6 +14,11 @@ export const WAREHOUSES: readonly { name: string; size: string; state: string }[
   { name: 'COMPUTE_WH', size: 'X-Small', state: 'STARTED' },
   { name: 'UNAVAILABLE_WH', size: 'X-Small', state: 'SUSPENDED' },
 ];
+
+/** The DuckDB statement that sets a connection's search path to `path`. */
+export function searchPathSql(path: string): string {
+  return `SET search_path = '${path.replace(/'/g, "''")}'`;
+}
 
 /** The state one statement runs with. */
 export class StatementContext {
@@ -27,13 +32,32 @@ export class StatementContext {
   ) {}
 
   /** Runs DuckDB SQL; an abort interrupts it and rejects with the abort's reason. */
-  async run(sql: string, values?: DuckDBValue[]): Promise<DuckDBMaterializedResult> {
-    this.throwIfAborted();
+  run(sql: string, values?: DuckDBValue[]): Promise<DuckDBMaterializedResult> {
     const conn = this.pooled.conn;
+    return this.guard(conn, () => (values && values.length > 0 ? conn.run(sql, values) : conn.run(sql)));
+  }
+
+  /**
+   * Starts DuckDB SQL as a stream on the statement's connection (rows are pulled with fetchChunk);
+   * an abort interrupts it and rejects with the abort's reason.
+   */
+  stream(sql: string, values?: DuckDBValue[]): Promise<DuckDBResult> {
+    const conn = this.pooled.conn;
+    return this.guard(conn, () =>
+      values && values.length > 0 ? conn.stream(sql, values) : conn.stream(sql),
+    );
+  }
+
+  /**
+   * Runs `work` on `conn` so that an abort of the statement interrupts it: rejects with the abort's
+   * reason (000604 or 000630), or with the DuckDB error mapped to Snowflake's.
+   */
+  async guard<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+    this.throwIfAborted();
     const onAbort = (): void => conn.interrupt();
     this.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      return values && values.length > 0 ? await conn.run(sql, values) : await conn.run(sql);
+      return await work();
     } catch (err) {
       this.throwIfAborted();
       throw mapDuckError(err, this.sqlText);
@@ -62,7 +86,7 @@ export class StatementContext {
     const first = database ? (schema ? `${q(database)}.${q(schema)}` : `${q(database)}.main`) : '';
     const path = first ? `${first},memory.main` : 'memory.main';
     if (this.pooled.searchPath === path) return;
-    await this.run(`SET search_path = '${path.replace(/'/g, "''")}'`);
+    await this.run(searchPathSql(path));
     this.pooled.searchPath = path;
   }
 }

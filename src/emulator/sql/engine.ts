@@ -13,11 +13,12 @@
  * TIMESTAMP_NS is reserved for TIMESTAMP_TZ, so NTZ cannot use it for nanoseconds.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Engine, EmulatorSession, ExecuteOptions, ResultSet, WireBinding } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
 import { Catalog } from './catalog.js';
 import { runCommand } from './commands.js';
-import { StatementContext, WAREHOUSES } from './context.js';
+import { StatementContext, WAREHOUSES, searchPathSql } from './context.js';
 import { runDdl } from './ddl.js';
 import { resultColumns } from './result-columns.js';
 import { systemWait } from './system-wait.js';
@@ -25,7 +26,9 @@ import { QueryHistory } from './history.js';
 import type { QueryRecord } from './history.js';
 import { MACROS } from './macros.js';
 import { ConnectionPool } from './pool.js';
-import { DuckResultSet, statusResult } from './result-set.js';
+import { statusResult } from './result-set.js';
+import { ResultTracker, type HeldStats } from './result-tracker.js';
+import { isRerunnable, runSelect } from './select-runner.js';
 import { rewriteStatement } from './rewrite.js';
 import { bindValues, dmlResult, statementTypeOf } from './statement-results.js';
 import {
@@ -48,14 +51,21 @@ export interface EngineOptions {
   sampleData?: boolean;
   /** Account name CURRENT_ACCOUNT() reports. Default 'EMULATOR'. */
   account?: string;
-  /** Most DuckDB connections used at once. Default 8. */
+  /** Most DuckDB connections used at once by running statements. Default 8. */
   maxConnections?: number;
+  /**
+   * Most big results streaming at once, each holding its own DuckDB connection (outside the
+   * statement pool). Beyond it the least recently used one expires. Default 16.
+   */
+  maxOpenStreams?: number;
 }
 
 /** The engine as the emulator uses it, plus in-process inspection for tests and tools. */
 export interface SqlEngine extends Engine {
   /** Every statement run so far (bounded), newest first. */
   queryHistory(): QueryRecord[];
+  /** What open results hold now: open streams, rows buffered in memory, open results. */
+  stats(): HeldStats;
 }
 
 /**
@@ -89,7 +99,7 @@ class DuckEngine implements SqlEngine {
   private readonly history = new QueryHistory();
   private readonly account: string;
   private readonly lastQueryIds = new Map<string, string>();
-  private readonly open = new Set<ResultSet>();
+  private readonly tracker: ResultTracker;
   private closed = false;
   private systemQueries = 0;
 
@@ -98,6 +108,7 @@ class DuckEngine implements SqlEngine {
     options: EngineOptions,
   ) {
     this.pool = new ConnectionPool(instance, options.maxConnections ?? 8);
+    this.tracker = new ResultTracker(options.maxOpenStreams);
     this.account = options.account ?? 'EMULATOR';
   }
 
@@ -136,6 +147,10 @@ class DuckEngine implements SqlEngine {
 
   queryHistory(): QueryRecord[] {
     return this.history.list();
+  }
+
+  stats(): HeldStats {
+    return this.tracker.stats();
   }
 
   async execute(
@@ -250,7 +265,6 @@ class DuckEngine implements SqlEngine {
     const ctx = new StatementContext(session, pooled, this.catalog, signal, this.account, text);
     try {
       const result = await this.dispatch(ctx, tokens, words, bindings);
-      this.open.add(result);
       if (rec) this.history.succeed(rec, result.rowCount);
       this.lastQueryIds.set(session.id, queryId);
       return result;
@@ -321,15 +335,41 @@ class DuckEngine implements SqlEngine {
     if (ddl) return ddl;
     const rewritten = this.rewrite(ctx, tokens);
     if (rewritten.usesHistory) await this.catalog.syncHistory(ctx.pooled.conn, this.history);
-    const result = await ctx.run(rewritten.sql, bindValues(bindings));
     const typeId = statementTypeOf(first);
+    const values = bindValues(bindings);
     if (typeId >= STATEMENT_TYPE.DML && typeId < STATEMENT_TYPE.SCL)
-      return dmlResult(typeId, await result.getRows());
+      return dmlResult(typeId, await (await ctx.run(rewritten.sql, values)).getRows());
     if (typeId === STATEMENT_TYPE.DDL || first === 'TRUNCATE') {
+      await ctx.run(rewritten.sql, values);
       await this.catalog.sync(ctx.pooled.conn);
       return statusResult('Statement executed successfully.', typeId);
     }
-    return new DuckResultSet(result, resultColumns(ctx, result, rewritten.sql), typeId);
+    const sql = rewritten.sql;
+    return runSelect(
+      ctx,
+      {
+        sql,
+        values,
+        statementTypeId: typeId,
+        // The history table changes with every statement, so a second run differs.
+        rerunnable: !rewritten.usesHistory && isRerunnable(words),
+        columnsOf: (result) => resultColumns(ctx, result, sql),
+      },
+      { pool: this.pool, tracker: this.tracker, connect: (path) => this.streamConnection(path) },
+    );
+  }
+
+  /** A connection outside the pool, for a streaming result that must run its statement again. */
+  private async streamConnection(searchPath: string): Promise<DuckDBConnection> {
+    if (this.closed) throw new EmulatorSqlError('390100', '08001', 'The emulator is shutting down.');
+    const conn = await this.instance.connect();
+    try {
+      if (searchPath) await conn.run(searchPathSql(searchPath));
+    } catch (err) {
+      conn.disconnectSync();
+      throw err;
+    }
+    return conn;
   }
 
   private checkWarehouse(ctx: StatementContext, first: string, words: string[]): void {
@@ -351,10 +391,8 @@ class DuckEngine implements SqlEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const r of this.open) r.close();
-    this.open.clear();
+    await this.tracker.closeAll();
     this.pool.close();
     this.instance.closeSync();
-    await Promise.resolve();
   }
 }

@@ -4,9 +4,12 @@
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
-/** One pooled connection and the search path last set on it (to skip redundant SETs). */
+/**
+ * One pooled connection and the search path last set on it (to skip redundant SETs). `conn` changes
+ * when the pool hands the current connection over to a streaming result (see detach).
+ */
 export interface PooledConnection {
-  readonly conn: DuckDBConnection;
+  conn: DuckDBConnection;
   searchPath: string;
 }
 
@@ -47,6 +50,20 @@ export class ConnectionPool {
     const waiter = this.waiters.shift();
     if (waiter) waiter(pooled);
     else this.idle.push(pooled);
+  }
+
+  /**
+   * Hands `pooled`'s current DuckDB connection over to the caller (who must disconnect it) and puts
+   * a fresh connection into the slot, with an empty search path. Used when a statement's open
+   * stream outlives the statement: the stream keeps its connection, the pool keeps its size.
+   */
+  async detach(pooled: PooledConnection): Promise<DuckDBConnection> {
+    if (this.closed) throw new Error('engine is closed');
+    const fresh = await this.instance.connect();
+    const old = pooled.conn;
+    pooled.conn = fresh;
+    pooled.searchPath = '';
+    return old;
   }
 
   /** Disconnects every connection. Idempotent. */

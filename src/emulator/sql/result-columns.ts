@@ -3,7 +3,7 @@
  * types of the tables the query reads (DuckDB cannot tell OBJECT from VARIANT, or NUMBER(10,2)
  * from a DECIMAL it derived), matched by column name.
  */
-import type { DuckDBMaterializedResult } from '@duckdb/node-api';
+import type { DuckDBResult } from '@duckdb/node-api';
 import type { ColumnMeta } from '../engine-types.js';
 import type { StatementContext } from './context.js';
 import { columnMetaFor } from './encode.js';
@@ -40,11 +40,7 @@ function declaredFor(
 }
 
 /** The rowtype of `result`, the DuckDB result of `sql` run in `ctx`. */
-export function resultColumns(
-  ctx: StatementContext,
-  result: DuckDBMaterializedResult,
-  sql: string,
-): ColumnMeta[] {
+export function resultColumns(ctx: StatementContext, result: DuckDBResult, sql: string): ColumnMeta[] {
   const names = result.columnNames();
   const types = result.columnTypes();
   const refs = referencedTables(ctx, sql);

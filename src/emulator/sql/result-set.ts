@@ -1,87 +1,104 @@
 /**
- * ResultSet implementations: a lazy one over a DuckDB materialized result (rows are encoded only
- * when read, so reading 1,000 rows of a 1M-row result stays cheap) and a small in-memory one for
- * results the engine builds itself.
+ * ResultSet implementations: one over DuckDB data chunks held in memory (rows are encoded only
+ * when read, so reading 1,000 rows of a large held result stays cheap) and a small in-memory one
+ * for results the engine builds itself. Big results stream instead (streaming-result.ts).
  */
-import type { DuckDBMaterializedResult } from '@duckdb/node-api';
+import type { DuckDBDataChunk } from '@duckdb/node-api';
 import type { ColumnMeta, ResultSet } from '../engine-types.js';
 import { encodeValue } from './encode.js';
 
-/** A ResultSet over a DuckDB materialized result; `columns` must match the result's columns. */
-export class DuckResultSet implements ResultSet {
-  readonly rowCount: number;
-  private result: DuckDBMaterializedResult | null;
-  /** starts[i] = index of the first row of chunk i; filled on first read. */
-  private starts: number[] | null = null;
-
-  constructor(
-    result: DuckDBMaterializedResult,
-    readonly columns: ColumnMeta[],
-    readonly statementTypeId: number,
-  ) {
-    this.result = result;
-    this.rowCount = result.rowCount;
-  }
-
-  readRows(offset: number, count: number): Promise<(string | null)[][]> {
-    const result = this.result;
-    if (!result) return Promise.reject(new Error('result set is closed'));
-    const start = Math.max(0, Math.floor(offset));
-    const end = Math.min(this.rowCount, start + Math.max(0, Math.floor(count)));
-    const rows: (string | null)[][] = [];
-    if (start >= end) return Promise.resolve(rows);
-    const starts = this.chunkStarts(result);
-    let chunkIndex = findChunk(starts, start);
-    let row = start;
-    while (row < end && chunkIndex < starts.length) {
-      const chunk = result.getChunk(chunkIndex);
-      const chunkStart = starts[chunkIndex] ?? 0;
-      const from = row - chunkStart;
-      const to = Math.min(chunk.rowCount, end - chunkStart);
-      const columnValues = this.columns.map((_c, i) => chunk.getColumnValues(i));
-      for (let r = from; r < to; r++) {
-        const encoded: (string | null)[] = new Array<string | null>(this.columns.length);
-        for (let c = 0; c < this.columns.length; c++) {
-          const column = this.columns[c];
-          const values = columnValues[c];
-          encoded[c] = column && values ? encodeValue(values[r] ?? null, column) : null;
-        }
-        rows.push(encoded);
-      }
-      row = chunkStart + to;
-      chunkIndex++;
-    }
-    return Promise.resolve(rows);
-  }
-
-  close(): void {
-    this.result = null;
-    this.starts = null;
-  }
-
-  private chunkStarts(result: DuckDBMaterializedResult): number[] {
-    if (this.starts) return this.starts;
-    const starts: number[] = [];
-    let total = 0;
-    for (let i = 0; i < result.chunkCount; i++) {
-      starts.push(total);
-      total += result.getChunk(i).rowCount;
-    }
-    this.starts = starts;
-    return starts;
-  }
+/** A DuckDB data chunk and the absolute index of its first row. */
+export interface HeldChunk {
+  readonly start: number;
+  readonly chunk: DuckDBDataChunk;
 }
 
-/** Index of the chunk holding `row` (binary search over chunk start rows). */
-function findChunk(starts: number[], row: number): number {
+/**
+ * Encodes rows [start, end) from `held` (ascending, contiguous chunks). Rows outside the held
+ * chunks are not returned, so the caller checks coverage first.
+ */
+export function encodeHeldRows(
+  held: readonly HeldChunk[],
+  columns: readonly ColumnMeta[],
+  start: number,
+  end: number,
+): (string | null)[][] {
+  const rows: (string | null)[][] = [];
+  let index = findChunk(held, start);
+  let row = start;
+  while (row < end && index < held.length) {
+    const entry = held[index];
+    if (!entry) break;
+    const from = row - entry.start;
+    const to = Math.min(entry.chunk.rowCount, end - entry.start);
+    const columnValues = columns.map((_c, i) => entry.chunk.getColumnValues(i));
+    for (let r = from; r < to; r++) {
+      const encoded: (string | null)[] = new Array<string | null>(columns.length);
+      for (let c = 0; c < columns.length; c++) {
+        const column = columns[c];
+        const values = columnValues[c];
+        encoded[c] = column && values ? encodeValue(values[r] ?? null, column) : null;
+      }
+      rows.push(encoded);
+    }
+    row = entry.start + to;
+    index++;
+  }
+  return rows;
+}
+
+/** Index of the chunk holding `row` (binary search over chunk start rows); 0 when none. */
+function findChunk(held: readonly HeldChunk[], row: number): number {
   let lo = 0;
-  let hi = starts.length - 1;
+  let hi = held.length - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] ?? 0) <= row) lo = mid;
+    if ((held[mid]?.start ?? 0) <= row) lo = mid;
     else hi = mid - 1;
   }
   return lo;
+}
+
+/** A fully known result whose DuckDB chunks are all in memory; `columns` must match them. */
+export class ChunkResultSet implements ResultSet {
+  readonly rowCount: number;
+  readonly memoryRows: number;
+  private held: HeldChunk[] | null;
+
+  constructor(
+    chunks: readonly DuckDBDataChunk[],
+    readonly columns: ColumnMeta[],
+    readonly statementTypeId: number,
+  ) {
+    const held: HeldChunk[] = [];
+    let total = 0;
+    for (const chunk of chunks) {
+      if (chunk.rowCount === 0) continue;
+      held.push({ start: total, chunk });
+      total += chunk.rowCount;
+    }
+    this.held = held;
+    this.rowCount = total;
+    this.memoryRows = total;
+  }
+
+  /** Rows held in memory: all of them until closed. */
+  get bufferedRows(): number {
+    return this.held ? this.rowCount : 0;
+  }
+
+  readRows(offset: number, count: number): Promise<(string | null)[][]> {
+    const held = this.held;
+    if (!held) return Promise.reject(new Error('result set is closed'));
+    const start = Math.max(0, Math.floor(offset));
+    const end = Math.min(this.rowCount, start + Math.max(0, Math.floor(count)));
+    if (start >= end) return Promise.resolve([]);
+    return Promise.resolve(encodeHeldRows(held, this.columns, start, end));
+  }
+
+  close(): void {
+    this.held = null;
+  }
 }
 
 /** A ResultSet of rows the engine already encoded (status messages, DML counts). */

@@ -104,6 +104,28 @@ export function unsupported(what: string): EmulatorSqlError {
   return new EmulatorSqlError('002040', '0A000', `SQL compilation error:\nUnsupported feature '${what}'.`);
 }
 
+/** 000709 / 02000: a result read after it was closed or evicted. */
+export function resultExpired(): EmulatorSqlError {
+  return new EmulatorSqlError(
+    '000709',
+    '02000',
+    'Result expired: it was closed, its time to live passed, or too many streaming results were open. Run the statement again.',
+  );
+}
+
+/**
+ * 000603 / XX000: a streaming result's statement yielded other rows than were counted for it (the
+ * count and any re-fetch run the statement again, which is exact only for deterministic ones).
+ */
+export function resultChanged(counted: number, seen: number): EmulatorSqlError {
+  const got = seen < counted ? `only ${seen}` : `more than ${counted}`;
+  return new EmulatorSqlError(
+    '000603',
+    'XX000',
+    `The result changed while it was read: ${counted} rows were counted, but the statement yielded ${got}. A large result is counted and re-fetched by running its statement again, which is exact only for deterministic statements; run it again.`,
+  );
+}
+
 function firstLine(text: string): string {
   return (text.split('\n')[0] ?? text).trim();
 }
@@ -112,7 +134,8 @@ function firstLine(text: string): string {
 export function mapDuckError(err: unknown, sqlText: string): EmulatorSqlError {
   if (err instanceof EmulatorSqlError) return err;
   const raw = err instanceof Error ? err.message : String(err);
-  const message = firstLine(raw);
+  // Streams and prepared statements wrap the parser's error in this prefix.
+  const message = firstLine(raw).replace(/^Failed to extract statements: /, '');
   const kindMatch = /^([A-Za-z ]+) Error: (.*)$/s.exec(message);
   const kind = kindMatch?.[1] ?? '';
   const detail = kindMatch?.[2] ?? message;

@@ -1,0 +1,192 @@
+/**
+ * Options shared by the commands that serve MCP or run tools (start, stdio, call, tools): result
+ * limits, write switches, tool naming, and for the network transports bind address, token and
+ * origin allow-lists. Converts them into validated settings; bad values name their flag.
+ */
+import { readFileSync } from 'node:fs';
+import type { Argv } from 'yargs';
+import { SmcpError } from '../errors.js';
+import { defineMcpSettings } from '../mcp/settings.js';
+import type { McpSettings } from '../mcp/settings.js';
+import type { RuntimeHttpOptions } from '../daemon/runtime.js';
+import { checkPort } from './options.js';
+
+/** Parsed MCP-layer flags. */
+export interface McpFlagArgs {
+  allowWrite: boolean;
+  allowDdl: boolean;
+  maxRows?: number;
+  maxBytes?: number;
+  timeout?: number;
+  toolPrefix?: string;
+  format?: string;
+}
+
+/** Parsed network flags. */
+export interface HttpFlagArgs {
+  port: number;
+  host: string;
+  stateless: boolean;
+  tokenFile?: string;
+  allowedOrigin?: string[];
+  allowedHost?: string[];
+  corsOrigin?: string[];
+}
+
+const LIMITS = 'Limits and safety:';
+const NETWORK = 'Network:';
+
+/** Adds the MCP-layer flags. */
+export function withMcpFlags<T>(yargs: Argv<T>): Argv<T & McpFlagArgs> {
+  return yargs
+    .option('allow-write', {
+      type: 'boolean',
+      default: false,
+      group: LIMITS,
+      describe: 'allow DML (INSERT, UPDATE, …)',
+    })
+    .option('allow-ddl', {
+      type: 'boolean',
+      default: false,
+      group: LIMITS,
+      describe: 'allow DDL too (needs --allow-write)',
+    })
+    .option('max-rows', {
+      type: 'number',
+      group: LIMITS,
+      describe: 'rows a call returns at most (default 1000)',
+    })
+    .option('max-bytes', {
+      type: 'number',
+      group: LIMITS,
+      describe: 'bytes a call returns at most (default 1 MiB)',
+    })
+    .option('timeout', {
+      type: 'number',
+      group: LIMITS,
+      describe: 'default statement timeout in seconds (default 60)',
+    })
+    .option('tool-prefix', {
+      type: 'string',
+      group: LIMITS,
+      describe: 'prefix for tool names, e.g. snowflake_',
+    })
+    .option('format', {
+      type: 'string',
+      group: LIMITS,
+      describe: 'default result text: markdown, csv or json',
+    }) as unknown as Argv<T & McpFlagArgs>;
+}
+
+/** Adds the network flags (bind, token, allow-lists). */
+export function withHttpFlags<T>(yargs: Argv<T>): Argv<T & HttpFlagArgs> {
+  return yargs
+    .option('port', {
+      type: 'number',
+      default: 8000,
+      group: NETWORK,
+      describe: 'TCP port for MCP (0 picks a free one)',
+    })
+    .option('host', { type: 'string', default: '127.0.0.1', group: NETWORK, describe: 'bind address' })
+    .option('stateless', {
+      type: 'boolean',
+      default: false,
+      group: NETWORK,
+      describe: 'no sessions (behind a load balancer)',
+    })
+    .option('token-file', {
+      type: 'string',
+      group: NETWORK,
+      describe: 'file holding the bearer token (default: $SMCP_TOKEN); required for a non-loopback --host',
+    })
+    .option('allowed-origin', {
+      type: 'string',
+      array: true,
+      group: NETWORK,
+      describe: 'extra allowed Origin',
+    })
+    .option('allowed-host', {
+      type: 'string',
+      array: true,
+      group: NETWORK,
+      describe: 'extra allowed Host header',
+    })
+    .option('cors-origin', {
+      type: 'string',
+      array: true,
+      group: NETWORK,
+      describe: 'origin that gets CORS headers',
+    });
+}
+
+/** Validated MCP settings from the flags (each bad value named by its flag). */
+export function mcpSettingsFrom(args: McpFlagArgs): McpSettings {
+  const input: Record<string, unknown> = { allowWrite: args.allowWrite, allowDdl: args.allowDdl };
+  if (args.allowDdl && !args.allowWrite) {
+    throw new SmcpError('USAGE', '--allow-ddl needs --allow-write as well', { field: '--allow-ddl' });
+  }
+  const map: [keyof McpFlagArgs, string, string][] = [
+    ['maxRows', 'maxRows', '--max-rows'],
+    ['maxBytes', 'maxBytes', '--max-bytes'],
+    ['timeout', 'defaultTimeoutSeconds', '--timeout'],
+    ['toolPrefix', 'toolPrefix', '--tool-prefix'],
+    ['format', 'defaultFormat', '--format'],
+  ];
+  for (const [arg, key] of map) if (args[arg] !== undefined) input[key] = args[arg];
+  try {
+    return defineMcpSettings(input);
+  } catch (err) {
+    const field = err instanceof SmcpError ? err.details.field : undefined;
+    const flag = map.find(([, key]) => key === field)?.[2];
+    if (flag && err instanceof SmcpError) {
+      throw new SmcpError('USAGE', `${flag}: ${err.message.replace(/^invalid MCP setting \S+: /, '')}`, {
+        field: flag,
+      });
+    }
+    throw err;
+  }
+}
+
+/** Reads the bearer token from --token-file or $SMCP_TOKEN (flags never carry secrets). */
+export function readToken(args: HttpFlagArgs, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (args.tokenFile) {
+    let token: string;
+    try {
+      token = readFileSync(args.tokenFile, 'utf8').trim();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? String(err);
+      throw new SmcpError('CONFIG_INVALID', `cannot read --token-file ${args.tokenFile} (${code})`, {
+        file: args.tokenFile,
+        field: '--token-file',
+      });
+    }
+    if (token.length < 16) {
+      throw new SmcpError('CONFIG_INVALID', `the token in ${args.tokenFile} is shorter than 16 characters`, {
+        file: args.tokenFile,
+        field: '--token-file',
+      });
+    }
+    return token;
+  }
+  const fromEnv = env.SMCP_TOKEN?.trim();
+  if (fromEnv !== undefined && fromEnv !== '' && fromEnv.length < 16) {
+    throw new SmcpError('CONFIG_INVALID', 'SMCP_TOKEN is shorter than 16 characters', {
+      field: 'SMCP_TOKEN',
+    });
+  }
+  return fromEnv || undefined;
+}
+
+/** HTTP server options from the flags. */
+export function httpOptionsFrom(args: HttpFlagArgs): RuntimeHttpOptions {
+  const token = readToken(args);
+  return {
+    host: args.host,
+    port: checkPort(args.port),
+    stateless: args.stateless,
+    ...(token ? { token } : {}),
+    ...(args.allowedOrigin?.length ? { allowedOrigins: args.allowedOrigin } : {}),
+    ...(args.allowedHost?.length ? { allowedHosts: args.allowedHost } : {}),
+    ...(args.corsOrigin?.length ? { corsOrigins: args.corsOrigin } : {}),
+  };
+}

@@ -1,0 +1,53 @@
+/** What the serving commands share: settings from flags and environment, and the logger to stderr. */
+import { createJsonLogger, LOG_LEVELS } from '../daemon/json-logger.js';
+import type { LogLevel } from '../daemon/json-logger.js';
+import type { DataPath } from '../daemon/data-path.js';
+import type { RuntimeHttpOptions } from '../daemon/runtime.js';
+import { SmcpError } from '../errors.js';
+import type { McpSettings } from '../mcp/settings.js';
+import type { ClientLogger } from '../snowflake/logger.js';
+import { resolveConnectionSettings } from '../snowflake/settings.js';
+import type { ResolvedConnection } from '../snowflake/settings.js';
+import { toConnectionFlags } from './connection-flags.js';
+import type { ConnectionFlagArgs } from './connection-flags.js';
+import { httpOptionsFrom, mcpSettingsFrom } from './serve-options.js';
+import type { HttpFlagArgs, McpFlagArgs } from './serve-options.js';
+
+/** Everything a serving command needs before it opens anything. */
+export interface Serving {
+  readonly resolved: ResolvedConnection;
+  readonly mcp: McpSettings;
+  readonly http?: RuntimeHttpOptions;
+  readonly logger: ClientLogger;
+}
+
+/** Validates flags and settings (throwing SmcpError naming the bad one) before anything starts. */
+export function prepareServing(
+  args: ConnectionFlagArgs & McpFlagArgs & Partial<HttpFlagArgs> & { logLevel?: string },
+  options: { withHttp: boolean; defaultLogLevel?: LogLevel },
+): Serving {
+  const level = (args.logLevel ?? options.defaultLogLevel ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(level)) {
+    throw new SmcpError(
+      'USAGE',
+      `--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${String(args.logLevel)}`,
+      {
+        field: '--log-level',
+      },
+    );
+  }
+  const mcp = mcpSettingsFrom(args);
+  const http = options.withHttp ? httpOptionsFrom(args as HttpFlagArgs) : undefined;
+  const resolved = resolveConnectionSettings({ env: process.env, flags: toConnectionFlags(args) });
+  const logger = createJsonLogger((line) => process.stderr.write(line), level);
+  return { resolved, mcp, ...(http ? { http } : {}), logger };
+}
+
+/** One line saying what serves the data. */
+export function describeBackend(dataPath: DataPath): string {
+  if (dataPath.backend === 'emulator') {
+    return `embedded Snowflake emulator at ${dataPath.emulator?.url ?? '?'} (no Snowflake account is configured)`;
+  }
+  const { connectionName, settings } = dataPath.connection;
+  return `Snowflake connection "${connectionName.value}" (account ${settings.account.value})`;
+}

@@ -1,0 +1,101 @@
+/**
+ * The serving runtime: one data path (configured Snowflake or the embedded emulator), one pool,
+ * one request tracker, one tool registry and server factory, the HTTP server with every network
+ * transport, and the database health monitor. `smcp start --foreground` runs it; the daemon wraps it.
+ */
+import type { HttpServerHandle, HttpServerOptions } from '../transports/types.js';
+import { startHttpServer } from '../transports/http-server.js';
+import type { ToolRegistry } from '../mcp/server-factory.js';
+import type { RequestTracker } from '../mcp/request-tracker.js';
+import type { McpSettings } from '../mcp/settings.js';
+import type { ClientOptions } from '../snowflake/client.js';
+import { silentLogger } from '../snowflake/logger.js';
+import type { ClientLogger } from '../snowflake/logger.js';
+import type { ResolvedConnection } from '../snowflake/settings.js';
+import type { DataPath } from './data-path.js';
+import { HealthMonitor } from './health-monitor.js';
+import { toolApiFor } from './tool-api.js';
+import { openToolHost } from './tool-host.js';
+
+/** HTTP options the runtime passes through (everything but what it builds itself). */
+export type RuntimeHttpOptions = Omit<
+  HttpServerOptions,
+  'factory' | 'tracker' | 'toolApi' | 'readiness' | 'extraStatus' | 'logger'
+>;
+
+/** What startRuntime needs. */
+export interface RuntimeOptions {
+  readonly resolved: ResolvedConnection;
+  readonly mcp: McpSettings;
+  readonly http: RuntimeHttpOptions;
+  readonly pool?: ClientOptions;
+  readonly healthIntervalMs?: number;
+  readonly logger?: ClientLogger;
+}
+
+/** A running runtime. */
+export interface Runtime {
+  readonly dataPath: DataPath;
+  readonly tracker: RequestTracker;
+  readonly registry: ToolRegistry;
+  readonly http: HttpServerHandle;
+  readonly health: HealthMonitor;
+  readonly startedAt: number;
+  /** Stops taking new work (the HTTP server answers 503; /readyz not ready). */
+  drain(): void;
+  /** Closes the HTTP server, the health monitor, the pool and the embedded emulator. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the data path, checks the database once, and starts serving. Throws SmcpError (bad
+ * settings, refused login, port in use, non-loopback bind without a token); whatever was already
+ * started is closed again before it throws.
+ */
+export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const logger = options.logger ?? silentLogger;
+  const host = await openToolHost(options);
+  const { dataPath, tracker, registry } = host;
+  const health = new HealthMonitor(dataPath.client, { intervalMs: options.healthIntervalMs ?? 15_000 });
+  let http: HttpServerHandle;
+  try {
+    await health.start();
+    http = await startHttpServer({
+      ...options.http,
+      factory: host.factory,
+      tracker,
+      toolApi: toolApiFor(registry),
+      readiness: () =>
+        Promise.resolve(
+          health.isHealthy() ? { ready: true } : { ready: false, reason: 'database unhealthy' },
+        ),
+      extraStatus: () => ({
+        backend: dataPath.backend,
+        connection: dataPath.connection.connectionName.value,
+        pool: dataPath.client.stats(),
+        database: health.snapshot(),
+      }),
+      logger,
+    });
+  } catch (err) {
+    health.stop();
+    await host.close();
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    dataPath,
+    tracker,
+    registry,
+    http,
+    health,
+    startedAt: Date.now(),
+    drain: () => http.drain(),
+    close: () =>
+      (closing ??= (async () => {
+        await http.close();
+        health.stop();
+        await host.close();
+      })()),
+  };
+}

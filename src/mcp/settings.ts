@@ -1,0 +1,89 @@
+/**
+ * Settings of the MCP layer: result caps, time limits, write switches, tool naming and progress
+ * cadence. Validated once with zod and frozen; every tool reads them, none changes them.
+ */
+import { z } from 'zod';
+import { SmcpError } from '../errors.js';
+
+/** Hard ceilings no configuration can pass: they keep one call from exhausting the daemon. */
+export const MCP_LIMITS = {
+  maxRows: 10_000,
+  maxBytes: 10 * 1024 * 1024,
+  maxTimeoutSeconds: 24 * 3600,
+  progressIntervalMs: 5000,
+} as const;
+
+/** Text rendering of a result: a markdown table, CSV or JSON. */
+export const RESULT_FORMATS = ['markdown', 'csv', 'json'] as const;
+/** One of RESULT_FORMATS. */
+export type ResultFormat = (typeof RESULT_FORMATS)[number];
+
+/** The zod schema of McpSettings, with defaults; unknown keys are refused. */
+export const mcpSettingsSchema = z
+  .strictObject({
+    /** Rows a call returns at most (default per call and per-call ceiling); more via fetch_results. */
+    maxRows: z.int().min(1).max(MCP_LIMITS.maxRows).default(1000),
+    /** Bytes (JSON text of the rows) a call returns at most. */
+    maxBytes: z
+      .int()
+      .min(1024)
+      .max(MCP_LIMITS.maxBytes)
+      .default(1024 * 1024),
+    /** Statement timeout when a call names none. */
+    defaultTimeoutSeconds: z.int().min(1).max(MCP_LIMITS.maxTimeoutSeconds).default(60),
+    /** Largest statement timeout a call may ask for. */
+    maxTimeoutSeconds: z.int().min(1).max(MCP_LIMITS.maxTimeoutSeconds).default(3600),
+    /** Allow DML (INSERT, UPDATE, MERGE, …) through execute_query. */
+    allowWrite: z.boolean().default(false),
+    /** Allow DDL (CREATE, ALTER, DROP, …) through execute_query; separate from allowWrite. */
+    allowDdl: z.boolean().default(false),
+    /** Prepended to every tool name, e.g. `snowflake_` → `snowflake_list_databases`. */
+    toolPrefix: z
+      .string()
+      .max(32)
+      .regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, "_" and "-" only')
+      .default(''),
+    /** Text rendering of results when a call names none. */
+    defaultFormat: z.enum(RESULT_FORMATS).default('markdown'),
+    /** Interval of progress notifications while a query runs (≤ 5 s so clients keep waiting). */
+    progressIntervalMs: z.int().min(10).max(MCP_LIMITS.progressIntervalMs).default(5000),
+    /** How long catalog listings behind resources/list are reused across clients (0 = never). */
+    resultCacheTtlSeconds: z.int().min(0).max(3600).default(60),
+    /** Objects per resources/list page. */
+    resourcePageSize: z.int().min(1).max(10_000).default(500),
+  })
+  .refine((s) => s.defaultTimeoutSeconds <= s.maxTimeoutSeconds, {
+    path: ['defaultTimeoutSeconds'],
+    message: 'must not exceed maxTimeoutSeconds',
+  });
+
+/** Validated, frozen MCP settings. */
+export type McpSettings = Readonly<z.output<typeof mcpSettingsSchema>>;
+/** What a caller may set; everything else takes its default. */
+export type McpSettingsInput = z.input<typeof mcpSettingsSchema>;
+
+/**
+ * Validates `partial` (defaults fill the rest) and returns frozen settings. Throws SmcpError
+ * CONFIG_INVALID naming the first bad field.
+ */
+export function defineMcpSettings(partial: McpSettingsInput | Record<string, unknown> = {}): McpSettings {
+  const input: Record<string, unknown> = { ...partial };
+  // A default timeout above the default ceiling raises the ceiling rather than failing.
+  const wanted = input.defaultTimeoutSeconds;
+  if (input.maxTimeoutSeconds === undefined && typeof wanted === 'number' && wanted > 3600) {
+    input.maxTimeoutSeconds = wanted;
+  }
+  const parsed = mcpSettingsSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const unknownKey = issue?.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+    const field = unknownKey ?? (issue?.path.map(String).join('.') || 'mcp');
+    throw new SmcpError('CONFIG_INVALID', `invalid MCP setting ${field}: ${issue?.message ?? 'bad value'}`, {
+      field,
+    });
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** The defaults, frozen. */
+export const DEFAULT_MCP_SETTINGS: McpSettings = defineMcpSettings({});

@@ -1,0 +1,54 @@
+/**
+ * Applies the SQL guard (src/mcp/guard/) for tools: one place that turns a refusal into the
+ * error every transport reports the same way ("STATEMENT_REFUSED: statement 1: … "), so no tool
+ * can forget a check or word a refusal differently.
+ */
+import { SmcpError } from '../errors.js';
+import { checkFragment, checkSql } from './guard/index.js';
+
+/** A statement or fragment the guard refused; `statementIndex` is 1-based (0: the text as a whole). */
+export class StatementRefusedError extends SmcpError {
+  readonly statementIndex: number | undefined;
+
+  constructor(message: string, statementIndex?: number, field?: string) {
+    super('STATEMENT_REFUSED', message, field ? { field } : {});
+    this.statementIndex = statementIndex;
+  }
+}
+
+/** What the guard allowed. */
+export interface AllowedSql {
+  /** True when every statement only reads (a read-only statement may be retried). */
+  readonly readOnly: boolean;
+  readonly statementCount: number;
+}
+
+/**
+ * Checks `sql` against the write switches. Throws StatementRefusedError with the guard's reason
+ * (and which statement) when refused; smcp runs one statement per call, so more are refused too,
+ * even when writes are allowed.
+ */
+export function assertSqlAllowed(
+  sql: string,
+  switches: { allowWrite: boolean; allowDdl: boolean },
+): AllowedSql {
+  const verdict = checkSql(sql, { allowWrite: switches.allowWrite, allowDdl: switches.allowDdl });
+  if (!verdict.allowed) {
+    throw new StatementRefusedError(verdict.reason, verdict.index);
+  }
+  const statementCount = verdict.statements.length;
+  // Every session runs with MULTI_STATEMENT_COUNT=1: say so now rather than let Snowflake fail.
+  if (statementCount !== 1) {
+    throw new StatementRefusedError(
+      `the SQL holds ${statementCount} statements; smcp runs one statement per call (send them separately)`,
+      2,
+    );
+  }
+  return { readOnly: verdict.readOnly, statementCount };
+}
+
+/** Checks a WHERE or ORDER BY fragment of query_view; throws StatementRefusedError naming `field`. */
+export function assertFragmentAllowed(fragment: string, kind: 'where' | 'order_by', field: string): void {
+  const verdict = checkFragment(fragment, kind);
+  if (!verdict.allowed) throw new StatementRefusedError(`${field}: ${verdict.reason}`, undefined, field);
+}

@@ -1,0 +1,150 @@
+/**
+ * The tools as a transport-free service: their public listing (names with the configured prefix,
+ * JSON schemas, annotations) and one way to call them, used by MCP tools/call, the plain HTTP tool
+ * API (GET /mcp/tools, POST /mcp/tools/call) and `smcp call` alike. Each call runs in its own
+ * request context (request id, client, transport, tool → logs, /status, QUERY_TAG), is tracked
+ * while in flight, and ends as a ToolResult: expected failures are error results, not throws.
+ */
+import { z } from 'zod';
+import { SmcpError, isSmcpError } from '../errors.js';
+import { silentLogger } from '../snowflake/logger.js';
+import type { McpDeps } from './mcp-deps.js';
+import type { ClientIdentity } from './request-context.js';
+import { newRequestContext, runWithRequestContext } from './request-context.js';
+import type { CallOptions } from './tool-runtime.js';
+import { createToolCall } from './tool-runtime.js';
+import { errorResult, successResult } from './tool-result.js';
+import type { ToolResult } from './tool-result.js';
+import type { Tool, ToolCall, ToolHints } from './tool-types.js';
+import { TOOLS } from './tools/index.js';
+
+/** A tool as GET /mcp/tools and tools/list describe it. */
+export interface ToolListing {
+  /** Public name, with the configured prefix. */
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly inputSchema: Record<string, unknown>;
+  readonly outputSchema: Record<string, unknown>;
+  readonly annotations: ToolHints;
+}
+
+/** The tools of one configuration, callable without an MCP transport. */
+export interface ToolRegistry {
+  /** Every tool's public listing, in a stable order. */
+  listTools(): ToolListing[];
+  /** The tool behind a public name, if any. */
+  find(publicName: string): Tool | undefined;
+  /** A tool's public name (with prefix) from its canonical name. */
+  publicName(canonical: string): string;
+  /** A tool's annotations under the current settings. */
+  hints(tool: Tool): ToolHints;
+  /**
+   * Validates `args` and runs the tool named `name` (public name). Throws SmcpError NOT_FOUND
+   * (field `name`) for an unknown tool and USAGE (field = first bad argument) for arguments that
+   * do not fit the tool's schema; every other outcome is a ToolResult (isError for failures).
+   */
+  callTool(name: string, args: unknown, identity: ClientIdentity, options?: CallOptions): Promise<ToolResult>;
+  /** Runs `tool` with arguments already validated against its input schema (MCP path). */
+  invoke(tool: Tool, args: unknown, identity: ClientIdentity, options?: CallOptions): Promise<ToolResult>;
+  /**
+   * Runs `work` in a tracked request context labelled `label` (e.g. `resources/read`) with a
+   * ToolCall: for non-tool requests that query Snowflake. Errors propagate.
+   */
+  runInContext<T>(
+    label: string,
+    identity: ClientIdentity,
+    options: CallOptions,
+    work: (call: ToolCall) => Promise<T>,
+  ): Promise<T>;
+}
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  return rest;
+}
+
+/** Builds the registry over `deps` (one per configuration; cheap to call concurrently). */
+export function createToolRegistry(deps: McpDeps): ToolRegistry {
+  const { client, settings, tracker } = deps;
+  const logger = deps.logger ?? silentLogger;
+  const publicName = (canonical: string): string => `${settings.toolPrefix}${canonical}`;
+  const byName = new Map(TOOLS.map((t) => [publicName(t.name), t]));
+  const hints = (tool: Tool): ToolHints =>
+    typeof tool.annotations === 'function' ? tool.annotations(settings) : tool.annotations;
+  let listing: ToolListing[] | undefined;
+
+  const runInContext = async <T>(
+    label: string,
+    identity: ClientIdentity,
+    options: CallOptions,
+    work: (call: ToolCall) => Promise<T>,
+  ): Promise<T> => {
+    const context = newRequestContext(identity, options.signal, label);
+    const end = tracker.begin(context);
+    try {
+      return await runWithRequestContext(context, () =>
+        work(createToolCall({ client, settings, context, options, publicName })),
+      );
+    } finally {
+      end();
+    }
+  };
+
+  const invoke = async (
+    tool: Tool,
+    args: unknown,
+    identity: ClientIdentity,
+    options: CallOptions = {},
+  ): Promise<ToolResult> => {
+    try {
+      const output = await runInContext(tool.name, identity, options, (call) => tool.run(args, call));
+      return successResult(output);
+    } catch (err) {
+      if (!isSmcpError(err)) {
+        logger.error('tool failed unexpectedly', {
+          tool: tool.name,
+          clientId: identity.clientId,
+          error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+        });
+      }
+      return errorResult(err);
+    }
+  };
+
+  return {
+    listTools() {
+      listing ??= TOOLS.map((t) => ({
+        name: publicName(t.name),
+        title: t.title,
+        description: t.description,
+        inputSchema: jsonSchema(t.inputSchema, 'input'),
+        outputSchema: jsonSchema(t.outputSchema, 'output'),
+        annotations: hints(t),
+      }));
+      return listing.map((t) => ({ ...t }));
+    },
+    find: (name) => byName.get(name),
+    publicName,
+    hints,
+    async callTool(name, args, identity, options = {}) {
+      const tool = byName.get(name);
+      if (!tool) throw new SmcpError('NOT_FOUND', `unknown tool "${name}"`, { field: 'name' });
+      const parsed = tool.inputSchema.safeParse(args ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const field = issue?.path.map(String).join('.') || 'arguments';
+        throw new SmcpError(
+          'USAGE',
+          `invalid arguments for ${name}: ${field}: ${issue?.message ?? 'bad value'}`,
+          {
+            field,
+          },
+        );
+      }
+      return invoke(tool, parsed.data, identity, options);
+    },
+    invoke,
+    runInContext,
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * The per-call runtime behind ToolCall: clamps rows and time to the configured ceilings, hands the
+ * call's AbortSignal to the client (so a cancelled call cancels the statement in Snowflake), tags
+ * each statement with the request context, and reports progress at a steady interval while
+ * Snowflake works, so clients that reset their timeout on progress keep waiting.
+ */
+import type { QueryResult, SnowflakeClient } from '../snowflake/client.js';
+import type { RequestContext } from './request-context.js';
+import type { McpSettings } from './settings.js';
+import type { ToolCall, ToolQuery } from './tool-types.js';
+
+/** One progress report: a growing number (seconds elapsed) and a readable message. */
+export interface ProgressReport {
+  readonly progress: number;
+  readonly message: string;
+}
+
+/** Receives progress reports; must not throw (failures to deliver are the transport's business). */
+export type ProgressSink = (report: ProgressReport) => void | Promise<void>;
+
+/** How one call is run: cancellation and, when the caller asked for it, progress. */
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: ProgressSink;
+}
+
+/** What createToolCall needs. */
+export interface ToolCallInputs {
+  readonly client: SnowflakeClient;
+  readonly settings: McpSettings;
+  readonly context: RequestContext;
+  readonly options: CallOptions;
+  readonly publicName: (tool: string) => string;
+}
+
+/** Clamps `value` (default `fallback`) into [1, ceiling]. */
+function clamp(value: number | undefined, fallback: number, ceiling: number): number {
+  return Math.max(1, Math.min(ceiling, Math.floor(value ?? fallback)));
+}
+
+/**
+ * Runs `work` while reporting progress every `intervalMs` ("<what> running 10 s"). The first
+ * report comes after one interval; nothing is sent for work that finishes sooner.
+ */
+export async function withProgress<T>(
+  what: string,
+  intervalMs: number,
+  sink: ProgressSink | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  if (!sink) return work();
+  const started = performance.now();
+  const timer = setInterval(() => {
+    const seconds = (performance.now() - started) / 1000;
+    // Delivery problems must not fail the query: the response still matters.
+    Promise.resolve(
+      sink({
+        progress: Math.round(seconds * 1000) / 1000,
+        message: `${what} running ${Math.round(seconds)} s`,
+      }),
+    ).catch(() => {});
+  }, intervalMs);
+  timer.unref();
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Builds the ToolCall a tool's run function receives. */
+export function createToolCall(inputs: ToolCallInputs): ToolCall {
+  const { client, settings, context, options } = inputs;
+  const queryContext = {
+    requestId: context.requestId,
+    clientId: context.clientId,
+    tool: context.tool ?? 'unknown',
+    transport: context.transport,
+  };
+  const progress = <T>(what: string, work: () => Promise<T>): Promise<T> =>
+    withProgress(what, settings.progressIntervalMs, options.onProgress, work);
+  return {
+    settings,
+    client,
+    context,
+    ...(options.signal ? { signal: options.signal } : {}),
+    publicName: inputs.publicName,
+    query(request: ToolQuery): Promise<QueryResult> {
+      return progress('query', () =>
+        client.query({
+          sql: request.sql,
+          ...(request.binds ? { binds: request.binds } : {}),
+          ...(request.database !== undefined ? { database: request.database } : {}),
+          ...(request.schema !== undefined ? { schema: request.schema } : {}),
+          maxRows: clamp(request.maxRows, settings.maxRows, settings.maxRows),
+          maxBytes: settings.maxBytes,
+          timeoutSeconds: clamp(
+            request.timeoutSeconds,
+            settings.defaultTimeoutSeconds,
+            settings.maxTimeoutSeconds,
+          ),
+          ...(options.signal ? { signal: options.signal } : {}),
+          context: queryContext,
+          retryable: request.retryable,
+        }),
+      );
+    },
+    getResult(queryId: string, offset: number, limit: number): Promise<QueryResult> {
+      return progress('fetch', () =>
+        client.getResult(queryId, offset, clamp(limit, settings.maxRows, settings.maxRows), {
+          maxBytes: settings.maxBytes,
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+      );
+    },
+    queryStatus(queryId: string): Promise<string> {
+      return client.queryStatus(queryId);
+    },
+  };
+}

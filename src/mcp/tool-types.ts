@@ -1,0 +1,89 @@
+/**
+ * What a tool is (name, description, zod input and output schemas, annotations, a run function)
+ * and what it gets to work with per call (ToolCall: settings, the request context, and query
+ * helpers that already apply limits, cancellation, progress and QUERY_TAG). Tools know nothing of
+ * MCP transports: the same definition serves MCP tools/call, the plain HTTP tool API and `smcp call`.
+ */
+import type { z } from 'zod';
+import type { QueryResult, SnowflakeClient } from '../snowflake/client.js';
+import type { Bind } from 'snowflake-sdk';
+import type { RequestContext } from './request-context.js';
+import type { McpSettings } from './settings.js';
+
+/** MCP tool annotations (hints for clients; never a security boundary). */
+export interface ToolHints {
+  readonly readOnlyHint: boolean;
+  readonly destructiveHint: boolean;
+  readonly idempotentHint: boolean;
+  readonly openWorldHint: boolean;
+}
+
+/** A successful tool answer: structured data plus readable text blocks. */
+export interface ToolOutput {
+  readonly structured: Record<string, unknown>;
+  readonly text: readonly string[];
+}
+
+/** A statement a tool wants run; limits default to (and are clamped by) the settings. */
+export interface ToolQuery {
+  readonly sql: string;
+  readonly binds?: readonly Bind[];
+  readonly database?: string;
+  readonly schema?: string;
+  readonly maxRows?: number;
+  readonly timeoutSeconds?: number;
+  /** True only for statements the guard classified read-only: they may be retried once. */
+  readonly retryable: boolean;
+}
+
+/** Everything a tool's run function may use during one call. */
+export interface ToolCall {
+  readonly settings: McpSettings;
+  readonly client: SnowflakeClient;
+  readonly context: RequestContext;
+  readonly signal?: AbortSignal;
+  /** The public name of a tool (with the configured prefix), for hints in text. */
+  publicName(tool: string): string;
+  /** Runs a statement with the call's limits, signal, progress reporting and QUERY_TAG. */
+  query(request: ToolQuery): Promise<QueryResult>;
+  /** Reads rows [offset, offset + limit) of an earlier result, with progress and cancellation. */
+  getResult(queryId: string, offset: number, limit: number): Promise<QueryResult>;
+  /** Snowflake's status of a query. */
+  queryStatus(queryId: string): Promise<string>;
+}
+
+/** A tool definition with its argument type erased (what registries hold). */
+export interface Tool {
+  /** Canonical name (without prefix), e.g. `list_databases`. */
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly inputSchema: z.ZodType<Record<string, unknown>>;
+  readonly outputSchema: z.ZodType<Record<string, unknown>>;
+  /** Hints, or a function of the settings (execute_query only reads when writes are off). */
+  readonly annotations: ToolHints | ((settings: McpSettings) => ToolHints);
+  /** Runs with arguments already validated by `inputSchema`. Throws SmcpError for expected failures. */
+  run(args: unknown, call: ToolCall): Promise<ToolOutput>;
+}
+
+/** A tool definition with typed arguments, as tool files write it. */
+export interface ToolSpec<I extends z.ZodType<Record<string, unknown>>> extends Omit<
+  Tool,
+  'run' | 'inputSchema'
+> {
+  readonly inputSchema: I;
+  run(args: z.output<I>, call: ToolCall): Promise<ToolOutput>;
+}
+
+/** Erases a ToolSpec's argument type; the registry validates arguments before `run`. */
+export function defineTool<I extends z.ZodType<Record<string, unknown>>>(spec: ToolSpec<I>): Tool {
+  return { ...spec, run: (args, call) => spec.run(args as z.output<I>, call) };
+}
+
+/** Annotations of a tool that only reads Snowflake metadata or data. */
+export const READ_ONLY_HINTS: ToolHints = Object.freeze({
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+});

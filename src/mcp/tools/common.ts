@@ -1,0 +1,65 @@
+/**
+ * Pieces the tool files share: argument schemas for Snowflake names, limits and formats, and the
+ * markdown rendering of catalog listings.
+ */
+import { z } from 'zod';
+import { markdownTable } from '../result-format.js';
+import { MCP_LIMITS, RESULT_FORMATS } from '../settings.js';
+
+const NAME_RULES =
+  'Unquoted names are resolved as Snowflake does (upper case); wrap in double quotes for an exact, case-sensitive name.';
+
+/** A database, schema or object name argument. */
+export function nameArg(what: string): z.ZodString {
+  return z.string().min(1).max(300).describe(`${what} name. ${NAME_RULES}`);
+}
+
+/** A SHOW … LIKE pattern argument. */
+export const likeArg = z
+  .string()
+  .min(1)
+  .max(300)
+  .describe(
+    "Case-insensitive SQL LIKE pattern on the name, e.g. 'ORDER%' ( % any characters, _ one character).",
+  );
+
+/** The max_rows argument (clamped to the configured row cap). */
+export const maxRowsArg = z
+  .int()
+  .min(1)
+  .max(MCP_LIMITS.maxRows)
+  .describe('Rows to return at most (capped by the server setting); the rest via fetch_results.');
+
+/** The timeout_s argument (clamped to the configured ceiling). */
+export const timeoutArg = z
+  .int()
+  .min(1)
+  .max(MCP_LIMITS.maxTimeoutSeconds)
+  .describe(
+    'Statement timeout in seconds (capped by the server setting); the statement is cancelled past it.',
+  );
+
+/** The format argument. */
+export const formatArg = z
+  .enum(RESULT_FORMATS)
+  .describe(
+    'Text rendering of the rows: markdown table (default), csv or json. structuredContent is always the same.',
+  );
+
+/** A markdown table of `items` with the given columns, plus a note when the listing was cut. */
+export function listingText<T extends Record<string, unknown>>(
+  items: readonly T[],
+  columns: readonly (keyof T & string)[],
+  truncated: boolean,
+  noun: string,
+): string {
+  if (items.length === 0) return `No ${noun} found.`;
+  const table = markdownTable(
+    columns,
+    items.map((item) => columns.map((c) => item[c] ?? null)),
+  );
+  const note = truncated
+    ? `\n\nOnly the first ${items.length} ${noun} are shown (row limit); narrow with like.`
+    : '';
+  return `${table}${note}`;
+}

@@ -1,0 +1,60 @@
+/** The shared shape of describe_table and describe_view: columns, kind, comment, view text. */
+import { z } from 'zod';
+import { describeObject, objectDescriptionSchema } from '../catalog.js';
+import type { ObjectDescription } from '../catalog.js';
+import { markdownTable } from '../result-format.js';
+import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
+import type { Tool } from '../tool-types.js';
+import { nameArg } from './common.js';
+
+/** Readable text of a description: heading, comment, columns table, view text. */
+export function descriptionText(d: ObjectDescription): string {
+  const lines = [`${d.kind} ${d.database}.${d.schema}.${d.name}`];
+  if (d.comment) lines.push(`Comment: ${d.comment}`);
+  if (d.rows !== undefined && d.rows !== null) lines.push(`Rows: ${d.rows}`);
+  lines.push(
+    '',
+    markdownTable(
+      ['column', 'type', 'nullable', 'default', 'primary key', 'comment'],
+      d.columns.map((c) => [
+        c.name,
+        c.type,
+        c.nullable ? 'Y' : 'N',
+        c.default ?? '',
+        c.primaryKey ? 'Y' : '',
+        c.comment ?? '',
+      ]),
+    ),
+  );
+  if (d.text) lines.push('', 'Definition:', '```sql', d.text, '```');
+  return lines.join('\n');
+}
+
+/** A describe tool for views (refuses tables) or tables (describes views too). */
+export function describeTool(kind: 'view' | 'table'): Tool {
+  return defineTool({
+    name: `describe_${kind}`,
+    title: `Describe a ${kind}`,
+    description:
+      `Describes a ${kind}: its columns with types, nullability, defaults and comments, the object's comment` +
+      (kind === 'view'
+        ? ', and the view definition (SQL text) where the role may see it.'
+        : ' and row count.'),
+    inputSchema: z.object({
+      database: nameArg('Database'),
+      schema: nameArg('Schema'),
+      [kind]: nameArg(kind === 'view' ? 'View' : 'Table'),
+    }),
+    outputSchema: objectDescriptionSchema,
+    annotations: READ_ONLY_HINTS,
+    async run(args, call) {
+      const object = String(args[kind]);
+      const description = await describeObject(
+        call,
+        { database: String(args.database), schema: String(args.schema), object },
+        kind,
+      );
+      return { structured: description, text: [descriptionText(description)] };
+    },
+  });
+}

@@ -1,0 +1,22 @@
+/** list_schemas: the schemas of one database. */
+import { z } from 'zod';
+import { listSchemas, schemaSchema } from '../catalog.js';
+import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
+import { listingText, nameArg } from './common.js';
+
+/** The list_schemas tool. */
+export const listSchemasTool = defineTool({
+  name: 'list_schemas',
+  title: 'List schemas',
+  description: 'Lists the schemas of a database (SHOW SCHEMAS IN DATABASE): name and comment.',
+  inputSchema: z.object({ database: nameArg('Database') }),
+  outputSchema: z.object({ schemas: z.array(schemaSchema), truncated: z.boolean() }),
+  annotations: READ_ONLY_HINTS,
+  async run(args, call) {
+    const { items, truncated } = await listSchemas(call, args.database);
+    return {
+      structured: { schemas: items, truncated },
+      text: [listingText(items, ['database', 'name', 'comment'], truncated, 'schemas')],
+    };
+  },
+});

@@ -1,0 +1,73 @@
+/**
+ * query_view: SELECT from one view (or table) without writing SQL. Names are quoted, never pasted;
+ * the WHERE and ORDER BY fragments pass the guard's fragment check and the composed statement the
+ * full read-only check.
+ */
+import { z } from 'zod';
+import { qualifiedName, quoteIdentifier, resolveName } from '../identifiers.js';
+import { renderTabular, tabularResult, tabularResultSchema } from '../result-format.js';
+import { assertFragmentAllowed, assertSqlAllowed } from '../sql-policy.js';
+import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
+import { formatArg, maxRowsArg, nameArg, timeoutArg } from './common.js';
+
+/** The query_view tool. */
+export const queryViewTool = defineTool({
+  name: 'query_view',
+  title: 'Query a view',
+  description:
+    'Reads rows from a view or table: SELECT columns FROM database.schema.view [WHERE …] [ORDER BY …] [LIMIT n]. ' +
+    'where and order_by are SQL fragments (expressions only, no subqueries that write, no comments or statements). ' +
+    'Without limit the result is capped by the row limit and can be continued with fetch_results.',
+  inputSchema: z.object({
+    database: nameArg('Database'),
+    schema: nameArg('Schema'),
+    view: nameArg('View (or table)'),
+    columns: z
+      .array(nameArg('Column'))
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe('Columns to return (all when left out).'),
+    where: z
+      .string()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .describe("Filter expression, e.g. REGION = 'EU' AND AMOUNT > 100."),
+    order_by: z.string().min(1).max(2000).optional().describe('Sort expression list, e.g. AMOUNT DESC, ID.'),
+    limit: maxRowsArg.optional().describe('LIMIT of the SELECT (also caps the rows returned).'),
+    timeout_s: timeoutArg.optional(),
+    format: formatArg.optional(),
+  }),
+  outputSchema: tabularResultSchema,
+  annotations: READ_ONLY_HINTS,
+  async run(args, call) {
+    const from = qualifiedName(
+      resolveName(args.database, 'database'),
+      resolveName(args.schema, 'schema'),
+      resolveName(args.view, 'view'),
+    );
+    const columns = args.columns?.map((c, i) => quoteIdentifier(c, `columns[${i}]`)).join(', ') ?? '*';
+    let sql = `SELECT ${columns}\nFROM ${from}`;
+    if (args.where !== undefined) {
+      assertFragmentAllowed(args.where, 'where', 'where');
+      // Own lines: a fragment can never swallow the closing parenthesis or the clauses after it.
+      sql += `\nWHERE (\n${args.where}\n)`;
+    }
+    if (args.order_by !== undefined) {
+      assertFragmentAllowed(args.order_by, 'order_by', 'order_by');
+      sql += `\nORDER BY\n${args.order_by}\n`;
+    }
+    if (args.limit !== undefined) sql += `\nLIMIT ${args.limit}`;
+    assertSqlAllowed(sql, { allowWrite: false, allowDdl: false });
+    const result = await call.query({
+      sql,
+      ...(args.limit !== undefined ? { maxRows: args.limit } : {}),
+      ...(args.timeout_s !== undefined ? { timeoutSeconds: args.timeout_s } : {}),
+      retryable: true,
+    });
+    const structured = tabularResult(result);
+    const format = args.format ?? call.settings.defaultFormat;
+    return { structured, text: renderTabular(structured, format, call.publicName('fetch_results')) };
+  },
+});

@@ -1,0 +1,123 @@
+/**
+ * Small HTTP helpers shared by the routes: JSON and JSON-RPC error answers, and a bounded body
+ * reader. Every refusal is one JSON body with a clear message; nothing here throws at the caller
+ * for bad client input.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** JSON-RPC error codes the HTTP edge uses before a message reaches an MCP server. */
+export const RPC_PARSE_ERROR = -32700;
+export const RPC_INVALID_REQUEST = -32600;
+/** Server-defined: the request was refused by transport policy (auth, limits, draining). */
+export const RPC_SERVER_REFUSED = -32000;
+/** Server-defined: the session id is not (or no longer) known. */
+export const RPC_SESSION_NOT_FOUND = -32001;
+
+/** Writes `body` as JSON with `status` and extra headers, unless the response already started. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    if (!res.writableEnded) res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'application/json',
+    'Content-Length': String(Buffer.byteLength(text)),
+  });
+  res.end(text);
+}
+
+/** Answers with a JSON-RPC error body (`id` null unless known): what MCP clients parse best. */
+export function sendRpcError(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+  id: string | number | null = null,
+): void {
+  sendJson(res, status, { jsonrpc: '2.0', error: { code, message }, id }, headers);
+}
+
+/** Answers with a plain `{ error: { code, message } }` body (non-MCP routes). */
+export function sendPlainError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  sendJson(res, status, { error: { code, message } }, headers);
+}
+
+/** The outcome of reading a request body under a size limit. */
+export type BodyResult = { ok: true; text: string } | { ok: false; reason: 'too-large' | 'aborted' };
+
+/**
+ * Reads the whole body as UTF-8, refusing it once it passes `limit` bytes (checks Content-Length
+ * first so an honest oversized request is refused without reading it).
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume();
+    return Promise.resolve({ ok: false, reason: 'too-large' });
+  }
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (result: BodyResult): void => {
+      if (done) return;
+      done = true;
+      resolve(result);
+    };
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        chunks.length = 0;
+        req.resume();
+        finish({ ok: false, reason: 'too-large' });
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => finish({ ok: true, text: Buffer.concat(chunks).toString('utf8') }));
+    req.on('error', () => finish({ ok: false, reason: 'aborted' }));
+    req.on('close', () => finish({ ok: false, reason: 'aborted' }));
+  });
+}
+
+/** Parses JSON text, returning `undefined`-tagged failure instead of throwing. */
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** True when the request declares a JSON body (`application/json`, any parameters). */
+export function isJsonContentType(req: IncomingMessage): boolean {
+  const type = req.headers['content-type'];
+  if (typeof type !== 'string') return false;
+  return type.split(';', 1)[0].trim().toLowerCase() === 'application/json';
+}
+
+/** A plain object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The first value of a header that may repeat. */
+export function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,268 @@
+/**
+ * The one HTTP listener for every network transport: Streamable HTTP and WebSocket on `/mcp`,
+ * legacy SSE on `/sse` + `/messages`, the plain tool API on `/mcp/tools`, probes on `/healthz`,
+ * `/readyz`, `/status`. Applies the security defaults in one place before any route runs: Host and
+ * Origin allow-lists (403), bearer token (401; not on /healthz), CORS for configured origins, the
+ * draining switch (503 + Retry-After + Connection: close). Loopback by default; a non-loopback bind
+ * without a token is refused at start.
+ */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { SmcpError } from '../errors.js';
+import { ClientLimiter, RETRY_AFTER_SECONDS } from './client-limiter.js';
+import { sendHealth, sendReadiness, sendStatus } from './health-routes.js';
+import type { HealthDeps } from './health-routes.js';
+import { RPC_SERVER_REFUSED, sendPlainError, sendRpcError } from './http-io.js';
+import { HttpGuard, assertBindAllowed } from './http-security.js';
+import type { GuardVerdict } from './http-security.js';
+import { LegacySseEndpoint } from './legacy-sse.js';
+import { StreamableHttpEndpoint } from './streamable-http.js';
+import { handleToolCall, sendToolList } from './tool-api-routes.js';
+import type { ToolApiDeps } from './tool-api-routes.js';
+import type { HttpServerHandle, HttpServerOptions, HttpServerStats } from './types.js';
+import { silentTransportLogger } from './types.js';
+import { WebSocketEndpoint, offersMcpSubprotocol } from './websocket-server.js';
+
+const MCP_PATHS = new Set(['/mcp', '/sse', '/messages']);
+
+function positiveInt(value: number | undefined, fallback: number, field: string, allowZero = false): number {
+  const n = value ?? fallback;
+  if (!Number.isInteger(n) || n < 0 || (n === 0 && !allowZero)) {
+    throw new SmcpError('CONFIG_INVALID', `${field} must be a positive integer, got ${String(value)}`, {
+      field,
+    });
+  }
+  return n;
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      reject(
+        new SmcpError('CONFIG_INVALID', `cannot listen on ${host}:${port}: ${error.code ?? error.message}`, {
+          field: 'port',
+        }),
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+/** Writes a refusal on a socket that asked to upgrade, then drops it. */
+function refuseUpgrade(
+  socket: Duplex,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  const body = JSON.stringify({ jsonrpc: '2.0', error: { code: RPC_SERVER_REFUSED, message }, id: null });
+  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status];
+  const head = [
+    `HTTP/1.1 ${status} ${reason ?? 'Service Unavailable'}`,
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+  socket.once('finish', () => socket.destroy());
+}
+
+/**
+ * Starts the HTTP server and resolves once it listens. Rejects with SmcpError CONFIG_INVALID for a
+ * non-loopback host without a token, a bad option, or a port that cannot be bound.
+ */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServerHandle> {
+  const host = options.host ?? '127.0.0.1';
+  assertBindAllowed(host, options.token);
+  const maxBodyBytes = positiveInt(options.maxBodyBytes, 1024 * 1024, 'maxBodyBytes');
+  const maxSessions = positiveInt(options.maxSessions, 20_000, 'maxSessions');
+  const idleMs = positiveInt(options.sessionIdleTimeoutMs, 30 * 60_000, 'sessionIdleTimeoutMs', true);
+  const limiter = new ClientLimiter(
+    positiveInt(options.maxConcurrentPerClient, 16, 'maxConcurrentPerClient'),
+  );
+  const eventStoreMaxEvents = positiveInt(options.eventStoreMaxEvents, 256, 'eventStoreMaxEvents');
+  const logger = options.logger ?? silentTransportLogger;
+  const tracker = options.tracker;
+
+  const server = createServer();
+  const port = await listen(server, host, options.port ?? 8000);
+  const guard = new HttpGuard({ ...options, host, port });
+  let draining = false;
+  const isDraining = (): boolean => draining;
+  const clientKey = (req: IncomingMessage): string => `addr:${req.socket.remoteAddress ?? 'unknown'}`;
+  const canOpenSession = (): boolean => sessionTotal() < maxSessions;
+
+  const streamable = new StreamableHttpEndpoint({
+    factory: options.factory,
+    tracker,
+    limiter,
+    logger,
+    stateless: options.stateless ?? false,
+    maxBodyBytes,
+    eventStoreMaxEvents,
+    clientKey,
+    canOpenSession,
+  });
+  const sse = new LegacySseEndpoint({
+    factory: options.factory,
+    tracker,
+    limiter,
+    logger,
+    maxBodyBytes,
+    isDraining,
+    canOpenSession,
+  });
+  const ws = new WebSocketEndpoint({
+    factory: options.factory,
+    tracker,
+    limiter,
+    logger,
+    options: options.webSocket ?? {},
+    isDraining,
+  });
+  const sessionTotal = (): number => streamable.sessionCount + sse.sessionCount + ws.connectionCount;
+  const stats = (): HttpServerStats => ({
+    draining,
+    httpSessions: streamable.sessionCount,
+    sseSessions: sse.sessionCount,
+    webSockets: ws.connectionCount,
+    inFlight: tracker.activeCount,
+  });
+  const health: HealthDeps = {
+    tracker,
+    readiness: options.readiness,
+    extraStatus: options.extraStatus,
+    stats,
+    startedAt: Date.now(),
+  };
+  const toolDeps: ToolApiDeps | undefined = options.toolApi
+    ? { api: options.toolApi, tracker, limiter, logger, maxBodyBytes, clientKey }
+    : undefined;
+
+  const refuse = (res: ServerResponse, path: string, verdict: Exclude<GuardVerdict, { ok: true }>): void => {
+    if (MCP_PATHS.has(path))
+      sendRpcError(res, verdict.status, RPC_SERVER_REFUSED, verdict.message, verdict.headers);
+    else
+      sendPlainError(
+        res,
+        verdict.status,
+        verdict.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN',
+        verdict.message,
+        verdict.headers,
+      );
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const method = req.method ?? 'GET';
+    if (path === '/healthz' && method === 'GET') return sendHealth(res);
+    const hostVerdict = guard.checkHostAndOrigin(req);
+    if (!hostVerdict.ok) return refuse(res, path, hostVerdict);
+    if (guard.applyCors(req, res)) return;
+    const tokenVerdict = guard.checkToken(req);
+    if (!tokenVerdict.ok) return refuse(res, path, tokenVerdict);
+    if (method === 'GET' && path === '/readyz') return sendReadiness(res, health);
+    if (method === 'GET' && path === '/status') return sendStatus(res, health);
+    if (draining) {
+      const headers = { 'Retry-After': String(RETRY_AFTER_SECONDS * 5), Connection: 'close' };
+      return sendRpcError(
+        res,
+        503,
+        RPC_SERVER_REFUSED,
+        'Service Unavailable: the server is draining',
+        headers,
+      );
+    }
+    switch (path) {
+      case '/mcp':
+        return streamable.handle(req, res);
+      case '/mcp/tools':
+        if (!toolDeps) break;
+        if (method !== 'GET')
+          return sendPlainError(res, 405, 'USAGE', 'use GET /mcp/tools', { Allow: 'GET' });
+        return sendToolList(res, toolDeps);
+      case '/mcp/tools/call':
+        if (!toolDeps) break;
+        if (method !== 'POST')
+          return sendPlainError(res, 405, 'USAGE', 'use POST /mcp/tools/call', { Allow: 'POST' });
+        return handleToolCall(req, res, toolDeps);
+      case '/sse':
+        if (options.stateless) break;
+        if (method !== 'GET')
+          return sendRpcError(res, 405, RPC_SERVER_REFUSED, 'use GET /sse', { Allow: 'GET' });
+        return sse.openStream(req, res);
+      case '/messages':
+        if (options.stateless) break;
+        if (method !== 'POST')
+          return sendRpcError(res, 405, RPC_SERVER_REFUSED, 'use POST /messages', { Allow: 'POST' });
+        return sse.postMessage(req, res, new URL(req.url ?? '/', 'http://localhost'));
+    }
+    sendPlainError(res, 404, 'NOT_FOUND', `no route for ${method} ${path}`);
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((error: unknown) => {
+      logger.error('HTTP request failed', { path: req.url, error: String(error) });
+      if (!res.headersSent) sendPlainError(res, 500, 'INTERNAL', 'an unexpected fault inside smcp');
+      else res.destroy();
+    });
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== '/mcp') return refuseUpgrade(socket, 404, `no WebSocket endpoint at ${path}; use /mcp`);
+    const verdict = guard.checkHostAndOrigin(req);
+    if (!verdict.ok) return refuseUpgrade(socket, verdict.status, verdict.message);
+    const tokenVerdict = guard.checkToken(req);
+    if (!tokenVerdict.ok)
+      return refuseUpgrade(socket, tokenVerdict.status, tokenVerdict.message, tokenVerdict.headers);
+    if (draining) return refuseUpgrade(socket, 503, 'the server is draining', { 'Retry-After': '5' });
+    if (!offersMcpSubprotocol(req))
+      return refuseUpgrade(socket, 400, "the WebSocket subprotocol 'mcp' is required");
+    if (!canOpenSession())
+      return refuseUpgrade(socket, 503, 'too many open sessions', { 'Retry-After': '1' });
+    ws.upgrade(req, socket, head);
+  });
+
+  const sweeper =
+    idleMs > 0 ? setInterval(() => streamable.sweepIdle(idleMs), Math.min(idleMs / 2, 60_000)) : undefined;
+  sweeper?.unref();
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      draining = true;
+      if (sweeper) clearInterval(sweeper);
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([ws.close(), sse.close(), streamable.close()]);
+      server.closeAllConnections();
+      await stopped;
+    })();
+    return closing;
+  };
+
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  logger.info('MCP HTTP server listening', { host, port, stateless: options.stateless ?? false });
+  return {
+    url: `http://${urlHost}:${port}`,
+    host,
+    port,
+    drain: () => {
+      if (draining) return;
+      draining = true;
+      // Idle keep-alive sockets are left alone (closing them races a client's next request); the
+      // next answer on each carries Connection: close.
+      ws.drain();
+    },
+    close,
+    stats,
+  };
+}

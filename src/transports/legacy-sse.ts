@@ -1,0 +1,123 @@
+/**
+ * The deprecated HTTP+SSE transport (protocol 2024-11-05) for older clients: `GET /sse` opens an
+ * event stream whose first event names the POST endpoint, `POST /messages?sessionId=` carries
+ * client messages. One SDK SSEServerTransport and one McpServer per stream. The caller has already
+ * checked Host, Origin, token and draining.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { StdioServerHandle } from '@modelcontextprotocol/server/stdio';
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
+import type { RequestTracker } from '../mcp/request-tracker.js';
+import type { ClientLimiter } from './client-limiter.js';
+import { RETRY_AFTER_SECONDS } from './client-limiter.js';
+import {
+  RPC_INVALID_REQUEST,
+  RPC_PARSE_ERROR,
+  RPC_SERVER_REFUSED,
+  RPC_SESSION_NOT_FOUND,
+  parseJson,
+  readBody,
+  sendRpcError,
+} from './http-io.js';
+import { TrackedTransport } from './tracked-transport.js';
+import type { ServerFactory, TransportLogger } from './types.js';
+
+/** What the SSE endpoint needs from the server around it. */
+export interface LegacySseDeps {
+  factory: ServerFactory;
+  tracker: RequestTracker;
+  limiter: ClientLimiter;
+  logger: TransportLogger;
+  maxBodyBytes: number;
+  isDraining: () => boolean;
+  canOpenSession: () => boolean;
+}
+
+interface SseSession {
+  readonly transport: SSEServerTransport;
+  readonly handle: StdioServerHandle;
+}
+
+/** Serves `GET /sse` and `POST /messages`. */
+export class LegacySseEndpoint {
+  private readonly sessions = new Map<string, SseSession>();
+
+  constructor(private readonly deps: LegacySseDeps) {}
+
+  /** Open SSE streams. */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** `GET /sse`: opens a stream and pins one server to it until the client goes away. */
+  async openStream(_req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!this.deps.canOpenSession()) {
+      sendRpcError(res, 503, RPC_SERVER_REFUSED, 'Service Unavailable: too many open sessions', {
+        'Retry-After': String(RETRY_AFTER_SECONDS),
+      });
+      return;
+    }
+    const sse = new SSEServerTransport('/messages', res);
+    const id = sse.sessionId;
+    const closeTracking = this.deps.tracker.openSession('sse');
+    const tracked = new TrackedTransport(sse, {
+      identity: { transport: 'sse', clientId: id, sessionId: id },
+      tracker: this.deps.tracker,
+      limiter: this.deps.limiter,
+      isDraining: this.deps.isDraining,
+      onClosed: () => {
+        this.sessions.delete(id);
+        closeTracking();
+      },
+    });
+    const handle = serveStdio(() => this.deps.factory(tracked.identity), {
+      transport: tracked,
+      onerror: (error) =>
+        this.deps.logger.debug('sse session error', { sessionId: id, error: error.message }),
+    });
+    this.sessions.set(id, { transport: sse, handle });
+    // serveStdio starts the transport asynchronously; the endpoint event is written by start().
+    await Promise.resolve();
+  }
+
+  /** `POST /messages?sessionId=…`: hands one client message to its stream's transport. */
+  async postMessage(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const id = url.searchParams.get('sessionId');
+    if (!id) {
+      sendRpcError(res, 400, RPC_INVALID_REQUEST, 'Bad Request: the sessionId query parameter is required');
+      return;
+    }
+    const session = this.sessions.get(id);
+    if (!session) {
+      sendRpcError(res, 404, RPC_SESSION_NOT_FOUND, 'Session not found');
+      return;
+    }
+    const read = await readBody(req, this.deps.maxBodyBytes);
+    if (!read.ok) {
+      if (read.reason === 'too-large') {
+        sendRpcError(
+          res,
+          413,
+          RPC_INVALID_REQUEST,
+          `Payload Too Large: the limit is ${this.deps.maxBodyBytes} bytes`,
+        );
+      }
+      return;
+    }
+    const parsed = parseJson(read.text);
+    if (!parsed.ok) {
+      sendRpcError(res, 400, RPC_PARSE_ERROR, 'Parse error: the body is not valid JSON');
+      return;
+    }
+    await session.transport.handlePostMessage(req, res, parsed.value).catch((error: unknown) => {
+      this.deps.logger.debug('sse post refused', { sessionId: id, error: String(error) });
+    });
+  }
+
+  /** Ends every stream. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.sessions.values()].map((s) => s.handle.close()));
+    this.sessions.clear();
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * The `/mcp` endpoint for HTTP: 2025-era traffic (initialize, Mcp-Session-Id, GET stream, DELETE,
+ * resumable SSE) is served by one NodeStreamableHTTPServerTransport + McpServer per session, and
+ * 2026-07-28 stateless requests by the SDK's `createMcpHandler`. With `stateless` there are no
+ * sessions: everything goes through `createMcpHandler` (2025-era requests statelessly too).
+ * The caller has already checked Host, Origin, token and draining.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { McpHttpHandler, McpServer } from '@modelcontextprotocol/server';
+import { createMcpHandler, isInitializeRequest, isLegacyRequest } from '@modelcontextprotocol/server';
+import type { NodeMcpRequestHandler } from '@modelcontextprotocol/node';
+import { NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import type { ClientIdentity } from '../mcp/request-context.js';
+import { currentRequestContext, newRequestContext, runWithRequestContext } from '../mcp/request-context.js';
+import type { RequestTracker } from '../mcp/request-tracker.js';
+import type { ClientLimiter } from './client-limiter.js';
+import { RETRY_AFTER_SECONDS } from './client-limiter.js';
+import { BoundedEventStore } from './event-store.js';
+import {
+  RPC_INVALID_REQUEST,
+  RPC_PARSE_ERROR,
+  RPC_SERVER_REFUSED,
+  RPC_SESSION_NOT_FOUND,
+  headerValue,
+  isJsonContentType,
+  isRecord,
+  parseJson,
+  readBody,
+  sendRpcError,
+} from './http-io.js';
+import { TrackedTransport } from './tracked-transport.js';
+import type { ServerFactory, TransportLogger } from './types.js';
+
+/** What the endpoint needs from the server around it. */
+export interface StreamableHttpDeps {
+  factory: ServerFactory;
+  tracker: RequestTracker;
+  limiter: ClientLimiter;
+  logger: TransportLogger;
+  stateless: boolean;
+  maxBodyBytes: number;
+  eventStoreMaxEvents: number;
+  /** Client key for requests without a session (token or remote address). */
+  clientKey: (req: IncomingMessage) => string;
+  /** False when no further session may be opened (limit reached). */
+  canOpenSession: () => boolean;
+}
+
+interface Session {
+  readonly identity: ClientIdentity;
+  readonly transport: NodeStreamableHTTPServerTransport;
+  /** What the server is connected to: counts requests and sets their context per message. */
+  readonly tracked: TrackedTransport;
+  readonly server: McpServer;
+  lastActivity: number;
+  /** HTTP requests of this session still open (POST responses and GET streams). */
+  active: number;
+}
+
+/** Facts about a POSTed JSON-RPC body the edge needs (request or not, tool name, client name). */
+function describeBody(body: unknown): { isRequest: boolean; tool?: string; clientName?: string } {
+  if (!isRecord(body) || typeof body.method !== 'string') return { isRequest: false };
+  const isRequest = typeof body.id === 'string' || typeof body.id === 'number';
+  const params = isRecord(body.params) ? body.params : undefined;
+  const tool = body.method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined;
+  const info = body.method === 'initialize' && isRecord(params?.clientInfo) ? params.clientInfo : undefined;
+  const clientName = typeof info?.name === 'string' ? info.name.slice(0, 200) : undefined;
+  return { isRequest, ...(tool ? { tool } : {}), ...(clientName ? { clientName } : {}) };
+}
+
+/** Serves `/mcp` over HTTP for both protocol eras. */
+export class StreamableHttpEndpoint {
+  private readonly sessions = new Map<string, Session>();
+  private readonly modern: McpHttpHandler;
+  private readonly modernNode: NodeMcpRequestHandler;
+  private readonly sessionClosers = new Map<string, () => void>();
+
+  constructor(private readonly deps: StreamableHttpDeps) {
+    // One factory for both legs: the identity comes from the request context the edge opened.
+    const statelessFactory = (): McpServer => {
+      const context = currentRequestContext();
+      return deps.factory(context ?? { transport: 'http-stateless', clientId: 'anonymous' });
+    };
+    this.modern = createMcpHandler(statelessFactory, {
+      legacy: deps.stateless ? 'stateless' : 'reject',
+      maxRequestBodySize: deps.maxBodyBytes,
+      onerror: (error) => deps.logger.debug('mcp http handler error', { error: error.message }),
+    });
+    this.modernNode = toNodeHandler(this.modern, { maxRequestBodySize: deps.maxBodyBytes });
+  }
+
+  /** Open sessions. */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Handles one request to `/mcp` (any method). */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method === 'POST') return this.handlePost(req, res);
+    if (this.deps.stateless) return this.modernNode(req, res);
+    if (req.method === 'GET' || req.method === 'DELETE') return this.handleSessionOp(req, res);
+    sendRpcError(res, 405, RPC_SERVER_REFUSED, 'Method not allowed.', { Allow: 'GET, POST, DELETE' });
+  }
+
+  /** Closes sessions without traffic for longer than `idleMs`. */
+  sweepIdle(idleMs: number, now = Date.now()): void {
+    for (const [id, session] of this.sessions) {
+      if (session.active === 0 && now - session.lastActivity > idleMs) {
+        this.deps.logger.info('closing idle MCP session', { sessionId: id });
+        void this.closeSession(id);
+      }
+    }
+  }
+
+  /** Closes every session (ends their SSE streams) and the stateless handler. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.sessions.keys()].map((id) => this.closeSession(id)));
+    await this.modern.close().catch(() => {});
+  }
+
+  private async handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!isJsonContentType(req)) {
+      sendRpcError(
+        res,
+        415,
+        RPC_INVALID_REQUEST,
+        'Unsupported Media Type: Content-Type must be application/json',
+      );
+      return;
+    }
+    const read = await readBody(req, this.deps.maxBodyBytes);
+    if (!read.ok) {
+      if (read.reason === 'too-large') {
+        sendRpcError(
+          res,
+          413,
+          RPC_INVALID_REQUEST,
+          `Payload Too Large: the limit is ${this.deps.maxBodyBytes} bytes`,
+          {
+            Connection: 'close',
+          },
+        );
+      }
+      return;
+    }
+    const parsed = parseJson(read.text);
+    if (!parsed.ok) {
+      sendRpcError(res, 400, RPC_PARSE_ERROR, 'Parse error: the body is not valid JSON');
+      return;
+    }
+    const body = parsed.value;
+    const facts = describeBody(body);
+    const legacy = !this.deps.stateless && (await isLegacyRequest(await toWebRequest(req, body), body));
+    if (!legacy) {
+      const identity: ClientIdentity = {
+        transport: 'http-stateless',
+        clientId: this.deps.clientKey(req),
+        ...(facts.clientName ? { clientName: facts.clientName } : {}),
+      };
+      return this.tracked(res, identity, identity.clientId, facts, () => this.modernNode(req, res, body));
+    }
+    const sessionId = headerValue(req, 'mcp-session-id');
+    if (sessionId === undefined) {
+      if (!isInitializeRequest(body)) {
+        sendRpcError(res, 400, RPC_SERVER_REFUSED, 'Bad Request: Mcp-Session-Id header is required');
+        return;
+      }
+      return this.openSession(req, res, body, facts);
+    }
+    const session = this.sessions.get(sessionId);
+    if (!session) {
+      sendRpcError(res, 404, RPC_SESSION_NOT_FOUND, 'Session not found');
+      return;
+    }
+    if (facts.isRequest && this.deps.limiter.isFull(sessionId)) return this.tooMany(res);
+    return this.withActivity(session, res, () => session.transport.handleRequest(req, res, body));
+  }
+
+  private async handleSessionOp(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const sessionId = headerValue(req, 'mcp-session-id');
+    if (sessionId === undefined) {
+      sendRpcError(res, 400, RPC_SERVER_REFUSED, 'Bad Request: Mcp-Session-Id header is required');
+      return;
+    }
+    const session = this.sessions.get(sessionId);
+    if (!session) {
+      sendRpcError(res, 404, RPC_SESSION_NOT_FOUND, 'Session not found');
+      return;
+    }
+    await this.withActivity(
+      session,
+      res,
+      () => session.transport.handleRequest(req, res),
+      req.method === 'GET',
+    );
+  }
+
+  private async openSession(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    facts: ReturnType<typeof describeBody>,
+  ): Promise<void> {
+    if (!this.deps.canOpenSession()) {
+      sendRpcError(res, 503, RPC_SERVER_REFUSED, 'Service Unavailable: too many open sessions', {
+        'Retry-After': String(RETRY_AFTER_SECONDS),
+      });
+      return;
+    }
+    const id = randomUUID();
+    const identity: ClientIdentity = {
+      transport: 'http',
+      clientId: id,
+      sessionId: id,
+      ...(facts.clientName ? { clientName: facts.clientName } : {}),
+    };
+    const transport = new NodeStreamableHTTPServerTransport({
+      sessionIdGenerator: () => id,
+      eventStore: new BoundedEventStore(this.deps.eventStoreMaxEvents),
+    });
+    const tracked = new TrackedTransport(transport, {
+      identity,
+      tracker: this.deps.tracker,
+      limiter: this.deps.limiter,
+      onClosed: () => this.forgetSession(id),
+    });
+    const server = this.deps.factory(identity);
+    const session: Session = { identity, transport, tracked, server, lastActivity: Date.now(), active: 0 };
+    const closeTracking = this.deps.tracker.openSession('http');
+    this.sessions.set(id, session);
+    this.sessionClosers.set(id, closeTracking);
+    try {
+      await server.connect(tracked);
+      await this.withActivity(session, res, () => transport.handleRequest(req, res, body));
+    } finally {
+      // An initialize the transport refused never produced a session: drop it at once.
+      if (transport.sessionId === undefined) await this.closeSession(id);
+    }
+  }
+
+  /** Runs a stateless `serve` in a request context, counted and limited when the body is a request. */
+  private async tracked(
+    res: ServerResponse,
+    identity: ClientIdentity,
+    limitKey: string,
+    facts: ReturnType<typeof describeBody>,
+    serve: () => Promise<void>,
+  ): Promise<void> {
+    const context = newRequestContext(identity, undefined, facts.tool);
+    if (!facts.isRequest) return runWithRequestContext(context, serve);
+    const release = this.deps.limiter.acquire(limitKey);
+    if (!release) return this.tooMany(res);
+    const end = this.deps.tracker.begin(context);
+    res.once('close', () => {
+      end();
+      release();
+    });
+    return runWithRequestContext(context, serve);
+  }
+
+  /**
+   * Marks the session busy while a POST or DELETE is open. A GET stream only counts as activity when
+   * it opens: a client that holds a stream but sends nothing for the idle timeout loses its session
+   * (its next request gets 404 and it re-initializes), which bounds what abandoned sessions cost.
+   */
+  private tooMany(res: ServerResponse): void {
+    sendRpcError(
+      res,
+      429,
+      RPC_SERVER_REFUSED,
+      'Too Many Requests: this client has too many requests in flight',
+      {
+        'Retry-After': String(RETRY_AFTER_SECONDS),
+      },
+    );
+  }
+
+  private async withActivity(
+    session: Session,
+    res: ServerResponse,
+    serve: () => Promise<void>,
+    stream = false,
+  ): Promise<void> {
+    session.lastActivity = Date.now();
+    if (!stream) {
+      session.active++;
+      res.once('close', () => {
+        session.active--;
+        session.lastActivity = Date.now();
+      });
+    }
+    await serve();
+  }
+
+  private async closeSession(id: string): Promise<void> {
+    const session = this.sessions.get(id);
+    if (!session) return;
+    this.forgetSession(id);
+    await session.transport.close().catch(() => {});
+    await session.server.close().catch(() => {});
+  }
+
+  private forgetSession(id: string): void {
+    const session = this.sessions.get(id);
+    if (!session) return;
+    this.sessions.delete(id);
+    this.sessionClosers.get(id)?.();
+    this.sessionClosers.delete(id);
+    // The transport closed on its own (DELETE): let the server go too.
+    void session.server.close().catch(() => {});
+  }
+}

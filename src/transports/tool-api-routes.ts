@@ -1,0 +1,94 @@
+/**
+ * The plain HTTP tool API for curl and scripts that do not speak MCP: `GET /mcp/tools` lists the
+ * tools as JSON, `POST /mcp/tools/call` takes `{name, arguments}` and answers the tool result.
+ * Same auth, body limit, concurrency limit and request tracking as MCP calls (the caller checks
+ * auth and draining). Errors are `{error: {code, message}}` with the status of the SmcpError code.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isSmcpError } from '../errors.js';
+import type { ClientIdentity } from '../mcp/request-context.js';
+import { newRequestContext, runWithRequestContext } from '../mcp/request-context.js';
+import type { RequestTracker } from '../mcp/request-tracker.js';
+import type { ClientLimiter } from './client-limiter.js';
+import { RETRY_AFTER_SECONDS } from './client-limiter.js';
+import { isJsonContentType, isRecord, parseJson, readBody, sendJson, sendPlainError } from './http-io.js';
+import type { ToolApi, TransportLogger } from './types.js';
+
+/** What the tool API routes need. */
+export interface ToolApiDeps {
+  api: ToolApi;
+  tracker: RequestTracker;
+  limiter: ClientLimiter;
+  logger: TransportLogger;
+  maxBodyBytes: number;
+  clientKey: (req: IncomingMessage) => string;
+}
+
+/** `GET /mcp/tools`. */
+export function sendToolList(res: ServerResponse, deps: ToolApiDeps): void {
+  sendJson(res, 200, { tools: deps.api.listTools() });
+}
+
+/** `POST /mcp/tools/call`. */
+export async function handleToolCall(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: ToolApiDeps,
+): Promise<void> {
+  if (!isJsonContentType(req)) {
+    sendPlainError(res, 415, 'USAGE', 'Content-Type must be application/json');
+    return;
+  }
+  const read = await readBody(req, deps.maxBodyBytes);
+  if (!read.ok) {
+    if (read.reason === 'too-large') {
+      sendPlainError(res, 413, 'USAGE', `the body is larger than ${deps.maxBodyBytes} bytes`);
+    }
+    return;
+  }
+  const parsed = parseJson(read.text);
+  if (!parsed.ok || !isRecord(parsed.value)) {
+    sendPlainError(res, 400, 'USAGE', 'the body must be a JSON object {"name": "...", "arguments": {...}}');
+    return;
+  }
+  const { name, arguments: args = {} } = parsed.value;
+  if (typeof name !== 'string' || name === '') {
+    sendPlainError(res, 400, 'USAGE', '"name" must name a tool (see GET /mcp/tools)');
+    return;
+  }
+  if (!isRecord(args)) {
+    sendPlainError(res, 400, 'USAGE', '"arguments" must be a JSON object');
+    return;
+  }
+  const clientId = deps.clientKey(req);
+  const release = deps.limiter.acquire(clientId);
+  if (!release) {
+    sendPlainError(res, 429, 'USAGE', 'too many requests in flight from this client', {
+      'Retry-After': String(RETRY_AFTER_SECONDS),
+    });
+    return;
+  }
+  const identity: ClientIdentity = { transport: 'http-api', clientId };
+  const aborter = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) aborter.abort(new Error('the HTTP client went away'));
+  });
+  const context = newRequestContext(identity, aborter.signal, name);
+  const end = deps.tracker.begin(context);
+  try {
+    const result = await runWithRequestContext(context, () =>
+      deps.api.callTool(name, args, identity, aborter.signal),
+    );
+    sendJson(res, 200, result);
+  } catch (error) {
+    if (isSmcpError(error)) {
+      sendJson(res, error.httpStatus, { error: error.toJSON() });
+    } else {
+      deps.logger.error('tool API call failed', { tool: name, error: String(error) });
+      sendPlainError(res, 500, 'INTERNAL', 'an unexpected fault inside smcp');
+    }
+  } finally {
+    end();
+    release();
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Wraps a connection-style SDK `Transport` (stdio, WebSocket, legacy SSE) so every inbound request
+ * runs inside a fresh request context, is counted in the RequestTracker until its response leaves,
+ * and is held to the per-client concurrency limit and the draining switch. The wrapper is what the
+ * SDK sees; the inner transport only moves bytes.
+ */
+import type {
+  JSONRPCMessage,
+  MessageExtraInfo,
+  Transport,
+  TransportSendOptions,
+} from '@modelcontextprotocol/server';
+import type { ClientIdentity } from '../mcp/request-context.js';
+import { newRequestContext, runWithRequestContext } from '../mcp/request-context.js';
+import type { RequestTracker } from '../mcp/request-tracker.js';
+import type { ClientLimiter } from './client-limiter.js';
+import { RPC_SERVER_REFUSED, isRecord } from './http-io.js';
+
+type RequestId = string | number;
+
+/** Policy hooks for a tracked connection. */
+export interface TrackingOptions {
+  identity: ClientIdentity;
+  tracker: RequestTracker;
+  /** Per-client limit; the key is the identity's clientId. */
+  limiter?: ClientLimiter;
+  /** When true, new requests are refused with a JSON-RPC error. */
+  isDraining?: () => boolean;
+  /** Called after each response leaves (the WebSocket server closes drained connections here). */
+  onIdle?: () => void;
+  /** Called once when the connection has closed, after in-flight requests were released. */
+  onClosed?: () => void;
+}
+
+/** The request id and tool name of an inbound JSON-RPC request, if it is one. */
+function requestFacts(message: JSONRPCMessage): { id: RequestId; method: string; tool?: string } | undefined {
+  const m = message as Record<string, unknown>;
+  if (typeof m.method !== 'string' || (typeof m.id !== 'string' && typeof m.id !== 'number'))
+    return undefined;
+  const params = m.params;
+  const tool =
+    m.method === 'tools/call' && isRecord(params) && typeof params.name === 'string'
+      ? params.name
+      : undefined;
+  return { id: m.id, method: m.method, ...(tool ? { tool } : {}) };
+}
+
+/** A Transport decorator adding request context, tracking and limits. */
+export class TrackedTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
+  /** Current identity; `clientName` is filled in from `initialize`. */
+  identity: ClientIdentity;
+  private pending: Map<RequestId, () => void> | undefined;
+  private closed = false;
+
+  constructor(
+    readonly inner: Transport,
+    private readonly options: TrackingOptions,
+  ) {
+    this.identity = options.identity;
+  }
+
+  get sessionId(): string | undefined {
+    return this.inner.sessionId;
+  }
+
+  /** Requests of this connection still waiting for their response. */
+  get inFlight(): number {
+    return this.pending?.size ?? 0;
+  }
+
+  setProtocolVersion = (version: string): void => this.inner.setProtocolVersion?.(version);
+
+  setSupportedProtocolVersions = (versions: string[]): void =>
+    this.inner.setSupportedProtocolVersions?.(versions);
+
+  async start(): Promise<void> {
+    this.inner.onmessage = (message, extra) => this.receive(message, extra);
+    this.inner.onerror = (error) => this.onerror?.(error);
+    this.inner.onclose = () => this.handleClosed();
+    await this.inner.start();
+  }
+
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    const m = message as Record<string, unknown>;
+    if (m.method === undefined && (typeof m.id === 'string' || typeof m.id === 'number')) {
+      try {
+        await this.inner.send(message, options);
+      } finally {
+        this.finish(m.id);
+      }
+      return;
+    }
+    await this.inner.send(message, options);
+  }
+
+  async close(): Promise<void> {
+    await this.inner.close();
+    this.handleClosed();
+  }
+
+  private receive(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
+    const facts = requestFacts(message);
+    if (!facts) {
+      this.onmessage?.(message, extra);
+      const m = message as Record<string, unknown>;
+      // A cancelled request gets no response: stop counting it once the server has seen the cancel.
+      if (m.method === 'notifications/cancelled' && isRecord(m.params)) {
+        const id = m.params.requestId;
+        if (typeof id === 'string' || typeof id === 'number') this.finish(id);
+      }
+      return;
+    }
+    if (facts.method === 'initialize') this.learnClientName(message);
+    const refusal = this.refusal(facts.id);
+    if (refusal) {
+      this.refuse(facts.id, refusal);
+      return;
+    }
+    const limiter = this.options.limiter;
+    const release = limiter?.acquire(this.identity.clientId);
+    if (limiter && !release) {
+      this.refuse(facts.id, 'too many concurrent requests from this client; retry after 1 s');
+      return;
+    }
+    const context = newRequestContext(this.identity, undefined, facts.tool);
+    const end = this.options.tracker.begin(context);
+    this.pending ??= new Map();
+    this.pending.set(facts.id, () => {
+      end();
+      release?.();
+    });
+    runWithRequestContext(context, () => this.onmessage?.(message, extra));
+  }
+
+  private refusal(id: RequestId): string | undefined {
+    if (this.options.isDraining?.()) return 'server is draining; reconnect to another instance';
+    if (this.pending?.has(id)) return `request id ${String(id)} is already in flight`;
+    return undefined;
+  }
+
+  private refuse(id: RequestId, message: string): void {
+    void this.inner
+      .send({ jsonrpc: '2.0', id, error: { code: RPC_SERVER_REFUSED, message } })
+      .catch(() => {});
+  }
+
+  private learnClientName(message: JSONRPCMessage): void {
+    const params = (message as Record<string, unknown>).params;
+    const info = isRecord(params) ? params.clientInfo : undefined;
+    if (isRecord(info) && typeof info.name === 'string') {
+      this.identity = { ...this.identity, clientName: info.name.slice(0, 200) };
+    }
+  }
+
+  private finish(id: RequestId): void {
+    const done = this.pending?.get(id);
+    if (!done) return;
+    this.pending!.delete(id);
+    done();
+    this.options.onIdle?.();
+  }
+
+  private handleClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const done of this.pending?.values() ?? []) done();
+    this.pending = undefined;
+    this.options.onClosed?.();
+    this.onclose?.();
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The contracts the transports share with the rest of smcp: the per-client server factory, the
+ * plain HTTP tool API, the logger, and the options and handle of the HTTP server. Transports know
+ * nothing about Snowflake; they only carry MCP messages to servers the factory builds.
+ */
+import type { CallToolResult, McpServer, Tool } from '@modelcontextprotocol/server';
+import type { ClientIdentity } from '../mcp/request-context.js';
+import type { RequestTracker } from '../mcp/request-tracker.js';
+
+/**
+ * Builds the McpServer for one serving unit: a connection (stdio, WebSocket, legacy SSE), a
+ * Streamable HTTP session, or one stateless request. Called once per unit, never shared.
+ */
+export type ServerFactory = (identity: ClientIdentity) => McpServer;
+
+/** One tool as `GET /mcp/tools` lists it: the MCP `Tool` shape (name, description, schemas, annotations). */
+export type ToolInfo = Tool;
+
+/**
+ * The plain HTTP tool API for curl and scripts that do not speak MCP. `callTool` runs the same tool
+ * code as an MCP `tools/call`; it resolves with the tool result (errors the tool reports come back
+ * as `isError: true`) and rejects with an SmcpError for a request it cannot run (unknown tool: NOT_FOUND,
+ * bad arguments: USAGE). `signal` aborts when the HTTP client goes away.
+ */
+export interface ToolApi {
+  listTools(): ToolInfo[];
+  callTool(
+    name: string,
+    args: Record<string, unknown>,
+    identity: ClientIdentity,
+    signal: AbortSignal,
+  ): Promise<CallToolResult>;
+}
+
+/** Structured fields attached to a log line. Never put secrets here. */
+export type TransportLogFields = Readonly<Record<string, unknown>>;
+
+/** A leveled logger (same shape as the client layer's); each method must not throw. */
+export interface TransportLogger {
+  debug(message: string, fields?: TransportLogFields): void;
+  info(message: string, fields?: TransportLogFields): void;
+  warn(message: string, fields?: TransportLogFields): void;
+  error(message: string, fields?: TransportLogFields): void;
+}
+
+const noop = (): void => {};
+
+/** A logger that drops everything (library code never prints). */
+export const silentTransportLogger: TransportLogger = Object.freeze({
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: noop,
+});
+
+/** What `/readyz` asks: is the pool handing out a working connection right now? */
+export type ReadinessCheck = () => Promise<boolean | { ready: boolean; reason?: string }>;
+
+/** WebSocket tuning. */
+export interface WebSocketOptions {
+  /** Largest inbound frame in bytes; bigger closes the socket with 1009. Default 4 MiB. */
+  maxPayloadBytes?: number;
+  /** Ping every N ms; a peer that missed the previous pong is terminated. Default 30 000. */
+  pingIntervalMs?: number;
+  /** Outbound bytes buffered before the socket stops reading from the peer. Default 1 MiB. */
+  highWaterBytes?: number;
+  /** Outbound bytes buffered before the peer is closed with 1013 as too slow. Default 16 MiB. */
+  maxBufferedBytes?: number;
+}
+
+/** Options of {@link startHttpServer}. Everything but `factory` and `tracker` has a safe default. */
+export interface HttpServerOptions {
+  /** Builds one McpServer per session, connection or stateless request. */
+  factory: ServerFactory;
+  /** Where requests and sessions are counted (/status, drain). */
+  tracker: RequestTracker;
+  /** Backs `GET /mcp/tools` and `POST /mcp/tools/call`; without it those routes answer 404. */
+  toolApi?: ToolApi;
+  /** Bind address. Default `127.0.0.1`. A non-loopback address requires `token`. */
+  host?: string;
+  /** Port; 0 picks a free one. Default 8000. */
+  port?: number;
+  /** Bearer token required on every route but /healthz. */
+  token?: string;
+  /**
+   * Allowed `Host` header values (`name` or `name:port`). Default: localhost, 127.0.0.1 and [::1]
+   * with the bound port, plus the bind address when it is a specific one. `*` disables the check.
+   */
+  allowedHosts?: readonly string[];
+  /** Allowed `Origin` values (`scheme://host[:port]`). Default: http://localhost|127.0.0.1|[::1] with the port. */
+  allowedOrigins?: readonly string[];
+  /** Origins that get CORS headers (and are allowed as Origin). Default none. `*` is refused. */
+  corsOrigins?: readonly string[];
+  /** No sessions at all: every request is served by a fresh server (for load balancers). */
+  stateless?: boolean;
+  /** Largest POST body in bytes (413 above). Default 1 MiB. */
+  maxBodyBytes?: number;
+  /** Requests in flight per client (429 above). Default 16. */
+  maxConcurrentPerClient?: number;
+  /** Open sessions and connections over all transports (503 above). Default 20 000. */
+  maxSessions?: number;
+  /** Close sessions without traffic for this long. Default 30 minutes; 0 disables. */
+  sessionIdleTimeoutMs?: number;
+  /** Events kept per Streamable HTTP session for resumption. Default 256. */
+  eventStoreMaxEvents?: number;
+  /** WebSocket tuning. */
+  webSocket?: WebSocketOptions;
+  /** Readiness probe behind `/readyz`; absent means ready unless draining. */
+  readiness?: ReadinessCheck;
+  /** Extra facts for `/status` (pool and database health). */
+  extraStatus?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** Where the server logs; silent by default. */
+  logger?: TransportLogger;
+}
+
+/** Counters `stats()` reports. */
+export interface HttpServerStats {
+  readonly draining: boolean;
+  readonly httpSessions: number;
+  readonly sseSessions: number;
+  readonly webSockets: number;
+  readonly inFlight: number;
+}
+
+/** The running HTTP server. */
+export interface HttpServerHandle {
+  /** Base URL, e.g. `http://127.0.0.1:8000`. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** Stops taking new sessions and requests (503 + Retry-After, /readyz not ready); in-flight work finishes. */
+  drain(): void;
+  /** Closes everything: WebSockets (1001), SSE streams, sessions, the listener. Idempotent. */
+  close(): Promise<void>;
+  /** Sessions and requests right now. */
+  stats(): HttpServerStats;
+}

@@ -1,0 +1,118 @@
+/**
+ * An SDK `Transport` over one `ws` WebSocket: one JSON-RPC message per text frame, as the v1 SDK's
+ * WebSocketClientTransport speaks it. Bad frames get a JSON-RPC error (parse error, invalid
+ * request) and the connection keeps serving; binary frames close it with 1003. Outbound
+ * backpressure: above the high-water mark the socket stops reading from the peer until its send
+ * buffer drains; above the hard limit the peer is closed with 1013 as too slow.
+ */
+import type { JSONRPCMessage, MessageExtraInfo, Transport } from '@modelcontextprotocol/server';
+import { parseJSONRPCMessage } from '@modelcontextprotocol/server';
+import type { RawData, WebSocket } from 'ws';
+
+/** WebSocket close codes smcp uses, each saying why. */
+export const WS_CLOSE = {
+  normal: 1000,
+  goingAway: 1001,
+  unsupportedData: 1003,
+  policy: 1008,
+  tooBig: 1009,
+  internal: 1011,
+  tryAgainLater: 1013,
+} as const;
+
+/** Backpressure thresholds in bytes. */
+export interface BackpressureLimits {
+  readonly highWaterBytes: number;
+  readonly maxBufferedBytes: number;
+}
+
+const OPEN = 1;
+
+/** Text of a frame (ws hands over a Buffer, an array of Buffers or an ArrayBuffer). */
+function frameText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+/** One MCP connection over a WebSocket. */
+export class WebSocketServerTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
+  private closed = false;
+
+  constructor(
+    readonly socket: WebSocket,
+    private readonly limits: BackpressureLimits,
+  ) {}
+
+  start(): Promise<void> {
+    this.socket.on('message', (data, isBinary) => this.receive(data, isBinary));
+    this.socket.on('close', () => this.handleClosed());
+    this.socket.on('error', (error) => this.onerror?.(error));
+    return Promise.resolve();
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    const socket = this.socket;
+    if (socket.readyState !== OPEN) return Promise.reject(new Error('WebSocket is not open'));
+    if (socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      void this.close(WS_CLOSE.tryAgainLater, 'client reads too slowly');
+      return Promise.reject(new Error('WebSocket peer reads too slowly; closed'));
+    }
+    socket.send(JSON.stringify(message), (error) => {
+      if (error) return;
+      // Written to the kernel: resume reading once the backlog is back under half the mark.
+      if (socket.isPaused && socket.bufferedAmount < this.limits.highWaterBytes / 2) socket.resume();
+    });
+    if (!socket.isPaused && socket.bufferedAmount > this.limits.highWaterBytes) socket.pause();
+    return Promise.resolve();
+  }
+
+  /** Closes with `code` (1000 unless a reason calls for another). */
+  close(code: number = WS_CLOSE.normal, reason = ''): Promise<void> {
+    if (this.socket.readyState === OPEN) this.socket.close(code, reason);
+    else if (this.socket.readyState !== 3) this.socket.terminate();
+    this.handleClosed();
+    return Promise.resolve();
+  }
+
+  private receive(data: RawData, isBinary: boolean): void {
+    if (isBinary) {
+      void this.close(WS_CLOSE.unsupportedData, 'binary frames are not supported; send JSON-RPC as text');
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(frameText(data));
+    } catch {
+      this.replyError(-32700, 'Parse error: the frame is not valid JSON');
+      return;
+    }
+    let message: JSONRPCMessage;
+    try {
+      message = parseJSONRPCMessage(value);
+    } catch {
+      const id = typeof value === 'object' && value !== null && 'id' in value ? value.id : null;
+      this.replyError(
+        -32600,
+        'Invalid Request: not a JSON-RPC 2.0 message',
+        typeof id === 'string' || typeof id === 'number' ? id : null,
+      );
+      return;
+    }
+    this.onmessage?.(message);
+  }
+
+  private replyError(code: number, message: string, id: string | number | null = null): void {
+    if (this.socket.readyState !== OPEN) return;
+    this.socket.send(JSON.stringify({ jsonrpc: '2.0', id, error: { code, message } }));
+  }
+
+  private handleClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onclose?.();
+  }
+}
