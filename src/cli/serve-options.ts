@@ -27,7 +27,7 @@ export interface HttpFlagArgs {
   port: number;
   host: string;
   stateless: boolean;
-  tokenFile?: string;
+  authTokenFile?: string;
   allowedOrigin?: string[];
   allowedHost?: string[];
   corsOrigin?: string[];
@@ -94,7 +94,7 @@ export function withHttpFlags<T>(yargs: Argv<T>): Argv<T & HttpFlagArgs> {
       group: NETWORK,
       describe: 'no sessions (behind a load balancer)',
     })
-    .option('token-file', {
+    .option('auth-token-file', {
       type: 'string',
       group: NETWORK,
       describe: 'file holding the bearer token (default: $SMCP_TOKEN); required for a non-loopback --host',
@@ -147,23 +147,23 @@ export function mcpSettingsFrom(args: McpFlagArgs): McpSettings {
   }
 }
 
-/** Reads the bearer token from --token-file or $SMCP_TOKEN (flags never carry secrets). */
+/** Reads the bearer token from --auth-token-file or $SMCP_TOKEN (flags never carry secrets). */
 export function readToken(args: HttpFlagArgs, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (args.tokenFile) {
+  if (args.authTokenFile) {
     let token: string;
     try {
-      token = readFileSync(args.tokenFile, 'utf8').trim();
+      token = readFileSync(args.authTokenFile, 'utf8').trim();
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? String(err);
-      throw new SmcpError('CONFIG_INVALID', `cannot read --token-file ${args.tokenFile} (${code})`, {
-        file: args.tokenFile,
-        field: '--token-file',
+      throw new SmcpError('CONFIG_INVALID', `cannot read --auth-token-file ${args.authTokenFile} (${code})`, {
+        file: args.authTokenFile,
+        field: '--auth-token-file',
       });
     }
     if (token.length < 16) {
-      throw new SmcpError('CONFIG_INVALID', `the token in ${args.tokenFile} is shorter than 16 characters`, {
-        file: args.tokenFile,
-        field: '--token-file',
+      throw new SmcpError('CONFIG_INVALID', `the token in ${args.authTokenFile} is shorter than 16 characters`, {
+        file: args.authTokenFile,
+        field: '--auth-token-file',
       });
     }
     return token;
