@@ -161,10 +161,14 @@ export function readToken(args: HttpFlagArgs, env: NodeJS.ProcessEnv = process.e
       });
     }
     if (token.length < 16) {
-      throw new SmcpError('CONFIG_INVALID', `the token in ${args.authTokenFile} is shorter than 16 characters`, {
-        file: args.authTokenFile,
-        field: '--auth-token-file',
-      });
+      throw new SmcpError(
+        'CONFIG_INVALID',
+        `the token in ${args.authTokenFile} is shorter than 16 characters`,
+        {
+          file: args.authTokenFile,
+          field: '--auth-token-file',
+        },
+      );
     }
     return token;
   }
