@@ -18,6 +18,11 @@ import type { RequestTarget, WireContext, WireCounters, WireSettings } from './w
 import { GS, SQL, failure } from './wire-errors.js';
 
 const SWEEP_MS = 30_000;
+/**
+ * How long close() lets chunk downloads being answered finish (each takes milliseconds). Cutting
+ * one off makes the driver retry it against a server that is gone, for minutes.
+ */
+const CLOSE_GRACE_MS = 2_000;
 /** A session whose master token ran out this long ago can never be used again. */
 const DEAD_SESSION_GRACE_MS = 60_000;
 const HOST_HEADER = /^[A-Za-z0-9.\-[\]:]{1,300}$/;
@@ -33,6 +38,8 @@ export class WireServer {
   readonly #ctx: WireContext;
   readonly #sweeper: NodeJS.Timeout;
   #closed: Promise<void> | null = null;
+  /** Chunk downloads being answered, so close() can let them finish. */
+  readonly #inflight = new Set<Promise<void>>();
   #fallbackOrigin = '';
   /** Injected faults (tests); inactive unless set. */
   readonly faults = new Faults();
@@ -102,18 +109,27 @@ export class WireServer {
 
   /** Stops listening, drops open connections, ends every session. Idempotent. */
   close(): Promise<void> {
-    this.#closed ??= new Promise<void>((resolve) => {
-      clearInterval(this.#sweeper);
-      this.#ctx.queries.closeAll();
-      for (const record of this.#ctx.sessions.all()) this.#ctx.sessions.delete(record);
-      if (!this.#server.listening) {
-        resolve();
-        return;
-      }
-      this.#server.close(() => resolve());
-      this.#server.closeAllConnections();
-    });
+    this.#closed ??= this.#close();
     return this.#closed;
+  }
+
+  async #close(): Promise<void> {
+    clearInterval(this.#sweeper);
+    this.#ctx.queries.closeAll();
+    for (const record of this.#ctx.sessions.all()) this.#ctx.sessions.delete(record);
+    if (!this.#server.listening) return;
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeIdleConnections();
+    if (this.#inflight.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.#inflight]),
+        new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS))),
+      ]);
+      clearTimeout(timer);
+    }
+    this.#server.closeAllConnections();
+    await closed;
   }
 
   #sweep(): void {
@@ -127,12 +143,16 @@ export class WireServer {
 
   #handle(req: IncomingMessage, res: ServerResponse): void {
     const routed = this.faults.active ? this.#withFaults(req, res) : this.#route(req, res);
-    routed.catch((err: unknown) => {
+    const answered = routed.catch((err: unknown) => {
       // A fault of the emulator itself: answered as a statement-style failure (HTTP 200 so the
       // driver does not retry it seven times), and the server keeps serving.
       const message = err instanceof Error ? err.message : String(err);
       sendJson(res, 200, failure(SQL.INTERNAL, `Internal error in the emulator: ${message}`));
     });
+    if (req.url?.startsWith('/chunks/')) {
+      this.#inflight.add(answered);
+      void answered.finally(() => this.#inflight.delete(answered));
+    }
   }
 
   async #withFaults(req: IncomingMessage, res: ServerResponse): Promise<void> {

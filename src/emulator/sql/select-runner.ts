@@ -20,10 +20,15 @@ import type { ResultTracker } from './result-tracker.js';
 import { ChunkResultSet } from './result-set.js';
 import { StreamingResultSet } from './streaming-result.js';
 
-/** Rows pulled before a result counts as big… */
-export const HEAD_MAX_ROWS = 10_000;
+/**
+ * Rows pulled before a result counts as big: the inline part and the first three downloaded chunks
+ * of the wire layout (1,000 + 2,000 + 4,000 + 8,000). The driver prefetches those at once, so a
+ * client that stops early gets them answered from memory, without waiting on DuckDB — and without
+ * a download still in flight when it disconnects (which snowflake-sdk would retry for minutes).
+ */
+export const HEAD_MAX_ROWS = 15_000;
 /** …or values (rows × columns), so wide rows reach the budget sooner. */
-const HEAD_MAX_CELLS = 250_000;
+const HEAD_MAX_CELLS = 375_000;
 
 /** First words of statements whose rows may be streamed (plain queries). */
 const QUERY_WORDS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'FROM', '(']);

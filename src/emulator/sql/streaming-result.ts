@@ -4,16 +4,16 @@
  * the engine); rows are pulled from the stream lazily, in order, as chunk requests arrive, and only
  * a small window of them is kept:
  * - requests are served one at a time, in arrival order (the driver fetches a few chunks at once);
- * - rows of the last two requests served stay held (driver retries), as do rows of queued requests
- *   pulled early; everything older is dropped, and never more than WINDOW_MAX_ROWS are held;
+ * - rows of the last two requests served stay held (driver retries), as do rows pulled early for a
+ *   request that skipped ahead; everything older is dropped, and at most WINDOW_MAX_ROWS are held;
  * - a request for rows no longer held (a re-fetch) re-executes the statement on the result's own
- *   connection and skips forward. That is only correct for deterministic statements: if the new
- *   run yields fewer or more rows than counted, the request fails with 000709 instead of padding
- *   or hanging, and the result is not re-read.
+ *   connection and skips forward. That is only correct for deterministic statements (and for an
+ *   order the statement fixes: without ORDER BY, DuckDB may return another order on a second run).
+ *   If a run yields fewer or more rows than counted, the request fails with 000603 instead of
+ *   padding or hanging, and so does every later read of the result.
  * Each result owns its DuckDB connection (never one of the statement pool), released when the
  * stream is exhausted, when the result is closed, or when the engine evicts it (then reads fail
- * with "result expired").
- */
+ * with 000709 "result expired"). */
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBResult, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnMeta, ResultSet } from '../engine-types.js';
 import { encodeHeldRows, type HeldChunk } from './result-set.js';
@@ -63,6 +63,8 @@ export class StreamingResultSet implements ResultSet {
   /** True once the current stream was read to its end (and matched rowCount). */
   private exhausted = false;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Reads requested and not yet answered. */
+  private active = 0;
   /** Offsets of requests waiting in the queue. */
   private readonly pending: number[] = [];
   /** Offsets of the last requests served. */
@@ -106,17 +108,24 @@ export class StreamingResultSet implements ResultSet {
     if (start >= end) return Promise.resolve([]);
     this.hooks.touched(this);
     this.pending.push(start);
+    this.active++;
     const served = this.queue.then(() => this.serve(start, end));
-    this.queue = served.catch(() => undefined);
+    this.queue = served.then(
+      () => this.active--,
+      () => this.active--,
+    );
     return served;
   }
 
-  /** Closes the result: drops held rows, stops the stream and disconnects its connection. */
+  /**
+   * Closes the result: later reads fail; once the reads already requested are answered, held rows
+   * are dropped and the stream's connection is disconnected (see whenReleased).
+   */
   close(): void {
     this.shut('closed');
   }
 
-  /** Closes the result because the engine needs its slot; later reads fail with "result expired". */
+  /** Closes the result because the engine needs its slot (as close); later reads fail with "result expired". */
   expire(): void {
     this.shut('expired');
   }
@@ -128,7 +137,6 @@ export class StreamingResultSet implements ResultSet {
 
   private async serve(start: number, end: number): Promise<(string | null)[][]> {
     this.pending.splice(this.pending.indexOf(start), 1);
-    if (this.closed) throw resultExpired();
     if (this.failure) throw this.failure;
     const first = this.held[0]?.start ?? this.produced;
     if (start < first) await this.restart();
@@ -217,11 +225,8 @@ export class StreamingResultSet implements ResultSet {
   private async track<T>(call: Promise<T>): Promise<T> {
     this.inflight = call;
     try {
-      const value = await call;
-      if (this.closed) throw resultExpired();
-      return value;
+      return await call;
     } catch (err) {
-      if (this.closed) throw resultExpired();
       throw mapDuckError(err, this.source.sql);
     } finally {
       this.inflight = null;
@@ -246,12 +251,20 @@ export class StreamingResultSet implements ResultSet {
     this.disconnected = new Promise((resolve) => (this.resolveDisconnected = resolve));
   }
 
+  /**
+   * Refuses further reads at once; reads already requested are still answered (a chunk request
+   * cut off mid-answer makes the driver retry it for minutes), then rows and connection go.
+   */
   private shut(why: 'closed' | 'expired'): void {
     if (this.closed) return;
     this.closed = why;
-    this.held = [];
-    this.heldRows = 0;
-    this.release();
+    const free = (): void => {
+      this.held = [];
+      this.heldRows = 0;
+      this.release();
+    };
+    if (this.active === 0) free();
+    else void this.queue.then(free);
   }
 
   /** Gives the connection up: disconnected once no DuckDB call is in flight on it. */
