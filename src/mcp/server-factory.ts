@@ -9,7 +9,7 @@
  * progressIntervalMs while it runs when the request carried a progress token.
  */
 import { McpServer } from '@modelcontextprotocol/server';
-import type { ServerContext } from '@modelcontextprotocol/server';
+import type { ServerContext, StandardSchemaWithJSON } from '@modelcontextprotocol/server';
 import { readFileSync } from 'node:fs';
 import type { McpDeps } from './mcp-deps.js';
 import type { ClientIdentity } from './request-context.js';
@@ -17,6 +17,7 @@ import { ListingCache, registerSchemaResources } from './resources.js';
 import type { ProgressSink } from './tool-runtime.js';
 import { createToolRegistry } from './tool-registry.js';
 import type { ToolRegistry } from './tool-registry.js';
+import type { Tool } from './tool-types.js';
 
 export type { McpDeps, McpLogger } from './mcp-deps.js';
 export { createToolRegistry } from './tool-registry.js';
@@ -54,6 +55,74 @@ function progressSink(ctx: ServerContext): ProgressSink | undefined {
     });
 }
 
+type JsonSchemaOptions = Parameters<StandardSchemaWithJSON['~standard']['jsonSchema']['input']>[0];
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/**
+ * `schema` with its JSON Schema conversion memoised. The SDK converts a tool's schemas per server
+ * instance (tools/list, the tools/call header check, the result projection), and a stateless
+ * request builds a new server: converting zod to JSON Schema on every request was most of smcp's
+ * per-call CPU. The cached documents are frozen, so a caller that tried to change one would fail
+ * loudly instead of corrupting every later server's copy. Validation is zod's own.
+ */
+function withCachedJsonSchema(schema: StandardSchemaWithJSON): StandardSchemaWithJSON {
+  const std = schema['~standard'];
+  const cache = new Map<string, Record<string, unknown>>();
+  const convert =
+    (io: 'input' | 'output') =>
+    (options: JsonSchemaOptions): Record<string, unknown> => {
+      if (options.libraryOptions !== undefined) return std.jsonSchema[io](options);
+      const key = `${io}:${options.target}`;
+      let json = cache.get(key);
+      if (!json) {
+        json = deepFreeze(std.jsonSchema[io](options));
+        cache.set(key, json);
+      }
+      return json;
+    };
+  return { '~standard': { ...std, jsonSchema: { input: convert('input'), output: convert('output') } } };
+}
+
+/** A tool's registration, built once per factory and shared by all its servers. */
+interface Registration {
+  readonly name: string;
+  readonly tool: Tool;
+  readonly config: {
+    title: string;
+    description: string;
+    inputSchema: StandardSchemaWithJSON;
+    outputSchema: StandardSchemaWithJSON;
+    annotations: Record<string, unknown>;
+  };
+}
+
+function registrations(registry: ToolRegistry): Registration[] {
+  return registry.listTools().flatMap((listing) => {
+    const tool = registry.find(listing.name);
+    if (!tool) return [];
+    return [
+      {
+        name: listing.name,
+        tool,
+        config: {
+          title: tool.title,
+          description: tool.description,
+          inputSchema: withCachedJsonSchema(tool.inputSchema),
+          outputSchema: withCachedJsonSchema(tool.outputSchema),
+          annotations: { title: tool.title, ...registry.hints(tool) },
+        },
+      },
+    ];
+  });
+}
+
 /** `identity` completed with the client's name from initialize, once the server knows it. */
 function withClientName(server: McpServer, identity: ClientIdentity): ClientIdentity {
   if (identity.clientName) return identity;
@@ -65,25 +134,21 @@ function withClientName(server: McpServer, identity: ClientIdentity): ClientIden
 function buildServer(
   deps: McpDeps,
   registry: ToolRegistry,
+  tools: readonly Registration[],
   cache: ListingCache,
   identity: ClientIdentity,
 ): McpServer {
   const server = new McpServer(
     { name: 'smcp', title: 'Snowflake MCP', version: VERSION },
-    { instructions: INSTRUCTIONS },
+    // logging: logging/setLevel is part of every 2025-era revision (the conformance suite requires
+    // it); the SDK answers it and filters any notifications/message by the level the client chose.
+    { instructions: INSTRUCTIONS, capabilities: { logging: {} } },
   );
-  for (const listing of registry.listTools()) {
-    const tool = registry.find(listing.name);
-    if (!tool) continue;
+  for (const { name, tool, config } of tools) {
     server.registerTool(
-      listing.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema: tool.inputSchema,
-        outputSchema: tool.outputSchema,
-        annotations: { title: tool.title, ...registry.hints(tool) },
-      },
+      name,
+      // A copy: the SDK keeps (and may update) the config it is handed; the schemas are shared.
+      { ...config, annotations: { ...config.annotations } },
       (args: unknown, ctx: ServerContext) => {
         const onProgress = progressSink(ctx);
         return registry.invoke(tool, args, withClientName(server, identity), {
@@ -104,6 +169,7 @@ function buildServer(
  */
 export function createMcpServerFactory(deps: McpDeps): (identity: ClientIdentity) => McpServer {
   const registry = createToolRegistry(deps);
+  const tools = registrations(registry);
   const cache = new ListingCache(deps.settings.resultCacheTtlSeconds * 1000);
-  return (identity) => buildServer(deps, registry, cache, identity);
+  return (identity) => buildServer(deps, registry, tools, cache, identity);
 }

@@ -9,8 +9,8 @@ import { z } from 'zod';
 import { SmcpError, isSmcpError } from '../errors.js';
 import { silentLogger } from '../snowflake/logger.js';
 import type { McpDeps } from './mcp-deps.js';
-import type { ClientIdentity } from './request-context.js';
-import { newRequestContext, runWithRequestContext } from './request-context.js';
+import type { ClientIdentity, RequestContext } from './request-context.js';
+import { currentRequestContext, newRequestContext, runWithRequestContext } from './request-context.js';
 import type { CallOptions } from './tool-runtime.js';
 import { createToolCall } from './tool-runtime.js';
 import { errorResult, successResult } from './tool-result.js';
@@ -80,14 +80,20 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     options: CallOptions,
     work: (call: ToolCall) => Promise<T>,
   ): Promise<T> => {
-    const context = newRequestContext(identity, options.signal, label);
-    const end = tracker.begin(context);
+    // A transport that carried the request has already opened (and tracks) its context: keep its
+    // request id so /status lists the call once and QUERY_TAG matches the transport's logs.
+    const outer = currentRequestContext();
+    if (outer && !outer.tool) outer.tool = label;
+    const context: RequestContext = outer
+      ? { ...outer, tool: label, ...(options.signal ? { signal: options.signal } : {}) }
+      : newRequestContext(identity, options.signal, label);
+    const end = outer ? undefined : tracker.begin(context);
     try {
       return await runWithRequestContext(context, () =>
         work(createToolCall({ client, settings, context, options, publicName })),
       );
     } finally {
-      end();
+      end?.();
     }
   };
 

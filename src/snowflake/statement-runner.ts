@@ -88,6 +88,8 @@ function execute(conn: Connection, spec: StatementSpec): Promise<RowStatement> {
       }
     };
     function onAbort(): void {
+      // The deadline timer gives way to the shorter cancel-confirmation timer.
+      clearTimeout(timer);
       cancelInSnowflake();
       // Snowflake answers a cancel by failing the statement with 000604; if it never does, give up.
       timer = setTimeout(() => {

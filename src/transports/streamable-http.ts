@@ -8,9 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { McpHttpHandler, McpServer } from '@modelcontextprotocol/server';
-import { createMcpHandler, isInitializeRequest, isLegacyRequest } from '@modelcontextprotocol/server';
+import { classifyInboundRequest, createMcpHandler, isInitializeRequest } from '@modelcontextprotocol/server';
 import type { NodeMcpRequestHandler } from '@modelcontextprotocol/node';
-import { NodeStreamableHTTPServerTransport, toNodeHandler, toWebRequest } from '@modelcontextprotocol/node';
+import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
 import type { ClientIdentity } from '../mcp/request-context.js';
 import { currentRequestContext, newRequestContext, runWithRequestContext } from '../mcp/request-context.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
@@ -67,6 +67,25 @@ function describeBody(body: unknown): { isRequest: boolean; tool?: string; clien
   const info = body.method === 'initialize' && isRecord(params?.clientInfo) ? params.clientInfo : undefined;
   const clientName = typeof info?.name === 'string' ? info.name.slice(0, 200) : undefined;
   return { isRequest, ...(tool ? { tool } : {}), ...(clientName ? { clientName } : {}) };
+}
+
+/**
+ * True when the SDK's entry would serve this POST (body already parsed) as 2025-era traffic: the
+ * same classifier `isLegacyRequest` runs, fed the three headers it reads, without building a web
+ * Request per POST (that conversion was ~10% of a stateless call's CPU).
+ */
+function isLegacyPost(req: IncomingMessage, body: unknown): boolean {
+  const protocolVersionHeader = headerValue(req, 'mcp-protocol-version');
+  const mcpMethodHeader = headerValue(req, 'mcp-method');
+  const mcpNameHeader = headerValue(req, 'mcp-name');
+  const outcome = classifyInboundRequest({
+    httpMethod: 'POST',
+    ...(protocolVersionHeader !== undefined ? { protocolVersionHeader } : {}),
+    ...(mcpMethodHeader !== undefined ? { mcpMethodHeader } : {}),
+    ...(mcpNameHeader !== undefined ? { mcpNameHeader } : {}),
+    body,
+  });
+  return outcome.kind === 'legacy';
 }
 
 /** Serves `/mcp` over HTTP for both protocol eras. */
@@ -151,7 +170,7 @@ export class StreamableHttpEndpoint {
     }
     const body = parsed.value;
     const facts = describeBody(body);
-    const legacy = !this.deps.stateless && (await isLegacyRequest(await toWebRequest(req, body), body));
+    const legacy = !this.deps.stateless && isLegacyPost(req, body);
     if (!legacy) {
       const identity: ClientIdentity = {
         transport: 'http-stateless',

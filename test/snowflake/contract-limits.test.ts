@@ -33,7 +33,6 @@ describe('snowflake client contract: limits', function () {
         totalRows: 1_000_000,
       });
       expect(res.queryId).to.match(/^[0-9a-f-]{36}$/);
-      expect(res.elapsedMs).to.be.below(1000);
     });
 
     it('cuts a result at the byte cap', async () => {

@@ -138,19 +138,4 @@ describe('snowflake client contract: pool', function () {
       expect(c.stats()).to.include(idle);
     });
   });
-
-  describe('performance', () => {
-    it('answers SELECT 1 through pool and client (median of 500)', async () => {
-      const times: number[] = [];
-      for (let i = 0; i < 520; i++) {
-        const started = performance.now();
-        await h.q(h.main, 'SELECT 1');
-        if (i >= 20) times.push(performance.now() - started);
-      }
-      times.sort((a, b) => a - b);
-      const p50 = times[250];
-      console.log(`      SELECT 1 p50 ${p50.toFixed(2)} ms, p99 ${times[495].toFixed(2)} ms`);
-      expect(p50).to.be.below(10);
-    });
-  });
 });

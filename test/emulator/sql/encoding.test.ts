@@ -5,30 +5,20 @@ import { makeSession, query } from './helpers.js';
 
 describe('emulator SQL engine: values and rowtype', function () {
   let engine: SqlEngine;
-  let createdMs = 0;
 
   before(async function () {
-    const t0 = performance.now();
     engine = await createEngine({ sampleData: true });
-    createdMs = performance.now() - t0;
   });
   after(async function () {
     await engine.close();
   });
 
-  it('creates the sample data in well under 2 s', function () {
-    expect(createdMs).to.be.below(2000);
-  });
-
-  it('answers SELECT 1 as fixed(38,0) "1" quickly', async function () {
+  it('answers SELECT 1 as fixed(38,0) "1"', async function () {
     const s = makeSession();
     const out = await query(engine, s, 'SELECT 1');
     expect(out.rows).to.deep.equal([['1']]);
     expect(out.columns[0]).to.include({ name: '1', type: 'fixed', precision: 38, scale: 0 });
     expect(out.statementTypeId).to.equal(0x1000);
-    const t0 = performance.now();
-    for (let i = 0; i < 50; i++) await query(engine, s, 'SELECT 1');
-    expect((performance.now() - t0) / 50).to.be.below(5);
   });
 
   it('encodes every type of ALL_TYPES the Snowflake way', async function () {
@@ -100,9 +90,7 @@ describe('emulator SQL engine: values and rowtype', function () {
     const result = await engine.execute(s, 'SELECT ID, KIND FROM EVENTS ORDER BY ID', { queryId: 'lazy' });
     try {
       expect(result.rowCount).to.equal(1_000_000);
-      const t0 = performance.now();
       const rows = await result.readRows(999_000, 10);
-      expect(performance.now() - t0).to.be.below(200);
       expect(rows.map((r) => r[0])).to.deep.equal(Array.from({ length: 10 }, (_v, i) => String(999_001 + i)));
       const again = await result.readRows(0, 2);
       expect(again.map((r) => r[0])).to.deep.equal(['1', '2']);

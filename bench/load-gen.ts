@@ -1,0 +1,167 @@
+/**
+ * A small keep-alive HTTP load generator for MCP: N concurrent clients, each on its own
+ * keep-alive socket, each sending the next request as soon as the previous answer is complete.
+ * Every response is timed (sub-millisecond, unlike autocannon's histogram) and its body checked:
+ * plain JSON or SSE-framed (`event: message` / `data: …`), the JSON-RPC response with the sent id
+ * must carry a result the caller's `check` accepts. Used instead of autocannon so every response
+ * is verified and timed without another dependency.
+ */
+import { Agent, request } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** What one client sends: headers and a JSON-RPC body for request id `id`. */
+export interface ClientPlan {
+  readonly headers: Record<string, string>;
+  readonly body: (id: number) => string;
+}
+
+/** A load run. */
+export interface LoadSpec {
+  /** Full endpoint URL, e.g. http://127.0.0.1:1234/mcp. */
+  readonly url: string;
+  readonly connections: number;
+  readonly durationMs: number;
+  /** Per-client set-up (e.g. initialize a session); its requests are not counted. */
+  readonly plan: (client: number, post: Poster) => Promise<ClientPlan>;
+  /** Accepts the JSON-RPC `result` of a correct answer. */
+  readonly check: (result: unknown) => boolean;
+  /** Per-client tear-down (e.g. DELETE the session). */
+  readonly teardown?: (plan: ClientPlan, post: Poster) => Promise<void>;
+}
+
+/** What a run measured. */
+export interface LoadResult {
+  readonly requests: number;
+  readonly errors: number;
+  readonly errorSamples: string[];
+  readonly elapsedMs: number;
+  readonly rps: number;
+  /** Per-response latencies in ms (successful responses only). */
+  readonly latencies: number[];
+}
+
+/** One HTTP exchange's outcome. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly text: string;
+}
+
+/** Sends one request on the shared keep-alive agent. */
+export type Poster = (method: string, headers: Record<string, string>, body?: string) => Promise<HttpAnswer>;
+
+/** Creates a Poster for `url` over `agent`. */
+export function poster(url: string, agent: Agent): Poster {
+  const target = new URL(url);
+  return (method, headers, body) =>
+    new Promise((resolve, reject) => {
+      const req = request(
+        {
+          agent,
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method,
+          headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              text: Buffer.concat(chunks).toString(),
+            }),
+          );
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+/** The JSON-RPC messages in a body: one JSON document, or the `data:` payloads of SSE events. */
+export function rpcMessages(answer: HttpAnswer): unknown[] {
+  const type = String(answer.headers['content-type'] ?? '');
+  if (!type.includes('text/event-stream')) return [JSON.parse(answer.text) as unknown];
+  const out: unknown[] = [];
+  for (const event of answer.text.split(/\r?\n\r?\n/)) {
+    const data = event
+      .split(/\r?\n/)
+      .filter((line) => line.startsWith('data:'))
+      .map((line) => line.slice(5).trimStart())
+      .join('\n');
+    if (data) out.push(JSON.parse(data) as unknown);
+  }
+  return out;
+}
+
+/** The result of the response to `id`, or a string saying what was wrong. */
+export function resultFor(answer: HttpAnswer, id: number): { result: unknown } | string {
+  if (answer.status !== 200) return `HTTP ${answer.status}: ${answer.text.slice(0, 200)}`;
+  let messages: unknown[];
+  try {
+    messages = rpcMessages(answer);
+  } catch {
+    return `unparsable body: ${answer.text.slice(0, 200)}`;
+  }
+  for (const m of messages) {
+    if (typeof m !== 'object' || m === null) continue;
+    const msg = m as { id?: unknown; result?: unknown; error?: unknown };
+    if (msg.id !== id) continue;
+    if (msg.error !== undefined) return `JSON-RPC error: ${JSON.stringify(msg.error).slice(0, 200)}`;
+    return { result: msg.result };
+  }
+  return `no response for id ${id}: ${answer.text.slice(0, 200)}`;
+}
+
+/** Runs the load and returns what it measured. Every socket it opened is closed again. */
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const agent = new Agent({
+    keepAlive: true,
+    maxSockets: spec.connections,
+    maxFreeSockets: spec.connections,
+  });
+  const post = poster(spec.url, agent);
+  const plans = await Promise.all(Array.from({ length: spec.connections }, (_, i) => spec.plan(i, post)));
+  const latencies: number[] = [];
+  const errorSamples: string[] = [];
+  let errors = 0;
+  let requests = 0;
+  const started = performance.now();
+  const deadline = started + spec.durationMs;
+
+  const client = async (plan: ClientPlan): Promise<void> => {
+    let id = 1;
+    while (performance.now() < deadline) {
+      id++;
+      const t0 = performance.now();
+      let verdict: { result: unknown } | string;
+      try {
+        verdict = resultFor(await post('POST', plan.headers, plan.body(id)), id);
+      } catch (error) {
+        verdict = `transport: ${String(error)}`;
+      }
+      const ms = performance.now() - t0;
+      requests++;
+      if (typeof verdict !== 'string' && spec.check(verdict.result)) {
+        latencies.push(ms);
+        continue;
+      }
+      errors++;
+      if (errorSamples.length < 5)
+        errorSamples.push(
+          typeof verdict === 'string'
+            ? verdict
+            : `wrong result: ${JSON.stringify(verdict.result).slice(0, 200)}`,
+        );
+    }
+  };
+  await Promise.all(plans.map(client));
+  const elapsedMs = performance.now() - started;
+  if (spec.teardown) await Promise.allSettled(plans.map((p) => spec.teardown!(p, post)));
+  agent.destroy();
+  return { requests, errors, errorSamples, elapsedMs, rps: (requests * 1000) / elapsedMs, latencies };
+}

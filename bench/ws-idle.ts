@@ -1,0 +1,146 @@
+/**
+ * Idle WebSocket sessions, issue 3's target (c): ≥ 10,000 idle sessions in one process at
+ * ≤ 20 KiB each. The real smcp runtime (embedded emulator) runs in a child process with
+ * --expose-gc; this process opens N WebSockets (subprotocol mcp), completes initialize +
+ * notifications/initialized on each, and keeps them open and silent. Memory is the child's
+ * VmRSS from /proc after three full GCs, before and after, divided by N; the heap delta is
+ * reported beside it. Writes the `webSocketIdle` section of bench/results/mcp.json.
+ *
+ *   node --import tsx bench/ws-idle.ts [--quick] [--sessions 10000]
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { WebSocket } from 'ws';
+import { round } from './measure.js';
+import { writeSection } from './mcp-results.js';
+import { startServerProc } from './server-proc.js';
+
+const quick = process.argv.includes('--quick');
+const sessionsArg = process.argv.indexOf('--sessions');
+const sessions = sessionsArg > 0 ? Number(process.argv[sessionsArg + 1]) : quick ? 2000 : 10_000;
+const BATCH = 200;
+const TARGET_KIB = 20;
+
+/** Soft and hard limits on open files of this process. */
+function fileLimits(): { soft: number; hard: number } {
+  const line = readFileSync('/proc/self/limits', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('Max open files'));
+  const [soft, hard] = (line ?? '').split(/\s+/).slice(3, 5);
+  const parse = (v: string | undefined): number => (v === 'unlimited' ? Infinity : Number(v));
+  return { soft: parse(soft), hard: parse(hard) };
+}
+
+// Both processes hold one descriptor per session (the child inherits our limit): raise the soft
+// limit through a shell when it is too low, as far as the hard limit allows.
+const needed = sessions + 1000;
+const limits = fileLimits();
+if (limits.soft < needed && !process.env.SMCP_BENCH_ULIMIT_RAISED) {
+  if (limits.hard < needed) {
+    console.error(`open-file limit ${limits.hard} (hard) is below the ${needed} this run needs`);
+    process.exit(2);
+  }
+  const raise = Number.isFinite(limits.hard) ? String(limits.hard) : '65536';
+  const run = spawnSync(
+    'sh',
+    [
+      '-c',
+      `ulimit -n ${raise} && exec "$0" "$@"`,
+      process.execPath,
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ],
+    { stdio: 'inherit', env: { ...process.env, SMCP_BENCH_ULIMIT_RAISED: '1' } },
+  );
+  process.exit(run.status ?? 1);
+}
+
+function openInitialized(url: string): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, ['mcp'], { perMessageDeflate: false });
+    ws.once('error', reject);
+    ws.once('open', () => {
+      ws.once('message', (data: Buffer) => {
+        const reply = JSON.parse(data.toString()) as { id?: unknown; result?: { protocolVersion?: unknown } };
+        if (reply.id !== 1 || typeof reply.result?.protocolVersion !== 'string') {
+          reject(new Error(`initialize failed: ${data.toString().slice(0, 200)}`));
+          return;
+        }
+        ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+        resolve(ws);
+      });
+      ws.send(
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'initialize',
+          params: {
+            protocolVersion: '2025-11-25',
+            capabilities: {},
+            clientInfo: { name: 'idle', version: '1' },
+          },
+        }),
+      );
+    });
+  });
+}
+
+interface Sample {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  webSockets: number;
+}
+
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const server = await startServerProc('smcp', [], ['--expose-gc']);
+const sockets: WebSocket[] = [];
+try {
+  const url = `${server.url.replace('http', 'ws')}/mcp`;
+  const measure = async (): Promise<Sample & { vmRss: number }> => {
+    const sample = await server.ask<Sample>({ op: 'measure' });
+    return { ...sample, vmRss: server.rssBytes() };
+  };
+  // Warm the code paths so lazily compiled code and first-use caches are not counted per session.
+  const warm = await Promise.all(Array.from({ length: 100 }, () => openInitialized(url)));
+  await pause(300);
+  for (const ws of warm) ws.close();
+  await pause(500);
+  const before = await measure();
+  const t0 = performance.now();
+  for (let i = 0; i < sessions; i += BATCH) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(BATCH, sessions - i) }, () => openInitialized(url)),
+    );
+    sockets.push(...batch);
+  }
+  const openMs = performance.now() - t0;
+  await pause(1000);
+  const after = await measure();
+  const kib = (bytes: number): number => round(bytes / 1024 / sessions, 2);
+  const perSessionKiB = kib(after.vmRss - before.vmRss);
+  const report = {
+    when: new Date().toISOString(),
+    node: process.version,
+    sessions,
+    openSeconds: round(openMs / 1000, 2),
+    serverWebSockets: after.webSockets,
+    rssBeforeMiB: round(before.vmRss / 1048576, 1),
+    rssAfterMiB: round(after.vmRss / 1048576, 1),
+    rssPerSessionKiB: perSessionKiB,
+    heapPerSessionKiB: kib(after.heapUsed - before.heapUsed),
+    externalPerSessionKiB: kib(after.external - before.external),
+    targetSessions: 10_000,
+    targetPerSessionKiB: TARGET_KIB,
+    verdict: sessions >= 10_000 && after.webSockets >= sessions && perSessionKiB <= TARGET_KIB,
+  };
+  writeSection('webSocketIdle', report);
+  console.log(JSON.stringify(report, null, 2));
+  console.log(
+    `\n(c) ${after.webSockets} idle WebSocket sessions, ${perSessionKiB} KiB each (RSS after GC; heap ${report.heapPerSessionKiB} KiB)` +
+      ` — target ≥ 10,000 at ≤ ${TARGET_KIB} KiB: ${report.verdict ? 'PASS' : sessions < 10_000 ? 'not judged (--quick)' : 'MISS'}`,
+  );
+} finally {
+  for (const ws of sockets) ws.terminate();
+  await server.stop();
+}

@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import type { CliRun, IsolatedHome } from '../helpers/cli.js';
+import { isolatedHome, runSmcp } from '../helpers/cli.js';
+
+/** Every run of this file, started at once in before() (each one boots an emulator: seconds). */
+const RUNS = {
+  tools: ['tools'],
+  listDatabases: ['call', 'list_databases'],
+  typedArgs: ['call', 'execute_query', 'sql=SELECT ID FROM SAMPLE_DB.SALES.EVENTS ORDER BY ID', 'max_rows=2'],
+  drop: ['call', 'execute_query', 'sql=DROP TABLE SAMPLE_DB.SALES.EVENTS'],
+  unknownTool: ['call', 'no_such_tool'],
+  wrongType: ['call', 'execute_query', 'sql=SELECT 1', 'max_rows=lots'],
+} as const;
+
+describe('e2e: smcp tools and smcp call', function () {
+  // Six CLI runs boot six emulators at once.
+  this.timeout(30_000);
+  let home: IsolatedHome;
+  let runs: Record<keyof typeof RUNS, Promise<CliRun>>;
+
+  before(() => {
+    home = isolatedHome();
+    runs = Object.fromEntries(
+      Object.entries(RUNS).map(([key, args]) => [key, runSmcp([...args], home.env)]),
+    ) as typeof runs;
+  });
+  after(async () => {
+    await Promise.allSettled(Object.values(runs));
+    home.remove();
+  });
+
+  it('prints the tool list as JSON when piped', async () => {
+    const run = await runs.tools;
+    expect(run.code, run.stderr).to.equal(0);
+    const tools = JSON.parse(run.stdout) as { name: string }[];
+    expect(tools.map((t) => t.name)).to.include.members(['list_databases', 'execute_query', 'fetch_results']);
+  });
+
+  it('calls list_databases and exits 0 with JSON on a pipe', async () => {
+    const run = await runs.listDatabases;
+    expect(run.code, run.stderr).to.equal(0);
+    const body = JSON.parse(run.stdout) as { databases: { name: string }[] };
+    expect(body.databases.map((d) => d.name)).to.include.members(['SAMPLE_DB', 'ANALYTICS']);
+  });
+
+  it('passes key=value arguments with their types', async () => {
+    const run = await runs.typedArgs;
+    expect(run.code, run.stderr).to.equal(0);
+    const body = JSON.parse(run.stdout) as { rows: unknown[][]; truncated: boolean; nextOffset: number };
+    expect(body.rows).to.deep.equal([[1], [2]]);
+    expect(body.truncated).to.equal(true);
+    expect(body.nextOffset).to.equal(2);
+  });
+
+  it('exits 1 with the reason on stderr when the tool refuses (DROP)', async () => {
+    const run = await runs.drop;
+    expect(run.code).to.equal(1);
+    expect(run.stderr)
+      .to.contain('DROP TABLE')
+      .and.match(/read-only/i);
+    expect(run.stderr).to.not.match(/\n\s+at /);
+  });
+
+  it('exits 2 for an unknown tool, naming the known ones', async () => {
+    const run = await runs.unknownTool;
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.contain('no_such_tool').and.contain('list_databases');
+    expect(run.stdout).to.equal('');
+  });
+
+  it('exits 2 for an argument of the wrong type', async () => {
+    const run = await runs.wrongType;
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.contain('max_rows');
+  });
+});
