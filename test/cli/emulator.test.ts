@@ -1,7 +1,6 @@
-import { createConnection } from 'node:net';
 import { expect } from 'chai';
 import { connect, execute } from '../emulator/server/driver.js';
-import { isolatedHome, readJsonOutput, runSmcp, startSmcp, stopChild } from '../helpers/cli.js';
+import { isolatedHome, portAnswers, readJsonOutput, runSmcp, startSmcp, stopChild } from '../helpers/cli.js';
 import type { IsolatedHome } from '../helpers/cli.js';
 
 interface EmulatorDetails {
@@ -11,17 +10,6 @@ interface EmulatorDetails {
   password: string;
   host: string;
   port: number;
-}
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 describe('smcp emulator (CLI)', function () {

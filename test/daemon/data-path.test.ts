@@ -1,22 +1,11 @@
-import { createConnection } from 'node:net';
 import { expect } from 'chai';
 import { openDataPath } from '../../src/daemon/data-path.js';
 import type { DataPath } from '../../src/daemon/data-path.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { resolveConnectionSettings } from '../../src/snowflake/settings.js';
+import { portAnswers } from '../helpers/cli.js';
 
 const context = { requestId: 'test', clientId: 'data-path-test', tool: 'test' };
-
-function portAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe('data path', function () {
   this.timeout(30_000);
