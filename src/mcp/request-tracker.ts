@@ -38,13 +38,26 @@ export class RequestTracker {
 
   /** Counts a session opened on `transport`; call the returned function once when it closes. */
   openSession(transport: TransportKind): () => void {
-    this.sessions.set(transport, (this.sessions.get(transport) ?? 0) + 1);
+    this.sessionOpened(transport);
     let closed = false;
     return () => {
       if (closed) return;
       closed = true;
-      this.sessions.set(transport, Math.max(0, (this.sessions.get(transport) ?? 1) - 1));
+      this.sessionClosed(transport);
     };
+  }
+
+  /**
+   * Counts a session opened on `transport` without a closer: for transports that hold many
+   * sessions and already know when each closes (one call to {@link sessionClosed} per session).
+   */
+  sessionOpened(transport: TransportKind): void {
+    this.sessions.set(transport, (this.sessions.get(transport) ?? 0) + 1);
+  }
+
+  /** Counts a session on `transport` closed; the caller calls it once per {@link sessionOpened}. */
+  sessionClosed(transport: TransportKind): void {
+    this.sessions.set(transport, Math.max(0, (this.sessions.get(transport) ?? 1) - 1));
   }
 
   /** Requests in flight, oldest first. */

@@ -9,9 +9,15 @@ import {
   ProtocolError,
   ProtocolErrorCode,
   ResourceNotFoundError,
-  ResourceTemplate,
+  UriTemplate,
 } from '@modelcontextprotocol/server';
-import type { McpServer } from '@modelcontextprotocol/server';
+import type {
+  ListResourcesRequest,
+  ReadResourceRequest,
+  ReadResourceResult,
+  ServerContext,
+  Variables,
+} from '@modelcontextprotocol/server';
 import { isSmcpError } from '../errors.js';
 import { describeObject, listDatabases, listObjects } from './catalog.js';
 import type { ObjectInfo } from './catalog.js';
@@ -145,67 +151,125 @@ function variable(value: string | string[] | undefined): string {
   }
 }
 
-/**
- * Registers the object-schema resources on `server` for `identity`: the template (read) and a
- * paginated resources/list handler in place of the SDK's unpaginated one.
- */
-export function registerSchemaResources(
-  server: McpServer,
+/** A listed resource template. */
+interface ListedTemplate {
+  [key: string]: unknown;
+  name: string;
+  uriTemplate: string;
+  title: string;
+  description: string;
+  mimeType: string;
+}
+
+/** The one template: object schemas. */
+const TEMPLATE: ListedTemplate = Object.freeze({
+  name: 'snowflake-object',
+  uriTemplate: OBJECT_URI_TEMPLATE,
+  title: 'Snowflake table or view schema',
+  description:
+    'Columns (name, type, nullability, comment) of a table or view, and a view’s definition, as JSON.',
+  mimeType: 'application/json',
+});
+
+/** Matches object URIs; stateless, so one instance serves every server. */
+const OBJECT_TEMPLATE = new UriTemplate(OBJECT_URI_TEMPLATE);
+
+/** Shared handlers of resources/list, resources/templates/list and resources/read for one factory. */
+export interface ResourceHandlers {
+  /** resources/templates/list: the object-schema template. */
+  readonly templates: () => { resourceTemplates: ListedTemplate[] };
+  /** resources/list: one page of tables and views, walking databases lazily from the cursor. */
+  list(
+    identity: ClientIdentity,
+    request: ListResourcesRequest,
+    ctx: ServerContext,
+  ): Promise<{ resources: ListedResource[]; nextCursor?: string }>;
+  /** resources/read: an object's description as JSON; unknown URIs are ResourceNotFoundError. */
+  read(
+    identity: ClientIdentity,
+    request: ReadResourceRequest,
+    ctx: ServerContext,
+  ): Promise<ReadResourceResult>;
+}
+
+async function readObject(
   registry: ToolRegistry,
   identity: ClientIdentity,
+  uri: URL,
+  variables: Variables,
+  ctx: ServerContext,
+): Promise<ReadResourceResult> {
+  const names = {
+    database: quoteName(variable(variables.database)),
+    schema: quoteName(variable(variables.schema)),
+    object: quoteName(variable(variables.object)),
+  };
+  try {
+    const description = await registry.runInContext(
+      'resources/read',
+      identity,
+      { signal: ctx.mcpReq.signal },
+      (call) => describeObject(call, names, 'any'),
+    );
+    return {
+      contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(description, null, 2) }],
+    };
+  } catch (err) {
+    if (isSmcpError(err, 'NOT_FOUND'))
+      throw new ResourceNotFoundError(uri.href, `${err.code}: ${err.message}`);
+    if (isSmcpError(err, 'USAGE')) throw new ProtocolError(ProtocolErrorCode.InvalidParams, err.message);
+    throw new ProtocolError(
+      ProtocolErrorCode.InternalError,
+      isSmcpError(err) ? `${err.code}: ${err.message}` : 'internal error',
+    );
+  }
+}
+
+/**
+ * The object-schema resource handlers over `registry`, shared by every server of a factory (the SDK's
+ * registerResource would build a registration per server). They answer as McpServer did for the same
+ * template, except that resources/list pages (an account can be large) instead of listing everything.
+ */
+export function createResourceHandlers(
+  registry: ToolRegistry,
   cache: ListingCache,
   pageSize: number,
-): void {
-  server.registerResource(
-    'snowflake-object',
-    new ResourceTemplate(OBJECT_URI_TEMPLATE, { list: undefined }),
-    {
-      title: 'Snowflake table or view schema',
-      description:
-        'Columns (name, type, nullability, comment) of a table or view, and a view’s definition, as JSON.',
-      mimeType: 'application/json',
-    },
-    async (uri, variables, ctx) => {
-      const names = {
-        database: quoteName(variable(variables.database)),
-        schema: quoteName(variable(variables.schema)),
-        object: quoteName(variable(variables.object)),
-      };
+): ResourceHandlers {
+  return {
+    templates: () => ({ resourceTemplates: [{ ...TEMPLATE }] }),
+    async list(identity, request, ctx) {
+      const cursor = request.params?.cursor !== undefined ? decodeCursor(request.params.cursor) : undefined;
       try {
-        const description = await registry.runInContext(
-          'resources/read',
+        return await registry.runInContext(
+          'resources/list',
           identity,
           { signal: ctx.mcpReq.signal },
-          (call) => describeObject(call, names, 'any'),
+          (call) => listPage(call, cache, pageSize, cursor),
         );
-        return {
-          contents: [
-            { uri: uri.href, mimeType: 'application/json', text: JSON.stringify(description, null, 2) },
-          ],
-        };
       } catch (err) {
-        if (isSmcpError(err, 'NOT_FOUND'))
-          throw new ResourceNotFoundError(uri.href, `${err.code}: ${err.message}`);
-        if (isSmcpError(err, 'USAGE')) throw new ProtocolError(ProtocolErrorCode.InvalidParams, err.message);
         throw new ProtocolError(
           ProtocolErrorCode.InternalError,
           isSmcpError(err) ? `${err.code}: ${err.message}` : 'internal error',
         );
       }
     },
-  );
-  // The SDK's handler lists every template resource at once; an account can be large, so page.
-  server.server.setRequestHandler('resources/list', async (request, ctx) => {
-    const cursor = request.params?.cursor !== undefined ? decodeCursor(request.params.cursor) : undefined;
-    try {
-      return await registry.runInContext('resources/list', identity, { signal: ctx.mcpReq.signal }, (call) =>
-        listPage(call, cache, pageSize, cursor),
-      );
-    } catch (err) {
-      throw new ProtocolError(
-        ProtocolErrorCode.InternalError,
-        isSmcpError(err) ? `${err.code}: ${err.message}` : 'internal error',
-      );
-    }
-  });
+    async read(identity, request, ctx) {
+      let uri: URL;
+      try {
+        uri = new URL(request.params.uri);
+      } catch {
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
+          `Resource URI ${request.params.uri} is invalid`,
+          {
+            uri: request.params.uri,
+            reason: 'invalid_uri',
+          },
+        );
+      }
+      const variables = OBJECT_TEMPLATE.match(uri.toString());
+      if (!variables) throw new ResourceNotFoundError(request.params.uri);
+      return readObject(registry, identity, uri, variables, ctx);
+    },
+  };
 }

@@ -61,16 +61,19 @@ export class LegacySseEndpoint {
     const sse = new SSEServerTransport('/messages', res);
     const id = sse.sessionId;
     const closeTracking = this.deps.tracker.openSession('sse');
-    const tracked = new TrackedTransport(sse, {
-      identity: { transport: 'sse', clientId: id, sessionId: id },
-      tracker: this.deps.tracker,
-      limiter: this.deps.limiter,
-      isDraining: this.deps.isDraining,
-      onClosed: () => {
-        this.sessions.delete(id);
-        closeTracking();
+    const tracked = new TrackedTransport(
+      sse,
+      { transport: 'sse', clientId: id, sessionId: id },
+      {
+        tracker: this.deps.tracker,
+        limiter: this.deps.limiter,
+        isDraining: this.deps.isDraining,
+        onClosed: () => {
+          this.sessions.delete(id);
+          closeTracking();
+        },
       },
-    });
+    );
     const handle = serveStdio(() => this.deps.factory(tracked.identity), {
       transport: tracked,
       onerror: (error) =>

@@ -36,14 +36,17 @@ export function runStdio(factory: ServerFactory, options: StdioOptions = {}): St
   let markClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => (markClosed = resolve));
   const closeTracking = tracker.openSession('stdio');
-  const tracked = new TrackedTransport(new StdioServerTransport(options.input, options.output), {
-    identity: { transport: 'stdio', clientId: 'stdio' },
-    tracker,
-    onClosed: () => {
-      closeTracking();
-      markClosed();
+  const tracked = new TrackedTransport(
+    new StdioServerTransport(options.input, options.output),
+    { transport: 'stdio', clientId: 'stdio' },
+    {
+      tracker,
+      onClosed: () => {
+        closeTracking();
+        markClosed();
+      },
     },
-  });
+  );
   const handle = serveStdio(() => factory(tracked.identity), {
     transport: tracked,
     onerror: (error) => logger.debug('stdio session error', { error: error.message }),

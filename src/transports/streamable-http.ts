@@ -238,8 +238,7 @@ export class StreamableHttpEndpoint {
       sessionIdGenerator: () => id,
       eventStore: new BoundedEventStore(this.deps.eventStoreMaxEvents),
     });
-    const tracked = new TrackedTransport(transport, {
-      identity,
+    const tracked = new TrackedTransport(transport, identity, {
       tracker: this.deps.tracker,
       limiter: this.deps.limiter,
       onClosed: () => this.forgetSession(id),

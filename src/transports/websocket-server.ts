@@ -2,8 +2,9 @@
  * WebSocket on `/mcp`: upgrades with subprotocol `mcp` (echoed; an upgrade that does not offer it
  * is refused), one McpServer per connection through the SDK's connection entry (`serveStdio` with
  * our transport, so both protocol eras work), keep-alive with one shared ping timer for all
- * connections, and close codes that say why. Kept lean per connection: no per-connection timers,
- * shared event handlers where ws allows, maps allocated lazily. The caller has already checked
+ * connections, and close codes that say why. Kept lean per connection (idle sessions are the
+ * common case, ten thousand must fit in 200 MiB): no per-connection timers, shared socket
+ * listeners and tracking policy, maps allocated lazily. The caller has already checked
  * Host, Origin, token, draining and the session limit.
  */
 import type { IncomingMessage } from 'node:http';
@@ -15,6 +16,7 @@ import { WebSocketServer } from 'ws';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import type { ClientLimiter } from './client-limiter.js';
 import { TrackedTransport } from './tracked-transport.js';
+import type { TrackingPolicy } from './tracked-transport.js';
 import type { ServerFactory, TransportLogger, WebSocketOptions } from './types.js';
 import { WS_CLOSE, WebSocketServerTransport } from './websocket-transport.js';
 
@@ -31,10 +33,24 @@ export interface WebSocketDeps {
   isDraining: () => boolean;
 }
 
-interface Connection {
-  readonly transport: WebSocketServerTransport;
-  readonly tracked: TrackedTransport;
-  handle?: StdioServerHandle;
+type Connection = TrackedTransport<WebSocketServerTransport>;
+
+/**
+ * The options serveStdio keeps for one connection. serveStdio calls `options.onerror(error)` as a
+ * method, so the prototype method serves every connection and knows which one failed.
+ */
+class SessionOptions {
+  constructor(
+    readonly transport: Connection,
+    private readonly logger: TransportLogger,
+  ) {}
+
+  onerror(error: Error): void {
+    this.logger.debug('websocket session error', {
+      clientId: this.transport.identity.clientId,
+      error: error.message,
+    });
+  }
 }
 
 /** True when the upgrade request offers the `mcp` subprotocol. */
@@ -44,13 +60,19 @@ export function offersMcpSubprotocol(req: IncomingMessage): boolean {
   return header.split(',').some((p) => p.trim() === MCP_SUBPROTOCOL);
 }
 
-/** Serves MCP over WebSocket connections. */
+/**
+ * Serves MCP over WebSocket connections. Per connection it keeps the ws socket, our transport and
+ * its tracking wrapper, the SDK's server and connection entry, one factory closure and one map
+ * entry; the tracking policy and socket listeners are shared.
+ */
 export class WebSocketEndpoint {
   private readonly wss: WebSocketServer;
-  private readonly connections = new Map<WebSocket, Connection>();
+  /** Open connections and their serveStdio handles. */
+  private readonly connections = new Map<Connection, StdioServerHandle>();
   private readonly pingTimer: NodeJS.Timeout;
   private nextId = 0;
   private readonly limits: { highWaterBytes: number; maxBufferedBytes: number };
+  private readonly policy: TrackingPolicy;
 
   constructor(private readonly deps: WebSocketDeps) {
     this.wss = new WebSocketServer({
@@ -63,6 +85,20 @@ export class WebSocketEndpoint {
     this.limits = {
       highWaterBytes: deps.options.highWaterBytes ?? 1024 * 1024,
       maxBufferedBytes: deps.options.maxBufferedBytes ?? 16 * 1024 * 1024,
+    };
+    this.policy = {
+      tracker: deps.tracker,
+      limiter: deps.limiter,
+      isDraining: deps.isDraining,
+      onIdle: (tracked) => {
+        if (deps.isDraining() && tracked.inFlight === 0)
+          socketOf(tracked).close(WS_CLOSE.tryAgainLater, 'server is draining');
+      },
+      onClosed: (tracked) => {
+        this.connections.delete(tracked as Connection);
+        awaitingPong.delete(socketOf(tracked));
+        deps.tracker.sessionClosed('websocket');
+      },
     };
     this.pingTimer = setInterval(() => this.pingAll(), deps.options.pingIntervalMs ?? 30_000);
     this.pingTimer.unref();
@@ -80,17 +116,17 @@ export class WebSocketEndpoint {
 
   /** Draining: idle connections close now with 1013, busy ones once their last request is answered. */
   drain(): void {
-    for (const [ws, conn] of this.connections) {
-      if (conn.tracked.inFlight === 0) ws.close(WS_CLOSE.tryAgainLater, 'server is draining');
+    for (const tracked of this.connections.keys()) {
+      if (tracked.inFlight === 0) tracked.inner.socket.close(WS_CLOSE.tryAgainLater, 'server is draining');
     }
   }
 
   /** Closes every connection with 1001 and stops the keep-alive timer. */
   async close(): Promise<void> {
     clearInterval(this.pingTimer);
-    const conns = [...this.connections.values()];
-    for (const conn of conns) void conn.transport.close(WS_CLOSE.goingAway, 'server shutting down');
-    await Promise.allSettled(conns.flatMap((c) => (c.handle ? [c.handle.close()] : [])));
+    const conns = [...this.connections];
+    for (const [tracked] of conns) void tracked.inner.close(WS_CLOSE.goingAway, 'server shutting down');
+    await Promise.allSettled(conns.map(([, handle]) => handle.close()));
     this.connections.clear();
     this.wss.close();
   }
@@ -98,44 +134,33 @@ export class WebSocketEndpoint {
   private accept(ws: WebSocket): void {
     const transport = new WebSocketServerTransport(ws, this.limits);
     const clientId = `ws-${(++this.nextId).toString(36)}`;
-    const closeTracking = this.deps.tracker.openSession('websocket');
-    const tracked: TrackedTransport = new TrackedTransport(transport, {
-      identity: { transport: 'websocket', clientId },
-      tracker: this.deps.tracker,
-      limiter: this.deps.limiter,
-      isDraining: this.deps.isDraining,
-      onIdle: () => {
-        if (this.deps.isDraining() && tracked.inFlight === 0)
-          ws.close(WS_CLOSE.tryAgainLater, 'server is draining');
-      },
-      onClosed: () => {
-        this.connections.delete(ws);
-        awaitingPong.delete(ws);
-        closeTracking();
-      },
-    });
-    const conn: Connection = { transport, tracked };
-    this.connections.set(ws, conn);
+    this.deps.tracker.sessionOpened('websocket');
+    const tracked: Connection = new TrackedTransport(
+      transport,
+      { transport: 'websocket', clientId },
+      this.policy,
+    );
     ws.on('pong', onPong);
-    conn.handle = serveStdio(() => this.build(tracked, ws), {
-      transport: tracked,
-      onerror: (error) =>
-        this.deps.logger.debug('websocket session error', { clientId, error: error.message }),
-    });
+    // The map entry must exist before serveStdio starts the transport: a socket that is already
+    // closed reports it at once, and onClosed removes the entry.
+    this.connections.set(tracked, NOT_YET_SERVED);
+    const handle = serveStdio(() => this.build(tracked), new SessionOptions(tracked, this.deps.logger));
+    if (this.connections.has(tracked)) this.connections.set(tracked, handle);
   }
 
-  private build(tracked: TrackedTransport, ws: WebSocket): ReturnType<ServerFactory> {
+  private build(tracked: Connection): ReturnType<ServerFactory> {
     try {
       return this.deps.factory(tracked.identity);
     } catch (error) {
       this.deps.logger.error('server factory failed for a WebSocket client', { error: String(error) });
-      ws.close(WS_CLOSE.internal, 'internal error');
+      tracked.inner.socket.close(WS_CLOSE.internal, 'internal error');
       throw error;
     }
   }
 
   private pingAll(): void {
-    for (const ws of this.connections.keys()) {
+    for (const tracked of this.connections.keys()) {
+      const ws = tracked.inner.socket;
       if (awaitingPong.has(ws)) {
         // No pong since the last round: the peer is gone; terminate frees the socket at once.
         ws.terminate();
@@ -145,6 +170,14 @@ export class WebSocketEndpoint {
       ws.ping();
     }
   }
+}
+
+/** Placeholder handle while serveStdio is being set up for a connection. */
+const NOT_YET_SERVED: StdioServerHandle = { close: () => Promise.resolve() };
+
+/** The socket under a tracked WebSocket connection. */
+function socketOf(tracked: TrackedTransport): WebSocket {
+  return (tracked.inner as WebSocketServerTransport).socket;
 }
 
 /** Sockets pinged in the last round that have not answered yet (weak: closed sockets drop out). */

@@ -5,9 +5,10 @@
  * backpressure: above the high-water mark the socket stops reading from the peer until its send
  * buffer drains; above the hard limit the peer is closed with 1013 as too slow.
  */
-import type { JSONRPCMessage, MessageExtraInfo, Transport } from '@modelcontextprotocol/server';
+import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/server';
 import { parseJSONRPCMessage } from '@modelcontextprotocol/server';
 import type { RawData, WebSocket } from 'ws';
+import type { AttachableTransport, InnerTransportEvents } from './tracked-transport.js';
 
 /** WebSocket close codes smcp uses, each saying why. */
 export const WS_CLOSE = {
@@ -35,22 +36,50 @@ function frameText(data: RawData): string {
   return Buffer.from(data).toString('utf8');
 }
 
-/** One MCP connection over a WebSocket. */
-export class WebSocketServerTransport implements Transport {
+/** The transport of each socket, for the listeners below (weak: a closed socket drops out). */
+const transports = new WeakMap<WebSocket, WebSocketServerTransport>();
+
+// Socket listeners shared by every connection: ws calls them with `this` bound to the socket, so a
+// connection costs a WeakMap entry instead of three closures.
+function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  transports.get(this)?.receive(data, isBinary);
+}
+
+function onSocketClose(this: WebSocket): void {
+  transports.get(this)?.closed();
+}
+
+function onSocketError(this: WebSocket, error: Error): void {
+  transports.get(this)?.failed(error);
+}
+
+/**
+ * One MCP connection over a WebSocket. Lean, since a process may hold ten thousand idle ones: no
+ * closures per connection, and a wrapper can attach itself ({@link attach}) instead of setting the
+ * three callback properties.
+ */
+export class WebSocketServerTransport implements AttachableTransport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
-  private closed = false;
+  private events: InnerTransportEvents | undefined;
+  private isClosed = false;
 
   constructor(
     readonly socket: WebSocket,
     private readonly limits: BackpressureLimits,
   ) {}
 
+  /** Reports to `events` instead of the callback properties. */
+  attach(events: InnerTransportEvents): void {
+    this.events = events;
+  }
+
   start(): Promise<void> {
-    this.socket.on('message', (data, isBinary) => this.receive(data, isBinary));
-    this.socket.on('close', () => this.handleClosed());
-    this.socket.on('error', (error) => this.onerror?.(error));
+    transports.set(this.socket, this);
+    this.socket.on('message', onSocketMessage);
+    this.socket.on('close', onSocketClose);
+    this.socket.on('error', onSocketError);
     return Promise.resolve();
   }
 
@@ -74,11 +103,12 @@ export class WebSocketServerTransport implements Transport {
   close(code: number = WS_CLOSE.normal, reason = ''): Promise<void> {
     if (this.socket.readyState === OPEN) this.socket.close(code, reason);
     else if (this.socket.readyState !== 3) this.socket.terminate();
-    this.handleClosed();
+    this.closed();
     return Promise.resolve();
   }
 
-  private receive(data: RawData, isBinary: boolean): void {
+  /** A frame arrived (called by the shared socket listener). */
+  receive(data: RawData, isBinary: boolean): void {
     if (isBinary) {
       void this.close(WS_CLOSE.unsupportedData, 'binary frames are not supported; send JSON-RPC as text');
       return;
@@ -102,7 +132,14 @@ export class WebSocketServerTransport implements Transport {
       );
       return;
     }
-    this.onmessage?.(message);
+    if (this.events) this.events.innerMessage(message);
+    else this.onmessage?.(message);
+  }
+
+  /** The socket failed (called by the shared socket listener). */
+  failed(error: Error): void {
+    if (this.events) this.events.innerError(error);
+    else this.onerror?.(error);
   }
 
   private replyError(code: number, message: string, id: string | number | null = null): void {
@@ -110,9 +147,11 @@ export class WebSocketServerTransport implements Transport {
     this.socket.send(JSON.stringify({ jsonrpc: '2.0', id, error: { code, message } }));
   }
 
-  private handleClosed(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.onclose?.();
+  /** The connection ended, whoever closed it; reported once. */
+  closed(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    if (this.events) this.events.innerClosed();
+    else this.onclose?.();
   }
 }
