@@ -4,7 +4,7 @@
  * not been accessed for the result TTL, until their session ends, or until the session holds too
  * many; then they are closed.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Engine, EmulatorSession, ExecuteOptions, ResultSet } from '../engine-types.js';
 import { layoutResult, type ResultLayout } from './result-chunks.js';
 import { wireParameters, type WireParameter } from './session-parameters.js';
@@ -121,7 +121,9 @@ export class QueryRegistry {
       startTime: now,
       abort,
       done: new Promise<void>((resolve) => (settle = resolve)),
-      chunkSecret: randomBytes(24).toString('base64url'),
+      // 122 random bits; randomUUID draws from a buffered CSPRNG pool, far cheaper per call than
+      // randomBytes on the hot path of every statement.
+      chunkSecret: randomUUID().replace(/-/g, ''),
       status: 'RUNNING',
       endTime: null,
       result: null,

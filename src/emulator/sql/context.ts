@@ -7,6 +7,7 @@ import type { EmulatorSession } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
 import type { Catalog } from './catalog.js';
 import type { PooledConnection } from './pool.js';
+import type { DataGeneration } from './prepared-cache.js';
 import { mapDuckError, statementCancelled } from './sql-errors.js';
 
 /** Warehouses the emulator knows; UNAVAILABLE_WH always fails with 000606. */
@@ -22,6 +23,9 @@ export function searchPathSql(path: string): string {
 
 /** The state one statement runs with. */
 export class StatementContext {
+  /** Set when the statement turned out to be one that may write (see streamQuery). */
+  wrote = false;
+
   constructor(
     readonly session: EmulatorSession,
     readonly pooled: PooledConnection,
@@ -38,14 +42,48 @@ export class StatementContext {
   }
 
   /**
-   * Starts DuckDB SQL as a stream on the statement's connection (rows are pulled with fetchChunk);
-   * an abort interrupts it and rejects with the abort's reason.
+   * Starts a query as a DuckDB stream on the statement's connection (rows are pulled with
+   * fetchChunk); an abort interrupts it and rejects with the abort's reason. Goes through the
+   * connection's prepared statements: a text run before (same search path, no write since) skips
+   * DuckDB's parse and plan. Only statements DuckDB itself calls SELECT are kept, and only when
+   * `cacheable`; any other kind bumps `generation` before it runs and sets `wrote`. Text DuckDB
+   * cannot prepare on its own (several statements) or at all runs through `conn.stream`, so its
+   * errors read as before, and counts as a possible write.
    */
-  stream(sql: string, values?: DuckDBValue[]): Promise<DuckDBResult> {
-    const conn = this.pooled.conn;
-    return this.guard(conn, () =>
-      values && values.length > 0 ? conn.stream(sql, values) : conn.stream(sql),
-    );
+  streamQuery(
+    sql: string,
+    values: DuckDBValue[] | undefined,
+    generation: DataGeneration,
+    cacheable: boolean,
+  ): Promise<DuckDBResult> {
+    const pooled = this.pooled;
+    const conn = pooled.conn;
+    return this.guard(conn, async () => {
+      let entry: Awaited<ReturnType<typeof pooled.prepared.get>>;
+      try {
+        entry = await pooled.prepared.get(conn, pooled.searchPath, sql, generation, cacheable);
+      } catch {
+        this.throwIfAborted();
+        generation.bump();
+        this.wrote = true;
+        return values && values.length > 0 ? conn.stream(sql, values) : conn.stream(sql);
+      }
+      const { prepared, owned, select } = entry;
+      try {
+        if (!select) {
+          generation.bump();
+          this.wrote = true;
+        }
+        if (!owned) prepared.clearBindings();
+        if (values && values.length > 0) prepared.bind(values);
+        return await prepared.stream();
+      } catch (err) {
+        if (!owned) pooled.prepared.forget(prepared);
+        throw err;
+      } finally {
+        if (owned) prepared.destroySync();
+      }
+    });
   }
 
   /**

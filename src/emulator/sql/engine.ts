@@ -26,6 +26,7 @@ import { QueryHistory } from './history.js';
 import type { QueryRecord } from './history.js';
 import { MACROS } from './macros.js';
 import { ConnectionPool } from './pool.js';
+import { DataGeneration } from './prepared-cache.js';
 import { statusResult } from './result-set.js';
 import { ResultTracker, type HeldStats } from './result-tracker.js';
 import { isRerunnable, runSelect } from './select-runner.js';
@@ -82,6 +83,24 @@ export async function createEngine(options: EngineOptions = {}): Promise<SqlEngi
   return engine;
 }
 
+/**
+ * First words of statements that never write: plain queries (DuckDB's own statement type is
+ * checked again before a plan is reused, see StatementContext.streamQuery) and the commands the
+ * engine answers by reading the catalog. Every other statement bumps the data generation.
+ */
+const READ_ONLY_FIRST_WORDS = new Set([
+  'SELECT',
+  'WITH',
+  'VALUES',
+  'TABLE',
+  'FROM',
+  '(',
+  'USE',
+  'SHOW',
+  'DESC',
+  'DESCRIBE',
+]);
+
 const SYSTEM_SESSION: EmulatorSession = {
   id: '0',
   user: 'SYSTEM',
@@ -100,6 +119,8 @@ class DuckEngine implements SqlEngine {
   private readonly account: string;
   private readonly lastQueryIds = new Map<string, string>();
   private readonly tracker: ResultTracker;
+  /** Changes whenever data or schema may have changed: cached plans of older generations are dropped. */
+  private readonly generation = new DataGeneration();
   private closed = false;
   private systemQueries = 0;
 
@@ -261,6 +282,10 @@ class DuckEngine implements SqlEngine {
             this.recordFields(session, text, queryId, queryTypeOf(words[0] ?? '', words[1] ?? ''), tag),
           )
         : null;
+    // A write bumps the generation before it starts and after it ends, so no plan made before or
+    // during it is reused after it.
+    const mayWrite = !READ_ONLY_FIRST_WORDS.has(words[0] ?? '');
+    if (mayWrite) this.generation.bump();
     const pooled = await this.pool.acquire();
     const ctx = new StatementContext(session, pooled, this.catalog, signal, this.account, text);
     try {
@@ -278,6 +303,7 @@ class DuckEngine implements SqlEngine {
       this.lastQueryIds.set(session.id, queryId);
       throw mapped;
     } finally {
+      if (mayWrite || ctx.wrote) this.generation.bump();
       this.pool.release(pooled);
     }
   }
@@ -334,7 +360,12 @@ class DuckEngine implements SqlEngine {
     const ddl = await runDdl(ctx, tokens, words, (t) => this.rewrite(ctx, t).sql);
     if (ddl) return ddl;
     const rewritten = this.rewrite(ctx, tokens);
-    if (rewritten.usesHistory) await this.catalog.syncHistory(ctx.pooled.conn, this.history);
+    if (rewritten.usesHistory) {
+      // Refilling the history table is a write like any other.
+      this.generation.bump();
+      ctx.wrote = true;
+      await this.catalog.syncHistory(ctx.pooled.conn, this.history);
+    }
     const typeId = statementTypeOf(first);
     const values = bindValues(bindings);
     if (typeId >= STATEMENT_TYPE.DML && typeId < STATEMENT_TYPE.SCL)
@@ -353,9 +384,15 @@ class DuckEngine implements SqlEngine {
         statementTypeId: typeId,
         // The history table changes with every statement, so a second run differs.
         rerunnable: !rewritten.usesHistory && isRerunnable(words),
+        cacheable: !rewritten.usesHistory,
         columnsOf: (result) => resultColumns(ctx, result, sql),
       },
-      { pool: this.pool, tracker: this.tracker, connect: (path) => this.streamConnection(path) },
+      {
+        pool: this.pool,
+        tracker: this.tracker,
+        generation: this.generation,
+        connect: (path) => this.streamConnection(path),
+      },
     );
   }
 

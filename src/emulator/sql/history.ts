@@ -24,9 +24,14 @@ export interface QueryRecord {
   rowsProduced: number | null;
 }
 
-/** Keeps the last `limit` records; `version` changes on every change so snapshots can be reused. */
+/**
+ * Keeps the last `limit` records in a ring (adding one is O(1) even when full); `version` changes
+ * on every change so snapshots can be reused.
+ */
 export class QueryHistory {
   private readonly records: QueryRecord[] = [];
+  /** Where the oldest record sits once the ring is full (the next one overwrites it). */
+  private head = 0;
   private changes = 0;
 
   constructor(private readonly limit = 10_000) {}
@@ -47,8 +52,12 @@ export class QueryHistory {
       totalElapsedTime: null,
       rowsProduced: null,
     };
-    this.records.push(full);
-    if (this.records.length > this.limit) this.records.splice(0, this.records.length - this.limit);
+    if (this.records.length < this.limit) {
+      this.records.push(full);
+    } else {
+      this.records[this.head] = full;
+      this.head = (this.head + 1) % this.limit;
+    }
     this.changes++;
     return full;
   }
@@ -71,7 +80,11 @@ export class QueryHistory {
 
   /** Records newest first (a copy). */
   list(): QueryRecord[] {
-    return this.records.slice().reverse();
+    const out: QueryRecord[] = new Array<QueryRecord>(this.records.length);
+    const n = this.records.length;
+    // Newest is just before head (or last, while the ring is not yet full).
+    for (let i = 0; i < n; i++) out[i] = this.records[(this.head - 1 - i + 2 * n) % n];
+    return out;
   }
 
   /** A counter that changes whenever the history does. */

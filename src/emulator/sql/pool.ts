@@ -3,14 +3,17 @@
  * statements of different sessions run side by side without sharing connection state.
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { PreparedCache } from './prepared-cache.js';
 
 /**
- * One pooled connection and the search path last set on it (to skip redundant SETs). `conn` changes
- * when the pool hands the current connection over to a streaming result (see detach).
+ * One pooled connection, the search path last set on it (to skip redundant SETs) and its prepared
+ * statements. `conn` changes when the pool hands the current connection over to a streaming result
+ * (see detach); `prepared` always belongs to the current `conn`.
  */
 export interface PooledConnection {
   conn: DuckDBConnection;
   searchPath: string;
+  prepared: PreparedCache;
 }
 
 /** Hands out connections; grows up to `max`, then makes callers wait in FIFO order. */
@@ -34,7 +37,11 @@ export class ConnectionPool {
     if (this.all.length + this.creating < this.max) {
       this.creating++;
       try {
-        const pooled: PooledConnection = { conn: await this.instance.connect(), searchPath: '' };
+        const pooled: PooledConnection = {
+          conn: await this.instance.connect(),
+          searchPath: '',
+          prepared: new PreparedCache(),
+        };
         this.all.push(pooled);
         return pooled;
       } finally {
@@ -63,6 +70,9 @@ export class ConnectionPool {
     const old = pooled.conn;
     pooled.conn = fresh;
     pooled.searchPath = '';
+    // The old connection's statements go with it (a stream of one of them may still be open).
+    pooled.prepared.clear();
+    pooled.prepared = new PreparedCache();
     return old;
   }
 

@@ -10,14 +10,39 @@ import { columnMetaFor } from './encode.js';
 import { splitQualified } from './statement-results.js';
 import type { SfColumnType } from './types.js';
 
-/** Fully qualified [db, schema, table] of the tables `sql` reads, completed from the session. */
-function referencedTables(ctx: StatementContext, sql: string): [string, string, string][] {
+/** Table names per statement text: DuckDB parses the text again for them, on the main thread. */
+const tableNamesCache = new Map<string, readonly string[]>();
+const TABLE_NAMES_CACHE_MAX = 256;
+const TABLE_NAMES_KEY_MAX = 16_384;
+
+/** The table names as written in `sql` (a pure function of the text, so kept per text). */
+function tableNamesOf(ctx: StatementContext, sql: string): readonly string[] {
+  const cached = tableNamesCache.get(sql);
+  if (cached) {
+    // Least recently used first: Map keeps insertion order.
+    tableNamesCache.delete(sql);
+    tableNamesCache.set(sql, cached);
+    return cached;
+  }
   let names: readonly string[];
   try {
-    names = ctx.pooled.conn.getTableNames(sql, true);
+    names = Object.freeze(ctx.pooled.conn.getTableNames(sql, true));
   } catch {
-    return [];
+    names = Object.freeze([]);
   }
+  if (sql.length <= TABLE_NAMES_KEY_MAX) {
+    if (tableNamesCache.size >= TABLE_NAMES_CACHE_MAX) {
+      const oldest = tableNamesCache.keys().next().value;
+      if (oldest !== undefined) tableNamesCache.delete(oldest);
+    }
+    tableNamesCache.set(sql, names);
+  }
+  return names;
+}
+
+/** Fully qualified [db, schema, table] of the tables `sql` reads, completed from the session. */
+function referencedTables(ctx: StatementContext, sql: string): [string, string, string][] {
+  const names = tableNamesOf(ctx, sql);
   const { database, schema } = ctx.session;
   return names.map((n) => {
     const parts = splitQualified(n);

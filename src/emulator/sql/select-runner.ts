@@ -16,6 +16,7 @@ import type { DuckDBConnection, DuckDBDataChunk, DuckDBResult, DuckDBValue } fro
 import type { ColumnMeta, ResultSet } from '../engine-types.js';
 import type { StatementContext } from './context.js';
 import type { ConnectionPool } from './pool.js';
+import type { DataGeneration } from './prepared-cache.js';
 import type { ResultTracker } from './result-tracker.js';
 import { ChunkResultSet } from './result-set.js';
 import { StreamingResultSet } from './streaming-result.js';
@@ -71,6 +72,8 @@ export interface SelectStatement {
   readonly statementTypeId: number;
   /** Whether a big result may be counted and streamed (see isRerunnable); else it is held. */
   readonly rerunnable: boolean;
+  /** Whether its DuckDB plan may be kept for the next run of the same text (see prepared-cache.ts). */
+  readonly cacheable: boolean;
   /** Snowflake column metadata of the statement's DuckDB result. */
   columnsOf(result: DuckDBResult): ColumnMeta[];
 }
@@ -79,6 +82,8 @@ export interface SelectStatement {
 export interface SelectDeps {
   readonly pool: ConnectionPool;
   readonly tracker: ResultTracker;
+  /** The engine's data generation, which cached plans must match. */
+  readonly generation: DataGeneration;
   /** A new connection (outside the pool) with this DuckDB search path, for re-fetches. */
   connect(searchPath: string): Promise<DuckDBConnection>;
 }
@@ -90,7 +95,7 @@ export async function runSelect(
   deps: SelectDeps,
 ): Promise<ResultSet> {
   const conn = ctx.pooled.conn;
-  const stream = await ctx.stream(stmt.sql, stmt.values);
+  const stream = await ctx.streamQuery(stmt.sql, stmt.values, deps.generation, stmt.cacheable);
   const columns = stmt.columnsOf(stream);
   const budget = Math.min(HEAD_MAX_ROWS, Math.floor(HEAD_MAX_CELLS / Math.max(1, columns.length)));
   const head: DuckDBDataChunk[] = [];
