@@ -95,6 +95,38 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
   });
 }
 
+/**
+ * Reads a JSON-RPC POST body: answers 413 (with `tooLargeHeaders`) past `limit` bytes and 400
+ * with a parse error for invalid JSON, resolving to undefined after either (or when the client
+ * went away); otherwise resolves to the parsed value.
+ */
+export async function readJsonRpcBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+  tooLargeHeaders: Record<string, string> = {},
+): Promise<{ value: unknown } | undefined> {
+  const read = await readBody(req, limit);
+  if (!read.ok) {
+    if (read.reason === 'too-large') {
+      sendRpcError(
+        res,
+        413,
+        RPC_INVALID_REQUEST,
+        `Payload Too Large: the limit is ${limit} bytes`,
+        tooLargeHeaders,
+      );
+    }
+    return undefined;
+  }
+  const parsed = parseJson(read.text);
+  if (!parsed.ok) {
+    sendRpcError(res, 400, RPC_PARSE_ERROR, 'Parse error: the body is not valid JSON');
+    return undefined;
+  }
+  return { value: parsed.value };
+}
+
 /** Parses JSON text, returning `undefined`-tagged failure instead of throwing. */
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {

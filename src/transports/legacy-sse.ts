@@ -13,11 +13,9 @@ import type { ClientLimiter } from './client-limiter.js';
 import { RETRY_AFTER_SECONDS } from './client-limiter.js';
 import {
   RPC_INVALID_REQUEST,
-  RPC_PARSE_ERROR,
   RPC_SERVER_REFUSED,
   RPC_SESSION_NOT_FOUND,
-  parseJson,
-  readBody,
+  readJsonRpcBody,
   sendRpcError,
 } from './http-io.js';
 import { TrackedTransport } from './tracked-transport.js';
@@ -96,24 +94,9 @@ export class LegacySseEndpoint {
       sendRpcError(res, 404, RPC_SESSION_NOT_FOUND, 'Session not found');
       return;
     }
-    const read = await readBody(req, this.deps.maxBodyBytes);
-    if (!read.ok) {
-      if (read.reason === 'too-large') {
-        sendRpcError(
-          res,
-          413,
-          RPC_INVALID_REQUEST,
-          `Payload Too Large: the limit is ${this.deps.maxBodyBytes} bytes`,
-        );
-      }
-      return;
-    }
-    const parsed = parseJson(read.text);
-    if (!parsed.ok) {
-      sendRpcError(res, 400, RPC_PARSE_ERROR, 'Parse error: the body is not valid JSON');
-      return;
-    }
-    await session.transport.handlePostMessage(req, res, parsed.value).catch((error: unknown) => {
+    const body = await readJsonRpcBody(req, res, this.deps.maxBodyBytes);
+    if (!body) return;
+    await session.transport.handlePostMessage(req, res, body.value).catch((error: unknown) => {
       this.deps.logger.debug('sse post refused', { sessionId: id, error: String(error) });
     });
   }

@@ -19,14 +19,12 @@ import { RETRY_AFTER_SECONDS } from './client-limiter.js';
 import { BoundedEventStore } from './event-store.js';
 import {
   RPC_INVALID_REQUEST,
-  RPC_PARSE_ERROR,
   RPC_SERVER_REFUSED,
   RPC_SESSION_NOT_FOUND,
   headerValue,
   isJsonContentType,
   isRecord,
-  parseJson,
-  readBody,
+  readJsonRpcBody,
   sendRpcError,
 } from './http-io.js';
 import { TrackedTransport } from './tracked-transport.js';
@@ -148,27 +146,9 @@ export class StreamableHttpEndpoint {
       );
       return;
     }
-    const read = await readBody(req, this.deps.maxBodyBytes);
-    if (!read.ok) {
-      if (read.reason === 'too-large') {
-        sendRpcError(
-          res,
-          413,
-          RPC_INVALID_REQUEST,
-          `Payload Too Large: the limit is ${this.deps.maxBodyBytes} bytes`,
-          {
-            Connection: 'close',
-          },
-        );
-      }
-      return;
-    }
-    const parsed = parseJson(read.text);
-    if (!parsed.ok) {
-      sendRpcError(res, 400, RPC_PARSE_ERROR, 'Parse error: the body is not valid JSON');
-      return;
-    }
-    const body = parsed.value;
+    const read = await readJsonRpcBody(req, res, this.deps.maxBodyBytes, { Connection: 'close' });
+    if (!read) return;
+    const body = read.value;
     const facts = describeBody(body);
     const legacy = !this.deps.stateless && isLegacyPost(req, body);
     if (!legacy) {
