@@ -5,6 +5,7 @@
  */
 import type { Argv } from 'yargs';
 import type { ConnectionFlags } from '../snowflake/settings.js';
+import { applySmcpConfig } from './config-defaults.js';
 
 /** Parsed connection flags as yargs hands them over (camel-cased). */
 export interface ConnectionFlagArgs {
@@ -25,9 +26,18 @@ export interface ConnectionFlagArgs {
 
 const GROUP = 'Snowflake connection:';
 
-/** Adds the connection flags to a command's options. */
+/**
+ * The connection options smcp's config.toml may default. The account, user and authentication
+ * belong in connections.toml, shared with the other Snowflake tools.
+ */
+export const CONNECTION_CONFIG_KEYS = ['connection', 'warehouse', 'database', 'schema', 'role'] as const;
+
+/**
+ * Adds the connection flags to a command's options; `connection`, `warehouse`, `database`,
+ * `schema` and `role` default from config.toml unless a SNOWFLAKE_* variable sets them.
+ */
 export function withConnectionFlags<T>(yargs: Argv<T>): Argv<T & ConnectionFlagArgs> {
-  return yargs
+  const withFlags = yargs
     .option('connection', { type: 'string', group: GROUP, describe: 'named connection in connections.toml' })
     .option('account', { type: 'string', group: GROUP, describe: 'account identifier (myorg-myaccount)' })
     .option('user', { type: 'string', group: GROUP, describe: 'login name' })
@@ -57,6 +67,7 @@ export function withConnectionFlags<T>(yargs: Argv<T>): Argv<T & ConnectionFlagA
     })
     .option('snowflake-port', { type: 'number', group: GROUP, describe: 'Snowflake port' })
     .option('snowflake-protocol', { type: 'string', group: GROUP, describe: 'http or https' });
+  return applySmcpConfig(withFlags, { keys: CONNECTION_CONFIG_KEYS });
 }
 
 /** Converts parsed flags into the resolver's input, leaving out flags that were not given. */

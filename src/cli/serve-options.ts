@@ -9,6 +9,7 @@ import { SmcpError } from '../errors.js';
 import { defineMcpSettings } from '../mcp/settings.js';
 import type { McpSettings } from '../mcp/settings.js';
 import type { RuntimeHttpOptions } from '../daemon/runtime.js';
+import { applySmcpConfig } from './config-defaults.js';
 import { checkPort } from './options.js';
 
 /** Parsed MCP-layer flags. */
@@ -36,9 +37,31 @@ export interface HttpFlagArgs {
 const LIMITS = 'Limits and safety:';
 const NETWORK = 'Network:';
 
-/** Adds the MCP-layer flags. */
+/** The MCP-layer options, which config.toml may default. */
+export const MCP_FLAG_KEYS = [
+  'allow-write',
+  'allow-ddl',
+  'max-rows',
+  'max-bytes',
+  'timeout',
+  'tool-prefix',
+  'format',
+] as const;
+
+/** The network options, which config.toml may default. */
+export const HTTP_FLAG_KEYS = [
+  'port',
+  'host',
+  'stateless',
+  'auth-token-file',
+  'allowed-origin',
+  'allowed-host',
+  'cors-origin',
+] as const;
+
+/** Adds the MCP-layer flags, defaulted from config.toml (throws CONFIG_INVALID when it is bad). */
 export function withMcpFlags<T>(yargs: Argv<T>): Argv<T & McpFlagArgs> {
-  return yargs
+  const withFlags = yargs
     .option('allow-write', {
       type: 'boolean',
       default: false,
@@ -76,11 +99,12 @@ export function withMcpFlags<T>(yargs: Argv<T>): Argv<T & McpFlagArgs> {
       group: LIMITS,
       describe: 'default result text: markdown, csv or json',
     }) as unknown as Argv<T & McpFlagArgs>;
+  return applySmcpConfig(withFlags, { keys: MCP_FLAG_KEYS });
 }
 
-/** Adds the network flags (bind, token, allow-lists). */
+/** Adds the network flags (bind, token, allow-lists), defaulted from config.toml. */
 export function withHttpFlags<T>(yargs: Argv<T>): Argv<T & HttpFlagArgs> {
-  return yargs
+  const withFlags = yargs
     .option('port', {
       type: 'number',
       default: 8000,
@@ -117,6 +141,7 @@ export function withHttpFlags<T>(yargs: Argv<T>): Argv<T & HttpFlagArgs> {
       group: NETWORK,
       describe: 'origin that gets CORS headers',
     });
+  return applySmcpConfig(withFlags, { keys: HTTP_FLAG_KEYS });
 }
 
 /** Validated MCP settings from the flags (each bad value named by its flag). */

@@ -1,16 +1,60 @@
 /**
- * `smcp config show|validate`: which Snowflake connection smcp would use, every value with where it
- * came from (secrets redacted), and a check that exits 2 with one line naming the bad file and field.
+ * `smcp config init|show|validate`: writes smcp's commented config.toml template; shows which
+ * Snowflake connection smcp would use and smcp's own settings, every value with where it came from
+ * (secrets redacted); and checks both, exiting 2 with one line naming the bad file and field.
  */
+import { chmodSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { ensurePrivateDir } from '../../config/paths.js';
+import { displayPath } from '../../config/settings-source.js';
+import { smcpConfigTemplate } from '../../config/smcp-config.js';
+import type { SmcpConfig } from '../../config/smcp-config.js';
+import { SmcpError } from '../../errors.js';
+import { appliedSmcpConfig, loadSmcpConfig, smcpConfigFile } from '../config-defaults.js';
 import { withConnectionFlags, toConnectionFlags } from '../connection-flags.js';
 import type { ConnectionFlagArgs } from '../connection-flags.js';
 import { say, sayJson, warn } from '../output.js';
 import { resolveConnectionSettings } from '../../snowflake/settings.js';
 import type { ResolvedConnection } from '../../snowflake/settings.js';
 import { describeConnection } from '../../snowflake/settings-view.js';
+import type { SettingRow } from '../../snowflake/settings-view.js';
 
 type ConfigArgs = ConnectionFlagArgs & { json: boolean };
+type InitArgs = { force: boolean; print: boolean };
+
+/** One of smcp's own settings as shown by `config show`. */
+interface SmcpSettingRow {
+  readonly key: string;
+  readonly value: unknown;
+  readonly origin: string;
+}
+
+function smcpRows(config: SmcpConfig): SmcpSettingRow[] {
+  const where = displayPath(config.file);
+  return Object.entries(config.values).map(([key, value]) => ({
+    key: config.spelled[key] ?? key,
+    value,
+    origin: `${where} ${config.spelled[key] ?? key}`,
+  }));
+}
+
+/** A connection row whose "flag" value really came from config.toml is labelled as such. */
+function relabel(rows: SettingRow[], config: SmcpConfig, args: ConfigArgs): SettingRow[] {
+  const applied = appliedSmcpConfig();
+  return rows.map((row) => {
+    const key = row.origin.startsWith('--') ? row.origin.slice(2) : undefined;
+    if (key === undefined || !applied.has(key)) return row;
+    const fromArgs = (args as unknown as Record<string, unknown>)[key];
+    if (fromArgs !== applied.get(key)) return row;
+    const spelled = config.spelled[key] ?? key;
+    return { ...row, source: 'file', origin: `${displayPath(config.file)} ${spelled}` };
+  });
+}
+
+function formatValue(value: unknown): string {
+  return Array.isArray(value) ? value.map(String).join(', ') : String(value);
+}
 
 function resolveFromArgs(args: ConfigArgs): ResolvedConnection {
   return resolveConnectionSettings({ env: process.env, flags: toConnectionFlags(args) });
@@ -18,9 +62,16 @@ function resolveFromArgs(args: ConfigArgs): ResolvedConnection {
 
 function showHandler(args: ArgumentsCamelCase<ConfigArgs>): void {
   const resolved = resolveFromArgs(args);
-  const rows = describeConnection(resolved);
+  const config = loadSmcpConfig();
+  const rows = relabel(describeConnection(resolved), config, args);
+  const own = smcpRows(config);
   if (args.json) {
-    sayJson({ configured: resolved.configured, filesRead: resolved.filesRead, settings: rows });
+    sayJson({
+      configured: resolved.configured,
+      filesRead: resolved.filesRead,
+      settings: rows,
+      smcpConfig: { file: config.file, exists: config.exists, settings: own },
+    });
     return;
   }
   if (!resolved.configured) {
@@ -30,9 +81,26 @@ function showHandler(args: ArgumentsCamelCase<ConfigArgs>): void {
   const width = Math.max(...rows.map((r) => r.key.length));
   for (const row of rows) say(`${row.key.padEnd(width)}  ${String(row.value)}    (${row.origin})`);
   if (resolved.filesRead.length > 0) say(`\nfiles read: ${resolved.filesRead.join(', ')}`);
+  if (!config.exists) {
+    say(`\nsmcp settings: no ${displayPath(config.file)} (built-in defaults; smcp config init writes one)`);
+  } else if (own.length === 0) {
+    say(`\nsmcp settings: ${displayPath(config.file)} sets nothing (built-in defaults)`);
+  } else {
+    say('\nsmcp settings (defaults under command-line flags):');
+    const ownWidth = Math.max(...own.map((r) => r.key.length));
+    for (const row of own) say(`${row.key.padEnd(ownWidth)}  ${formatValue(row.value)}    (${row.origin})`);
+  }
 }
 
 function validateHandler(args: ArgumentsCamelCase<ConfigArgs>): void {
+  // The builder already read config.toml (a bad one never gets here); say what it held.
+  const config = loadSmcpConfig();
+  const count = Object.keys(config.values).length;
+  say(
+    config.exists
+      ? `${displayPath(config.file)} is valid (${count} setting${count === 1 ? '' : 's'})`
+      : `no ${displayPath(config.file)}: smcp uses its built-in defaults`,
+  );
   const resolved = resolveFromArgs(args);
   if (resolved.configured) {
     say(
@@ -52,12 +120,63 @@ function withJson(yargs: Argv): Argv<ConfigArgs> {
   });
 }
 
-/** The `config` command module with its `show` and `validate` subcommands. */
+/** Writes `text` to `file` with mode 0600 via a temp file, so a reader never sees half a file. */
+function writePrivateFile(file: string, text: string, overwrite: boolean): void {
+  if (!overwrite) {
+    writeFileSync(file, text, { flag: 'wx', mode: 0o600 });
+    return;
+  }
+  const temp = join(dirname(file), `.${basename(file)}.tmp`);
+  writeFileSync(temp, text, { mode: 0o600 });
+  chmodSync(temp, 0o600);
+  renameSync(temp, file);
+}
+
+function initHandler(args: ArgumentsCamelCase<InitArgs>): void {
+  const template = smcpConfigTemplate();
+  if (args.print) {
+    process.stdout.write(template);
+    return;
+  }
+  const file = smcpConfigFile();
+  ensurePrivateDir(dirname(file));
+  try {
+    writePrivateFile(file, template, args.force);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new SmcpError('USAGE', `${file} already exists; use --force to replace it`, {
+        file,
+        field: '--force',
+      });
+    }
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new SmcpError('CONFIG_INVALID', `cannot write ${file}: ${reason}`, { file });
+  }
+  say(`wrote ${file}`);
+}
+
+function initBuilder(yargs: Argv): Argv<InitArgs> {
+  return yargs
+    .option('force', { type: 'boolean', default: false, describe: 'replace an existing file' })
+    .option('print', {
+      type: 'boolean',
+      default: false,
+      describe: 'print the template to stdout instead of writing it',
+    });
+}
+
+/** The `config` command module with its `init`, `show` and `validate` subcommands. */
 export const configCommand: CommandModule<object, object> = {
   command: 'config',
-  describe: 'Show or check the Snowflake connection settings',
+  describe: "Write, show or check smcp's settings and the Snowflake connection",
   builder: (yargs) =>
     yargs
+      .command({
+        command: 'init',
+        describe: 'write a commented config.toml with every setting and its default',
+        builder: initBuilder,
+        handler: initHandler,
+      })
       .command({
         command: 'show',
         describe: 'print each setting and where it came from',
@@ -66,10 +185,10 @@ export const configCommand: CommandModule<object, object> = {
       })
       .command({
         command: 'validate',
-        describe: 'check the settings; exit 2 naming the file and field when wrong',
+        describe: 'check config.toml and the connection; exit 2 naming the file and field when wrong',
         builder: withJson,
         handler: validateHandler,
       })
-      .demandCommand(1, 'Name a config action: show or validate.'),
+      .demandCommand(1, 'Name a config action: init, show or validate.'),
   handler: () => undefined,
 };
