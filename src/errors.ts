@@ -31,6 +31,14 @@ export const ERROR_CATALOGUE = {
   NETWORK: { exit: 1, http: 502, summary: 'Snowflake could not be reached' },
   POOL_EXHAUSTED: { exit: 1, http: 503, summary: 'no Snowflake connection became free in time' },
   RESULT_NOT_FOUND: { exit: 1, http: 404, summary: 'the query id is unknown or its result has expired' },
+  DAEMON_RUNNING: { exit: 1, http: 409, summary: 'an smcp daemon already runs for this user' },
+  DAEMON_NOT_RUNNING: { exit: 3, http: 503, summary: 'no smcp daemon runs for this user' },
+  DAEMON_UNRESPONSIVE: {
+    exit: 4,
+    http: 504,
+    summary: 'the daemon process exists but its admin socket does not answer',
+  },
+  DRAINING: { exit: 1, http: 503, summary: 'the daemon is draining and takes no new work' },
   INTERNAL: { exit: 70, http: 500, summary: 'an unexpected fault inside smcp' },
 } as const satisfies Record<string, { exit: number; http: number; summary: string }>;
 

@@ -1,5 +1,16 @@
-/** Entry point of `bin/smcp`: runs the CLI on the process arguments and sets the exit code. */
-import { hideBin } from 'yargs/helpers';
-import { runCli } from './run.js';
+/**
+ * Entry point of `bin/smcp`: the fast path for status/tools/call when a daemon answers, the full
+ * yargs CLI for everything else. Sets the exit code.
+ */
+import { tryFastPath } from './fast-path.js';
 
-process.exitCode = await runCli(hideBin(process.argv));
+const argv = process.argv.slice(2);
+const quick = await tryFastPath(argv);
+if (quick !== undefined) {
+  process.exitCode = quick;
+} else {
+  const { runCli } = await import('./run.js');
+  process.exitCode = await runCli(argv);
+}
+// Under pm2 the IPC channel would keep a finished (or failed) command alive.
+if (process.connected) process.disconnect();

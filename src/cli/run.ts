@@ -5,23 +5,39 @@
 import yargs from 'yargs';
 import { emulatorCommand } from './commands/emulator.js';
 import { configCommand } from './commands/config.js';
+import { logsCommand } from './commands/logs.js';
+import { mcpConfigCommand } from './commands/mcp-config.js';
+import { drainCommand } from './commands/drain.js';
+import { reloadCommand } from './commands/reload.js';
+import { restartCommand } from './commands/restart.js';
 import { startCommand } from './commands/start.js';
+import { statusCommand } from './commands/status.js';
+import { stopCommand } from './commands/stop.js';
 import { stdioCommand } from './commands/stdio.js';
 import { callCommand, toolsCommand } from './commands/tools.js';
+import { setCliArgv } from './argv.js';
 import { reportError, warn } from './output.js';
 import { readVersion } from './version.js';
 
 /** Parses `argv` and runs the chosen command; resolves to the process exit code. */
 export async function runCli(argv: string[]): Promise<number> {
+  setCliArgv(argv);
   let usageError: string | undefined;
   const parser = yargs(argv)
     .scriptName('smcp')
     .usage('$0 <command> [options]\n\nSnowflake behind the Model Context Protocol.')
     .command(startCommand)
+    .command(stopCommand)
+    .command(restartCommand)
+    .command(statusCommand)
+    .command(drainCommand)
+    .command(reloadCommand)
     .command(stdioCommand)
     .command(toolsCommand)
     .command(callCommand)
     .command(configCommand)
+    .command(logsCommand)
+    .command(mcpConfigCommand)
     .command(emulatorCommand)
     .demandCommand(1, 'Name a command.')
     .recommendCommands()

@@ -4,7 +4,7 @@
  * the runtime dir. XDG_* variables and HOME move every one of them, which is how tests isolate.
  */
 import { mkdirSync, statSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import envPaths from 'env-paths';
 import { SmcpError } from '../errors.js';
@@ -26,12 +26,24 @@ export const MAX_SOCKET_PATH_BYTES = 107;
  * `$XDG_RUNTIME_DIR/smcp`, else a per-user dir under the system temp dir.
  */
 export function resolvePaths(env: NodeJS.ProcessEnv = process.env): SmcpPaths {
-  const base = envPaths('smcp', { suffix: '' });
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
   const runtime = env.XDG_RUNTIME_DIR
     ? join(env.XDG_RUNTIME_DIR, 'smcp')
     : join(env.TMPDIR ?? tmpdir(), `smcp-${uid}`);
-  return { config: base.config, data: base.data, cache: base.cache, log: base.log, runtime };
+  if (process.platform === 'darwin' || process.platform === 'win32') {
+    const base = envPaths('smcp', { suffix: '' });
+    return { config: base.config, data: base.data, cache: base.cache, log: base.log, runtime };
+  }
+  // The XDG rules env-paths applies, but read from `env` (env-paths only reads process.env).
+  const home = env.HOME || homedir();
+  const xdg = (name: string, fallback: string): string => join(env[name] || join(home, fallback), 'smcp');
+  return {
+    config: xdg('XDG_CONFIG_HOME', '.config'),
+    data: xdg('XDG_DATA_HOME', '.local/share'),
+    cache: xdg('XDG_CACHE_HOME', '.cache'),
+    log: xdg('XDG_STATE_HOME', '.local/state'),
+    runtime,
+  };
 }
 
 /**
@@ -49,4 +61,32 @@ export function ensurePrivateDir(dir: string): string {
     const reason = err instanceof Error ? err.message : String(err);
     throw new SmcpError('CONFIG_INVALID', `cannot use directory ${dir}: ${reason}`, { file: dir });
   }
+}
+
+/** The files of one daemon, all derived from {@link SmcpPaths}. */
+export interface DaemonFiles {
+  /** Pidfile, created exclusively by the daemon (runtime dir). */
+  readonly pidfile: string;
+  /** The admin API's Unix socket, 0600 (runtime dir). */
+  readonly socket: string;
+  /** JSON-line log written by the daemon, rotated by size to `smcp.log.1` … (log dir). */
+  readonly logFile: string;
+  /** The detached daemon's raw stdout/stderr: crash output that never reached the logger (log dir). */
+  readonly outFile: string;
+  /** lowdb state: daemon history and small state; the daemon is its only writer (data dir). */
+  readonly stateFile: string;
+  /** smcp's own settings (config dir); values act as defaults under command-line flags. */
+  readonly configFile: string;
+}
+
+/** Where the daemon's files live for `paths`. */
+export function daemonFiles(paths: SmcpPaths): DaemonFiles {
+  return {
+    pidfile: join(paths.runtime, 'smcp.pid'),
+    socket: join(paths.runtime, 'admin.sock'),
+    logFile: join(paths.log, 'smcp.log'),
+    outFile: join(paths.log, 'daemon.out'),
+    stateFile: join(paths.data, 'state.json'),
+    configFile: join(paths.config, 'config.toml'),
+  };
 }

@@ -9,10 +9,12 @@ import type { ToolRegistry } from '../mcp/server-factory.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import type { McpSettings } from '../mcp/settings.js';
 import type { ClientOptions } from '../snowflake/client.js';
+import type { PoolStats } from '../snowflake/pool.js';
 import { silentLogger } from '../snowflake/logger.js';
 import type { ClientLogger } from '../snowflake/logger.js';
 import type { ResolvedConnection } from '../snowflake/settings.js';
 import type { DataPath } from './data-path.js';
+import type { ReloadOutcome } from './tool-host.js';
 import { HealthMonitor } from './health-monitor.js';
 import { toolApiFor } from './tool-api.js';
 import { openToolHost } from './tool-host.js';
@@ -35,6 +37,7 @@ export interface RuntimeOptions {
 
 /** A running runtime. */
 export interface Runtime {
+  /** The data path serving calls now (a reload replaces it). */
   readonly dataPath: DataPath;
   readonly tracker: RequestTracker;
   readonly registry: ToolRegistry;
@@ -43,6 +46,10 @@ export interface Runtime {
   readonly startedAt: number;
   /** Stops taking new work (the HTTP server answers 503; /readyz not ready). */
   drain(): void;
+  /** Figures of the pool serving calls now. */
+  poolStats(): PoolStats;
+  /** Swaps in a data path for `resolved` without dropping sessions (see ToolHost.reload). */
+  reload(resolved: ResolvedConnection, graceMs: number): Promise<ReloadOutcome>;
   /** Closes the HTTP server, the health monitor, the pool and the embedded emulator. Idempotent. */
   close(): Promise<void>;
 }
@@ -55,8 +62,8 @@ export interface Runtime {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? silentLogger;
   const host = await openToolHost(options);
-  const { dataPath, tracker, registry } = host;
-  const health = new HealthMonitor(dataPath.client, { intervalMs: options.healthIntervalMs ?? 15_000 });
+  const { tracker, registry } = host;
+  const health = new HealthMonitor(host.client, { intervalMs: options.healthIntervalMs ?? 15_000 });
   let http: HttpServerHandle;
   try {
     await health.start();
@@ -70,9 +77,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
           health.isHealthy() ? { ready: true } : { ready: false, reason: 'database unhealthy' },
         ),
       extraStatus: () => ({
-        backend: dataPath.backend,
-        connection: dataPath.connection.connectionName.value,
-        pool: dataPath.client.stats(),
+        backend: host.dataPath.backend,
+        connection: host.dataPath.connection.connectionName.value,
+        pool: host.client.stats(),
         database: health.snapshot(),
       }),
       logger,
@@ -84,13 +91,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   let closing: Promise<void> | undefined;
   return {
-    dataPath,
+    get dataPath() {
+      return host.dataPath;
+    },
     tracker,
     registry,
     http,
     health,
     startedAt: Date.now(),
     drain: () => http.drain(),
+    reload: (resolved, graceMs) => host.reload(resolved, graceMs),
+    poolStats: () => host.client.stats(),
     close: () =>
       (closing ??= (async () => {
         await http.close();

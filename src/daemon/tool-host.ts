@@ -1,7 +1,7 @@
 /**
  * The tools without a network: one data path, one request tracker, one tool registry and the MCP
  * server factory over them. The runtime adds the HTTP server on top; `smcp stdio` and in-process
- * `smcp call` use it as it is.
+ * `smcp call` use it as it is. The data path sits behind a switch so a reload can replace it.
  */
 import { createMcpServerFactory, createToolRegistry } from '../mcp/server-factory.js';
 import type { ToolRegistry } from '../mcp/server-factory.js';
@@ -13,6 +13,7 @@ import type { ClientOptions } from '../snowflake/client.js';
 import { silentLogger } from '../snowflake/logger.js';
 import type { ClientLogger } from '../snowflake/logger.js';
 import type { ResolvedConnection } from '../snowflake/settings.js';
+import { ClientSwitch } from './client-switch.js';
 import { openDataPath } from './data-path.js';
 import type { DataPath } from './data-path.js';
 
@@ -24,13 +25,31 @@ export interface ToolHostOptions {
   readonly logger?: ClientLogger;
 }
 
-/** Tools over one data path. */
+/** What a reload did. */
+export interface ReloadOutcome {
+  /** False when the settings still name what already serves (nothing was reopened). */
+  readonly changed: boolean;
+  readonly backend: DataPath['backend'];
+  /** The connection name now served (the emulator's own name for the embedded default). */
+  readonly connection: string;
+}
+
+/** Tools over one (replaceable) data path. */
 export interface ToolHost {
+  /** The data path serving calls now. */
   readonly dataPath: DataPath;
+  /** The client every tool call and health check goes through. */
+  readonly client: ClientSwitch;
   readonly tracker: RequestTracker;
   readonly registry: ToolRegistry;
   /** Builds one McpServer per connection, session or stateless request. */
   readonly factory: (identity: ClientIdentity) => McpServer;
+  /**
+   * Opens a data path for `resolved` and swaps it in; calls running on the old pool finish there
+   * (up to `graceMs`) before it closes. When both old and new are the embedded emulator nothing is
+   * reopened. Throws SmcpError and keeps the old path serving when the new one cannot be opened.
+   */
+  reload(resolved: ResolvedConnection, graceMs: number): Promise<ReloadOutcome>;
   /** Closes the data path (pool and embedded emulator). Idempotent. */
   close(): Promise<void>;
 }
@@ -38,14 +57,31 @@ export interface ToolHost {
 /** Opens the data path and builds the registry and factory over it. Throws SmcpError. */
 export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> {
   const logger = options.logger ?? silentLogger;
-  const dataPath = await openDataPath({ resolved: options.resolved, client: options.pool, logger });
+  const open = (resolved: ResolvedConnection): Promise<DataPath> =>
+    openDataPath({ resolved, client: options.pool, logger });
+  const client = new ClientSwitch(await open(options.resolved));
   const tracker = new RequestTracker();
-  const deps = { client: dataPath.client, settings: options.mcp, tracker, logger };
+  const deps = { client, settings: options.mcp, tracker, logger };
+  const outcome = (changed: boolean): ReloadOutcome => ({
+    changed,
+    backend: client.current.backend,
+    connection: client.current.connection.connectionName.value,
+  });
   return {
-    dataPath,
+    get dataPath() {
+      return client.current;
+    },
+    client,
     tracker,
     registry: createToolRegistry(deps),
     factory: createMcpServerFactory(deps),
-    close: () => dataPath.close(),
+    reload: async (resolved, graceMs) => {
+      if (!resolved.configured && client.current.backend === 'emulator') return outcome(false);
+      const next = await open(resolved);
+      void client.swap(next, graceMs);
+      logger.info('data path reloaded', { backend: next.backend, connection: outcome(true).connection });
+      return outcome(true);
+    },
+    close: () => client.close(),
   };
 }

@@ -22,6 +22,28 @@ export class RequestTracker {
   private readonly sessions = new Map<TransportKind, number>();
   private completed = 0;
   private idleWaiters: (() => void)[] = [];
+  private cancellation = new AbortController();
+
+  /**
+   * `signal` joined with the tracker's cancel-everything switch: the signal a tool call must pass
+   * down to Snowflake so {@link cancelAll} reaches it. Returns the switch alone when `signal` is absent.
+   */
+  linkSignal(signal?: AbortSignal): AbortSignal {
+    const all = this.cancellation.signal;
+    return signal ? AbortSignal.any([signal, all]) : all;
+  }
+
+  /**
+   * Cancels every call in flight that linked its signal (the end of a drain deadline); returns how
+   * many requests were in flight. Later calls get a fresh, unaborted switch.
+   */
+  cancelAll(reason = 'the server is shutting down'): number {
+    const count = this.inFlight.size;
+    const controller = this.cancellation;
+    this.cancellation = new AbortController();
+    controller.abort(new Error(reason));
+    return count;
+  }
 
   /** Marks `context` as in flight; call the returned function exactly once when it ends. */
   begin(context: RequestContext): () => void {

@@ -84,6 +84,7 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     // request id so /status lists the call once and QUERY_TAG matches the transport's logs.
     const outer = currentRequestContext();
     if (outer && !outer.tool) outer.tool = label;
+    options = { ...options, signal: tracker.linkSignal(options.signal) };
     const context: RequestContext = outer
       ? { ...outer, tool: label, ...(options.signal ? { signal: options.signal } : {}) }
       : newRequestContext(identity, options.signal, label);

@@ -4,7 +4,8 @@
  * each statement with the request context, and reports progress at a steady interval while
  * Snowflake works, so clients that reset their timeout on progress keep waiting.
  */
-import type { QueryResult, SnowflakeClient } from '../snowflake/client.js';
+import type { QueryResult } from '../snowflake/client.js';
+import type { QueryClient } from './mcp-deps.js';
 import type { RequestContext } from './request-context.js';
 import type { McpSettings } from './settings.js';
 import type { ToolCall, ToolQuery } from './tool-types.js';
@@ -26,7 +27,7 @@ export interface CallOptions {
 
 /** What createToolCall needs. */
 export interface ToolCallInputs {
-  readonly client: SnowflakeClient;
+  readonly client: QueryClient;
   readonly settings: McpSettings;
   readonly context: RequestContext;
   readonly options: CallOptions;

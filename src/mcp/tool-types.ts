@@ -5,7 +5,8 @@
  * MCP transports: the same definition serves MCP tools/call, the plain HTTP tool API and `smcp call`.
  */
 import type { z } from 'zod';
-import type { QueryResult, SnowflakeClient } from '../snowflake/client.js';
+import type { QueryResult } from '../snowflake/client.js';
+import type { QueryClient } from './mcp-deps.js';
 import type { Bind } from 'snowflake-sdk';
 import type { RequestContext } from './request-context.js';
 import type { McpSettings } from './settings.js';
@@ -39,7 +40,7 @@ export interface ToolQuery {
 /** Everything a tool's run function may use during one call. */
 export interface ToolCall {
   readonly settings: McpSettings;
-  readonly client: SnowflakeClient;
+  readonly client: QueryClient;
   readonly context: RequestContext;
   readonly signal?: AbortSignal;
   /** The public name of a tool (with the configured prefix), for hints in text. */

@@ -262,6 +262,9 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       // next answer on each carries Connection: close.
       ws.drain();
     },
+    closeSessions: async () => {
+      await Promise.allSettled([ws.close(), sse.close(), streamable.close()]);
+    },
     close,
     stats,
   };

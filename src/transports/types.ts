@@ -130,6 +130,11 @@ export interface HttpServerHandle {
   readonly port: number;
   /** Stops taking new sessions and requests (503 + Retry-After, /readyz not ready); in-flight work finishes. */
   drain(): void;
+  /**
+   * Ends every session (WebSockets with 1001, SSE streams, Streamable HTTP sessions) but keeps
+   * listening, so a drained server still answers /healthz, /status and 503s. For the end of a drain.
+   */
+  closeSessions(): Promise<void>;
   /** Closes everything: WebSockets (1001), SSE streams, sessions, the listener. Idempotent. */
   close(): Promise<void>;
   /** Sessions and requests right now. */

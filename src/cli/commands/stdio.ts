@@ -7,16 +7,18 @@ import { withConnectionFlags } from '../connection-flags.js';
 import type { ConnectionFlagArgs } from '../connection-flags.js';
 import { withMcpFlags } from '../serve-options.js';
 import type { McpFlagArgs } from '../serve-options.js';
+import { applySmcpConfig } from '../config-defaults.js';
 import { prepareServing } from '../serving.js';
 
 type StdioArgs = ConnectionFlagArgs & McpFlagArgs & { logLevel: string };
 
 function builder(yargs: Argv): Argv<StdioArgs> {
-  return withConnectionFlags(withMcpFlags(yargs)).option('log-level', {
+  const withLevel = withConnectionFlags(withMcpFlags(yargs)).option('log-level', {
     type: 'string',
     default: 'warn',
     describe: 'stderr log level: debug, info, warn or error',
-  }) as unknown as Argv<StdioArgs>;
+  });
+  return applySmcpConfig(withLevel, { keys: ['log-level'] }) as unknown as Argv<StdioArgs>;
 }
 
 async function handler(args: ArgumentsCamelCase<StdioArgs>): Promise<void> {

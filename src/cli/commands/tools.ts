@@ -1,97 +1,162 @@
 /**
  * `smcp tools` and `smcp call <tool> [key=value …] [--args JSON] [--json]`: the MCP tools for shell
- * scripts. Output is readable text on a terminal and JSON with --json or when piped. Exit 0 on
- * success, 1 when the tool reports an error (message on stderr), 2 for usage errors.
+ * scripts. When a daemon runs they go through its admin socket (same guard, same limits, visible in
+ * its status); otherwise they run in-process on the configured connection or the embedded emulator.
+ * `--verbose` says which on stderr. Output is readable text on a terminal and JSON with --json or
+ * when piped. Exit 0 on success, 1 when the tool reports an error (message on stderr), 2 for usage.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { adminRequest } from '../../admin/client.js';
+import type { DaemonStatus } from '../../admin/protocol.js';
+import { daemonFiles, resolvePaths } from '../../config/paths.js';
 import { SmcpError, isSmcpError } from '../../errors.js';
-import type { ToolHost } from '../../daemon/tool-host.js';
+import type { ToolListing } from '../../mcp/tool-registry.js';
+import type { ToolResult } from '../../mcp/tool-result.js';
+import { givenOptionNames } from '../argv.js';
 import { withConnectionFlags } from '../connection-flags.js';
 import type { ConnectionFlagArgs } from '../connection-flags.js';
-import { say, sayJson, warn } from '../output.js';
+import { warn } from '../output.js';
+import { findTool, printToolResult, printTools } from '../tool-output.js';
 import { withMcpFlags } from '../serve-options.js';
 import type { McpFlagArgs } from '../serve-options.js';
-import { prepareServing } from '../serving.js';
 import { buildToolArgs } from '../tool-args.js';
 
-type CommonArgs = ConnectionFlagArgs & McpFlagArgs & { json?: boolean };
+type CommonArgs = ConnectionFlagArgs & McpFlagArgs & { json?: boolean; daemon: boolean; verbose: boolean };
 type CallArgs = CommonArgs & { tool: string; pairs?: string[]; args?: string };
 
-function wantsJson(args: { json?: boolean }): boolean {
-  return args.json ?? !process.stdout.isTTY;
+/** Options of these commands that are about output or routing, not about serving. */
+const OWN_OPTIONS = new Set(['json', 'daemon', 'verbose', 'args', 'help', 'h']);
+
+/** How the tools are reached this time. */
+interface ToolRoute {
+  readonly listTools: () => Promise<ToolListing[]>;
+  readonly callTool: (
+    name: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+  ) => Promise<ToolResult>;
+  readonly close: () => Promise<void>;
 }
 
-async function withHost<T>(args: CommonArgs, work: (host: ToolHost) => Promise<T>): Promise<T> {
+function viaDaemon(socket: string, tools: ToolListing[]): ToolRoute {
+  return {
+    listTools: () => Promise.resolve(tools),
+    callTool: (name, args, signal) =>
+      adminRequest<ToolResult>(socket, 'POST', '/tools/call', {
+        body: { name, arguments: args, clientId: `cli-${process.pid}` },
+        timeoutMs: 0,
+        signal,
+      }),
+    close: () => Promise.resolve(),
+  };
+}
+
+async function inProcess(args: CommonArgs): Promise<ToolRoute> {
+  const { prepareServing } = await import('../serving.js');
   const serving = prepareServing({ ...args, logLevel: 'error' }, { withHttp: false });
   const { openToolHost } = await import('../../daemon/tool-host.js');
   const host = await openToolHost(serving);
+  return {
+    listTools: () => Promise.resolve(host.registry.listTools()),
+    callTool: async (name, toolArgs, signal) => {
+      try {
+        return await host.registry.callTool(
+          name,
+          toolArgs,
+          { transport: 'cli', clientId: `cli-${process.pid}` },
+          { signal },
+        );
+      } catch (err) {
+        // Arguments that do not fit the tool's schema are a usage error of this command.
+        if (isSmcpError(err, 'USAGE', 'NOT_FOUND')) throw new SmcpError('USAGE', err.message, err.details);
+        throw err;
+      }
+    },
+    close: () => host.close(),
+  };
+}
+
+/** Picks the daemon when one answers (and --no-daemon was not given), in-process otherwise. */
+async function openRoute(args: CommonArgs): Promise<ToolRoute> {
+  if (args.daemon) {
+    const { socket } = daemonFiles(resolvePaths());
+    let tools: ToolListing[] | undefined;
+    try {
+      tools = (await adminRequest<{ tools: ToolListing[] }>(socket, 'GET', '/tools', { timeoutMs: 5000 }))
+        .tools;
+    } catch (err) {
+      if (!isSmcpError(err, 'DAEMON_NOT_RUNNING')) throw err;
+    }
+    if (tools) {
+      const serving = [...givenOptionNames()].filter((name) => !OWN_OPTIONS.has(name));
+      if (serving.length > 0) {
+        throw new SmcpError(
+          'USAGE',
+          `--${serving[0]} does not apply to the running daemon, which serves with its own settings; ` +
+            'drop it, or add --no-daemon to run in-process',
+          { field: `--${serving[0]}` },
+        );
+      }
+      if (args.verbose) {
+        const status = await adminRequest<DaemonStatus>(socket, 'GET', '/status', { timeoutMs: 5000 });
+        warn(`smcp: calling through the daemon (pid ${status.pid}, admin socket ${socket})`);
+      }
+      return viaDaemon(socket, tools);
+    }
+    if (args.verbose) warn('smcp: no daemon runs; calling in-process');
+  } else if (args.verbose) {
+    warn('smcp: --no-daemon: calling in-process');
+  }
+  return inProcess(args);
+}
+
+async function withRoute(args: CommonArgs, work: (route: ToolRoute) => Promise<void>): Promise<void> {
+  const route = await openRoute(args);
   try {
-    return await work(host);
+    await work(route);
   } finally {
-    await host.close();
+    await route.close();
   }
 }
 
 async function toolsHandler(args: ArgumentsCamelCase<CommonArgs>): Promise<void> {
-  await withHost(args, (host) => {
-    const tools = host.registry.listTools();
-    if (wantsJson(args)) {
-      sayJson(tools);
-    } else {
-      const width = Math.max(...tools.map((t) => t.name.length));
-      for (const tool of tools) say(`${tool.name.padEnd(width)}  ${tool.description.split('\n')[0] ?? ''}`);
-    }
-    return Promise.resolve();
-  });
+  await withRoute(args, async (route) => printTools(await route.listTools(), args.json));
 }
 
 async function callHandler(args: ArgumentsCamelCase<CallArgs>): Promise<void> {
-  await withHost(args, async (host) => {
-    const listing = host.registry.listTools().find((t) => t.name === args.tool);
-    if (!listing) {
-      const names = host.registry.listTools().map((t) => t.name);
-      throw new SmcpError('USAGE', `unknown tool "${args.tool}"; tools: ${names.join(', ')}`, {
-        field: 'tool',
-      });
-    }
+  await withRoute(args, async (route) => {
+    const listing = findTool(await route.listTools(), args.tool);
     const toolArgs = buildToolArgs(args.pairs ?? [], args.args, listing.inputSchema);
     const controller = new AbortController();
     const abort = (): void => controller.abort();
     process.once('SIGINT', abort);
-    let result;
     try {
-      result = await host.registry.callTool(
-        args.tool,
-        toolArgs,
-        { transport: 'cli', clientId: `cli-${process.pid}` },
-        {
-          signal: controller.signal,
-        },
+      process.exitCode = printToolResult(
+        await route.callTool(args.tool, toolArgs, controller.signal),
+        args.json,
       );
-    } catch (err) {
-      // Arguments that do not fit the tool's schema are a usage error of this command.
-      if (isSmcpError(err, 'USAGE', 'NOT_FOUND')) throw new SmcpError('USAGE', err.message, err.details);
-      throw err;
     } finally {
       process.off('SIGINT', abort);
     }
-    const text = result.content.map((block) => block.text).join('\n');
-    if (result.isError) {
-      warn(`smcp: ${text}`);
-      process.exitCode = 1;
-      if (wantsJson(args)) sayJson(result.structuredContent ?? result);
-      return;
-    }
-    if (wantsJson(args)) sayJson(result.structuredContent ?? result);
-    else say(text);
   });
 }
 
 function common<T>(yargs: Argv<T>): Argv<T & CommonArgs> {
-  return withConnectionFlags(withMcpFlags(yargs)).option('json', {
-    type: 'boolean',
-    describe: 'print JSON (the default when stdout is not a terminal)',
-  });
+  return withConnectionFlags(withMcpFlags(yargs))
+    .option('json', {
+      type: 'boolean',
+      describe: 'print JSON (the default when stdout is not a terminal)',
+    })
+    .option('daemon', {
+      type: 'boolean',
+      default: true,
+      describe: 'go through the running daemon when there is one (--no-daemon: always in-process)',
+    })
+    .option('verbose', {
+      type: 'boolean',
+      default: false,
+      describe: 'say on stderr whether the daemon or this process runs the call',
+    });
 }
 
 /** The `tools` command module. */

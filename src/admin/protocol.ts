@@ -1,0 +1,96 @@
+/**
+ * The admin API's shapes, shared by the daemon (server) and the CLI (client). HTTP over the
+ * daemon's Unix socket, versioned under `/v1`; JSON in and out; errors as `{ error: { code,
+ * message, … } }` with the catalogue's HTTP status. Never served on the TCP port.
+ */
+import type { ErrorCode } from '../errors.js';
+import type { InFlightRequest } from '../mcp/request-tracker.js';
+
+/** Prefix of every admin route. */
+export const ADMIN_PREFIX = '/v1';
+
+/** Where the daemon is in its life. */
+export type DaemonState = 'serving' | 'draining' | 'drained' | 'stopping';
+
+/** What `GET /v1/status` answers (and `smcp status --json` prints). */
+export interface DaemonStatus {
+  readonly running: true;
+  readonly pid: number;
+  readonly version: string;
+  readonly startedAt: string;
+  readonly uptimeSeconds: number;
+  readonly state: DaemonState;
+  /** Where clients connect. */
+  readonly endpoints: {
+    readonly mcp: string;
+    readonly websocket: string;
+    readonly sse: string | null;
+    readonly toolApi: string;
+  };
+  readonly backend: 'snowflake' | 'emulator';
+  /** Connection name, or the emulator's when the embedded default serves. */
+  readonly connection: string;
+  /** Snowflake account (for the emulator: its local account name). */
+  readonly account: string;
+  readonly pool: Record<string, unknown>;
+  readonly database: Record<string, unknown>;
+  readonly sessions: Record<string, number>;
+  readonly inFlight: readonly InFlightRequest[];
+  readonly requestsCompleted: number;
+  /** The last drain, if one ran. */
+  readonly drain: DrainOutcome | null;
+  readonly files: { readonly socket: string; readonly pidfile: string; readonly logFile: string };
+  /** The `smcp start` arguments the daemon was started with (no secrets: smcp takes none as flags). */
+  readonly args: readonly string[];
+  /** Supervised by pm2 (or another parent holding an IPC channel). */
+  readonly supervised: boolean;
+}
+
+/** What a drain did. */
+export interface DrainOutcome {
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly timeoutSeconds: number;
+  /** Requests that were in flight when the drain began. */
+  readonly inFlightAtStart: number;
+  /** Requests still running at the deadline, cancelled in Snowflake. */
+  readonly cancelled: number;
+}
+
+/** Body of `POST /v1/drain`. */
+export interface DrainRequest {
+  readonly timeoutSeconds?: number;
+}
+
+/** Body of `POST /v1/shutdown`. */
+export interface ShutdownRequest {
+  readonly timeoutSeconds?: number;
+  /** Cancel in-flight calls at once instead of letting them finish. */
+  readonly force?: boolean;
+}
+
+/** Answer of `POST /v1/shutdown`: the daemon exits after sending it. */
+export interface ShutdownAnswer {
+  readonly pid: number;
+  readonly stopping: true;
+}
+
+/** Answer of `POST /v1/reload`. */
+export interface ReloadAnswer {
+  readonly changed: boolean;
+  readonly backend: 'snowflake' | 'emulator';
+  readonly connection: string;
+}
+
+/** Body of `POST /v1/tools/call`. */
+export interface ToolCallRequest {
+  readonly name: string;
+  readonly arguments?: Record<string, unknown>;
+  /** Who is calling, for status and QUERY_TAG (e.g. `cli-<pid>`). */
+  readonly clientId?: string;
+}
+
+/** Error body of every failed admin request. */
+export interface AdminErrorBody {
+  readonly error: { readonly code: ErrorCode; readonly message: string; readonly field?: string };
+}

@@ -1,0 +1,33 @@
+/**
+ * The daemon's logger: JSON lines to the rotating log file (so `smcp logs` works however the daemon
+ * was started) and, when attached to a terminal or a supervisor, to stderr as well.
+ */
+import { createJsonLogger, LOG_LEVELS } from '../daemon/json-logger.js';
+import type { LogLevel } from '../daemon/json-logger.js';
+import { openRotatingLog } from '../daemon/log-file.js';
+import { SmcpError } from '../errors.js';
+import type { ClientLogger } from '../snowflake/logger.js';
+
+/** A logger and the file behind it. */
+export interface DaemonLog {
+  readonly logger: ClientLogger;
+  /** Closes the log file. */
+  close(): void;
+}
+
+/** Opens `file` and builds the logger at `level`; throws USAGE for a bad level, CONFIG_INVALID for the file. */
+export function foregroundLogger(file: string, level: string, alsoStderr: boolean): DaemonLog {
+  if (!LOG_LEVELS.includes(level as LogLevel)) {
+    throw new SmcpError('USAGE', `--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${level}`, {
+      field: '--log-level',
+    });
+  }
+  const log = openRotatingLog({ file });
+  const write = alsoStderr
+    ? (line: string): void => {
+        log.write(line);
+        process.stderr.write(line);
+      }
+    : (line: string): void => log.write(line);
+  return { logger: createJsonLogger(write, level as LogLevel), close: () => log.close() };
+}

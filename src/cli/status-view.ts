@@ -1,0 +1,97 @@
+/**
+ * `smcp status` output: readable lines or JSON from what findDaemon learned, and the LSB exit code.
+ * Light on imports: the fast path uses it too.
+ */
+import type { DaemonStatus } from '../admin/protocol.js';
+import type { DaemonFiles } from '../config/paths.js';
+import type { DaemonLookup } from '../daemon/control.js';
+import { say, sayJson, warn } from './output.js';
+
+/** LSB `status` exit codes. */
+const LSB = { running: 0, dead: 1, stopped: 3, unknown: 4 } as const;
+
+/** One line saying what serves the data, from a status. */
+export function describeData(status: DaemonStatus): string {
+  return status.backend === 'emulator'
+    ? `embedded Snowflake emulator (no Snowflake account is configured; account ${status.account})`
+    : `Snowflake connection "${status.connection}" (account ${status.account})`;
+}
+
+/** Prints the status `lookup` found and returns the LSB exit code. */
+export function printStatus(lookup: DaemonLookup, files: DaemonFiles, json: boolean): number {
+  if (json) {
+    sayJson(
+      lookup.kind === 'running'
+        ? lookup.status
+        : { running: false, state: lookup.kind, ...('pid' in lookup ? { pid: lookup.pid } : {}) },
+    );
+  } else if (lookup.kind === 'running') {
+    for (const line of statusLines(lookup.status, describeData(lookup.status))) say(line);
+  } else if (lookup.kind === 'unresponsive') {
+    warn(`smcp: process ${lookup.pid} holds the pidfile but does not answer: ${lookup.reason}`);
+  } else if (lookup.kind === 'dead') {
+    say(
+      `smcp is not running (it died: pidfile ${files.pidfile} names pid ${lookup.pid ?? '?'}, which is gone)`,
+    );
+  } else {
+    say('smcp is not running');
+  }
+  if (lookup.kind === 'running') return LSB.running;
+  if (lookup.kind === 'dead') return LSB.dead;
+  return lookup.kind === 'unresponsive' ? LSB.unknown : LSB.stopped;
+}
+
+/** `3725` → `1h 2m 5s`. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const parts: string[] = [];
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (d) parts.push(`${d}d`);
+  if (h) parts.push(`${h}h`);
+  if (m) parts.push(`${m}m`);
+  parts.push(`${s % 60}s`);
+  return parts.slice(0, 3).join(' ');
+}
+
+function describeDatabase(database: Record<string, unknown>): string {
+  const ok = database.ok === true;
+  const latency =
+    typeof database.lastLatencyMs === 'number' ? `, last check ${database.lastLatencyMs} ms` : '';
+  const error = database.lastError as { code?: string; message?: string } | null | undefined;
+  const failing = error ? `, last error: ${error.message ?? ''} [${error.code ?? ''}]` : '';
+  return `${ok ? 'healthy' : 'unhealthy'}${latency}${ok ? '' : failing}`;
+}
+
+/** The lines `smcp status` prints for a running daemon. */
+export function statusLines(status: DaemonStatus, data: string): string[] {
+  const pool = status.pool as Record<string, number>;
+  const sessions = Object.entries(status.sessions)
+    .map(([transport, n]) => `${transport} ${n}`)
+    .join(', ');
+  const lines = [
+    `smcp is running (pid ${status.pid}, up ${formatDuration(status.uptimeSeconds)}, version ${status.version})`,
+    `  state:     ${status.state}${status.supervised ? ' (supervised)' : ''}`,
+    `  MCP:       ${status.endpoints.mcp}  ${status.endpoints.websocket}${status.endpoints.sse ? `  ${status.endpoints.sse}` : ''}`,
+    `  data:      ${data}`,
+    `  database:  ${describeDatabase(status.database)}`,
+    `  pool:      ${pool.size ?? 0} open, ${pool.borrowed ?? 0} borrowed, ${pool.pending ?? 0} waiting (max ${pool.max ?? '?'})`,
+    `  sessions:  ${sessions || 'none'}`,
+    `  requests:  ${status.inFlight.length} in flight, ${status.requestsCompleted} completed`,
+  ];
+  for (const request of status.inFlight.slice(0, 20)) {
+    lines.push(
+      `    ${(request.tool ?? '-').padEnd(16)} ${request.transport.padEnd(14)} ${request.clientId.slice(0, 24).padEnd(24)} ${(request.durationMs / 1000).toFixed(1)} s`,
+    );
+  }
+  if (status.inFlight.length > 20) lines.push(`    … and ${status.inFlight.length - 20} more`);
+  if (status.drain) {
+    const d = status.drain;
+    lines.push(
+      `  drain:     ${d.finishedAt ? 'finished' : 'running'} (deadline ${d.timeoutSeconds} s, ${d.inFlightAtStart} in flight at start, ${d.cancelled} cancelled)`,
+    );
+  }
+  lines.push(`  log:       ${status.files.logFile}`);
+  return lines;
+}

@@ -1,0 +1,38 @@
+/** How `smcp call` and `smcp tools` print: readable on a terminal, JSON with --json or when piped. */
+import type { ToolListing } from '../mcp/tool-registry.js';
+import type { ToolResult } from '../mcp/tool-result.js';
+import { SmcpError } from '../errors.js';
+import { say, sayJson, warn } from './output.js';
+
+/** True when output should be JSON: `--json` given, or stdout is not a terminal. */
+export function wantsJson(json: boolean | undefined): boolean {
+  return json ?? !process.stdout.isTTY;
+}
+
+/** Prints the tool list. */
+export function printTools(tools: readonly ToolListing[], json: boolean | undefined): void {
+  if (wantsJson(json)) {
+    sayJson(tools);
+    return;
+  }
+  const width = Math.max(...tools.map((t) => t.name.length));
+  for (const tool of tools) say(`${tool.name.padEnd(width)}  ${tool.description.split('\n')[0] ?? ''}`);
+}
+
+/** Prints a tool result and returns the exit code: 0, or 1 when the tool reported an error (on stderr). */
+export function printToolResult(result: ToolResult, json: boolean | undefined): number {
+  const text = result.content.map((block) => block.text).join('\n');
+  if (result.isError) warn(`smcp: ${text}`);
+  if (wantsJson(json)) sayJson(result.structuredContent ?? result);
+  else if (!result.isError) say(text);
+  return result.isError ? 1 : 0;
+}
+
+/** Finds `name` among `tools` or throws USAGE listing the tool names. */
+export function findTool(tools: readonly ToolListing[], name: string): ToolListing {
+  const listing = tools.find((t) => t.name === name);
+  if (listing) return listing;
+  throw new SmcpError('USAGE', `unknown tool "${name}"; tools: ${tools.map((t) => t.name).join(', ')}`, {
+    field: 'tool',
+  });
+}

@@ -1,0 +1,179 @@
+/**
+ * The daemon: the serving runtime plus what makes it a well-behaved background process — an
+ * exclusive pidfile, the admin API on a 0600 Unix socket, its run history in the state file,
+ * signals (SIGTERM/SIGINT drain and exit, a second one forces, SIGHUP reloads), pm2 readiness,
+ * and a drain that loses no call in flight. `smcp start` runs it attached (`--foreground`, for pm2
+ * and systemd) or detached.
+ */
+import type { ShutdownRequest } from '../admin/protocol.js';
+import { startAdminServer } from '../admin/server.js';
+import type { AdminServer } from '../admin/server.js';
+import { ensurePrivateDir } from '../config/paths.js';
+import type { DaemonFiles } from '../config/paths.js';
+import type { ClientLogger } from '../snowflake/logger.js';
+import type { ResolvedConnection } from '../snowflake/settings.js';
+import { openStateStore } from '../state/state-store.js';
+import type { StateStore } from '../state/state-store.js';
+import { adminRoutes } from './admin-routes.js';
+import { DrainController } from './drain.js';
+import { acquirePidfile } from './pidfile.js';
+import { startRuntime } from './runtime.js';
+import type { Runtime, RuntimeOptions } from './runtime.js';
+
+/** What runDaemon needs. */
+export interface DaemonOptions extends RuntimeOptions {
+  readonly files: DaemonFiles;
+  readonly logger: ClientLogger;
+  readonly version: string;
+  /** The `smcp start` arguments, reported by status and reused by `smcp restart`. */
+  readonly args: readonly string[];
+  /** Seconds in-flight calls may finish after a stop signal (the default for stop and drain). */
+  readonly drainTimeoutSeconds: number;
+  /** Reads the connection settings again (SIGHUP, `smcp reload`). */
+  readonly resolveAgain: () => ResolvedConnection;
+}
+
+/** A daemon that is up: listening on TCP and on its admin socket. */
+export interface RunningDaemon {
+  readonly runtime: Runtime;
+  /** Resolves with the exit code once the daemon has stopped and cleaned up. */
+  readonly stopped: Promise<number>;
+  /** Drains (up to `timeoutSeconds`, 0 = cancel at once) and stops. */
+  stop(request: ShutdownRequest, reason: string): Promise<number>;
+}
+
+/**
+ * Starts the daemon. Throws SmcpError — DAEMON_RUNNING when another one runs, CONFIG_INVALID for
+ * unusable dirs or sockets, whatever the runtime throws — after undoing what it had started.
+ */
+export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+  const { files, logger } = options;
+  ensurePrivateDir(dirOf(files.pidfile));
+  const pidfile = acquirePidfile(files.pidfile);
+  let state: StateStore | undefined;
+  let runtime: Runtime | undefined;
+  let admin: AdminServer | undefined;
+  try {
+    state = await openStateStore(files.stateFile, logger);
+    await state.markCrashedRuns(process.pid);
+    runtime = await startRuntime(options);
+    const drain = new DrainController(runtime, logger);
+    const lifecycle = lifecycleOf(options, runtime, drain, state, () => pidfile.release(), () => admin);
+    admin = await startAdminServer({
+      socketPath: files.socket,
+      routes: adminRoutes({ ...options, runtime, drain, stop: lifecycle.stop, reload: lifecycle.reload }),
+      logger,
+    });
+    await state.recordStart({
+      pid: process.pid,
+      version: options.version,
+      startedAt: new Date(runtime.startedAt).toISOString(),
+      host: runtime.http.host,
+      port: runtime.http.port,
+      backend: runtime.dataPath.backend,
+      connection: runtime.dataPath.connection.connectionName.value,
+    });
+    logger.info('daemon ready', {
+      pid: process.pid,
+      url: `${runtime.http.url}/mcp`,
+      socket: files.socket,
+      backend: runtime.dataPath.backend,
+    });
+    return { runtime, stopped: lifecycle.stopped, stop: lifecycle.stop };
+  } catch (err) {
+    await admin?.close();
+    await runtime?.close();
+    pidfile.release();
+    throw err;
+  }
+}
+
+function dirOf(file: string): string {
+  return file.slice(0, file.lastIndexOf('/')) || '/';
+}
+
+/** The stop, reload and signal handling of one running daemon. */
+function lifecycleOf(
+  options: DaemonOptions,
+  runtime: Runtime,
+  drain: DrainController,
+  state: StateStore,
+  releasePidfile: () => void,
+  admin: () => AdminServer | undefined,
+): {
+  stopped: Promise<number>;
+  stop: (request: ShutdownRequest, reason: string) => Promise<number>;
+  reload: () => Promise<Awaited<ReturnType<Runtime['reload']>>>;
+} {
+  const { logger } = options;
+  let resolveStopped: (code: number) => void = () => {};
+  const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
+  let stopping: Promise<number> | undefined;
+
+  const stop = (request: ShutdownRequest, reason: string): Promise<number> => {
+    const timeout = request.force ? 0 : (request.timeoutSeconds ?? options.drainTimeoutSeconds);
+    if (stopping) {
+      // A second stop request while draining: honour a shorter deadline.
+      void drain.drain(timeout);
+      return stopping;
+    }
+    stopping = (async () => {
+      logger.info('stopping', { reason, timeoutSeconds: timeout });
+      const outcome = await drain.drain(timeout);
+      await admin()?.close();
+      await runtime.close();
+      await state
+        .recordStop(process.pid, { reason, exitCode: 0 })
+        .catch((err: unknown) => logger.warn('could not record the stop', { error: String(err) }));
+      removeSignalHandlers();
+      releasePidfile();
+      logger.info('stopped', { reason, cancelled: outcome.cancelled });
+      resolveStopped(0);
+      return 0;
+    })();
+    return stopping;
+  };
+
+  const reload = async (): Promise<Awaited<ReturnType<Runtime['reload']>>> => {
+    const resolved = options.resolveAgain();
+    const outcome = await runtime.reload(resolved, options.drainTimeoutSeconds * 1000);
+    logger.info('reloaded', { ...outcome });
+    return outcome;
+  };
+
+  let signalsSeen = 0;
+  const onStopSignal = (signal: NodeJS.Signals): void => {
+    signalsSeen++;
+    if (signalsSeen === 1) {
+      void stop({}, `signal:${signal}`);
+      return;
+    }
+    // A second signal: the operator does not want to wait for the drain.
+    logger.warn('second stop signal: cancelling calls in flight and exiting now', { signal });
+    void stop({ force: true }, `signal:${signal}`);
+    setTimeout(() => {
+      releasePidfile();
+      process.exit(1);
+    }, 2000).unref();
+  };
+  const onHangup = (): void => {
+    reload().catch((err: unknown) =>
+      logger.error('reload failed; the previous connection keeps serving', { error: String(err) }),
+    );
+  };
+  // pm2's shutdown_with_message sends this instead of a signal.
+  const onMessage = (message: unknown): void => {
+    if (message === 'shutdown') onStopSignal('SIGTERM');
+  };
+  process.on('SIGTERM', onStopSignal);
+  process.on('SIGINT', onStopSignal);
+  process.on('SIGHUP', onHangup);
+  process.on('message', onMessage);
+  const removeSignalHandlers = (): void => {
+    process.off('SIGTERM', onStopSignal);
+    process.off('SIGINT', onStopSignal);
+    process.off('SIGHUP', onHangup);
+    process.off('message', onMessage);
+  };
+  return { stopped, stop, reload };
+}
