@@ -2,7 +2,9 @@
  * A server under test for the MCP benchmarks, run in its own process (forked with IPC):
  *   baseline      — a minimal SDK v2 server: createMcpHandler + toNodeHandler on node:http,
  *                   stateless, one constant tool (`constant` → text "1").
- *   smcp          — the real smcp runtime (startRuntime) on the embedded emulator.
+ *   smcp          — the real smcp runtime (startRuntime) on the embedded emulator, or with
+ *                   SMCP_BENCH_EXTERNAL_EMULATOR=host:port:password on an emulator running in
+ *                   another process (`smcp emulator`), to compare embedded and out-of-process.
  *   smcp-constant — smcp's HTTP server and transports with a one-tool constant factory instead of
  *                   the real tools (isolates transport cost from tool and data-path cost).
  *   smcp-replay   — smcp's HTTP server, server factory, registry and tools (all of the MCP layer)
@@ -89,7 +91,20 @@ async function startSmcp(): Promise<Started> {
   const { startRuntime } = await import('../src/daemon/runtime.js');
   const { defineMcpSettings } = await import('../src/mcp/settings.js');
   const { resolveConnectionSettings } = await import('../src/snowflake/settings.js');
-  const resolved = resolveConnectionSettings({ env: {}, home: '/nonexistent' });
+  // SMCP_BENCH_EXTERNAL_EMULATOR=host:port:password points smcp at an emulator in another process.
+  const external = process.env.SMCP_BENCH_EXTERNAL_EMULATOR?.split(':');
+  const env: Record<string, string> = external
+    ? {
+        SNOWFLAKE_ACCOUNT: 'SMCPLOCAL',
+        SNOWFLAKE_USER: 'SMCP',
+        SNOWFLAKE_PASSWORD: external[2] ?? '',
+        SNOWFLAKE_HOST: external[0] ?? '127.0.0.1',
+        SNOWFLAKE_PORT: external[1] ?? '',
+        SNOWFLAKE_PROTOCOL: 'http',
+        SNOWFLAKE_WAREHOUSE: 'COMPUTE_WH',
+      }
+    : {};
+  const resolved = resolveConnectionSettings({ env, home: '/nonexistent' });
   const runtime = await startRuntime({ resolved, mcp: defineMcpSettings({}), http: httpOptions });
   const client = runtime.dataPath.client;
   const context = { requestId: 'bench', clientId: 'bench', tool: 'bench' };

@@ -140,7 +140,7 @@ function execute(conn: Connection, spec: StatementSpec): Promise<RowStatement> {
  * Reads rows from `stream` until the caps, serializing each. Destroys the stream when a cap is hit
  * or `signal` aborts (→ QUERY_CANCELLED).
  */
-export async function readRows(
+export function readRows(
   statement: RowStatement,
   stream: Readable,
   caps: RowCaps & { signal?: AbortSignal; serialize?: SerializeOptions; totalRows?: number; offset?: number },
@@ -151,47 +151,82 @@ export async function readRows(
   const rows: JsonValue[][] = [];
   let bytes = 2; // the enclosing [ ]
   let truncatedBy: 'rows' | 'bytes' | undefined;
-  const onAbort = (): void => {
-    stream.destroy(new SmcpError('QUERY_CANCELLED', 'the request was cancelled while reading rows'));
-  };
-  caps.signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    if (caps.signal?.aborted) onAbort();
-    for await (const raw of stream) {
+  // Plain stream events rather than `for await`: the async iterator costs a promise and a listener
+  // set per row and per statement, on the hot path of every query (most answers are a few rows).
+  return new Promise<RowWindow>((resolve, reject) => {
+    let settled = false;
+    const finish = (err?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      caps.signal?.removeEventListener('abort', onAbort);
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+      // A late error of the destroyed stream must not go unhandled.
+      stream.on('error', () => {});
+      if (!stream.destroyed) stream.destroy();
+      if (err !== undefined) {
+        reject(err instanceof SmcpError ? err : mapSnowflakeError(err, { queryId: statement.getQueryId() }));
+        return;
+      }
+      resolve({
+        columns: describeColumns(columnsOf()),
+        rows,
+        rowCount: rows.length,
+        ...(caps.totalRows !== undefined ? { totalRows: caps.totalRows } : {}),
+        truncated: truncatedBy !== undefined,
+        ...(truncatedBy ? { truncatedBy } : {}),
+        bytes: rows.length > 0 ? bytes : 2,
+      });
+    };
+    const onData = (raw: unknown): void => {
+      if (settled) return;
       if (rows.length >= caps.maxRows) {
         truncatedBy = 'rows';
-        break;
+        finish();
+        return;
       }
-      serializers ??= columnSerializers(columnsOf(), caps.serialize);
-      const row = serializeRow(raw as unknown[], serializers);
+      let row: JsonValue[];
+      try {
+        serializers ??= columnSerializers(columnsOf(), caps.serialize);
+        row = serializeRow(raw as unknown[], serializers);
+      } catch (err) {
+        finish(err);
+        return;
+      }
       const size = Buffer.byteLength(JSON.stringify(row)) + (rows.length > 0 ? 1 : 0);
       if (bytes + size > caps.maxBytes) {
         truncatedBy = 'bytes';
-        break;
+        finish();
+        return;
       }
       bytes += size;
       rows.push(row);
       // Known total: no need to read one row past the cap to learn the result was cut.
       if (rows.length >= caps.maxRows && caps.totalRows !== undefined) {
         if (caps.totalRows > (caps.offset ?? 0) + rows.length) truncatedBy = 'rows';
-        break;
+        finish();
       }
+    };
+    const onEnd = (): void => finish();
+    const onError = (err: unknown): void => finish(err);
+    // Closed without an end or an error: the result was cut short, as `for await` would report.
+    const onClose = (): void =>
+      finish(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    function onAbort(): void {
+      finish(new SmcpError('QUERY_CANCELLED', 'the request was cancelled while reading rows'));
     }
-  } catch (err) {
-    throw err instanceof SmcpError ? err : mapSnowflakeError(err, { queryId: statement.getQueryId() });
-  } finally {
-    caps.signal?.removeEventListener('abort', onAbort);
-    if (!stream.destroyed) stream.destroy();
-  }
-  return {
-    columns: describeColumns(columnsOf()),
-    rows,
-    rowCount: rows.length,
-    ...(caps.totalRows !== undefined ? { totalRows: caps.totalRows } : {}),
-    truncated: truncatedBy !== undefined,
-    ...(truncatedBy ? { truncatedBy } : {}),
-    bytes: rows.length > 0 ? bytes : 2,
-  };
+    if (caps.signal?.aborted) {
+      onAbort();
+      return;
+    }
+    caps.signal?.addEventListener('abort', onAbort, { once: true });
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+  });
 }
 
 function totalRowsOf(statement: RowStatement): number | undefined {

@@ -56,11 +56,31 @@ export function paramString(value: unknown): string | undefined {
   return undefined;
 }
 
-/** Defaults overlaid with the session's own parameters. */
+/** The last list built per session, with the parameter values it was built from. */
+const built = new WeakMap<EmulatorSession, { source: [string, string][]; list: WireParameter[] }>();
+
+function sameEntries(params: ReadonlyMap<string, string>, source: readonly [string, string][]): boolean {
+  if (params.size !== source.length) return false;
+  let i = 0;
+  for (const [name, value] of params) {
+    const entry = source[i++];
+    if (entry[0] !== name || entry[1] !== value) return false;
+  }
+  return true;
+}
+
+/**
+ * Defaults overlaid with the session's own parameters. Every statement answer carries this list,
+ * and a session's parameters rarely change: the list is rebuilt only when they did. Callers treat
+ * it as read-only.
+ */
 export function wireParameters(session: EmulatorSession): WireParameter[] {
+  const cached = built.get(session);
+  if (cached && sameEntries(session.params, cached.source)) return cached.list;
   const merged = new Map<string, string | number | boolean>(Object.entries(DEFAULTS));
   for (const [name, value] of session.params) merged.set(name, wireValue(name, value));
   const list: WireParameter[] = [];
   for (const [name, value] of merged) list.push({ name, value });
+  built.set(session, { source: [...session.params], list });
   return list;
 }
