@@ -19,10 +19,12 @@ import { setCliArgv } from './argv.js';
 import { reportError, warn } from './output.js';
 import { readVersion } from './version.js';
 
+/** A command line yargs rejected (unknown command or flag, missing argument). */
+class CommandLineError extends Error {}
+
 /** Parses `argv` and runs the chosen command; resolves to the process exit code. */
 export async function runCli(argv: string[]): Promise<number> {
   setCliArgv(argv);
-  let usageError: string | undefined;
   const parser = yargs(argv)
     .scriptName('smcp')
     .usage('$0 <command> [options]\n\nSnowflake behind the Model Context Protocol.')
@@ -39,6 +41,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(logsCommand)
     .command(mcpConfigCommand)
     .command(emulatorCommand)
+    .completion('completion', 'Print a bash/zsh completion script: smcp completion >> ~/.bashrc')
     .demandCommand(1, 'Name a command.')
     .recommendCommands()
     .strict()
@@ -48,16 +51,14 @@ export async function runCli(argv: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 80))
     .exitProcess(false)
     .fail((message, err) => {
-      if (err) throw err;
-      usageError = message;
+      // Throwing is what stops yargs: with exitProcess(false) it would run the handler anyway.
+      throw err ?? new CommandLineError(message);
     });
   try {
     await parser.parseAsync();
   } catch (err) {
-    return reportError(err);
-  }
-  if (usageError !== undefined) {
-    warn(`smcp: ${usageError}`);
+    if (!(err instanceof CommandLineError)) return reportError(err);
+    warn(`smcp: ${err.message}`);
     warn("Run 'smcp --help' for usage.");
     return 2;
   }

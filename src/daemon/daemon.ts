@@ -58,7 +58,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     await state.markCrashedRuns(process.pid);
     runtime = await startRuntime(options);
     const drain = new DrainController(runtime, logger);
-    const lifecycle = lifecycleOf(options, runtime, drain, state, () => pidfile.release(), () => admin);
+    const lifecycle = lifecycleOf(
+      options,
+      runtime,
+      drain,
+      state,
+      () => pidfile.release(),
+      () => admin,
+    );
     admin = await startAdminServer({
       socketPath: files.socket,
       routes: adminRoutes({ ...options, runtime, drain, stop: lifecycle.stop, reload: lifecycle.reload }),

@@ -89,6 +89,9 @@ function failureOf(
   if (match && Object.hasOwn(ERROR_CATALOGUE, match[2])) {
     return new SmcpError(match[2] as ErrorCode, match[1]);
   }
+  // A command line the daemon's parser rejected (`smcp: Unknown argument: x`, exit 2).
+  if (last && exit.code === 2)
+    return new SmcpError('USAGE', `${last.slice('smcp: '.length)}; see smcp start --help`);
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${String(exit.code)}`;
   return new SmcpError('INTERNAL', `the daemon ${how} before it was ready; see ${outFile}`);
 }

@@ -305,6 +305,16 @@ describe('smcp daemon (e2e)', function () {
     expect(run.stderr).to.not.match(/\n\s+at /);
   });
 
+  it('refuses an unknown flag with exit 2 and starts nothing', async () => {
+    const run = await d.smcp(['start', '--port', '0', '--bogus'], 30_000);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.include('Unknown argument: bogus');
+    expect(existsSync(d.files.pidfile)).to.equal(false);
+    const tools = await d.smcp(['tools', '--bogus']);
+    expect(tools.code).to.equal(2);
+    expect(tools.stdout).to.equal('');
+  });
+
   it('says it is not running when stopped twice, and exits 3 for a drain without a daemon', async () => {
     const stop = await d.smcp(['stop']);
     expect(stop.code).to.equal(0);

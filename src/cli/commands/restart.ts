@@ -5,7 +5,8 @@
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { daemonFiles, resolvePaths } from '../../config/paths.js';
 import { afterCommand, cliArgv } from '../argv.js';
-import { daemonArgs, reportStarted, startInBackground, withStartFlags } from './start.js';
+import { daemonArgs, reportStarted, startInBackground } from '../background-start.js';
+import { withStartFlags } from './start.js';
 import type { StartArgs } from './start.js';
 import { stopIfRunning, withStopFlags } from './stop.js';
 import type { StopArgs } from './stop.js';

@@ -5,7 +5,6 @@
  * once listening, SIGTERM/SIGINT drain and exit 0, a second signal forces, SIGHUP reloads.
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import type { DaemonStatus } from '../../admin/protocol.js';
 import { daemonFiles, resolvePaths } from '../../config/paths.js';
 import type { DaemonFiles } from '../../config/paths.js';
 import { SmcpError } from '../../errors.js';
@@ -14,7 +13,7 @@ import { applySmcpConfig } from '../config-defaults.js';
 import { withConnectionFlags } from '../connection-flags.js';
 import type { ConnectionFlagArgs } from '../connection-flags.js';
 import { say } from '../output.js';
-import { describeData } from '../status-view.js';
+import { daemonArgs, reportStarted, startInBackground } from '../background-start.js';
 import { withHttpFlags, withMcpFlags } from '../serve-options.js';
 import type { HttpFlagArgs, McpFlagArgs } from '../serve-options.js';
 
@@ -28,9 +27,6 @@ export type StartArgs = ConnectionFlagArgs &
     drainTimeout: number;
     waitTimeout: number;
   };
-
-/** Options only the launcher uses; they are not handed to the daemon. */
-const LAUNCHER_ONLY = new Set(['foreground', 'daemonized', 'wait-timeout']);
 
 /** Adds the `start` options to `yargs` (shared with `restart`). */
 export function withStartFlags<T>(yargs: Argv<T>): Argv<T & StartArgs> {
@@ -55,62 +51,6 @@ export function withStartFlags<T>(yargs: Argv<T>): Argv<T & StartArgs> {
   return applySmcpConfig(withFlags, { keys: ['log-level', 'drain-timeout'] }) as unknown as Argv<
     T & StartArgs
   >;
-}
-
-/** The `start` arguments worth handing to the daemon: what the user typed, minus launcher options. */
-export function daemonArgs(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i];
-    const name = token.startsWith('--') ? (token.slice(2).split('=')[0] ?? '') : '';
-    const bare = name.startsWith('no-') ? name.slice(3) : name;
-    if (LAUNCHER_ONLY.has(bare)) {
-      // Skip a separate value too (`--wait-timeout 5`), but never a following flag.
-      const next = argv[i + 1];
-      if (!token.includes('=') && bare === 'wait-timeout' && next !== undefined && !next.startsWith('-')) i++;
-      continue;
-    }
-    out.push(token);
-  }
-  return out;
-}
-
-/** Prints what a daemon that just became ready serves. */
-export function reportStarted(status: DaemonStatus, files: DaemonFiles): void {
-  const { endpoints } = status;
-  say(`smcp started (pid ${status.pid})`);
-  say(`  MCP:  ${endpoints.mcp} (Streamable HTTP)  ${endpoints.websocket} (WebSocket)`);
-  if (endpoints.sse) say(`       ${endpoints.sse} (legacy SSE)`);
-  say(`  data: ${describeData(status)}`);
-  say(`  logs: smcp logs (${files.logFile})`);
-}
-
-/**
- * Starts a detached daemon with `startArgs` and waits until it is ready. Throws DAEMON_RUNNING when
- * one already answers (or wins a race with this one).
- */
-export async function startInBackground(
-  files: DaemonFiles,
-  startArgs: readonly string[],
-  waitTimeoutSeconds: number,
-): Promise<DaemonStatus> {
-  const { findDaemon, cleanStaleFiles } = await import('../../daemon/control.js');
-  const lookup = await findDaemon(files);
-  if (lookup.kind === 'running') {
-    throw new SmcpError(
-      'DAEMON_RUNNING',
-      `smcp is already running (pid ${lookup.status.pid}) on ${lookup.status.endpoints.mcp}`,
-    );
-  }
-  if (lookup.kind === 'unresponsive') {
-    throw new SmcpError(
-      'DAEMON_RUNNING',
-      `smcp is already running (pid ${lookup.pid}) but its admin socket does not answer; smcp stop --force ends it`,
-    );
-  }
-  if (lookup.kind === 'dead') cleanStaleFiles(files);
-  const { spawnDaemon } = await import('../../daemon/spawn.js');
-  return spawnDaemon({ files, startArgs, readyTimeoutMs: waitTimeoutSeconds * 1000 });
 }
 
 async function runForeground(args: ArgumentsCamelCase<StartArgs>, files: DaemonFiles): Promise<void> {
@@ -160,9 +100,8 @@ async function handler(args: ArgumentsCamelCase<StartArgs>): Promise<void> {
   }
   const files = daemonFiles(resolvePaths());
   if (args.foreground) return runForeground(args, files);
-  // Settle bad flags and settings here, where the user sees the message, before anything detaches.
-  const { prepareServing } = await import('../serving.js');
-  prepareServing(args, { withHttp: true });
+  // Bad flags and settings are found by the daemon itself: its one-line error becomes this
+  // command's error (same message and exit code), and the launcher stays light.
   const status = await startInBackground(
     files,
     daemonArgs(afterCommand(cliArgv(), 'start')),
