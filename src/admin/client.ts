@@ -75,7 +75,7 @@ export function adminRequest<T>(
       if (err instanceof SmcpError) return reject(err);
       if (err.name === 'AbortError') return reject(new SmcpError('QUERY_CANCELLED', 'cancelled'));
       if (err.code === 'ENOENT' || err.code === 'ECONNREFUSED') {
-        return reject(new SmcpError('DAEMON_NOT_RUNNING', 'smcp is not running', { file: socketPath }));
+        return reject(new SmcpError('DAEMON_NOT_RUNNING', 'no smcp daemon is running', { file: socketPath }));
       }
       reject(new SmcpError('DAEMON_UNRESPONSIVE', `admin socket ${socketPath}: ${err.message}`));
     });

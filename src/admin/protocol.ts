@@ -37,6 +37,8 @@ export interface DaemonStatus {
   readonly sessions: Record<string, number>;
   readonly inFlight: readonly InFlightRequest[];
   readonly requestsCompleted: number;
+  /** Seconds calls in flight may finish when the daemon drains or stops (its --drain-timeout). */
+  readonly drainTimeoutSeconds: number;
   /** The last drain, if one ran. */
   readonly drain: DrainOutcome | null;
   readonly files: { readonly socket: string; readonly pidfile: string; readonly logFile: string };

@@ -54,13 +54,13 @@ export async function startInBackground(
   if (lookup.kind === 'running') {
     throw new SmcpError(
       'DAEMON_RUNNING',
-      `smcp is already running (pid ${lookup.status.pid}) on ${lookup.status.endpoints.mcp}`,
+      `an smcp daemon is already running (pid ${lookup.status.pid}) on ${lookup.status.endpoints.mcp}`,
     );
   }
   if (lookup.kind === 'unresponsive') {
     throw new SmcpError(
       'DAEMON_RUNNING',
-      `smcp is already running (pid ${lookup.pid}) but its admin socket does not answer; smcp stop --force ends it`,
+      `an smcp daemon is already running (pid ${lookup.pid}) but its admin socket does not answer; smcp stop --force ends it`,
     );
   }
   if (lookup.kind === 'dead') cleanStaleFiles(files);

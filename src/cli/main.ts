@@ -4,6 +4,12 @@
  */
 import { tryFastPath } from './fast-path.js';
 
+// A closed pipe (`smcp status | head -1`) ends the output, not with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(Number(process.exitCode ?? 0));
+  throw err;
+});
+
 const argv = process.argv.slice(2);
 const quick = await tryFastPath(argv);
 if (quick !== undefined) {

@@ -10,6 +10,7 @@ import { defineMcpSettings } from '../mcp/settings.js';
 import type { McpSettings } from '../mcp/settings.js';
 import type { RuntimeHttpOptions } from '../daemon/runtime.js';
 import { applySmcpConfig } from './config-defaults.js';
+import { givenOptionNames } from './argv.js';
 import { checkPort } from './options.js';
 
 /** Parsed MCP-layer flags. */
@@ -174,7 +175,9 @@ export function mcpSettingsFrom(args: McpFlagArgs): McpSettings {
 
 /** Reads the bearer token from --auth-token-file or $SMCP_TOKEN (flags never carry secrets). */
 export function readToken(args: HttpFlagArgs, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (args.authTokenFile) {
+  // Precedence flag > environment > config.toml: a file named only in config.toml yields to SMCP_TOKEN.
+  const typed = givenOptionNames().has('auth-token-file');
+  if (args.authTokenFile && (typed || !env.SMCP_TOKEN?.trim())) {
     let token: string;
     try {
       token = readFileSync(args.authTokenFile, 'utf8').trim();

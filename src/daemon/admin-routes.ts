@@ -69,6 +69,7 @@ export function daemonStatus(deps: AdminRouteDeps, stopping: boolean): DaemonSta
     sessions: { ...runtime.tracker.sessionCounts() },
     inFlight: runtime.tracker.list(),
     requestsCompleted: runtime.tracker.completedCount,
+    drainTimeoutSeconds: deps.drainTimeoutSeconds,
     drain: drain.last,
     files: { socket: files.socket, pidfile: files.pidfile, logFile: files.logFile },
     args: deps.args,

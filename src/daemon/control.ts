@@ -81,7 +81,7 @@ export async function stopDaemon(
     pid = lookup.pid;
     process.kill(pid, 'SIGTERM');
   } else {
-    throw new SmcpError('DAEMON_NOT_RUNNING', 'smcp is not running');
+    throw new SmcpError('DAEMON_NOT_RUNNING', 'no smcp daemon is running');
   }
   // The drain deadline, plus time for cancelled statements and closing the pool.
   const waitMs = (options.force ? 0 : options.timeoutSeconds) * 1000 + 10_000;

@@ -88,7 +88,9 @@ export function acquirePidfile(file: string): HeldPidfile {
       }
       const state = inspectPidfile(file);
       if (state.kind === 'alive' && state.pid !== process.pid) {
-        throw new SmcpError('DAEMON_RUNNING', `smcp is already running (pid ${state.pid})`, { file });
+        throw new SmcpError('DAEMON_RUNNING', `an smcp daemon is already running (pid ${state.pid})`, {
+          file,
+        });
       }
       removeStale(file);
     }

@@ -9,7 +9,7 @@ import { adminRequest } from '../../admin/client.js';
 import type { DrainOutcome } from '../../admin/protocol.js';
 import { daemonFiles, resolvePaths } from '../../config/paths.js';
 import { SmcpError } from '../../errors.js';
-import { say } from '../output.js';
+import { say, sayJson } from '../output.js';
 
 type DrainArgs = { timeout?: number; json: boolean };
 
@@ -23,7 +23,7 @@ async function handler(args: ArgumentsCamelCase<DrainArgs>): Promise<void> {
     timeoutMs: 0,
   });
   if (args.json) {
-    process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
+    sayJson(outcome);
     return;
   }
   say(

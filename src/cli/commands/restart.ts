@@ -1,6 +1,8 @@
 /**
- * `smcp restart [start options]`: stops the daemon (draining it) and starts it again, with the
- * options given here or, when none are given, the ones it was started with.
+ * `smcp restart [start options] [--force]`: stops the daemon (draining it for its own
+ * --drain-timeout, or cancelling at once with --force) and starts it again, with the options given
+ * here or, when none are given, the ones it was started with. `--timeout` here is the statement
+ * timeout of the new daemon, as for `smcp start`.
  */
 import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { daemonFiles, resolvePaths } from '../../config/paths.js';
@@ -8,21 +10,16 @@ import { afterCommand, cliArgv } from '../argv.js';
 import { daemonArgs, reportStarted, startInBackground } from '../background-start.js';
 import { withStartFlags } from './start.js';
 import type { StartArgs } from './start.js';
-import { stopIfRunning, withStopFlags } from './stop.js';
-import type { StopArgs } from './stop.js';
+import { stopIfRunning } from './stop.js';
 
-type RestartArgs = StartArgs & StopArgs;
-
-/** Options of stop that are not start options. */
-const STOP_ONLY = new Set(['--timeout', '--force', '--no-force']);
+type RestartArgs = StartArgs & { force: boolean };
 
 async function handler(args: ArgumentsCamelCase<RestartArgs>): Promise<void> {
   const files = daemonFiles(resolvePaths());
   const given = daemonArgs(afterCommand(cliArgv(), 'restart')).filter(
-    (token, i, all) =>
-      !STOP_ONLY.has(token.split('=')[0]) && !(all[i - 1] === '--timeout' && !token.startsWith('-')),
+    (token) => !/^--(no-)?force(=|$)/.test(token),
   );
-  const previous = await stopIfRunning(files, args);
+  const previous = await stopIfRunning(files, { force: args.force });
   const startArgs = given.length > 0 ? given : (previous ?? []);
   const status = await startInBackground(files, startArgs, args.waitTimeout);
   reportStarted(status, files);
@@ -32,6 +29,11 @@ async function handler(args: ArgumentsCamelCase<RestartArgs>): Promise<void> {
 export const restartCommand: CommandModule<object, RestartArgs> = {
   command: 'restart',
   describe: 'Stop the daemon and start it again (with its previous options unless new ones are given)',
-  builder: (yargs) => withStopFlags(withStartFlags(yargs)),
+  builder: (yargs) =>
+    withStartFlags(yargs).option('force', {
+      type: 'boolean',
+      default: false,
+      describe: 'cancel in-flight calls at once instead of draining them',
+    }),
   handler,
 };

@@ -13,7 +13,7 @@ import { say } from '../output.js';
 /** Arguments of `smcp stop`. */
 export type StopArgs = { timeout?: number; force: boolean };
 
-/** Adds the stop options to `yargs` (shared with `restart`). */
+/** Adds the stop options to `yargs`. */
 export function withStopFlags<T>(yargs: Argv<T>): Argv<T & StopArgs> {
   return yargs
     .option('timeout', {
@@ -48,26 +48,10 @@ export async function stopIfRunning(
     say(`smcp is not running (removed the pidfile of pid ${lookup.pid ?? '?'}, which died)`);
     return undefined;
   }
-  const timeoutSeconds =
-    args.timeout ?? (lookup.kind === 'running' ? drainTimeoutOf(lookup.status.args) : 30);
+  const timeoutSeconds = args.timeout ?? (lookup.kind === 'running' ? lookup.status.drainTimeoutSeconds : 30);
   const outcome = await stopDaemon(files, lookup, { timeoutSeconds, force: args.force });
   say(`smcp stopped (pid ${outcome.pid}${outcome.killed ? ', killed' : ''})`);
   return lookup.kind === 'running' ? lookup.status.args : [];
-}
-
-/** The --drain-timeout a daemon was started with (30 s when not given). */
-function drainTimeoutOf(startArgs: readonly string[]): number {
-  for (let i = 0; i < startArgs.length; i++) {
-    const token = startArgs[i];
-    const value = token.startsWith('--drain-timeout=')
-      ? token.slice('--drain-timeout='.length)
-      : token === '--drain-timeout'
-        ? startArgs[i + 1]
-        : undefined;
-    const seconds = Number(value);
-    if (value !== undefined && Number.isFinite(seconds) && seconds >= 0) return seconds;
-  }
-  return 30;
 }
 
 /** The `stop` command module. */
