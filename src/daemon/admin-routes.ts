@@ -25,6 +25,8 @@ export interface AdminRouteDeps {
   readonly drainTimeoutSeconds: number;
   stop(request: ShutdownRequest, reason: string): Promise<number>;
   reload(): Promise<ReloadAnswer>;
+  /** The daemon's run history from the state file, newest first. */
+  history(): readonly unknown[];
 }
 
 /** Largest drain or stop deadline accepted, in seconds (one hour). */
@@ -85,6 +87,7 @@ export function adminRoutes(deps: AdminRouteDeps): AdminRoutes {
     'GET /status': () => Promise.resolve(daemonStatus(deps, stopping)),
     'GET /sessions': () => Promise.resolve({ sessions: runtime.tracker.sessionCounts() }),
     'GET /requests': () => Promise.resolve({ inFlight: runtime.tracker.list() }),
+    'GET /history': () => Promise.resolve({ runs: deps.history() }),
     'POST /drain': async (body): Promise<DrainOutcome> =>
       drain.drain(timeoutFrom(body, deps.drainTimeoutSeconds)),
     'POST /shutdown': (body): Promise<ShutdownAnswer> => {

@@ -68,7 +68,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     );
     admin = await startAdminServer({
       socketPath: files.socket,
-      routes: adminRoutes({ ...options, runtime, drain, stop: lifecycle.stop, reload: lifecycle.reload }),
+      routes: adminRoutes({
+        ...options,
+        runtime,
+        drain,
+        stop: lifecycle.stop,
+        reload: lifecycle.reload,
+        history: () => state?.runs(50) ?? [],
+      }),
       logger,
     });
     await state.recordStart({

@@ -156,6 +156,9 @@ describe('smcp daemon (e2e)', function () {
       runs: { pid: number; exitReason?: string }[];
     };
     expect(state.runs.find((r) => r.pid === first.pid)?.exitReason).to.match(/crash/);
+    const { adminRequest } = await import('../../src/admin/client.js');
+    const history = await adminRequest<{ runs: { pid: number }[] }>(d.files.socket, 'GET', '/history');
+    expect(history.runs.map((r) => r.pid)).to.deep.equal([second.pid, first.pid]);
   });
 
   it('runs exactly one daemon when two starts race', async () => {
@@ -271,6 +274,31 @@ describe('smcp daemon (e2e)', function () {
     const log = readFileSync(d.files.logFile, 'utf8');
     expect(log).to.match(/"msg":"stopping","reason":"signal:SIGTERM"/);
     expect(existsSync(d.files.pidfile)).to.equal(false);
+  });
+
+  it('exits at once on a second stop signal while a drain waits for a call', async () => {
+    const status = await startDaemon(d);
+    const slow = startSmcp(['call', 'execute_query', 'sql=SELECT SYSTEM$WAIT(30)'], d.home.env);
+    try {
+      await waitFor(async () => (await d.status()).inFlight.length === 1);
+      process.kill(status.pid, 'SIGTERM');
+      await waitFor(() => readFileSync(d.files.logFile, 'utf8').includes('"msg":"draining"'));
+      // The default drain deadline is 30 s; the second signal must not wait for it.
+      process.kill(status.pid, 'SIGTERM');
+      await waitFor(() => !pidAlive(status.pid), 8000);
+      expect(readFileSync(d.files.logFile, 'utf8')).to.include('second stop signal');
+      expect(existsSync(d.files.pidfile)).to.equal(false);
+    } finally {
+      await stopChild(slow, 'SIGKILL');
+    }
+  });
+
+  it('prints a shell completion script', async () => {
+    const run = await d.smcp(['completion']);
+    expect(run.code).to.equal(0);
+    expect(run.stdout).to.include('_smcp_yargs_completions');
+    const words = await d.smcp(['--get-yargs-completions', 'smcp', '']);
+    expect(words.stdout.split('\n')).to.include.members(['start', 'status', 'drain', 'logs']);
   });
 
   it('refuses serving flags for a call the daemon serves, unless --no-daemon', async () => {
