@@ -28,7 +28,9 @@ export function printStatus(lookup: DaemonLookup, files: DaemonFiles, json: bool
   } else if (lookup.kind === 'running') {
     for (const line of statusLines(lookup.status, describeData(lookup.status))) say(line);
   } else if (lookup.kind === 'unresponsive') {
-    warn(`smcp: process ${lookup.pid} holds the pidfile but does not answer: ${lookup.reason}`);
+    warn(
+      `smcp: process ${lookup.pid} holds the pidfile but its admin socket does not answer (still starting, or hung)`,
+    );
   } else if (lookup.kind === 'dead') {
     say(
       `smcp is not running (it died: pidfile ${files.pidfile} names pid ${lookup.pid ?? '?'}, which is gone)`,
