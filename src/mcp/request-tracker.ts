@@ -26,11 +26,13 @@ export class RequestTracker {
 
   /**
    * `signal` joined with the tracker's cancel-everything switch: the signal a tool call must pass
-   * down to Snowflake so {@link cancelAll} reaches it. Returns the switch alone when `signal` is absent.
+   * down to Snowflake so {@link cancelAll} reaches it.
    */
   linkSignal(signal?: AbortSignal): AbortSignal {
     const all = this.cancellation.signal;
-    return signal ? AbortSignal.any([signal, all]) : all;
+    // A signal of its own per call even without `signal`: the shared switch would otherwise
+    // collect one abort listener per concurrent call.
+    return AbortSignal.any(signal ? [signal, all] : [all]);
   }
 
   /**

@@ -75,6 +75,19 @@ function connectOnce(
   });
 }
 
+/**
+ * SESSION_EXPIRED in words a caller can act on (was it retried, may it be run again), with
+ * Snowflake's or the driver's own text kept at the end.
+ */
+function sessionExpired(error: SmcpError, retried: boolean, retryable: boolean): SmcpError {
+  let what = 'the Snowflake session expired and could not be renewed';
+  if (retried) what += ', also on a new connection';
+  else if (!retryable) what += '; the statement was not retried because it may change data (run it again)';
+  return new SmcpError('SESSION_EXPIRED', `${what} (Snowflake: ${error.message})`, error.details, {
+    cause: error,
+  });
+}
+
 /** The Snowflake client layer's public face. */
 export class SnowflakeClient {
   private closing: Promise<void> | undefined;
@@ -149,7 +162,7 @@ export class SnowflakeClient {
           });
           continue;
         }
-        throw error;
+        throw sessionGone ? sessionExpired(error, attempt > 0, request.retryable === true) : error;
       }
       await this.settle(conn, request, mayChangeSessionState(request.sql));
       const { session: _session, ...rest } = outcome;

@@ -21,6 +21,9 @@ const BY_CODE: Readonly<Record<string, ErrorCode>> = {
   '000604': 'QUERY_CANCELLED',
   '000606': 'WAREHOUSE_UNAVAILABLE',
   '401001': 'NETWORK',
+  // 401002 "Request to Snowflake failed." (the driver gave up retrying 5xx answers), 401003 non-JSON answer.
+  '401002': 'NETWORK',
+  '401003': 'NETWORK',
   '402001': 'NETWORK',
 };
 
@@ -97,7 +100,13 @@ function classify(err: unknown, code: string | undefined, message: string): Erro
   ) {
     return 'AUTH_FAILED';
   }
-  if (/could not reach snowflake|network error|ECONNREFUSED|socket hang up/i.test(message)) return 'NETWORK';
+  if (
+    /could not reach snowflake|network error|ECONNREFUSED|socket hang up|request to snowflake failed\.?$|responded with non-JSON/i.test(
+      message,
+    )
+  ) {
+    return 'NETWORK';
+  }
   if (code !== undefined || typeof e.sqlState === 'string') return 'SQL_ERROR';
   return 'INTERNAL';
 }

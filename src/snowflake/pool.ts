@@ -70,7 +70,10 @@ export class SnowflakePool {
   private readonly pool: GenericPool;
   private readonly gate: SlotGate;
   private readonly sessions = new WeakMap<Connection, ConnectionSession>();
-  /** When each connection last went back to the pool (absent: never lent, i.e. just logged in). */
+  /**
+   * When each connection last went back to the pool (absent: just logged in for this borrow;
+   * -Infinity: idle for an unknown time).
+   */
   private readonly idleSince = new WeakMap<Connection, number>();
   /** Connections lent out, so close() can wait for them and then destroy stragglers. */
   private readonly lent = new Set<Connection>();
@@ -206,11 +209,16 @@ export class SnowflakePool {
   private async borrow(deadline: number): Promise<Connection> {
     for (let attempt = 0; attempt <= this.options.max; attempt++) {
       let conn: Connection;
+      // The driver's pool lends an idle connection before it creates one. An idle one smcp never
+      // lent (created for borrowers that gave up, e.g. during a burst of refused logins) is not
+      // "just logged in": its age is unknown, so it gets a heartbeat like a long-idle one.
+      const hadIdle = this.pool.available > 0;
       try {
         conn = await this.pool.acquire();
       } catch (err) {
         throw mapSnowflakeError(err);
       }
+      if (hadIdle && !this.idleSince.has(conn)) this.idleSince.set(conn, Number.NEGATIVE_INFINITY);
       if (await this.usable(conn, deadline)) return conn;
       this.logger.debug('pooled snowflake session is gone; replacing it');
       this.sessions.delete(conn);

@@ -124,7 +124,37 @@ export async function readJsonRpcBody(
     sendRpcError(res, 400, RPC_PARSE_ERROR, 'Parse error: the body is not valid JSON');
     return undefined;
   }
+  // Each level takes at least two characters, so only a long body can be too deep.
+  if (read.text.length > 2 * MAX_JSON_DEPTH && nestsDeeperThan(parsed.value, MAX_JSON_DEPTH)) {
+    sendRpcError(
+      res,
+      400,
+      RPC_INVALID_REQUEST,
+      `Invalid Request: JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
+    );
+    return undefined;
+  }
   return { value: parsed.value };
+}
+
+/**
+ * How deeply a JSON-RPC body may nest. Real MCP messages stay under a few dozen levels; thousands
+ * overflow the stack of the SDK's recursive validators, which then answer 500 for client input.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** True when `value` nests arrays/objects deeper than `limit` (iterative: no stack to overflow). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 /** Parses JSON text, returning `undefined`-tagged failure instead of throwing. */

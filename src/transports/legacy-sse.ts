@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { parseJSONRPCMessage } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import type { ClientLimiter } from './client-limiter.js';
@@ -15,6 +16,7 @@ import {
   RPC_INVALID_REQUEST,
   RPC_SERVER_REFUSED,
   RPC_SESSION_NOT_FOUND,
+  isJsonContentType,
   readJsonRpcBody,
   sendRpcError,
 } from './http-io.js';
@@ -35,6 +37,16 @@ export interface LegacySseDeps {
 interface SseSession {
   readonly transport: SSEServerTransport;
   readonly handle: StdioServerHandle;
+}
+
+/** True for one JSON-RPC 2.0 message (this transport takes no batches). */
+function isJsonRpcMessage(value: unknown): boolean {
+  try {
+    parseJSONRPCMessage(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Serves `GET /sse` and `POST /messages`. */
@@ -94,8 +106,22 @@ export class LegacySseEndpoint {
       sendRpcError(res, 404, RPC_SESSION_NOT_FOUND, 'Session not found');
       return;
     }
+    // Refused here rather than by the SDK transport, which answers such bodies with plain text.
+    if (!isJsonContentType(req)) {
+      sendRpcError(
+        res,
+        415,
+        RPC_INVALID_REQUEST,
+        'Unsupported Media Type: Content-Type must be application/json',
+      );
+      return;
+    }
     const body = await readJsonRpcBody(req, res, this.deps.maxBodyBytes);
     if (!body) return;
+    if (!isJsonRpcMessage(body.value)) {
+      sendRpcError(res, 400, RPC_INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 message');
+      return;
+    }
     await session.transport.handlePostMessage(req, res, body.value).catch((error: unknown) => {
       this.deps.logger.debug('sse post refused', { sessionId: id, error: String(error) });
     });

@@ -138,6 +138,8 @@ export class TrackedTransport<Inner extends Transport = Transport>
 
   /** The inner transport received `message`: track it and hand it on. */
   innerMessage(message: JSONRPCMessage, extra?: MessageExtraInfo): void {
+    // After the close nothing would ever finish a request counted now: it would stay in flight.
+    if (this.closed) return;
     const facts = requestFacts(message);
     if (!facts) {
       this.onmessage?.(message, extra);

@@ -109,6 +109,8 @@ export class WebSocketServerTransport implements AttachableTransport {
 
   /** A frame arrived (called by the shared socket listener). */
   receive(data: RawData, isBinary: boolean): void {
+    // ws still delivers frames that arrive between our close frame and the peer's: drop them.
+    if (this.isClosed) return;
     if (isBinary) {
       void this.close(WS_CLOSE.unsupportedData, 'binary frames are not supported; send JSON-RPC as text');
       return;
