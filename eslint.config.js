@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-check/', 'node_modules/', 'bench/results/', 'coverage/'] },
+  { ignores: ['dist/', 'dist-check/', 'node_modules/', 'bench/results/', 'bench/.peers/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -6,10 +6,10 @@
  * any database (or emulator) work; compare it with a whole call of the baseline MCP server in
  * bench/results/mcp.json (`http.variants[baseline].serverCpuUsPerCall`).
  *
- *   node --import tsx bench/driver-floor.ts [--count 3000] [--rounds 3] [--loops 64]
+ *   node --import tsx bench/driver-floor.ts [--count 3000] [--rounds 3] [--loops 64] [--no-save]
  *
  * Prints one JSON line per round, then a summary, and writes it as the `driverFloor` section of
- * bench/results/mcp.json.
+ * bench/results/mcp.json (not with --no-save: bench/run.ts reads the last line instead).
  */
 // The driver must not probe cloud metadata endpoints: set before anything imports it.
 process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
@@ -179,7 +179,7 @@ async function measure(): Promise<void> {
         queriesPerSec: round(median(figures.map((f) => f.qps)), 0),
         cpuUsPerStatement: round(median(figures.map((f) => f.cpuUs)), 0),
       };
-      writeSection('driverFloor', summary);
+      if (!process.argv.includes('--no-save')) writeSection('driverFloor', summary);
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } finally {
       await client.close();

@@ -11,9 +11,8 @@
  *
  *   node --import tsx bench/mcp-http.ts [--quick] [--clients 64]
  */
-import { Agent } from 'node:http';
-import type { ClientPlan } from './load-gen.js';
-import { poster, resultFor, runLoad } from './load-gen.js';
+import { measureAddedLatency } from './added-latency.js';
+import { runLoad } from './load-gen.js';
 import { median, percentile, round } from './measure.js';
 import { writeSection } from './mcp-results.js';
 import type { ToolUnderTest } from './mcp-plans.js';
@@ -89,46 +88,6 @@ function summarise(v: Variant, runs: RoundFigures[]): Record<string, unknown> {
       p99Ms: round(r.p99Ms, 3),
       cpuUs: round(r.cpuUsPerCall, 0),
     })),
-  };
-}
-
-/** Sequential execute_query SELECT 1 over one session vs client.query SELECT 1 in the server. */
-async function measureLatency(server: ServerProc): Promise<Record<string, unknown>> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const post = poster(`${server.url}/mcp`, agent);
-  const plan: ClientPlan = await sessionPlan(SELECT1_TOOL, post);
-  const viaMcp: number[] = [];
-  const direct: number[] = [];
-  const blocks = 10;
-  const perBlock = Math.ceil(latencyCalls / blocks);
-  let id = 10;
-  // Warm both paths, then interleave blocks so drift hits both alike.
-  for (let i = 0; i < 50; i++) resultFor(await post('POST', plan.headers, plan.body(++id)), id);
-  await server.ask({ op: 'direct', n: 50 });
-  for (let b = 0; b < blocks; b++) {
-    for (let i = 0; i < perBlock; i++) {
-      const t0 = performance.now();
-      const answer = await post('POST', plan.headers, plan.body(++id));
-      const ms = performance.now() - t0;
-      const verdict = resultFor(answer, id);
-      if (typeof verdict === 'string' || !SELECT1_TOOL.check(verdict.result))
-        throw new Error(`latency call failed: ${typeof verdict === 'string' ? verdict : 'wrong result'}`);
-      viaMcp.push(ms);
-    }
-    const reply = await server.ask<{ samples?: number[]; error?: string }>({ op: 'direct', n: perBlock });
-    if (!reply.samples) throw new Error(`direct query failed: ${reply.error}`);
-    direct.push(...reply.samples);
-  }
-  await endSession(plan, post);
-  agent.destroy();
-  const mcpP50 = percentile(viaMcp, 50);
-  const directP50 = percentile(direct, 50);
-  return {
-    calls: viaMcp.length,
-    viaMcp: { p50Ms: round(mcpP50, 3), p99Ms: round(percentile(viaMcp, 99), 3) },
-    clientQuery: { p50Ms: round(directP50, 3), p99Ms: round(percentile(direct, 99), 3) },
-    addedP50Ms: round(mcpP50 - directP50, 3),
-    targetAddedP50Ms: 1,
   };
 }
 
@@ -215,7 +174,7 @@ try {
     concurrency: clients,
     ms: seconds * 1000,
   });
-  const latency = await measureLatency(smcp);
+  const latency = await measureAddedLatency(smcp, latencyCalls);
   const errorsOf = (names: string[]): number =>
     summaries.filter((s) => names.includes(String(s.variant))).reduce((n, v) => n + Number(v.errors), 0);
   const endToEnd =

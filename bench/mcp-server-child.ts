@@ -1,7 +1,10 @@
 /**
  * A server under test for the MCP benchmarks, run in its own process (forked with IPC):
  *   baseline      — a minimal SDK v2 server: createMcpHandler + toNodeHandler on node:http,
- *                   stateless, one constant tool (`constant` → text "1").
+ *                   stateless, one constant tool (`constant` → text "1"); on the same port, the
+ *                   same server over WebSocket (/mcp, baseline-servers.ts's minimal transport).
+ *   bare          — no MCP: a node:http and ws JSON responder answering every request with the
+ *                   constant result (the transport limit; baseline-servers.ts).
  *   smcp          — the real smcp runtime (startRuntime) on the embedded emulator, or with
  *                   SMCP_BENCH_EXTERNAL_EMULATOR=host:port:password on an emulator running in
  *                   another process (`smcp emulator`), to compare embedded and out-of-process.
@@ -31,6 +34,7 @@ import { writeHeapSnapshot } from 'node:v8';
 import { McpServer, createMcpHandler } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { z } from 'zod';
+import { attachSdkWebSocket, startBareServer } from './baseline-servers.js';
 
 interface Started {
   url: string;
@@ -66,12 +70,14 @@ async function startBaseline(): Promise<Started> {
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
+  const closeWs = attachSdkWebSocket(server, constantServer);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
     close: async () => {
+      closeWs();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await handler.close();
@@ -188,6 +194,7 @@ async function startSmcpReplay(): Promise<Started> {
 
 const starters: Record<string, () => Promise<Started>> = {
   baseline: startBaseline,
+  bare: startBareServer,
   smcp: startSmcp,
   'smcp-constant': startSmcpConstant,
   'smcp-replay': startSmcpReplay,

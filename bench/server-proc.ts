@@ -2,13 +2,12 @@
  * Runs bench/mcp-server-child.ts in a forked process and reads its cost from the kernel:
  * CPU time (utime + stime from /proc/<pid>/stat) and VmRSS (/proc/<pid>/status).
  */
-import { execFileSync, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { cpuSecondsOf, rssBytesOf } from './proc-stats.js';
 
 const CHILD = fileURLToPath(new URL('./mcp-server-child.ts', import.meta.url));
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
 /** A server under test in its own process. */
 export interface ServerProc {
@@ -55,17 +54,8 @@ export async function startServerProc(
       child.send(message);
       return reply;
     },
-    cpuSeconds(): number {
-      const stat = readFileSync(`/proc/${hello.pid}/stat`, 'utf8');
-      // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-    },
-    rssBytes(): number {
-      const status = readFileSync(`/proc/${hello.pid}/status`, 'utf8');
-      const match = /^VmRSS:\s+(\d+) kB/m.exec(status);
-      return match ? Number(match[1]) * 1024 : Number.NaN;
-    },
+    cpuSeconds: () => cpuSecondsOf(hello.pid),
+    rssBytes: () => rssBytesOf(hello.pid),
     async stop(): Promise<void> {
       if (child.exitCode !== null) return;
       child.send({ op: 'stop' });

@@ -4,20 +4,19 @@
  * --expose-gc; this process opens N WebSockets (subprotocol mcp), completes initialize +
  * notifications/initialized on each, and keeps them open and silent. Memory is the child's
  * VmRSS from /proc after three full GCs, before and after, divided by N; the heap delta is
- * reported beside it. Writes the `webSocketIdle` section of bench/results/mcp.json.
+ * reported beside it. bench/run.ts calls measureIdleSessions; run alone, this file writes the
+ * `webSocketIdle` section of bench/results/mcp.json.
  *
  *   node --import tsx bench/ws-idle.ts [--quick] [--sessions 10000]
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { round } from './measure.js';
 import { writeSection } from './mcp-results.js';
 import { startServerProc } from './server-proc.js';
 
-const quick = process.argv.includes('--quick');
-const sessionsArg = process.argv.indexOf('--sessions');
-const sessions = sessionsArg > 0 ? Number(process.argv[sessionsArg + 1]) : quick ? 2000 : 10_000;
 const BATCH = 200;
 const TARGET_KIB = 20;
 
@@ -29,30 +28,6 @@ function fileLimits(): { soft: number; hard: number } {
   const [soft, hard] = (line ?? '').split(/\s+/).slice(3, 5);
   const parse = (v: string | undefined): number => (v === 'unlimited' ? Infinity : Number(v));
   return { soft: parse(soft), hard: parse(hard) };
-}
-
-// Both processes hold one descriptor per session (the child inherits our limit): raise the soft
-// limit through a shell when it is too low, as far as the hard limit allows.
-const needed = sessions + 1000;
-const limits = fileLimits();
-if (limits.soft < needed && !process.env.SMCP_BENCH_ULIMIT_RAISED) {
-  if (limits.hard < needed) {
-    console.error(`open-file limit ${limits.hard} (hard) is below the ${needed} this run needs`);
-    process.exit(2);
-  }
-  const raise = Number.isFinite(limits.hard) ? String(limits.hard) : '65536';
-  const run = spawnSync(
-    'sh',
-    [
-      '-c',
-      `ulimit -n ${raise} && exec "$0" "$@"`,
-      process.execPath,
-      ...process.execArgv,
-      ...process.argv.slice(1),
-    ],
-    { stdio: 'inherit', env: { ...process.env, SMCP_BENCH_ULIMIT_RAISED: '1' } },
-  );
-  process.exit(run.status ?? 1);
 }
 
 function openInitialized(url: string): Promise<WebSocket> {
@@ -93,54 +68,113 @@ interface Sample {
 }
 
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const server = await startServerProc('smcp', [], ['--expose-gc']);
-const sockets: WebSocket[] = [];
-try {
-  const url = `${server.url.replace('http', 'ws')}/mcp`;
-  const measure = async (): Promise<Sample & { vmRss: number }> => {
-    const sample = await server.ask<Sample>({ op: 'measure' });
-    return { ...sample, vmRss: server.rssBytes() };
-  };
-  // Warm the code paths so lazily compiled code and first-use caches are not counted per session.
-  const warm = await Promise.all(Array.from({ length: 100 }, () => openInitialized(url)));
-  await pause(300);
-  for (const ws of warm) ws.close();
-  await pause(500);
-  const before = await measure();
-  const t0 = performance.now();
-  for (let i = 0; i < sessions; i += BATCH) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(BATCH, sessions - i) }, () => openInitialized(url)),
-    );
-    sockets.push(...batch);
+
+/** What measureIdleSessions reports. */
+export interface IdleResult {
+  readonly sessions: number;
+  readonly openSeconds: number;
+  readonly serverWebSockets: number;
+  readonly rssBeforeMiB: number;
+  readonly rssAfterMiB: number;
+  readonly rssPerSessionKiB: number;
+  readonly heapPerSessionKiB: number;
+  readonly externalPerSessionKiB: number;
+  readonly targetSessions: number;
+  readonly targetPerSessionKiB: number;
+  /** Judged only at ≥ 10,000 sessions (the target's count); undefined below. */
+  readonly met: boolean | undefined;
+}
+
+/**
+ * Opens `sessions` idle WebSocket sessions to a fresh smcp child and reports its memory per session.
+ * Needs about `sessions` + 1000 open files in this process and the child (see ensureFileLimit).
+ */
+export async function measureIdleSessions(sessions: number): Promise<IdleResult> {
+  const server = await startServerProc('smcp', [], ['--expose-gc']);
+  const sockets: WebSocket[] = [];
+  try {
+    const url = `${server.url.replace('http', 'ws')}/mcp`;
+    const measure = async (): Promise<Sample & { vmRss: number }> => {
+      const sample = await server.ask<Sample>({ op: 'measure' });
+      return { ...sample, vmRss: server.rssBytes() };
+    };
+    // Warm the code paths so lazily compiled code and first-use caches are not counted per session.
+    const warm = await Promise.all(Array.from({ length: 100 }, () => openInitialized(url)));
+    await pause(300);
+    for (const ws of warm) ws.close();
+    await pause(500);
+    const before = await measure();
+    const t0 = performance.now();
+    for (let i = 0; i < sessions; i += BATCH) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(BATCH, sessions - i) }, () => openInitialized(url)),
+      );
+      sockets.push(...batch);
+    }
+    const openMs = performance.now() - t0;
+    await pause(1000);
+    const after = await measure();
+    const kib = (bytes: number): number => round(bytes / 1024 / sessions, 2);
+    const perSessionKiB = kib(after.vmRss - before.vmRss);
+    return {
+      sessions,
+      openSeconds: round(openMs / 1000, 2),
+      serverWebSockets: after.webSockets,
+      rssBeforeMiB: round(before.vmRss / 1048576, 1),
+      rssAfterMiB: round(after.vmRss / 1048576, 1),
+      rssPerSessionKiB: perSessionKiB,
+      heapPerSessionKiB: kib(after.heapUsed - before.heapUsed),
+      externalPerSessionKiB: kib(after.external - before.external),
+      targetSessions: 10_000,
+      targetPerSessionKiB: TARGET_KIB,
+      met: sessions >= 10_000 ? after.webSockets >= sessions && perSessionKiB <= TARGET_KIB : undefined,
+    };
+  } finally {
+    for (const ws of sockets) ws.terminate();
+    await server.stop();
   }
-  const openMs = performance.now() - t0;
-  await pause(1000);
-  const after = await measure();
-  const kib = (bytes: number): number => round(bytes / 1024 / sessions, 2);
-  const perSessionKiB = kib(after.vmRss - before.vmRss);
+}
+
+/**
+ * Makes sure this process may open `needed` files: when the soft limit is lower, re-runs this
+ * process under `ulimit -n <hard>` through a shell and exits with its status (never returns then).
+ */
+export function ensureFileLimit(needed: number): void {
+  const limits = fileLimits();
+  if (limits.soft >= needed || process.env.SMCP_BENCH_ULIMIT_RAISED) return;
+  if (limits.hard < needed) {
+    console.error(`open-file limit ${limits.hard} (hard) is below the ${needed} this run needs`);
+    process.exit(2);
+  }
+  const raise = Number.isFinite(limits.hard) ? String(limits.hard) : '65536';
+  const run = spawnSync(
+    'sh',
+    [
+      '-c',
+      `ulimit -n ${raise} && exec "$0" "$@"`,
+      process.execPath,
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ],
+    { stdio: 'inherit', env: { ...process.env, SMCP_BENCH_ULIMIT_RAISED: '1' } },
+  );
+  process.exit(run.status ?? 1);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const quick = process.argv.includes('--quick');
+  const sessionsArg = process.argv.indexOf('--sessions');
+  const sessions = sessionsArg > 0 ? Number(process.argv[sessionsArg + 1]) : quick ? 2000 : 10_000;
+  ensureFileLimit(sessions + 1000);
   const report = {
     when: new Date().toISOString(),
     node: process.version,
-    sessions,
-    openSeconds: round(openMs / 1000, 2),
-    serverWebSockets: after.webSockets,
-    rssBeforeMiB: round(before.vmRss / 1048576, 1),
-    rssAfterMiB: round(after.vmRss / 1048576, 1),
-    rssPerSessionKiB: perSessionKiB,
-    heapPerSessionKiB: kib(after.heapUsed - before.heapUsed),
-    externalPerSessionKiB: kib(after.external - before.external),
-    targetSessions: 10_000,
-    targetPerSessionKiB: TARGET_KIB,
-    verdict: sessions >= 10_000 && after.webSockets >= sessions && perSessionKiB <= TARGET_KIB,
+    ...(await measureIdleSessions(sessions)),
   };
   writeSection('webSocketIdle', report);
   console.log(JSON.stringify(report, null, 2));
   console.log(
-    `\n(c) ${after.webSockets} idle WebSocket sessions, ${perSessionKiB} KiB each (RSS after GC; heap ${report.heapPerSessionKiB} KiB)` +
-      ` — target ≥ 10,000 at ≤ ${TARGET_KIB} KiB: ${report.verdict ? 'PASS' : sessions < 10_000 ? 'not judged (--quick)' : 'MISS'}`,
+    `\n(c) ${report.serverWebSockets} idle WebSocket sessions, ${report.rssPerSessionKiB} KiB each (RSS after GC; heap ${report.heapPerSessionKiB} KiB)` +
+      ` — target ≥ 10,000 at ≤ ${TARGET_KIB} KiB: ${report.met === undefined ? 'not judged (< 10,000 sessions)' : report.met ? 'PASS' : 'MISS'}`,
   );
-} finally {
-  for (const ws of sockets) ws.terminate();
-  await server.stop();
 }
