@@ -4,7 +4,7 @@
  *
  *   node --import tsx bench/report.ts
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import type { BenchResults } from './bench-results.js';
@@ -149,8 +149,11 @@ export async function writeFormatted(url: URL, text: string): Promise<void> {
 
 /** Writes bench/REPORT.md and bench/charts/*.svg for `r`. */
 export async function renderReport(r: BenchResults): Promise<void> {
-  rmSync(CHARTS, { recursive: true, force: true });
+  // Only this report's charts: the soak writes its own chart into the same folder.
   mkdirSync(CHARTS, { recursive: true });
+  for (const name of readdirSync(CHARTS)) {
+    if (/^(throughput|latency|ratio)-.*\.svg$/.test(name)) rmSync(new URL(name, CHARTS));
+  }
   const md: string[] = [
     '# smcp benchmark report',
     '',
