@@ -8,10 +8,9 @@
  *   node --import tsx bench/cli-latency.ts [--quick]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { benchHome } from './bench-home.js';
 import { median, percentile, round } from './measure.js';
 
 const quick = process.argv.includes('--quick');
@@ -20,16 +19,8 @@ const STARTS = quick ? 3 : 7;
 const SMCP = fileURLToPath(new URL('../bin/smcp', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/cli.json', import.meta.url));
 
-const home = mkdtempSync(join(tmpdir(), 'smcp-bench-cli-'));
-const env: NodeJS.ProcessEnv = {
-  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SNOWFLAKE_'))),
-  HOME: home,
-  XDG_CONFIG_HOME: join(home, 'config'),
-  XDG_DATA_HOME: join(home, 'data'),
-  XDG_STATE_HOME: join(home, 'state'),
-  XDG_CACHE_HOME: join(home, 'cache'),
-  XDG_RUNTIME_DIR: join(home, 'run'),
-};
+const home = benchHome('smcp-bench-cli-');
+const { env } = home;
 
 /** Runs a command to completion and returns its wall time in ms; throws when it fails. */
 function timed(args: string[], okCodes = [0]): number {
@@ -98,5 +89,5 @@ try {
   );
 } finally {
   spawnSync(process.execPath, smcp('stop', '--force', '--timeout', '0'), { env, timeout: 30_000 });
-  rmSync(home, { recursive: true, force: true });
+  home.remove();
 }

@@ -126,42 +126,55 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   });
   const post = poster(spec.url, agent);
   const plans = await Promise.all(Array.from({ length: spec.connections }, (_, i) => spec.plan(i, post)));
+  const result = await closedLoop(plans.length, spec.durationMs, async (i, id) => {
+    const plan = plans[i];
+    let verdict: { result: unknown } | string;
+    try {
+      verdict = resultFor(await post('POST', plan.headers, plan.body(id)), id);
+    } catch (error) {
+      return `transport: ${String(error)}`;
+    }
+    if (typeof verdict === 'string') return verdict;
+    return spec.check(verdict.result)
+      ? undefined
+      : `wrong result: ${JSON.stringify(verdict.result).slice(0, 200)}`;
+  });
+  if (spec.teardown) await Promise.allSettled(plans.map((p) => spec.teardown!(p, post)));
+  agent.destroy();
+  return result;
+}
+
+/**
+ * Runs `clients` closed loops until `durationMs` has passed: each calls `attempt(client, n)` (n
+ * counts that client's attempts from 2, usable as a JSON-RPC id), which resolves undefined for a
+ * correct answer or a short description of what was wrong. Latencies are kept for correct answers.
+ */
+export async function closedLoop(
+  clients: number,
+  durationMs: number,
+  attempt: (client: number, n: number) => Promise<string | undefined>,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   const errorSamples: string[] = [];
   let errors = 0;
   let requests = 0;
   const started = performance.now();
-  const deadline = started + spec.durationMs;
-
-  const client = async (plan: ClientPlan): Promise<void> => {
-    let id = 1;
-    while (performance.now() < deadline) {
-      id++;
+  const deadline = started + durationMs;
+  const loop = async (client: number): Promise<void> => {
+    for (let n = 2; performance.now() < deadline; n++) {
       const t0 = performance.now();
-      let verdict: { result: unknown } | string;
-      try {
-        verdict = resultFor(await post('POST', plan.headers, plan.body(id)), id);
-      } catch (error) {
-        verdict = `transport: ${String(error)}`;
-      }
+      const wrong = await attempt(client, n);
       const ms = performance.now() - t0;
       requests++;
-      if (typeof verdict !== 'string' && spec.check(verdict.result)) {
+      if (wrong === undefined) {
         latencies.push(ms);
         continue;
       }
       errors++;
-      if (errorSamples.length < 5)
-        errorSamples.push(
-          typeof verdict === 'string'
-            ? verdict
-            : `wrong result: ${JSON.stringify(verdict.result).slice(0, 200)}`,
-        );
+      if (errorSamples.length < 5) errorSamples.push(wrong);
     }
   };
-  await Promise.all(plans.map(client));
+  await Promise.all(Array.from({ length: clients }, (_, i) => loop(i)));
   const elapsedMs = performance.now() - started;
-  if (spec.teardown) await Promise.allSettled(plans.map((p) => spec.teardown!(p, post)));
-  agent.destroy();
   return { requests, errors, errorSamples, elapsedMs, rps: (requests * 1000) / elapsedMs, latencies };
 }

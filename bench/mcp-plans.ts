@@ -52,14 +52,14 @@ export function statelessPlan(tool: ToolUnderTest): ClientPlan {
   };
   return {
     headers,
-    body: (id) =>
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id,
-        method: 'tools/call',
-        params: { name: tool.name, arguments: tool.args, _meta: meta },
-      }),
+    body: (id) => toolsCallBody(tool, id, meta),
   };
+}
+
+/** The JSON text of a tools/call request for `tool` (with `_meta` when given). */
+export function toolsCallBody(tool: ToolUnderTest, id: number, meta?: Record<string, unknown>): string {
+  const params = { name: tool.name, arguments: tool.args, ...(meta ? { _meta: meta } : {}) };
+  return JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params });
 }
 
 /** Opens a 2025-11-25 session (initialize + initialized) and returns a client calling `tool` in it. */
@@ -92,13 +92,7 @@ export async function sessionPlan(tool: ToolUnderTest, post: Poster): Promise<Cl
   if (ack.status !== 202) throw new Error(`notifications/initialized answered ${ack.status}`);
   return {
     headers,
-    body: (id) =>
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id,
-        method: 'tools/call',
-        params: { name: tool.name, arguments: tool.args },
-      }),
+    body: (id) => toolsCallBody(tool, id),
   };
 }
 

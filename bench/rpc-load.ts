@@ -7,6 +7,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { WebSocket } from 'ws';
+import { closedLoop } from './load-gen.js';
 import type { LoadResult } from './load-gen.js';
 
 /** A JSON-RPC response as the load reads it. */
@@ -131,30 +132,10 @@ export interface RpcLoadSpec {
 
 /** Runs `clients` closed loops of tools/call for `durationMs`; every reply timed and checked. */
 export async function runRpcLoad(spec: RpcLoadSpec): Promise<LoadResult> {
-  const latencies: number[] = [];
-  const errorSamples: string[] = [];
-  let errors = 0;
-  let requests = 0;
-  const started = performance.now();
-  const deadline = started + spec.durationMs;
   const params = { name: spec.tool.name, arguments: spec.tool.args };
-  const client = async (i: number): Promise<void> => {
-    const channel = spec.channels[i % spec.channels.length];
-    while (performance.now() < deadline) {
-      const t0 = performance.now();
-      const reply = await channel.request('tools/call', params);
-      const ms = performance.now() - t0;
-      requests++;
-      if (reply.error === undefined && spec.check(reply.result)) {
-        latencies.push(ms);
-        continue;
-      }
-      errors++;
-      if (errorSamples.length < 5)
-        errorSamples.push(JSON.stringify(reply.error ?? reply.result).slice(0, 200));
-    }
-  };
-  await Promise.all(Array.from({ length: spec.clients }, (_, i) => client(i)));
-  const elapsedMs = performance.now() - started;
-  return { requests, errors, errorSamples, elapsedMs, rps: (requests * 1000) / elapsedMs, latencies };
+  return closedLoop(spec.clients, spec.durationMs, async (i) => {
+    const reply = await spec.channels[i % spec.channels.length].request('tools/call', params);
+    if (reply.error === undefined && spec.check(reply.result)) return undefined;
+    return JSON.stringify(reply.error ?? reply.result).slice(0, 200);
+  });
 }

@@ -23,7 +23,8 @@ import { round, runChild } from './measure.js';
 import { dbhubVersion, ensureDbhub } from './peer-servers.js';
 import { renderReport, writeFormatted } from './report.js';
 import { runThroughput } from './throughput.js';
-import { ensureFileLimit, measureIdleSessions } from './ws-idle.js';
+import { ensureFileLimit } from './file-limit.js';
+import { measureIdleSessions } from './ws-idle.js';
 
 const quick = process.argv.includes('--quick');
 const plan = quick

@@ -3,76 +3,15 @@
  * XDG dirs, its status over the CLI and the HTTP `/status` route, its memory from /proc, and a stop
  * that falls back to SIGKILL by PID so no daemon outlives the soak.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { isolatedHome, pidAlive, runSmcp, SMCP_BIN } from '../test/helpers/cli.js';
+import type { CliRun, IsolatedHome } from '../test/helpers/cli.js';
 
-/** Absolute path of the smcp executable (runs the compiled dist/). */
-export const SMCP_BIN = fileURLToPath(new URL('../bin/smcp', import.meta.url));
+export { pidAlive, SMCP_BIN };
 
-/** A temp HOME and the environment pointing every user dir into it (SNOWFLAKE_* dropped). */
-export interface SoakHome {
-  readonly dir: string;
-  readonly env: NodeJS.ProcessEnv;
-  remove(): void;
-}
-
-/** Creates a temp HOME under `parent` (or the OS temp dir) with XDG dirs inside it. */
-export function soakHome(parent?: string): SoakHome {
-  const dir = mkdtempSync(join(parent ?? tmpdir(), 'smcp-soak-home-'));
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('SNOWFLAKE_')),
-  );
-  const env: NodeJS.ProcessEnv = {
-    ...base,
-    HOME: dir,
-    XDG_CONFIG_HOME: join(dir, '.config'),
-    XDG_DATA_HOME: join(dir, '.local', 'share'),
-    XDG_STATE_HOME: join(dir, '.local', 'state'),
-    XDG_CACHE_HOME: join(dir, '.cache'),
-    XDG_RUNTIME_DIR: join(dir, 'run'),
-  };
-  return { dir, env, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** What a finished CLI run produced. */
-export interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `smcp args…` to completion in `env` (SIGKILLed after `timeoutMs`). */
-export function runSmcp(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SMCP_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** True while `pid` runs; a zombie (exited, not reaped by this container's init) counts as gone. */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
+/** A temp HOME under `parent` (or the OS temp dir) with XDG dirs inside it. */
+export function soakHome(parent?: string): IsolatedHome {
+  return isolatedHome({ prefix: 'smcp-soak-home-', ...(parent ? { parent } : {}) });
 }
 
 /** Memory of a process from /proc/<pid>/status, in bytes (undefined once it is gone). */
@@ -111,7 +50,7 @@ export interface SoakDaemon {
   readonly pid: number;
   /** `http://127.0.0.1:PORT` (no path). */
   readonly base: string;
-  readonly home: SoakHome;
+  readonly home: IsolatedHome;
   /** The daemon's `GET /status` body (sessions, connections, in flight, completed). */
   httpStatus(): Promise<Record<string, unknown>>;
   /** `smcp stop`, SIGKILL by PID if it is still alive after; removes the home. Idempotent. */

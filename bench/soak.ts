@@ -10,14 +10,14 @@
  *   npm run soak -- [--minutes 10] [--clients 200] [--quick]   (--quick = 1 minute, 50 clients)
  *   npm run soak -- --render    (redraw the chart from bench/results/soak.json)
  */
-import { spawnSync } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { round } from './measure.js';
 import { CALL_TIMEOUT_MS, TRANSPORTS } from './soak-clients.js';
 import type { TransportKind } from './soak-clients.js';
+import { ensureFileLimit } from './file-limit.js';
 import { openFds, pidAlive, procMemory, startSoakDaemon } from './soak-daemon.js';
 import { renderFromResults, writeSoakOutput } from './soak-output.js';
 import { blockTrend, SoakRecorder } from './soak-stats.js';
@@ -64,31 +64,7 @@ const sessionSeconds: [number, number] = minutes < 3 ? [10, 30] : [20, 60];
 
 // Every client holds one or two sockets in this process and in the daemon: raise the soft limit
 // through a shell when it is too low, as far as the hard limit allows.
-const neededFds = clients * 3 + 512;
-const fdLine = readFileSync('/proc/self/limits', 'utf8')
-  .split('\n')
-  .find((l) => l.startsWith('Max open files'));
-const [softText, hardText] = (fdLine ?? '').split(/\s+/).slice(3, 5);
-const toLimit = (v: string | undefined): number => (v === 'unlimited' ? Infinity : Number(v));
-if (toLimit(softText) < neededFds && !process.env.SMCP_SOAK_ULIMIT_RAISED) {
-  if (toLimit(hardText) < neededFds) {
-    console.error(`open-file limit ${hardText} (hard) is below the ${neededFds} this soak needs`);
-    process.exit(2);
-  }
-  const raise = Number.isFinite(toLimit(hardText)) ? hardText : '65536';
-  const run = spawnSync(
-    'sh',
-    [
-      '-c',
-      `ulimit -n ${raise} && exec "$0" "$@"`,
-      process.execPath,
-      ...process.execArgv,
-      ...process.argv.slice(1),
-    ],
-    { stdio: 'inherit', env: { ...process.env, SMCP_SOAK_ULIMIT_RAISED: '1' } },
-  );
-  process.exit(run.status ?? 1);
-}
+ensureFileLimit(clients * 3 + 512);
 
 /** How many clients of each transport: mostly sessions, a few stateless and stdio. */
 function mix(n: number): Record<TransportKind, number> {

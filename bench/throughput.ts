@@ -14,7 +14,14 @@ import { runLoad } from './load-gen.js';
 import type { ClientPlan } from './load-gen.js';
 import { median, percentile, round } from './measure.js';
 import type { ToolUnderTest } from './mcp-plans.js';
-import { CONSTANT_TOOL, SELECT1_TOOL, endSession, sessionPlan, statelessPlan } from './mcp-plans.js';
+import {
+  CONSTANT_TOOL,
+  SELECT1_TOOL,
+  endSession,
+  sessionPlan,
+  statelessPlan,
+  toolsCallBody,
+} from './mcp-plans.js';
 import type { PeerServer } from './peer-servers.js';
 import { DBHUB_TOOL, spawnStdioServer, startDbhubHttp } from './peer-servers.js';
 import { cpuSecondsOf } from './proc-stats.js';
@@ -82,13 +89,7 @@ interface Series extends SeriesInfo {
 function plainPlan(tool: ToolUnderTest): ClientPlan {
   return {
     headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-    body: (id) =>
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id,
-        method: 'tools/call',
-        params: { name: tool.name, arguments: tool.args },
-      }),
+    body: (id) => toolsCallBody(tool, id),
   };
 }
 

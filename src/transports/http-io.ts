@@ -173,6 +173,21 @@ export function isJsonContentType(req: IncomingMessage): boolean {
   return type.split(';', 1)[0].trim().toLowerCase() === 'application/json';
 }
 
+/**
+ * Answers 415 with a JSON-RPC error unless the request says `Content-Type: application/json`;
+ * true when it did (the caller stops there).
+ */
+export function refuseNonJson(req: IncomingMessage, res: ServerResponse): boolean {
+  if (isJsonContentType(req)) return false;
+  sendRpcError(
+    res,
+    415,
+    RPC_INVALID_REQUEST,
+    'Unsupported Media Type: Content-Type must be application/json',
+  );
+  return true;
+}
+
 /** A plain object (not null, not an array). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

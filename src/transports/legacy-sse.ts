@@ -16,7 +16,7 @@ import {
   RPC_INVALID_REQUEST,
   RPC_SERVER_REFUSED,
   RPC_SESSION_NOT_FOUND,
-  isJsonContentType,
+  refuseNonJson,
   readJsonRpcBody,
   sendRpcError,
 } from './http-io.js';
@@ -107,15 +107,7 @@ export class LegacySseEndpoint {
       return;
     }
     // Refused here rather than by the SDK transport, which answers such bodies with plain text.
-    if (!isJsonContentType(req)) {
-      sendRpcError(
-        res,
-        415,
-        RPC_INVALID_REQUEST,
-        'Unsupported Media Type: Content-Type must be application/json',
-      );
-      return;
-    }
+    if (refuseNonJson(req, res)) return;
     const body = await readJsonRpcBody(req, res, this.deps.maxBodyBytes);
     if (!body) return;
     if (!isJsonRpcMessage(body.value)) {

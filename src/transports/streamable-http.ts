@@ -18,11 +18,10 @@ import type { ClientLimiter } from './client-limiter.js';
 import { RETRY_AFTER_SECONDS } from './client-limiter.js';
 import { BoundedEventStore } from './event-store.js';
 import {
-  RPC_INVALID_REQUEST,
   RPC_SERVER_REFUSED,
   RPC_SESSION_NOT_FOUND,
   headerValue,
-  isJsonContentType,
+  refuseNonJson,
   isRecord,
   readJsonRpcBody,
   sendRpcError,
@@ -137,15 +136,7 @@ export class StreamableHttpEndpoint {
   }
 
   private async handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!isJsonContentType(req)) {
-      sendRpcError(
-        res,
-        415,
-        RPC_INVALID_REQUEST,
-        'Unsupported Media Type: Content-Type must be application/json',
-      );
-      return;
-    }
+    if (refuseNonJson(req, res)) return;
     const read = await readJsonRpcBody(req, res, this.deps.maxBodyBytes, { Connection: 'close' });
     if (!read) return;
     const body = read.value;

@@ -3,7 +3,6 @@
  * `pm2 reload smcp`, `pm2 stop smcp`. pm2 runs with its own PM2_HOME in the test's temp home, its
  * version check off (it would phone version.pm2.io), and is killed afterwards whatever happened.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -11,17 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { isolatedHome, portAnswers } from '../helpers/cli.js';
-import type { IsolatedHome } from '../helpers/cli.js';
+import { isolatedHome, pidAlive, portAnswers, runProcess, waitFor } from '../helpers/cli.js';
+import type { CliRun, IsolatedHome } from '../helpers/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PM2_BIN = join(ROOT, 'node_modules', 'pm2', 'bin', 'pm2');
-
-interface Pm2Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 /** The parts of a `pm2 jlist` entry the tests read. */
 interface Pm2App {
@@ -37,24 +30,8 @@ interface Pm2App {
 }
 
 /** Runs the pm2 CLI to completion; SIGKILLed (code null) after `timeoutMs`. */
-function pm2(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<Pm2Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PM2_BIN, ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function pm2(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<CliRun> {
+  return runProcess(PM2_BIN, args, { env, cwd: ROOT, timeoutMs });
 }
 
 async function freePort(): Promise<number> {
@@ -63,34 +40,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-/** True while `pid` exists and is not a zombie (an orphan's zombie may linger in a container). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return process.platform !== 'linux';
-  }
-}
-
-async function waitUntil(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
 describe('pm2: ecosystem.config.js with the real pm2', function () {
@@ -156,16 +105,16 @@ describe('pm2: ecosystem.config.js with the real pm2', function () {
     const daemonPidFile = join(pm2Home, 'pm2.pid');
     const daemonPid = existsSync(daemonPidFile) ? Number(readFileSync(daemonPidFile, 'utf8').trim()) : 0;
     // An app pm2 could not stop gracefully would hold `pm2 kill` for the whole kill_timeout.
-    for (const pid of appPids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    for (const pid of appPids) if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
     await pm2(['kill'], env, 20_000);
     try {
       if (daemonPid > 0) {
-        await waitUntil(`pm2 daemon ${daemonPid} to exit`, () => !isAlive(daemonPid), 5_000).catch((err) => {
+        await waitFor(() => !pidAlive(daemonPid), 5_000, `pm2 daemon ${daemonPid} to exit`).catch((err) => {
           process.kill(daemonPid, 'SIGKILL');
           throw err;
         });
       }
-      for (const pid of appPids) expect(isAlive(pid), `app pid ${pid} still alive`).to.equal(false);
+      for (const pid of appPids) expect(pidAlive(pid), `app pid ${pid} still alive`).to.equal(false);
     } finally {
       home.remove();
     }
@@ -178,7 +127,7 @@ describe('pm2: ecosystem.config.js with the real pm2', function () {
     expect(app.pm2_env.instances).to.equal(1);
     expect(app.pm2_env.NODE_ENV).to.equal('production');
     firstPid = app.pid;
-    expect(isAlive(firstPid)).to.equal(true);
+    expect(pidAlive(firstPid)).to.equal(true);
     const health = await fetch(`${base}/healthz`);
     expect(health.status).to.equal(200);
     const ready = await fetch(`${base}/readyz`);
@@ -205,7 +154,7 @@ describe('pm2: ecosystem.config.js with the real pm2', function () {
     const app = await smcpApp();
     expect(app.pm2_env.status).to.equal('online');
     expect(app.pid).to.not.equal(firstPid);
-    expect(isAlive(firstPid)).to.equal(false);
+    expect(pidAlive(firstPid)).to.equal(false);
     expect((await fetch(`${base}/healthz`)).status).to.equal(200);
     expect(sigintStops()).to.equal(1);
   });
@@ -216,7 +165,7 @@ describe('pm2: ecosystem.config.js with the real pm2', function () {
     expect(run.code, `${run.stdout}${run.stderr}`).to.equal(0);
     const app = await smcpApp();
     expect(app.pm2_env.status).to.equal('stopped');
-    await waitUntil(`smcp pid ${pid} to exit`, () => !isAlive(pid), 5_000);
+    await waitFor(() => !pidAlive(pid), 5_000, `smcp pid ${pid} to exit`);
     expect(await portAnswers(Number(new URL(base).port))).to.equal(false);
     expect(sigintStops()).to.equal(2);
     const pm2Log = readFileSync(join(pm2Home, 'pm2.log'), 'utf8');

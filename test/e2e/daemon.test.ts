@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import type { DaemonStatus, DrainOutcome } from '../../src/admin/protocol.js';
 import { daemonFiles, resolvePaths } from '../../src/config/paths.js';
 import type { DaemonFiles } from '../../src/config/paths.js';
-import { isolatedHome, runSmcp, startSmcp, stopChild } from '../helpers/cli.js';
+import { isolatedHome, pidAlive, runSmcp, startSmcp, stopChild, waitFor } from '../helpers/cli.js';
 import type { CliRun, IsolatedHome } from '../helpers/cli.js';
 import { answer, connectHttp, textOf } from './helpers.js';
 
@@ -19,28 +19,6 @@ interface DaemonHome {
   status(): Promise<DaemonStatus>;
   /** Stops whatever daemon runs there (by PID if the CLI cannot) and removes the home. */
   cleanup(): Promise<void>;
-}
-
-/** True while `pid` runs; a zombie (exited, not yet reaped by this container's init) counts as gone. */
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 function daemonHome(): DaemonHome {

@@ -12,19 +12,9 @@ import {
   answer,
   startE2eServer,
 } from './helpers.js';
+import { EXPECTED_TOOL_NAMES } from '../helpers/tool-names.js';
 
-const TOOLS = [
-  'list_databases',
-  'list_schemas',
-  'list_tables',
-  'list_views',
-  'describe_table',
-  'describe_view',
-  'query_view',
-  'execute_query',
-  'fetch_results',
-  'query_status',
-];
+const TOOLS = [...EXPECTED_TOOL_NAMES];
 
 describe('e2e: smcp start over Streamable HTTP', function () {
   let server: E2eServer;

@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,9 +20,20 @@ export interface IsolatedHome {
   remove(): void;
 }
 
-/** Creates a temp HOME with XDG dirs inside it; inherited SNOWFLAKE_* variables are dropped. */
-export function isolatedHome(): IsolatedHome {
-  const home = mkdtempSync(join(tmpdir(), 'smcp-test-home-'));
+/** Where isolatedHome puts its directory. */
+export interface IsolatedHomeOptions {
+  /** Name prefix of the temp dir (default `smcp-test-home-`). */
+  readonly prefix?: string;
+  /** Parent directory (default: the OS temp dir). */
+  readonly parent?: string;
+}
+
+/**
+ * Creates a temp HOME with XDG dirs inside it; inherited SNOWFLAKE_* variables are dropped. The
+ * one place tests and benchmarks isolate smcp's user dirs.
+ */
+export function isolatedHome(options: IsolatedHomeOptions = {}): IsolatedHome {
+  const home = mkdtempSync(join(options.parent ?? tmpdir(), options.prefix ?? 'smcp-test-home-'));
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('SNOWFLAKE_')),
   );
@@ -45,21 +56,67 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `smcp args…` to completion (killed after `timeoutMs`). */
-export function runSmcp(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<CliRun> {
+/** How runProcess runs a command. */
+export interface RunOptions {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** SIGKILL after this long (the run then ends with code null). Default 20 s. */
+  readonly timeoutMs?: number;
+}
+
+/** Runs `node script args…` to completion and collects its output. */
+export function runProcess(script: string, args: string[], options: RunOptions): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SMCP_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], {
+      env: options.env,
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Runs `smcp args…` to completion (killed after `timeoutMs`). */
+export function runSmcp(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<CliRun> {
+  return runProcess(SMCP_BIN, args, { env, timeoutMs });
+}
+
+/** True while `pid` runs; a zombie (exited, not yet reaped by this container's init) counts as gone. */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    // The state follows the command name in parentheses, which may itself hold ") ".
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
+
+/** Polls `check` every 25 ms until it holds; rejects naming `what` after `timeoutMs`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 /** Starts `smcp args…` in the background; the caller must stop it (by PID) with {@link stopChild}. */

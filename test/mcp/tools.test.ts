@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { DataPath } from '../../src/daemon/data-path.js';
 import { connect, openEmulator } from './harness.js';
 import type { Connected } from './harness.js';
+import { EXPECTED_TOOL_NAMES } from '../helpers/tool-names.js';
 
 type Result = Awaited<ReturnType<Connected['client']['callTool']>>;
 
@@ -45,18 +46,7 @@ describe('MCP tools over the SDK client', function () {
 
   it('lists every tool with a description, schemas and annotations', async () => {
     const { tools } = await c.client.listTools();
-    expect(tools.map((t) => t.name)).to.have.members([
-      'list_databases',
-      'list_schemas',
-      'list_tables',
-      'list_views',
-      'describe_table',
-      'describe_view',
-      'query_view',
-      'execute_query',
-      'fetch_results',
-      'query_status',
-    ]);
+    expect(tools.map((t) => t.name)).to.have.members([...EXPECTED_TOOL_NAMES]);
     for (const tool of tools) {
       expect(tool.description, tool.name).to.be.a('string').with.length.greaterThan(20);
       expect(tool.inputSchema.type, tool.name).to.equal('object');

@@ -3,6 +3,7 @@
  * from, and the kinds of damage done to them (invalid JSON, junk values, nasty and huge strings,
  * garbage headers, bit flips, field mutations). Pure functions of the Rng they are handed.
  */
+import { EXPECTED_TOOL_NAMES } from '../helpers/tool-names.js';
 
 /** Where a case is sent. */
 export type FuzzTarget = 'http-modern' | 'http-session' | 'http-legacy' | 'http-tool-api' | 'websocket';
@@ -82,18 +83,7 @@ export class Rng {
 }
 
 /** The tools smcp serves (the plain tool API and tools/call use these names). */
-export const TOOL_NAMES = [
-  'list_databases',
-  'list_schemas',
-  'list_tables',
-  'list_views',
-  'describe_table',
-  'describe_view',
-  'query_view',
-  'execute_query',
-  'fetch_results',
-  'query_status',
-] as const;
+export const TOOL_NAMES = EXPECTED_TOOL_NAMES;
 
 const DB = { database: 'SAMPLE_DB' };
 const SCHEMA = { database: 'SAMPLE_DB', schema: 'PUBLIC' };

@@ -7,7 +7,6 @@
  * was written — every file under HOME (the daemon's cwd too), every stdout/stderr, every HTTP body
  * — is scanned for every secret, plain and encoded. Any hit fails with its place and context.
  */
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +14,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { SMCP_BIN, isolatedHome } from '../helpers/cli.js';
+import { SMCP_BIN, isolatedHome, runProcess } from '../helpers/cli.js';
 import type { CliRun, IsolatedHome } from '../helpers/cli.js';
 import type { SecretHit } from './secret-scan.js';
 import { scanText, scanTree } from './secret-scan.js';
@@ -39,27 +38,12 @@ describe('secrets never appear in logs, status or errors', function () {
   const captured: { where: string; text: string }[] = [];
   const inputs = new Set<string>();
 
-  function smcp(args: string[], timeoutMs = 30_000): Promise<CliRun> {
-    return new Promise((resolve, reject) => {
-      // cwd inside HOME: anything written relative to the working directory is scanned too.
-      const child = spawn(process.execPath, [SMCP_BIN, ...args], {
-        env,
-        cwd: home.home,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      child.once('error', reject);
-      child.once('close', (code) => {
-        clearTimeout(timer);
-        captured.push({ where: `smcp ${args.join(' ')} (stdout)`, text: stdout });
-        captured.push({ where: `smcp ${args.join(' ')} (stderr)`, text: stderr });
-        resolve({ code, stdout, stderr });
-      });
-    });
+  async function smcp(args: string[], timeoutMs = 30_000): Promise<CliRun> {
+    // cwd inside HOME: anything written relative to the working directory is scanned too.
+    const run = await runProcess(SMCP_BIN, args, { env, cwd: home.home, timeoutMs });
+    captured.push({ where: `smcp ${args.join(' ')} (stdout)`, text: run.stdout });
+    captured.push({ where: `smcp ${args.join(' ')} (stderr)`, text: run.stderr });
+    return run;
   }
 
   async function http(url: string, init: RequestInit = {}): Promise<{ status: number; text: string }> {
