@@ -90,6 +90,12 @@ interface Sample {
   sessions: unknown;
   connections: unknown;
   inFlight: number;
+  /** The daemon's own accounting (GET /status): V8 heap, buffers, native remainder, held results. */
+  heapUsedMiB: number;
+  externalMiB: number;
+  nativeMiB: number;
+  heldResults: number;
+  heldRows: number;
 }
 
 const counts = mix(clients);
@@ -131,6 +137,11 @@ const samples: Sample[] = [];
 const started = performance.now();
 const elapsedS = (): number => (performance.now() - started) / 1000;
 
+const memoryOf = (status: Record<string, unknown>): Record<string, number | undefined> =>
+  (status.memory ?? {}) as Record<string, number | undefined>;
+const emulatorOf = (status: Record<string, unknown>): Record<string, number | undefined> =>
+  (status.emulator ?? {}) as Record<string, number | undefined>;
+
 async function sample(): Promise<Sample> {
   const mem = procMemory(daemon.pid);
   const status: Record<string, unknown> = await daemon
@@ -154,6 +165,11 @@ async function sample(): Promise<Sample> {
     sessions: status.sessions,
     connections: status.connections,
     inFlight: Array.isArray(status.inFlight) ? status.inFlight.length : -1,
+    heapUsedMiB: round((memoryOf(status).heapUsedBytes ?? 0) / MIB, 1),
+    externalMiB: round((memoryOf(status).externalBytes ?? 0) / MIB, 1),
+    nativeMiB: round((memoryOf(status).nativeBytes ?? 0) / MIB, 1),
+    heldResults: emulatorOf(status).heldResults ?? -1,
+    heldRows: emulatorOf(status).heldRows ?? -1,
   };
 }
 
@@ -195,7 +211,8 @@ while (!stop.signal.aborted && performance.now() < deadline) {
   samples.push(s);
   console.log(
     `t=${s.t.toFixed(0)}s rss=${s.rssMiB}MiB anon=${s.rssAnonMiB}MiB fds=${s.fds} calls/s=${s.callsPerSecond} ` +
-      `p50=${s.p50}ms p99=${s.p99}ms errors=${s.errors} inFlight=${s.inFlight} conn=${JSON.stringify(s.connections)}`,
+      `p50=${s.p50}ms p99=${s.p99}ms errors=${s.errors} inFlight=${s.inFlight} heap=${s.heapUsedMiB}MiB ` +
+      `ext=${s.externalMiB}MiB native=${s.nativeMiB}MiB held=${s.heldResults}/${s.heldRows}rows`,
   );
 }
 const loadSeconds = elapsedS();

@@ -37,6 +37,10 @@ export interface DaemonStatus {
   readonly sessions: Record<string, number>;
   readonly inFlight: readonly InFlightRequest[];
   readonly requestsCompleted: number;
+  /** The daemon's memory in bytes (rss, V8 heap, external, native remainder). */
+  readonly memory: Record<string, number>;
+  /** The embedded emulator's counters (sessions, held results and rows); null on Snowflake. */
+  readonly emulator: Record<string, number> | null;
   /** Seconds calls in flight may finish when the daemon drains or stops (its --drain-timeout). */
   readonly drainTimeoutSeconds: number;
   /** The last drain, if one ran. */

@@ -66,6 +66,16 @@ function describeDatabase(database: Record<string, unknown>): string {
   return `${ok ? 'healthy' : 'unhealthy'}${latency}${ok ? '' : failing}`;
 }
 
+const mib = (bytes: number | undefined): string => `${Math.round((bytes ?? 0) / 1048576)} MiB`;
+
+function describeMemory(status: DaemonStatus): string {
+  const m = status.memory;
+  const held = status.emulator
+    ? `; emulator holds ${status.emulator.heldResults ?? 0} results, ${status.emulator.heldRows ?? 0} rows`
+    : '';
+  return `${mib(m.rssBytes)} resident (JS heap ${mib(m.heapUsedBytes)} of ${mib(m.heapTotalBytes)}, buffers ${mib(m.externalBytes)}, native ${mib(m.nativeBytes)})${held}`;
+}
+
 /** The lines `smcp status` prints for a running daemon. */
 export function statusLines(status: DaemonStatus, data: string): string[] {
   const pool = status.pool as Record<string, number>;
@@ -81,6 +91,7 @@ export function statusLines(status: DaemonStatus, data: string): string[] {
     `  pool:      ${pool.size ?? 0} open, ${pool.borrowed ?? 0} borrowed, ${pool.pending ?? 0} waiting (max ${pool.max ?? '?'})`,
     `  sessions:  ${sessions || 'none'}`,
     `  requests:  ${status.inFlight.length} in flight, ${status.requestsCompleted} completed`,
+    `  memory:    ${describeMemory(status)}`,
   ];
   for (const request of status.inFlight.slice(0, 20)) {
     lines.push(

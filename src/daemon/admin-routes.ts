@@ -13,6 +13,7 @@ import type { AdminRoutes } from '../admin/server.js';
 import type { DaemonFiles } from '../config/paths.js';
 import { SmcpError } from '../errors.js';
 import type { DrainController } from './drain.js';
+import { processMemory } from './process-memory.js';
 import type { Runtime } from './runtime.js';
 
 /** What the routes work on. */
@@ -71,6 +72,8 @@ export function daemonStatus(deps: AdminRouteDeps, stopping: boolean): DaemonSta
     sessions: { ...runtime.tracker.sessionCounts() },
     inFlight: runtime.tracker.list(),
     requestsCompleted: runtime.tracker.completedCount,
+    memory: { ...processMemory() },
+    emulator: dataPath.emulator ? { ...dataPath.emulator.stats() } : null,
     drainTimeoutSeconds: deps.drainTimeoutSeconds,
     drain: drain.last,
     files: { socket: files.socket, pidfile: files.pidfile, logFile: files.logFile },

@@ -18,6 +18,7 @@ import type { ReloadOutcome } from './tool-host.js';
 import { HealthMonitor } from './health-monitor.js';
 import { toolApiFor } from './tool-api.js';
 import { openToolHost } from './tool-host.js';
+import { processMemory } from './process-memory.js';
 
 /** HTTP options the runtime passes through (everything but what it builds itself). */
 export type RuntimeHttpOptions = Omit<
@@ -81,6 +82,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         connection: host.dataPath.connection.connectionName.value,
         pool: host.client.stats(),
         database: health.snapshot(),
+        memory: processMemory(),
+        ...(host.dataPath.emulator ? { emulator: host.dataPath.emulator.stats() } : {}),
       }),
       logger,
     });

@@ -10,7 +10,7 @@ import { SmcpError, isSmcpError } from '../errors.js';
 import { silentLogger } from '../snowflake/logger.js';
 import type { McpDeps } from './mcp-deps.js';
 import type { ClientIdentity, RequestContext } from './request-context.js';
-import { currentRequestContext, newRequestContext, runWithRequestContext } from './request-context.js';
+import { currentRequestContext, newRequestContext } from './request-context.js';
 import type { CallOptions } from './tool-runtime.js';
 import { createToolCall } from './tool-runtime.js';
 import { errorResult, successResult } from './tool-result.js';
@@ -84,16 +84,17 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     // request id so /status lists the call once and QUERY_TAG matches the transport's logs.
     const outer = currentRequestContext();
     if (outer && !outer.tool) outer.tool = label;
-    options = { ...options, signal: tracker.linkSignal(options.signal) };
+    const linked = tracker.linkSignal(options.signal);
+    options = { ...options, signal: linked.signal };
     const context: RequestContext = outer
-      ? { ...outer, tool: label, ...(options.signal ? { signal: options.signal } : {}) }
-      : newRequestContext(identity, options.signal, label);
+      ? { ...outer, tool: label, signal: linked.signal }
+      : newRequestContext(identity, linked.signal, label);
     const end = outer ? undefined : tracker.begin(context);
     try {
-      return await runWithRequestContext(context, () =>
-        work(createToolCall({ client, settings, context, options, publicName })),
-      );
+      // The context travels explicitly from here on (nothing below reads the ambient one).
+      return await work(createToolCall({ client, settings, context, options, publicName }));
     } finally {
+      linked.unlink();
       end?.();
     }
   };

@@ -71,6 +71,28 @@ function describeBody(body: unknown): { isRequest: boolean; tool?: string; clien
  * same classifier `isLegacyRequest` runs, fed the three headers it reads, without building a web
  * Request per POST (that conversion was ~10% of a stateless call's CPU).
  */
+/** `params._meta` key that marks a 2026-07-28 request carrying its protocol version in band. */
+const IN_BAND_VERSION_KEY = 'io.modelcontextprotocol/protocolVersion';
+
+/**
+ * True for a POST of an open 2025-era session that carries no 2026-era signal: no 2026 version
+ * header, no in-band version. Such a request is legacy for certain, and telling so here spares
+ * the SDK's classifier (several schema parses of the whole message) on every call of a session.
+ */
+function isOpenSessionPost(
+  req: IncomingMessage,
+  body: unknown,
+  sessionOpen: (id: string) => boolean,
+): boolean {
+  const sessionId = headerValue(req, 'mcp-session-id');
+  if (sessionId === undefined || !sessionOpen(sessionId)) return false;
+  const version = headerValue(req, 'mcp-protocol-version');
+  if (version !== undefined && !version.startsWith('2025-') && !version.startsWith('2024-')) return false;
+  if (!isRecord(body) || !isRecord(body.params)) return isRecord(body);
+  const meta = body.params._meta;
+  return !isRecord(meta) || !(IN_BAND_VERSION_KEY in meta);
+}
+
 function isLegacyPost(req: IncomingMessage, body: unknown): boolean {
   const protocolVersionHeader = headerValue(req, 'mcp-protocol-version');
   const mcpMethodHeader = headerValue(req, 'mcp-method');
@@ -141,7 +163,9 @@ export class StreamableHttpEndpoint {
     if (!read) return;
     const body = read.value;
     const facts = describeBody(body);
-    const legacy = !this.deps.stateless && isLegacyPost(req, body);
+    const legacy =
+      !this.deps.stateless &&
+      (isOpenSessionPost(req, body, (id) => this.sessions.has(id)) || isLegacyPost(req, body));
     if (!legacy) {
       const identity: ClientIdentity = {
         transport: 'http-stateless',

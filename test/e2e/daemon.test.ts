@@ -79,6 +79,7 @@ describe('smcp daemon (e2e)', function () {
     const readable = await d.smcp(['status']);
     expect(readable.code).to.equal(0);
     expect(readable.stdout).to.match(/smcp is running \(pid \d+/);
+    expect(readable.stdout).to.match(/memory: {4}\d+ MiB resident \(JS heap \d+ MiB of \d+ MiB/);
 
     const call = await d.smcp(['call', 'list_databases', '--verbose']);
     expect(call.code, call.stderr).to.equal(0);
@@ -90,6 +91,11 @@ describe('smcp daemon (e2e)', function () {
 
     const after = await d.status();
     expect(after.requestsCompleted).to.be.greaterThan(0);
+    // Memory as the kernel and V8 count it, and what the embedded emulator holds for fetches.
+    expect(after.memory.rssBytes).to.be.greaterThan(after.memory.heapUsedBytes);
+    expect(after.memory.heapUsedBytes).to.be.greaterThan(0);
+    expect(after.emulator?.heldResults).to.be.greaterThan(0);
+    expect(after.emulator?.heldRows).to.be.greaterThan(0);
 
     const stop = await d.smcp(['stop']);
     expect(stop.code, stop.stderr).to.equal(0);

@@ -236,6 +236,12 @@ describe('e2e: progress and cancel', function () {
         return now.includes('execute_query') ? now : undefined;
       });
       expect(tools).to.deep.equal(['execute_query']);
+      const status = (await (await fetch(`${server.base}/status`)).json()) as {
+        memory: Record<string, number>;
+        emulator: Record<string, number>;
+      };
+      expect(status.memory.rssBytes).to.be.greaterThan(status.memory.heapUsedBytes);
+      expect(status.emulator.heldResults).to.be.at.least(1);
     } finally {
       ac.abort();
       await call;

@@ -234,6 +234,11 @@ export class QueryRegistry {
     return this.#byId.size;
   }
 
+  /** Rows the held results keep in memory (a streaming result counts with its window). */
+  get heldRows(): number {
+    return this.#heldRows;
+  }
+
   #trim(held: Map<string, QueryRecord>): void {
     if (held.size <= MAX_HELD_PER_SESSION) return;
     for (const [key, record] of held) {

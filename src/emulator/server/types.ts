@@ -94,5 +94,8 @@ export interface EmulatorStats {
   statements: number;
   chunkDownloads: number;
   activeSessions: number;
+  /** Statements held (running, or finished with results kept for fetches). */
   heldResults: number;
+  /** Rows those results keep in memory. */
+  heldRows: number;
 }

@@ -104,6 +104,7 @@ export class WireServer {
       chunkDownloads: counters.chunkDownloads,
       activeSessions: sessions.size,
       heldResults: queries.size,
+      heldRows: queries.heldRows,
     };
   }
 
