@@ -1,6 +1,6 @@
 /**
  * The soak's chart as plain SVG: the daemon's RSS (and its anonymous part) over time on the left
- * axis, calls per second as a shaded area on the right axis, the second half of the run marked and
+ * axis, calls per second as a shaded area on the right axis, the part after warm-up marked and
  * the fitted RSS trend line drawn over it.
  */
 
@@ -87,7 +87,7 @@ export function soakChartSvg(points: readonly ChartPoint[], options: ChartOption
     out.push(
       `<rect x="${x(fromMinute).toFixed(1)}" y="${M.top}" width="${(x(xMax) - x(fromMinute)).toFixed(1)}" height="${PLOT_H}" fill="#888" fill-opacity="0.06"/>`,
       `<line x1="${x(fromMinute).toFixed(1)}" x2="${x(xMax).toFixed(1)}" y1="${yL(intercept + slope * fromMinute).toFixed(1)}" y2="${yL(intercept + slope * xMax).toFixed(1)}" stroke="#000" stroke-width="1.5" stroke-dasharray="2 3"/>`,
-      `<text x="${(x(fromMinute) + 6).toFixed(1)}" y="${M.top + 14}" fill="#333">second half: RSS slope ${slope.toFixed(2)} MiB/min</text>`,
+      `<text x="${(x(fromMinute) + 6).toFixed(1)}" y="${M.top + 14}" fill="#333">after warm-up: RSS slope ${slope.toFixed(2)} MiB/min</text>`,
     );
   }
   out.push(

@@ -24,15 +24,19 @@ import { blockTrend, SoakRecorder } from './soak-stats.js';
 import { runClient, sleep } from './soak-workload.js';
 
 /**
- * Memory is flat when the daemon's RSS trend over the second half of the run (after warm-up) stays
- * under SLOPE_LIMIT MiB/min — 1 MiB/min would be 1.4 GiB a day. The trend is the least-squares
- * slope of 30 s block means of 1 s RSS readings; GC and the shared machine's load swings move RSS
- * by tens of MiB, so the run fails only when growth above the limit is clear of that noise: when
- * slope − 2·SE (the lower end of its ~95% interval) is above the limit. Slope and SE are reported.
+ * Memory is flat when the daemon's RSS trend after warm-up stays under SLOPE_LIMIT MiB/min — 1 MiB/min
+ * would be 1.4 GiB a day. Warm-up is the first WARM_UP_SHARE of the load, at least
+ * MIN_WARM_UP_MINUTES (pools, held results, history rings and V8's heap fill up there). The trend
+ * is the least-squares slope of 30 s block means of 1 s RSS readings over the rest; GC and the
+ * shared machine's load swings move RSS by tens of MiB, in swings minutes long, so the run fails
+ * only when growth above the limit is clear of that noise: when slope − 2·SE (the lower end of its
+ * ~95% interval) is above the limit. Slope and SE are reported.
  */
 const SLOPE_LIMIT = 1;
-/** The judged half must span at least this many minutes for the slope to mean anything. */
+/** The judged part must span at least this many minutes for the slope to mean anything. */
 const MIN_JUDGED_MINUTES = 2;
+const WARM_UP_SHARE = 0.2;
+const MIN_WARM_UP_MINUTES = 2;
 const BLOCK_MINUTES = 0.5;
 const SAMPLE_MS = 5000;
 const ROW_CAP = 200;
@@ -236,16 +240,16 @@ const rssAfterClose = procMemory(daemon.pid);
 const stopped = await daemon.stop();
 rmSync(scratch, { recursive: true, force: true });
 
-// Memory verdict: the RSS trend over the second half of the load.
-const half = loadSeconds / 2;
-const judgedSamples = samples.filter((s) => s.t >= half);
+// Memory verdict: the RSS trend after warm-up.
+const judgedFrom = Math.max(loadSeconds * WARM_UP_SHARE, MIN_WARM_UP_MINUTES * 60);
+const judgedSamples = samples.filter((s) => s.t >= judgedFrom);
 const trend = blockTrend(
-  rssSeries.filter(([t]) => t >= half).map(([t, mib]) => ({ x: t / 60, y: mib })),
+  rssSeries.filter(([t]) => t >= judgedFrom).map(([t, mib]) => ({ x: t / 60, y: mib })),
   BLOCK_MINUTES,
 );
 const rssSlope = trend.slope;
 const lowerBound = trend.slope - 2 * trend.se;
-const judged = half / 60 >= MIN_JUDGED_MINUTES && trend.points >= 4;
+const judged = (loadSeconds - judgedFrom) / 60 >= MIN_JUDGED_MINUTES && trend.points >= 4;
 const flat = !judged || rssSlope < SLOPE_LIMIT || lowerBound < SLOPE_LIMIT;
 const leftOpen = after.connections as Record<string, number> | undefined;
 const sessionsLeft = leftOpen ? Object.values(leftOpen).reduce((a, b) => a + b, 0) : -1;
@@ -294,17 +298,17 @@ const results = {
   errors: Object.fromEntries(recorder.errors),
   memory: {
     rssStartMiB: rssValues[0] ?? null,
-    rssAtHalfMiB: judgedSamples[0]?.rssMiB ?? null,
+    rssAfterWarmUpMiB: judgedSamples[0]?.rssMiB ?? null,
     rssEndMiB: rssValues.at(-1) ?? null,
     rssPeakMiB: rssValues.length ? Math.max(...rssValues) : null,
     rssAfterCloseMiB: rssAfterClose ? round(rssAfterClose.rss / MIB, 1) : null,
-    secondHalfSlopeMiBPerMin: Number.isFinite(rssSlope) ? round(rssSlope, 3) : null,
+    slopeAfterWarmUpMiBPerMin: Number.isFinite(rssSlope) ? round(rssSlope, 3) : null,
     slopeStdErrMiBPerMin: Number.isFinite(trend.se) ? round(trend.se, 3) : null,
     slopeBlocks: trend.points,
     slopeLimitMiBPerMin: SLOPE_LIMIT,
-    rule: `flat unless slope − 2·SE > ${SLOPE_LIMIT} MiB/min (slope of ${BLOCK_MINUTES * 60} s block means of 1 s RSS readings over the second half; judged when that half spans ≥ ${MIN_JUDGED_MINUTES} min)`,
+    rule: `flat unless slope − 2·SE > ${SLOPE_LIMIT} MiB/min (slope of ${BLOCK_MINUTES * 60} s block means of 1 s RSS readings after a warm-up of ${WARM_UP_SHARE * 100} % of the run, at least ${MIN_WARM_UP_MINUTES} min; judged when the rest spans ≥ ${MIN_JUDGED_MINUTES} min)`,
     fit: Number.isFinite(rssSlope)
-      ? { fromMinute: half / 60, slope: rssSlope, intercept: trend.intercept }
+      ? { fromMinute: judgedFrom / 60, slope: rssSlope, intercept: trend.intercept }
       : null,
     judged,
     flat,
@@ -324,8 +328,8 @@ soak summary (${round(loadSeconds / 60, 1)} min, ${clients} clients ${JSON.strin
   calls:    ${recorder.totalCalls} (${results.totals.callsPerSecond}/s), p50 ${o.p50} ms, p99 ${o.p99} ms, max ${o.max} ms
   connects: ${JSON.stringify(results.totals.connects)}
   errors:   ${recorder.totalErrors}${recorder.errors.size ? ' ' + JSON.stringify(Object.fromEntries([...recorder.errors].map(([k, v]) => [k, v.count]))) : ''}
-  RSS:      start ${results.memory.rssStartMiB} MiB, at half ${results.memory.rssAtHalfMiB} MiB, end ${results.memory.rssEndMiB} MiB, peak ${results.memory.rssPeakMiB} MiB
-  slope:    ${Number.isFinite(rssSlope) ? rssSlope.toFixed(2) : 'n/a'} ± ${Number.isFinite(trend.se) ? (2 * trend.se).toFixed(2) : 'n/a'} MiB/min (2·SE) over the second half; limit ${SLOPE_LIMIT}: ${judged ? (flat ? 'flat' : 'GROWING') : `not judged, the half is under ${MIN_JUDGED_MINUTES} min`}
+  RSS:      start ${results.memory.rssStartMiB} MiB, after warm-up ${results.memory.rssAfterWarmUpMiB} MiB, end ${results.memory.rssEndMiB} MiB, peak ${results.memory.rssPeakMiB} MiB
+  slope:    ${Number.isFinite(rssSlope) ? rssSlope.toFixed(2) : 'n/a'} ± ${Number.isFinite(trend.se) ? (2 * trend.se).toFixed(2) : 'n/a'} MiB/min (2·SE) from minute ${round(judgedFrom / 60, 1)}; limit ${SLOPE_LIMIT}: ${judged ? (flat ? 'flat' : 'GROWING') : `not judged, the part after warm-up is under ${MIN_JUDGED_MINUTES} min`}
   sessions after close: ${JSON.stringify(results.sessionsAfterClose)}; daemon stopped by ${stopped.stoppedBy}
   wrote bench/results/soak.json and bench/charts/soak-rss.svg
   verdict:  ${reasons.length === 0 ? 'PASS' : `FAIL (${reasons.join('; ')})`}`);
