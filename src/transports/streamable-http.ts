@@ -66,17 +66,12 @@ function describeBody(body: unknown): { isRequest: boolean; tool?: string; clien
   return { isRequest, ...(tool ? { tool } : {}), ...(clientName ? { clientName } : {}) };
 }
 
-/**
- * True when the SDK's entry would serve this POST (body already parsed) as 2025-era traffic: the
- * same classifier `isLegacyRequest` runs, fed the three headers it reads, without building a web
- * Request per POST (that conversion was ~10% of a stateless call's CPU).
- */
 /** `params._meta` key that marks a 2026-07-28 request carrying its protocol version in band. */
 const IN_BAND_VERSION_KEY = 'io.modelcontextprotocol/protocolVersion';
 
 /**
  * True for a POST of an open 2025-era session that carries no 2026-era signal: no 2026 version
- * header, no in-band version. Such a request is legacy for certain, and telling so here spares
+ * header, no Mcp-Method header, no in-band version. Such a request is legacy for certain, and telling so here spares
  * the SDK's classifier (several schema parses of the whole message) on every call of a session.
  */
 function isOpenSessionPost(
@@ -86,6 +81,7 @@ function isOpenSessionPost(
 ): boolean {
   const sessionId = headerValue(req, 'mcp-session-id');
   if (sessionId === undefined || !sessionOpen(sessionId)) return false;
+  if (headerValue(req, 'mcp-method') !== undefined) return false;
   const version = headerValue(req, 'mcp-protocol-version');
   if (version !== undefined && !version.startsWith('2025-') && !version.startsWith('2024-')) return false;
   if (!isRecord(body) || !isRecord(body.params)) return isRecord(body);
@@ -93,6 +89,11 @@ function isOpenSessionPost(
   return !isRecord(meta) || !(IN_BAND_VERSION_KEY in meta);
 }
 
+/**
+ * True when the SDK's entry would serve this POST (body already parsed) as 2025-era traffic: the
+ * same classifier `isLegacyRequest` runs, fed the three headers it reads, without building a web
+ * Request per POST (that conversion was ~10% of a stateless call's CPU).
+ */
 function isLegacyPost(req: IncomingMessage, body: unknown): boolean {
   const protocolVersionHeader = headerValue(req, 'mcp-protocol-version');
   const mcpMethodHeader = headerValue(req, 'mcp-method');
