@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import type { JSONRPCMessage, McpServer, Transport } from '@modelcontextprotocol/server';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
+import { listenOnLoopback } from '../test/helpers/listen.js';
 
 /** The constant tool's answer: what the baseline SDK server returns for `constant`. */
 const CONSTANT_RESULT = { content: [{ type: 'text', text: '1' }] };
@@ -95,9 +96,7 @@ export async function startBareServer(): Promise<{ url: string; close(): Promise
       if (body !== undefined) ws.send(body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     close: async () => {

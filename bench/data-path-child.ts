@@ -8,7 +8,7 @@
 process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
 process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE = '1';
 
-import { emulatorConnection } from '../src/snowflake/settings-view.js';
+import { BENCH_PASSWORD, benchConnection } from './bench-emulator.js';
 import { msSince, percentile, round } from './measure.js';
 
 const mode = process.argv[2] ?? 'start';
@@ -18,20 +18,12 @@ const { SnowflakeClient } = await import('../src/snowflake/client.js');
 const importMs = msSince(importStart);
 
 const context = { requestId: 'bench', clientId: 'bench', tool: 'bench' };
-const password = 'bench-password';
 
 const startedAt = process.hrtime.bigint();
-const emulator = await startEmulator({ port: 0, password, sampleData: true });
+const emulator = await startEmulator({ port: 0, password: BENCH_PASSWORD, sampleData: true });
 const startMs = msSince(startedAt);
 
-const settings = emulatorConnection({
-  host: emulator.host,
-  port: emulator.port,
-  account: emulator.account,
-  user: 'SMCP',
-  password,
-  warehouse: 'COMPUTE_WH',
-});
+const settings = benchConnection(emulator);
 
 async function measureCap(): Promise<object> {
   const client = await SnowflakeClient.open(settings, { min: 1, max: 2 });
@@ -80,7 +72,7 @@ async function measureSelect1(iterations: number): Promise<object> {
   const conn = sdk.createConnection({
     account: emulator.account,
     username: 'SMCP',
-    password,
+    password: BENCH_PASSWORD,
     accessUrl: emulator.url,
     warehouse: 'COMPUTE_WH',
   });

@@ -8,6 +8,7 @@
  */
 import { Agent, request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
+import { readResponse } from '../test/helpers/read-response.js';
 
 /** What one client sends: headers and a JSON-RPC body for request id `id`. */
 export interface ClientPlan {
@@ -64,18 +65,7 @@ export function poster(url: string, agent: Agent): Poster {
           method,
           headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
         },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              text: Buffer.concat(chunks).toString(),
-            }),
-          );
-          res.on('error', reject);
-        },
+        (res) => void readResponse(res).then(resolve, reject),
       );
       req.on('error', reject);
       req.end(body);

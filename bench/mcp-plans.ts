@@ -5,6 +5,7 @@
  */
 import type { ClientPlan, Poster } from './load-gen.js';
 import { resultFor } from './load-gen.js';
+import { initializeBody, INITIALIZED_BODY } from '../test/helpers/mcp-messages.js';
 
 /** A tool call: name, arguments and the check of its result. */
 export interface ToolUnderTest {
@@ -65,30 +66,13 @@ export function toolsCallBody(tool: ToolUnderTest, id: number, meta?: Record<str
 /** Opens a 2025-11-25 session (initialize + initialized) and returns a client calling `tool` in it. */
 export async function sessionPlan(tool: ToolUnderTest, post: Poster): Promise<ClientPlan> {
   const base = { 'content-type': 'application/json', accept: ACCEPT };
-  const init = await post(
-    'POST',
-    base,
-    JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-11-25',
-        capabilities: {},
-        clientInfo: { name: 'bench', version: '1' },
-      },
-    }),
-  );
+  const init = await post('POST', base, initializeBody('bench'));
   const sessionId = init.headers['mcp-session-id'];
   const verdict = resultFor(init, 1);
   if (typeof sessionId !== 'string' || typeof verdict === 'string')
     throw new Error(`initialize failed: ${typeof verdict === 'string' ? verdict : 'no session id'}`);
   const headers = { ...base, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' };
-  const ack = await post(
-    'POST',
-    headers,
-    JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
-  );
+  const ack = await post('POST', headers, INITIALIZED_BODY);
   if (ack.status !== 202) throw new Error(`notifications/initialized answered ${ack.status}`);
   return {
     headers,

@@ -35,6 +35,7 @@ import { McpServer, createMcpHandler } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { z } from 'zod';
 import { attachSdkWebSocket, startBareServer } from './baseline-servers.js';
+import { listenOnLoopback } from '../test/helpers/listen.js';
 
 interface Started {
   url: string;
@@ -71,9 +72,7 @@ async function startBaseline(): Promise<Started> {
     });
   });
   const closeWs = attachSdkWebSocket(server, constantServer);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const port = await listenOnLoopback(server);
   return {
     url: `http://127.0.0.1:${port}`,
     close: async () => {

@@ -14,7 +14,7 @@ process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
 process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE = '1';
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { emulatorConnection } from '../src/snowflake/settings-view.js';
+import { BENCH_PASSWORD, benchConnection } from './bench-emulator.js';
 import { round } from './measure.js';
 
 function arg(name: string, fallback: string): string {
@@ -57,16 +57,8 @@ function threadTicks(): Map<string, number> {
 const { startEmulator } = await import('../src/emulator/index.js');
 const { SnowflakeClient } = await import('../src/snowflake/client.js');
 
-const password = 'bench-password';
-const emulator = await startEmulator({ port: 0, password, sampleData });
-const settings = emulatorConnection({
-  host: emulator.host,
-  port: emulator.port,
-  account: emulator.account,
-  user: 'SMCP',
-  password,
-  warehouse: 'COMPUTE_WH',
-});
+const emulator = await startEmulator({ port: 0, password: BENCH_PASSWORD, sampleData });
+const settings = benchConnection(emulator);
 const client = await SnowflakeClient.open(settings, { min: 0, max: poolMax });
 
 let seq = 0;

@@ -15,6 +15,7 @@ import { ensureFileLimit } from './file-limit.js';
 import { round } from './measure.js';
 import { writeSection } from './mcp-results.js';
 import { startServerProc } from './server-proc.js';
+import { initializeBody, INITIALIZED_BODY } from '../test/helpers/mcp-messages.js';
 
 const BATCH = 200;
 const TARGET_KIB = 20;
@@ -30,21 +31,10 @@ function openInitialized(url: string): Promise<WebSocket> {
           reject(new Error(`initialize failed: ${data.toString().slice(0, 200)}`));
           return;
         }
-        ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+        ws.send(INITIALIZED_BODY);
         resolve(ws);
       });
-      ws.send(
-        JSON.stringify({
-          jsonrpc: '2.0',
-          id: 1,
-          method: 'initialize',
-          params: {
-            protocolVersion: '2025-11-25',
-            capabilities: {},
-            clientInfo: { name: 'idle', version: '1' },
-          },
-        }),
-      );
+      ws.send(initializeBody('idle'));
     });
   });
 }

@@ -5,13 +5,13 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { isolatedHome, pidAlive, portAnswers, runProcess, waitFor } from '../helpers/cli.js';
 import type { CliRun, IsolatedHome } from '../helpers/cli.js';
+import { listenOnLoopback } from '../helpers/listen.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PM2_BIN = join(ROOT, 'node_modules', 'pm2', 'bin', 'pm2');
@@ -36,8 +36,7 @@ function pm2(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promis
 
 async function freePort(): Promise<number> {
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }

@@ -13,6 +13,7 @@ import {
   startE2eServer,
 } from './helpers.js';
 import { EXPECTED_TOOL_NAMES } from '../helpers/tool-names.js';
+import { initializeBody } from '../helpers/mcp-messages.js';
 
 const TOOLS = [...EXPECTED_TOOL_NAMES];
 
@@ -86,16 +87,7 @@ describe('e2e: smcp start over Streamable HTTP', function () {
     const init = await fetch(`${server.base}/mcp`, {
       method: 'POST',
       headers: JSON_HEADERS,
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-11-25',
-          capabilities: {},
-          clientInfo: { name: 'raw', version: '1' },
-        },
-      }),
+      body: initializeBody('raw'),
     });
     expect(init.status).to.equal(200);
     const sessionId = init.headers.get('mcp-session-id')!;

@@ -21,6 +21,26 @@ export function openEmulator(): Promise<DataPath> {
   return openDataPath({ resolved, sampleData: true });
 }
 
+/**
+ * Opens the emulator before the enclosing mocha suite and closes it after; read `path` from the
+ * returned holder inside the suite's tests.
+ */
+export function useEmulator(): { readonly path: DataPath } {
+  const holder: { path?: DataPath } = {};
+  before(async () => {
+    holder.path = await openEmulator();
+  });
+  after(async () => {
+    await holder.path?.close();
+  });
+  return {
+    get path(): DataPath {
+      if (!holder.path) throw new Error('the emulator is open only inside the suite');
+      return holder.path;
+    },
+  };
+}
+
 /** A connected client and what it takes to close it. */
 export interface Connected {
   readonly client: Client;

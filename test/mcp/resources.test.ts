@@ -1,21 +1,13 @@
 import { expect } from 'chai';
-import type { DataPath } from '../../src/daemon/data-path.js';
 import { objectUri } from '../../src/mcp/resources.js';
-import { connect, openEmulator } from './harness.js';
+import { connect, useEmulator } from './harness.js';
 
 describe('MCP resources: table and view schemas', function () {
   this.timeout(30_000);
-  let path: DataPath;
-
-  before(async () => {
-    path = await openEmulator();
-  });
-  after(async () => {
-    await path?.close();
-  });
+  const emulator = useEmulator();
 
   it('lists tables and views as snowflake:// resources, page by page', async () => {
-    const c = await connect(path, { resourcePageSize: 3 });
+    const c = await connect(emulator.path, { resourcePageSize: 3 });
     try {
       // One page at a time through a plain request (listResources() aggregates pages).
       const first = await c.client.request({ method: 'resources/list', params: {} });
@@ -55,7 +47,7 @@ describe('MCP resources: table and view schemas', function () {
   });
 
   it('reads a table’s schema as JSON', async () => {
-    const c = await connect(path);
+    const c = await connect(emulator.path);
     try {
       const { contents } = await c.client.readResource({ uri: 'snowflake://SAMPLE_DB/SALES/CUSTOMERS' });
       expect(contents[0]).to.include({
@@ -74,7 +66,7 @@ describe('MCP resources: table and view schemas', function () {
   });
 
   it('reads a view’s schema with its definition', async () => {
-    const c = await connect(path);
+    const c = await connect(emulator.path);
     try {
       const { contents } = await c.client.readResource({
         uri: objectUri('ANALYTICS', 'PUBLIC', 'V_KPI_SUMMARY'),
@@ -88,7 +80,7 @@ describe('MCP resources: table and view schemas', function () {
   });
 
   it('answers an unknown object with resource-not-found and keeps serving', async () => {
-    const c = await connect(path);
+    const c = await connect(emulator.path);
     try {
       let error: unknown;
       try {

@@ -1,27 +1,19 @@
 import { expect } from 'chai';
-import type { DataPath } from '../../src/daemon/data-path.js';
 import { SmcpError } from '../../src/errors.js';
 import { RequestTracker } from '../../src/mcp/request-tracker.js';
 import { createToolRegistry } from '../../src/mcp/server-factory.js';
 import { defineMcpSettings } from '../../src/mcp/settings.js';
-import { openEmulator } from './harness.js';
+import { useEmulator } from './harness.js';
 
 const identity = { transport: 'http-api', clientId: 'curl-1' } as const;
 
 describe('tool registry without an MCP transport', function () {
   this.timeout(30_000);
-  let path: DataPath;
-
-  before(async () => {
-    path = await openEmulator();
-  });
-  after(async () => {
-    await path?.close();
-  });
+  const emulator = useEmulator();
 
   it('lists tools with JSON schemas and prefixed names', () => {
     const registry = createToolRegistry({
-      client: path.client,
+      client: emulator.path.client,
       settings: defineMcpSettings({ toolPrefix: 'sf_' }),
       tracker: new RequestTracker(),
     });
@@ -34,7 +26,11 @@ describe('tool registry without an MCP transport', function () {
 
   it('calls a tool, tracks it while in flight and tags the statement', async () => {
     const tracker = new RequestTracker();
-    const registry = createToolRegistry({ client: path.client, settings: defineMcpSettings({}), tracker });
+    const registry = createToolRegistry({
+      client: emulator.path.client,
+      settings: defineMcpSettings({}),
+      tracker,
+    });
     const pending = registry.callTool(
       'execute_query',
       { sql: 'SELECT SYSTEM$WAIT(1) AS W /* registry */' },
@@ -55,7 +51,7 @@ describe('tool registry without an MCP transport', function () {
 
   it('throws NOT_FOUND for an unknown tool and USAGE naming the bad argument', async () => {
     const registry = createToolRegistry({
-      client: path.client,
+      client: emulator.path.client,
       settings: defineMcpSettings({}),
       tracker: new RequestTracker(),
     });
@@ -76,7 +72,7 @@ describe('tool registry without an MCP transport', function () {
 
   it('returns guard refusals as error results, like MCP calls', async () => {
     const registry = createToolRegistry({
-      client: path.client,
+      client: emulator.path.client,
       settings: defineMcpSettings({}),
       tracker: new RequestTracker(),
     });
@@ -91,7 +87,7 @@ describe('tool registry without an MCP transport', function () {
 
   it('lets writes through only when allowed', async () => {
     const registry = createToolRegistry({
-      client: path.client,
+      client: emulator.path.client,
       settings: defineMcpSettings({ allowWrite: true, allowDdl: true }),
       tracker: new RequestTracker(),
     });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { DataPath } from '../../src/daemon/data-path.js';
-import { connect, openEmulator } from './harness.js';
+import { connect, openEmulator, useEmulator } from './harness.js';
 import type { Connected } from './harness.js';
 import { EXPECTED_TOOL_NAMES } from '../helpers/tool-names.js';
 
@@ -294,16 +294,10 @@ describe('MCP tools over the SDK client', function () {
 
 describe('MCP tool prefix', function () {
   this.timeout(30_000);
-  let path: DataPath;
-  before(async () => {
-    path = await openEmulator();
-  });
-  after(async () => {
-    await path?.close();
-  });
+  const emulator = useEmulator();
 
   it('prefixes every tool name and the fetch_results hint', async () => {
-    const c = await connect(path, { toolPrefix: 'snowflake_', maxRows: 2 });
+    const c = await connect(emulator.path, { toolPrefix: 'snowflake_', maxRows: 2 });
     try {
       const { tools } = await c.client.listTools();
       expect(tools.every((t) => t.name.startsWith('snowflake_'))).to.equal(true);

@@ -10,6 +10,7 @@ import { WebSocket } from 'ws';
 import type { FuzzCase } from './fuzz-cases.js';
 import type { HttpReply } from './fuzz-checks.js';
 import { ReplyLedger, requestIdOf } from './fuzz-checks.js';
+import { initializeBody, INITIALIZED_BODY } from '../helpers/mcp-messages.js';
 
 /** The default JSON-RPC POST headers. */
 export const POST_HEADERS: Readonly<Record<string, string>> = {
@@ -88,17 +89,7 @@ export function caseHeaders(c: FuzzCase, defaults: Record<string, string>): Reco
 
 /** Opens a 2025-era Streamable HTTP session and returns its id. */
 export async function openHttpSession(http: RawHttp): Promise<string> {
-  const init = await http.send(
-    'POST',
-    '/mcp',
-    { ...POST_HEADERS },
-    JSON.stringify({
-      jsonrpc: '2.0',
-      id: 0,
-      method: 'initialize',
-      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'fuzz', version: '1' } },
-    }),
-  );
+  const init = await http.send('POST', '/mcp', { ...POST_HEADERS }, initializeBody('fuzz', 0));
   if (init.status !== 200) throw new Error(`initialize answered ${init.status}: ${init.body.toString()}`);
   const id = init.sessionId;
   if (!id) throw new Error('initialize returned no Mcp-Session-Id');
@@ -106,7 +97,7 @@ export async function openHttpSession(http: RawHttp): Promise<string> {
     'POST',
     '/mcp',
     { ...POST_HEADERS, 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' },
-    JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+    INITIALIZED_BODY,
   );
   return id;
 }
@@ -214,20 +205,9 @@ export class FuzzSocket {
     });
     const socket = new FuzzSocket(ws, label);
     const init = socket.ledger.waitFor('init', 10_000);
-    ws.send(
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id: 'init',
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-11-25',
-          capabilities: {},
-          clientInfo: { name: 'fuzz', version: '1' },
-        },
-      }),
-    );
+    ws.send(initializeBody('fuzz', 'init'));
     if (!(await init)) throw new Error('WebSocket initialize got no answer');
-    ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+    ws.send(INITIALIZED_BODY);
     return socket;
   }
 

@@ -4,7 +4,7 @@
  */
 import { createServer, request } from 'node:http';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../helpers/listen.js';
 
 /** A started proxy. */
 export interface CountingProxy {
@@ -35,9 +35,9 @@ export async function startCountingProxy(target: { host: string; port: number })
     });
     req.pipe(upstream);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = await listenOnLoopback(server);
   return {
-    port: (server.address() as AddressInfo).port,
+    port,
     count: (path) => counts.get(path) ?? 0,
     reset: () => counts.clear(),
     close: () =>

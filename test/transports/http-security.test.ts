@@ -6,6 +6,7 @@ import { createFixtureFactory } from './fixtures/fixture-factory.js';
 import { createFixtureToolApi } from './fixtures/fixture-tool-api.js';
 import type { TestServer } from './helpers.js';
 import { JSON_HEADERS, modernEchoBody, startTestServer, waitFor } from './helpers.js';
+import { readResponse } from '../helpers/read-response.js';
 
 /** The fields these tests read from JSON bodies. */
 interface Json {
@@ -33,16 +34,7 @@ function raw(
   const req = request(url, { method: options.method ?? 'GET', headers: options.headers ?? {} });
   const done = new Promise<RawResponse>((resolve, reject) => {
     req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString(),
-        }),
-      );
-      res.on('error', reject);
+      readResponse(res).then(({ status, headers, text }) => resolve({ status, headers, body: text }), reject);
     });
     req.on('error', reject);
   });

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { TestServer } from './helpers.js';
 import { JSON_HEADERS, modernEchoBody, startTestServer, waitFor } from './helpers.js';
+import { initializeBody } from '../helpers/mcp-messages.js';
 
 describe('Streamable HTTP transport', () => {
   let srv: TestServer;
@@ -66,16 +67,7 @@ describe('Streamable HTTP transport', () => {
     const init = await fetch(`${srv.handle.url}/mcp`, {
       method: 'POST',
       headers: JSON_HEADERS,
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-11-25',
-          capabilities: {},
-          clientInfo: { name: 'raw', version: '1' },
-        },
-      }),
+      body: initializeBody('raw'),
     });
     expect(init.status).to.equal(200);
     const sessionId = init.headers.get('mcp-session-id');

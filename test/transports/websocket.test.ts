@@ -4,6 +4,7 @@ import { WebSocketClientTransport } from '@modelcontextprotocol/sdk/client/webso
 import { WebSocket } from 'ws';
 import type { TestServer } from './helpers.js';
 import { installWebSocketGlobal, startTestServer, waitFor } from './helpers.js';
+import { initializeBody, INITIALIZED_BODY } from '../helpers/mcp-messages.js';
 
 /** Opens a raw ws connection; resolves once open (or rejects with the HTTP status). */
 function openRaw(url: string, protocols: string[] = ['mcp']): Promise<WebSocket> {
@@ -100,21 +101,9 @@ describe('WebSocket transport', () => {
     expect((parse.error as { code: number }).code).to.equal(-32700);
     const invalid = await roundTrip(ws, JSON.stringify({ hello: 'world' }));
     expect((invalid.error as { code: number }).code).to.equal(-32600);
-    const init = await roundTrip(
-      ws,
-      JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-11-25',
-          capabilities: {},
-          clientInfo: { name: 'raw', version: '1' },
-        },
-      }),
-    );
+    const init = await roundTrip(ws, initializeBody('raw'));
     expect(init.result).to.have.property('serverInfo');
-    ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+    ws.send(INITIALIZED_BODY);
     const unknown = await roundTrip(ws, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'no/such' }));
     expect((unknown.error as { code: number }).code).to.equal(-32601);
   });

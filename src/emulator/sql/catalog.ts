@@ -4,7 +4,7 @@
  * lacks (creation time, view text), the INFORMATION_SCHEMA table macros and the query history
  * snapshot. Databases `memory`, `system`, `temp` and `_SMCP` are hidden from users.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBTimestampTZValue, TIMESTAMPTZ, VARCHAR, BIGINT } from '@duckdb/node-api';
 import type { QueryHistory } from './history.js';
 import { quoteString } from './tokenizer.js';
@@ -95,6 +95,19 @@ export function tableKey(db: string, schema: string, table: string): string {
   return `${db}\u0000${schema}\u0000${table}`;
 }
 
+/** Appends a column type's Snowflake name, wire type, precision, scale and length, and ends the row. */
+function appendTypeColumns(appender: DuckDBAppender, t: SfColumnType): void {
+  appender.appendVarchar(t.name);
+  appender.appendVarchar(t.wire);
+  if (t.precision === null) appender.appendNull();
+  else appender.appendInteger(t.precision);
+  if (t.scale === null) appender.appendNull();
+  else appender.appendInteger(t.scale);
+  if (t.length === null) appender.appendNull();
+  else appender.appendBigInt(BigInt(t.length));
+  appender.endRow();
+}
+
 /** The `_SMCP` side tables and their in-process mirror. */
 export class Catalog {
   /** Declared column types by table key, then column name. */
@@ -136,15 +149,7 @@ export class Catalog {
       appender.appendVarchar(schema);
       appender.appendVarchar(table);
       appender.appendVarchar(col);
-      appender.appendVarchar(t.name);
-      appender.appendVarchar(t.wire);
-      if (t.precision === null) appender.appendNull();
-      else appender.appendInteger(t.precision);
-      if (t.scale === null) appender.appendNull();
-      else appender.appendInteger(t.scale);
-      if (t.length === null) appender.appendNull();
-      else appender.appendBigInt(BigInt(t.length));
-      appender.endRow();
+      appendTypeColumns(appender, t);
     }
     appender.closeSync();
     const map = new Map<string, SfColumnType>(cols);
@@ -204,15 +209,7 @@ export class Catalog {
           row[6] === null ? null : Number(row[6]),
         );
         for (const v of row.slice(0, 4)) appender.appendVarchar(String(v));
-        appender.appendVarchar(t.name);
-        appender.appendVarchar(t.wire);
-        if (t.precision === null) appender.appendNull();
-        else appender.appendInteger(t.precision);
-        if (t.scale === null) appender.appendNull();
-        else appender.appendInteger(t.scale);
-        if (t.length === null) appender.appendNull();
-        else appender.appendBigInt(BigInt(t.length));
-        appender.endRow();
+        appendTypeColumns(appender, t);
       }
       appender.closeSync();
     }

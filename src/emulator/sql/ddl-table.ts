@@ -8,7 +8,14 @@ import { EmulatorSqlError } from '../engine-types.js';
 import type { StatementContext } from './context.js';
 import { statusResult } from './result-set.js';
 import { STATEMENT_TYPE } from './statement-types.js';
-import { identName, joinTokens, quoteIdent, quoteString, stringValue } from './tokenizer.js';
+import {
+  identName,
+  joinTokens,
+  quoteIdent,
+  quoteString,
+  splitTopLevelCommas,
+  stringValue,
+} from './tokenizer.js';
 import type { Token } from './tokenizer.js';
 import { duckTypeFor, parseSfType } from './types.js';
 import type { SfColumnType } from './types.js';
@@ -42,23 +49,6 @@ function closeOf(sig: Token[], open: number): number {
   return sig.length - 1;
 }
 
-function splitTop(sig: Token[], from: number, to: number): Token[][] {
-  const out: Token[][] = [];
-  let depth = 0;
-  let cur: Token[] = [];
-  for (let j = from; j < to; j++) {
-    const t = sig[j];
-    if (t.kind === 'punct' && t.text === '(') depth++;
-    if (t.kind === 'punct' && t.text === ')') depth--;
-    if (depth === 0 && t.kind === 'punct' && t.text === ',') {
-      out.push(cur);
-      cur = [];
-    } else cur.push(t);
-  }
-  if (cur.length) out.push(cur);
-  return out;
-}
-
 const CONSTRAINT_WORDS = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK']);
 
 /** CREATE TABLE (…) / AS SELECT with Snowflake types; null to leave odd forms to DuckDB. */
@@ -81,7 +71,7 @@ export async function createTable(
   if (sig[j]?.text === '(') {
     const close = closeOf(sig, j);
     const defs: string[] = [];
-    for (const def of splitTop(sig, j + 1, close)) {
+    for (const def of splitTopLevelCommas(sig.slice(j + 1, close))) {
       const first = def[0];
       if (!first) continue;
       if (CONSTRAINT_WORDS.has(first.text.toUpperCase())) {
@@ -168,7 +158,7 @@ export async function createView(
   const colComments: [string, string][] = [];
   if (sig[j]?.text === '(') {
     const close = closeOf(sig, j);
-    for (const def of splitTop(sig, j + 1, close)) {
+    for (const def of splitTopLevelCommas(sig.slice(j + 1, close))) {
       const first = def[0];
       if (!first) continue;
       const colName = identName(first);

@@ -49,6 +49,15 @@ export class Writer {
     return j;
   }
 
+  /** True when the token after `i` names an alias for what ends at `i` (not a clause or join word). */
+  aliasFollows(i: number): boolean {
+    const after = this.toks[this.nextSig(i)];
+    if (after === undefined) return false;
+    if (after.kind === 'quoted') return true;
+    const word = after.text.toUpperCase();
+    return after.kind === 'word' && !CLAUSE_END.has(word) && !JOIN_WORDS.has(word);
+  }
+
   prevSig(i: number): number {
     let j = i - 1;
     while (j >= 0 && !isSignificant(this.toks[j])) j--;
@@ -234,13 +243,7 @@ export class Writer {
         inner.includes('QUERY_HISTORY_BY_USER')
       ) {
         this.state.usesHistory = true;
-        const after = this.toks[this.nextSig(close)];
-        const hasAlias =
-          after !== undefined &&
-          (after.kind === 'quoted' ||
-            (after.kind === 'word' &&
-              !CLAUSE_END.has(after.text.toUpperCase()) &&
-              !JOIN_WORDS.has(after.text.toUpperCase())));
+        const hasAlias = this.aliasFollows(close);
         return [`_SMCP.main.QUERY_HISTORY_FN()${hasAlias ? '' : ' AS QUERY_HISTORY'}`, close + 1];
       }
     }
@@ -287,13 +290,7 @@ export class Writer {
     } else return null;
     if (!INFO_VIEWS.has(view)) return null;
     if (db === null) throw noCurrentDatabase();
-    const after = this.toks[this.nextSig(end - 1)];
-    const hasAlias =
-      after !== undefined &&
-      (after.kind === 'quoted' ||
-        (after.kind === 'word' &&
-          !CLAUSE_END.has(after.text.toUpperCase()) &&
-          !JOIN_WORDS.has(after.text.toUpperCase())));
+    const hasAlias = this.aliasFollows(end - 1);
     return [`_SMCP.main.IS_${view}(${quoteString(db)})${hasAlias ? '' : ` AS ${view}`}`, end];
   }
 }

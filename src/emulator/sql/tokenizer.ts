@@ -103,6 +103,23 @@ export function splitStatements(tokens: Token[]): Token[][] {
   return statements;
 }
 
+/** Splits tokens at commas outside parentheses (column definitions, argument lists). */
+export function splitTopLevelCommas(tokens: readonly Token[]): Token[][] {
+  const out: Token[][] = [];
+  let depth = 0;
+  let cur: Token[] = [];
+  for (const t of tokens) {
+    if (t.kind === 'punct' && t.text === '(') depth++;
+    if (t.kind === 'punct' && t.text === ')') depth--;
+    if (depth === 0 && t.kind === 'punct' && t.text === ',') {
+      out.push(cur);
+      cur = [];
+    } else cur.push(t);
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
 /** The source text of a token list. */
 export function joinTokens(tokens: Token[]): string {
   return tokens.map((t) => t.text).join('');

@@ -10,7 +10,15 @@ import { EmulatorSqlError } from '../engine-types.js';
 import type { StatementContext } from './context.js';
 import { statusResult } from './result-set.js';
 import { STATEMENT_TYPE } from './statement-types.js';
-import { identName, isSignificant, quoteIdent, quoteString, stringValue, tokenize } from './tokenizer.js';
+import {
+  identName,
+  isSignificant,
+  quoteIdent,
+  quoteString,
+  splitTopLevelCommas,
+  stringValue,
+  tokenize,
+} from './tokenizer.js';
 import type { Token } from './tokenizer.js';
 import { sfTypeFromDuck } from './types.js';
 
@@ -136,23 +144,6 @@ function isIdentifierWord(t: Token): boolean {
   return t.kind === 'word' && t.text.length === 10 && t.text.toUpperCase() === 'IDENTIFIER';
 }
 
-/** Splits tokens at depth-0 commas. */
-function splitTop(sig: Token[]): Token[][] {
-  const out: Token[][] = [];
-  let depth = 0;
-  let cur: Token[] = [];
-  for (const t of sig) {
-    if (t.kind === 'punct' && t.text === '(') depth++;
-    if (t.kind === 'punct' && t.text === ')') depth--;
-    if (depth === 0 && t.kind === 'punct' && t.text === ',') {
-      out.push(cur);
-      cur = [];
-    } else cur.push(t);
-  }
-  if (cur.length) out.push(cur);
-  return out;
-}
-
 /** Names of `v` or `(a, b)` starting at sig[0]; returns them and the index after. */
 function parseNames(sig: Token[]): { names: string[]; next: number } {
   if (sig[0]?.text !== '(') {
@@ -162,7 +153,7 @@ function parseNames(sig: Token[]): { names: string[]; next: number } {
   }
   const close = sig.findIndex((t) => t.text === ')');
   if (close < 0) throw syntax(undefined);
-  const names = splitTop(sig.slice(1, close)).map((part) => {
+  const names = splitTopLevelCommas(sig.slice(1, close)).map((part) => {
     const t = part[0];
     if (part.length !== 1 || !t || (t.kind !== 'word' && t.kind !== 'quoted')) throw syntax(t);
     return identName(t).toUpperCase();
@@ -200,7 +191,7 @@ export async function runVariableCommand(
     inner =
       first === 'SELECT' || first === 'WITH'
         ? rewrite(spaced(exprs))
-        : `SELECT ${splitTop(exprs)
+        : `SELECT ${splitTopLevelCommas(exprs)
             .map((e) => `(${rewrite(spaced(e))})`)
             .join(', ')}`;
   } else inner = `SELECT (${rewrite(spaced(exprs))})`;
