@@ -39,6 +39,17 @@ export const ERROR_CATALOGUE = {
     summary: 'the daemon process exists but its admin socket does not answer',
   },
   DRAINING: { exit: 1, http: 503, summary: 'the daemon is draining and takes no new work' },
+  UNAUTHORIZED: { exit: 1, http: 401, summary: 'a bearer token is required, or the one given is wrong' },
+  FORBIDDEN: {
+    exit: 1,
+    http: 403,
+    summary: 'the request came from a Host, Origin or local user smcp does not serve',
+  },
+  RATE_LIMITED: {
+    exit: 1,
+    http: 429,
+    summary: 'this client has too many requests, sessions or connections open; retry later',
+  },
   INTERNAL: { exit: 70, http: 500, summary: 'an unexpected fault inside smcp' },
 } as const satisfies Record<string, { exit: number; http: number; summary: string }>;
 

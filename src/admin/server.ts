@@ -135,14 +135,15 @@ function listenPrivately(server: Server, socketPath: string): Promise<void> {
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, routes: AdminRoutes): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://admin');
-  if (!url.pathname.startsWith(`${ADMIN_PREFIX}/`)) {
+  // The request target as sent, without `new URL` (which throws on targets like `//[`).
+  const pathname = (req.url ?? '/').split('?', 1)[0];
+  if (!pathname.startsWith(`${ADMIN_PREFIX}/`)) {
     return sendError(
       res,
-      new SmcpError('NOT_FOUND', `no admin route ${url.pathname}; routes live under /v1`),
+      new SmcpError('NOT_FOUND', `no admin route ${pathname.slice(0, 200)}; routes live under /v1`),
     );
   }
-  const key = `${req.method ?? 'GET'} ${url.pathname.slice(ADMIN_PREFIX.length)}`;
+  const key = `${req.method ?? 'GET'} ${pathname.slice(ADMIN_PREFIX.length)}`;
   const route = routes[key];
   if (!route) return sendError(res, new SmcpError('NOT_FOUND', `no admin route ${key}`));
   const body = await readBody(req);

@@ -5,7 +5,7 @@
  * so the HTTP routes and the upgrade handler share them.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { SmcpError } from '../errors.js';
 import { headerValue } from './http-io.js';
 
@@ -43,9 +43,24 @@ export interface GuardSettings {
   corsOrigins?: readonly string[];
 }
 
-const CORS_ALLOWED_HEADERS =
-  'Content-Type, Authorization, Accept, Mcp-Session-Id, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Last-Event-ID';
-const CORS_EXPOSED_HEADERS = 'Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate, Retry-After';
+/** Request headers a configured CORS origin may send. */
+export const CORS_ALLOWED_HEADERS = [
+  'Content-Type',
+  'Authorization',
+  'Accept',
+  'Mcp-Session-Id',
+  'MCP-Protocol-Version',
+  'Mcp-Method',
+  'Mcp-Name',
+  'Last-Event-ID',
+];
+/** Response headers a configured CORS origin may read. */
+export const CORS_EXPOSED_HEADERS = [
+  'Mcp-Session-Id',
+  'MCP-Protocol-Version',
+  'WWW-Authenticate',
+  'Retry-After',
+];
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
@@ -137,29 +152,8 @@ export class HttpGuard {
     return { ok: true };
   }
 
-  /**
-   * Sets CORS headers when the request's Origin is a configured CORS origin (never `*`). Returns
-   * true when the request was a preflight and has been answered.
-   */
-  applyCors(req: IncomingMessage, res: ServerResponse): boolean {
-    const origin = headerValue(req, 'origin');
-    const allowed = origin !== undefined && this.cors.has(origin.toLowerCase());
-    if (allowed) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Vary', 'Origin');
-      res.setHeader('Access-Control-Expose-Headers', CORS_EXPOSED_HEADERS);
-    }
-    if (req.method !== 'OPTIONS') return false;
-    if (allowed) {
-      res.writeHead(204, {
-        'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
-        'Access-Control-Allow-Headers': CORS_ALLOWED_HEADERS,
-        'Access-Control-Max-Age': '600',
-      });
-    } else {
-      res.writeHead(204, { Allow: 'GET, POST, DELETE, OPTIONS' });
-    }
-    res.end();
-    return true;
+  /** True when `origin` is a configured CORS origin (exact match, case-insensitive). */
+  isCorsOrigin(origin: string): boolean {
+    return this.cors.has(origin.toLowerCase());
   }
 }

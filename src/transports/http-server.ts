@@ -1,30 +1,25 @@
 /**
- * The one HTTP listener for every network transport: Streamable HTTP and WebSocket on `/mcp`,
- * legacy SSE on `/sse` + `/messages`, the plain tool API on `/mcp/tools`, probes on `/healthz`,
- * `/readyz`, `/status`. Applies the security defaults in one place before any route runs: Host and
- * Origin allow-lists (403), bearer token (401; not on /healthz), CORS for configured origins, the
- * draining switch (503 + Retry-After + Connection: close). Loopback by default; a non-loopback bind
- * without a token is refused at start.
+ * The one HTTP listener for every network transport: the express app (http-app.ts) serves every
+ * HTTP route behind one ordered security chain; WebSocket upgrades on `/mcp` share the listener and
+ * pass the same Host, Origin, token and draining checks here. Loopback by default; a non-loopback
+ * bind without a token is refused at start.
  */
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SmcpError } from '../errors.js';
-import { ClientLimiter, RETRY_AFTER_SECONDS } from './client-limiter.js';
-import { sendHealth, sendReadiness, sendStatus } from './health-routes.js';
+import { ClientLimiter } from './client-limiter.js';
 import type { HealthDeps } from './health-routes.js';
-import { RPC_SERVER_REFUSED, sendPlainError, sendRpcError } from './http-io.js';
+import { buildHttpApp } from './http-app.js';
+import { RPC_SERVER_REFUSED } from './http-io.js';
 import { HttpGuard, assertBindAllowed } from './http-security.js';
-import type { GuardVerdict } from './http-security.js';
 import { LegacySseEndpoint } from './legacy-sse.js';
+import { requestTarget } from './request-path.js';
 import { StreamableHttpEndpoint } from './streamable-http.js';
-import { handleToolCall, sendToolList } from './tool-api-routes.js';
 import type { ToolApiDeps } from './tool-api-routes.js';
 import type { HttpServerHandle, HttpServerOptions, HttpServerStats } from './types.js';
 import { silentTransportLogger } from './types.js';
 import { WebSocketEndpoint, offersMcpSubprotocol } from './websocket-server.js';
-
-const MCP_PATHS = new Set(['/mcp', '/sse', '/messages']);
 
 function positiveInt(value: number | undefined, fallback: number, field: string, allowZero = false): number {
   const n = value ?? fallback;
@@ -115,7 +110,6 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     tracker,
     limiter,
     logger,
-    maxBodyBytes,
     isDraining,
     canOpenSession,
   });
@@ -143,81 +137,26 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     startedAt: Date.now(),
   };
   const toolDeps: ToolApiDeps | undefined = options.toolApi
-    ? { api: options.toolApi, tracker, limiter, logger, maxBodyBytes, clientKey }
+    ? { api: options.toolApi, tracker, limiter, logger, clientKey }
     : undefined;
 
-  const refuse = (res: ServerResponse, path: string, verdict: Exclude<GuardVerdict, { ok: true }>): void => {
-    if (MCP_PATHS.has(path))
-      sendRpcError(res, verdict.status, RPC_SERVER_REFUSED, verdict.message, verdict.headers);
-    else
-      sendPlainError(
-        res,
-        verdict.status,
-        verdict.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN',
-        verdict.message,
-        verdict.headers,
-      );
-  };
+  server.on(
+    'request',
+    buildHttpApp({
+      guard,
+      streamable,
+      sse,
+      toolApi: toolDeps,
+      health,
+      stateless: options.stateless ?? false,
+      maxBodyBytes,
+      isDraining,
+      logger,
+    }),
+  );
 
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const method = req.method ?? 'GET';
-    if (path === '/healthz' && method === 'GET') return sendHealth(res);
-    const hostVerdict = guard.checkHostAndOrigin(req);
-    if (!hostVerdict.ok) return refuse(res, path, hostVerdict);
-    if (guard.applyCors(req, res)) return;
-    const tokenVerdict = guard.checkToken(req);
-    if (!tokenVerdict.ok) return refuse(res, path, tokenVerdict);
-    if (method === 'GET' && path === '/readyz') return sendReadiness(res, health);
-    if (method === 'GET' && path === '/status') return sendStatus(res, health);
-    if (draining) {
-      const headers = { 'Retry-After': String(RETRY_AFTER_SECONDS * 5), Connection: 'close' };
-      return sendRpcError(
-        res,
-        503,
-        RPC_SERVER_REFUSED,
-        'Service Unavailable: the server is draining',
-        headers,
-      );
-    }
-    switch (path) {
-      case '/mcp':
-        return streamable.handle(req, res);
-      case '/mcp/tools':
-        if (!toolDeps) break;
-        if (method !== 'GET')
-          return sendPlainError(res, 405, 'USAGE', 'use GET /mcp/tools', { Allow: 'GET' });
-        return sendToolList(res, toolDeps);
-      case '/mcp/tools/call':
-        if (!toolDeps) break;
-        if (method !== 'POST')
-          return sendPlainError(res, 405, 'USAGE', 'use POST /mcp/tools/call', { Allow: 'POST' });
-        return handleToolCall(req, res, toolDeps);
-      case '/sse':
-        if (options.stateless) break;
-        if (method !== 'GET')
-          return sendRpcError(res, 405, RPC_SERVER_REFUSED, 'use GET /sse', { Allow: 'GET' });
-        return sse.openStream(req, res);
-      case '/messages':
-        if (options.stateless) break;
-        if (method !== 'POST')
-          return sendRpcError(res, 405, RPC_SERVER_REFUSED, 'use POST /messages', { Allow: 'POST' });
-        return sse.postMessage(req, res, new URL(req.url ?? '/', 'http://localhost'));
-    }
-    sendPlainError(res, 404, 'NOT_FOUND', `no route for ${method} ${path}`);
-  };
-
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    route(req, res).catch((error: unknown) => {
-      logger.error('HTTP request failed', { path: req.url, error: String(error) });
-      if (!res.headersSent) sendPlainError(res, 500, 'INTERNAL', 'an unexpected fault inside smcp');
-      else res.destroy();
-    });
-  });
-
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const path = requestTarget(req.url).path;
     if (path !== '/mcp') return refuseUpgrade(socket, 404, `no WebSocket endpoint at ${path}; use /mcp`);
     const verdict = guard.checkHostAndOrigin(req);
     if (!verdict.ok) return refuseUpgrade(socket, verdict.status, verdict.message);
@@ -230,6 +169,16 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     if (!canOpenSession())
       return refuseUpgrade(socket, 503, 'too many open sessions', { 'Retry-After': '1' });
     ws.upgrade(req, socket, head);
+  };
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    // Outside input: whatever goes wrong answers this one request, never the whole daemon.
+    try {
+      upgrade(req, socket, head);
+    } catch (error) {
+      logger.error('WebSocket upgrade failed', { error: String(error) });
+      socket.destroy();
+    }
   });
 
   const sweeper =

@@ -12,14 +12,7 @@ import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import type { ClientLimiter } from './client-limiter.js';
 import { RETRY_AFTER_SECONDS } from './client-limiter.js';
-import {
-  RPC_INVALID_REQUEST,
-  RPC_SERVER_REFUSED,
-  RPC_SESSION_NOT_FOUND,
-  refuseNonJson,
-  readJsonRpcBody,
-  sendRpcError,
-} from './http-io.js';
+import { RPC_INVALID_REQUEST, RPC_SERVER_REFUSED, RPC_SESSION_NOT_FOUND, sendRpcError } from './http-io.js';
 import { TrackedTransport } from './tracked-transport.js';
 import type { ServerFactory, TransportLogger } from './types.js';
 
@@ -29,7 +22,6 @@ export interface LegacySseDeps {
   tracker: RequestTracker;
   limiter: ClientLimiter;
   logger: TransportLogger;
-  maxBodyBytes: number;
   isDraining: () => boolean;
   canOpenSession: () => boolean;
 }
@@ -94,9 +86,17 @@ export class LegacySseEndpoint {
     await Promise.resolve();
   }
 
-  /** `POST /messages?sessionId=…`: hands one client message to its stream's transport. */
-  async postMessage(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const id = url.searchParams.get('sessionId');
+  /**
+   * `POST /messages?sessionId=…`: hands one client message to its stream's transport. The caller
+   * has read the JSON body (see json-body.ts).
+   */
+  async postMessage(
+    req: IncomingMessage,
+    res: ServerResponse,
+    query: URLSearchParams,
+    body: unknown,
+  ): Promise<void> {
+    const id = query.get('sessionId');
     if (!id) {
       sendRpcError(res, 400, RPC_INVALID_REQUEST, 'Bad Request: the sessionId query parameter is required');
       return;
@@ -107,14 +107,11 @@ export class LegacySseEndpoint {
       return;
     }
     // Refused here rather than by the SDK transport, which answers such bodies with plain text.
-    if (refuseNonJson(req, res)) return;
-    const body = await readJsonRpcBody(req, res, this.deps.maxBodyBytes);
-    if (!body) return;
-    if (!isJsonRpcMessage(body.value)) {
+    if (!isJsonRpcMessage(body)) {
       sendRpcError(res, 400, RPC_INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 message');
       return;
     }
-    await session.transport.handlePostMessage(req, res, body.value).catch((error: unknown) => {
+    await session.transport.handlePostMessage(req, res, body).catch((error: unknown) => {
       this.deps.logger.debug('sse post refused', { sessionId: id, error: String(error) });
     });
   }

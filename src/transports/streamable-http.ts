@@ -17,15 +17,7 @@ import type { RequestTracker } from '../mcp/request-tracker.js';
 import type { ClientLimiter } from './client-limiter.js';
 import { RETRY_AFTER_SECONDS } from './client-limiter.js';
 import { BoundedEventStore } from './event-store.js';
-import {
-  RPC_SERVER_REFUSED,
-  RPC_SESSION_NOT_FOUND,
-  headerValue,
-  refuseNonJson,
-  isRecord,
-  readJsonRpcBody,
-  sendRpcError,
-} from './http-io.js';
+import { RPC_SERVER_REFUSED, RPC_SESSION_NOT_FOUND, headerValue, isRecord, sendRpcError } from './http-io.js';
 import { TrackedTransport } from './tracked-transport.js';
 import type { ServerFactory, TransportLogger } from './types.js';
 
@@ -134,9 +126,8 @@ export class StreamableHttpEndpoint {
     return this.sessions.size;
   }
 
-  /** Handles one request to `/mcp` (any method). */
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method === 'POST') return this.handlePost(req, res);
+  /** Handles a request to `/mcp` other than POST (GET stream, DELETE, anything else). */
+  async handleOther(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.deps.stateless) return this.modernNode(req, res);
     if (req.method === 'GET' || req.method === 'DELETE') return this.handleSessionOp(req, res);
     sendRpcError(res, 405, RPC_SERVER_REFUSED, 'Method not allowed.', { Allow: 'GET, POST, DELETE' });
@@ -158,11 +149,8 @@ export class StreamableHttpEndpoint {
     await this.modern.close().catch(() => {});
   }
 
-  private async handlePost(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (refuseNonJson(req, res)) return;
-    const read = await readJsonRpcBody(req, res, this.deps.maxBodyBytes, { Connection: 'close' });
-    if (!read) return;
-    const body = read.value;
+  /** Handles `POST /mcp` whose JSON body the caller has already read (see json-body.ts). */
+  async handlePost(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     const facts = describeBody(body);
     const legacy =
       !this.deps.stateless &&

@@ -11,7 +11,7 @@ import { newRequestContext, runWithRequestContext } from '../mcp/request-context
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import type { ClientLimiter } from './client-limiter.js';
 import { RETRY_AFTER_SECONDS } from './client-limiter.js';
-import { isJsonContentType, isRecord, parseJson, readBody, sendJson, sendPlainError } from './http-io.js';
+import { isRecord, sendJson, sendPlainError } from './http-io.js';
 import type { ToolApi, TransportLogger } from './types.js';
 
 /** What the tool API routes need. */
@@ -20,7 +20,6 @@ export interface ToolApiDeps {
   tracker: RequestTracker;
   limiter: ClientLimiter;
   logger: TransportLogger;
-  maxBodyBytes: number;
   clientKey: (req: IncomingMessage) => string;
 }
 
@@ -29,29 +28,18 @@ export function sendToolList(res: ServerResponse, deps: ToolApiDeps): void {
   sendJson(res, 200, { tools: deps.api.listTools() });
 }
 
-/** `POST /mcp/tools/call`. */
+/** `POST /mcp/tools/call` with its JSON body already read (see json-body.ts). */
 export async function handleToolCall(
   req: IncomingMessage,
   res: ServerResponse,
   deps: ToolApiDeps,
+  body: unknown,
 ): Promise<void> {
-  if (!isJsonContentType(req)) {
-    sendPlainError(res, 415, 'USAGE', 'Content-Type must be application/json');
-    return;
-  }
-  const read = await readBody(req, deps.maxBodyBytes);
-  if (!read.ok) {
-    if (read.reason === 'too-large') {
-      sendPlainError(res, 413, 'USAGE', `the body is larger than ${deps.maxBodyBytes} bytes`);
-    }
-    return;
-  }
-  const parsed = parseJson(read.text);
-  if (!parsed.ok || !isRecord(parsed.value)) {
+  if (!isRecord(body)) {
     sendPlainError(res, 400, 'USAGE', 'the body must be a JSON object {"name": "...", "arguments": {...}}');
     return;
   }
-  const { name, arguments: args = {} } = parsed.value;
+  const { name, arguments: args = {} } = body;
   if (typeof name !== 'string' || name === '') {
     sendPlainError(res, 400, 'USAGE', '"name" must name a tool (see GET /mcp/tools)');
     return;

@@ -3,8 +3,8 @@
  * against smcp's Streamable HTTP endpoint, judged against expected-failures.toml.
  *
  * Builds nothing: it runs the compiled `bin/smcp start --foreground --port 0` (on the project's
- * Node, in a throwaway HOME, serving the embedded emulator), then the conformance CLI on Node 22
- * (see node-runtime.ts) once per pass: `--suite all`, then `--requirements <revision>` for every
+ * Node, in a throwaway HOME, serving the embedded emulator), then the conformance CLI on Node >= 22
+ * (test/node-lts, see test/helpers/node-lts.ts) once per pass: `--suite all`, then `--requirements <revision>` for every
  * requirement set the installed CLI ships (2025-11-25, 2026-07-28), each at that revision's wire.
  * Exit 1 when a scenario fails outside the baseline, a baseline entry passes or never ran, or
  * the run itself breaks. Options: `--keep` keeps the per-check JSON results.
@@ -19,8 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { isolatedHome, startSmcp, stopChild } from '../helpers/cli.js';
 import { judgeScenario, loadBaseline, unusedEntries } from './baseline.js';
 import type { BaselineEntry, CheckResult, ScenarioResult, ScenarioVerdict } from './baseline.js';
-import { findNode22 } from './node-runtime.js';
-import type { NodeRuntime } from './node-runtime.js';
+import { findModernNode } from '../helpers/node-lts.js';
+import type { NodeRuntime } from '../helpers/node-lts.js';
 
 const BASELINE_FILE = fileURLToPath(new URL('./expected-failures.toml', import.meta.url));
 const COMPILED_CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
@@ -196,7 +196,7 @@ async function main(): Promise<number> {
   const keep = process.argv.includes('--keep');
   if (!existsSync(COMPILED_CLI)) throw new Error(`${COMPILED_CLI} is missing: run npm run build first`);
   const baseline = loadBaseline(BASELINE_FILE);
-  const node = findNode22();
+  const node = findModernNode();
   const require = createRequire(import.meta.url);
   const pkgFile = require.resolve('@modelcontextprotocol/conformance/package.json');
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { version: string; bin: Record<string, string> };

@@ -228,6 +228,48 @@ describe('HTTP security defaults', () => {
     }
   });
 
+  it('puts the security headers on every answer: probes, refusals, MCP, the tool API, 404s', async () => {
+    const answers = [
+      await raw(`${url}/healthz`).done,
+      await raw(`${url}/status`).done, // 401: no token
+      await raw(`${url}/status`, { headers: auth }).done,
+      await raw(`${url}/nowhere`, { headers: auth }).done,
+      await raw(`${url}/mcp`, {
+        method: 'POST',
+        headers: { ...MODERN, ...auth, host: 'evil.example' },
+        body: '{}',
+      }).done,
+      await raw(`${url}/mcp`, {
+        method: 'POST',
+        headers: { ...MODERN, ...auth, 'mcp-name': 'echo' },
+        body: modernEchoBody('h'),
+      }).done,
+      await raw(`${url}/mcp`, { method: 'POST', headers: { ...MODERN, ...auth }, body: 'x'.repeat(4096) })
+        .done,
+      await raw(`${url}/mcp/tools`, { headers: auth }).done,
+      await raw(`${url}/mcp`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
+      }).done,
+    ];
+    expect(answers.map((a) => a.status)).to.deep.equal([200, 401, 200, 404, 403, 200, 413, 200, 204]);
+    for (const a of answers) {
+      expect(a.headers['x-content-type-options'], `status ${a.status}`).to.equal('nosniff');
+      expect(a.headers['x-frame-options'], `status ${a.status}`).to.equal('DENY');
+      expect(a.headers['referrer-policy'], `status ${a.status}`).to.equal('no-referrer');
+      expect(a.headers['content-security-policy'], `status ${a.status}`).to.match(/default-src 'none'/);
+      expect(a.headers['content-security-policy']).to.match(/frame-ancestors 'none'/);
+      expect(a.headers['x-powered-by']).to.equal(undefined);
+    }
+  });
+
+  it('treats paths exactly: no case folding or trailing-slash aliases of /mcp', async () => {
+    for (const path of ['/MCP', '/mcp/', '/Mcp/tools', '/mcp/tools/']) {
+      const res = await raw(`${url}${path}`, { headers: auth }).done;
+      expect(res.status, path).to.equal(404);
+    }
+  });
+
   it('refuses to listen on a non-loopback host without a token', async () => {
     let error: unknown;
     await startHttpServer({
