@@ -33,6 +33,12 @@ export interface HttpFlagArgs {
   allowedOrigin?: string[];
   allowedHost?: string[];
   corsOrigin?: string[];
+  allowLocalUsers?: boolean;
+  trustedProxy?: string[];
+  maxSessionsPerClient?: number;
+  maxRequestsPerSession?: number;
+  maxRequestsPerAddress?: number;
+  websocketBufferMb?: number;
 }
 
 const LIMITS = 'Limits and safety:';
@@ -58,6 +64,12 @@ export const HTTP_FLAG_KEYS = [
   'allowed-origin',
   'allowed-host',
   'cors-origin',
+  'allow-local-users',
+  'trusted-proxy',
+  'max-sessions-per-client',
+  'max-requests-per-session',
+  'max-requests-per-address',
+  'websocket-buffer-mb',
 ] as const;
 
 /** Adds the MCP-layer flags, defaulted from config.toml (throws CONFIG_INVALID when it is bad). */
@@ -141,6 +153,37 @@ export function withHttpFlags<T>(yargs: Argv<T>): Argv<T & HttpFlagArgs> {
       array: true,
       group: NETWORK,
       describe: 'origin that gets CORS headers',
+    })
+    .option('allow-local-users', {
+      type: 'boolean',
+      group: NETWORK,
+      describe: "serve other local OS users without a token (default: only smcp's own user and root)",
+    })
+    .option('trusted-proxy', {
+      type: 'string',
+      array: true,
+      group: NETWORK,
+      describe: 'reverse proxy address whose X-Forwarded-For names the client',
+    })
+    .option('max-sessions-per-client', {
+      type: 'number',
+      group: LIMITS,
+      describe: 'open sessions and WebSockets per client (default 256)',
+    })
+    .option('max-requests-per-session', {
+      type: 'number',
+      group: LIMITS,
+      describe: 'requests in flight per session or connection (default 16)',
+    })
+    .option('max-requests-per-address', {
+      type: 'number',
+      group: LIMITS,
+      describe: 'sessionless requests in flight per client (default 256)',
+    })
+    .option('websocket-buffer-mb', {
+      type: 'number',
+      group: LIMITS,
+      describe: 'MiB of answers queued over all WebSockets before the slowest is closed (default 64)',
     });
   return applySmcpConfig(withFlags, { keys: HTTP_FLAG_KEYS });
 }
@@ -209,9 +252,22 @@ export function readToken(args: HttpFlagArgs, env: NodeJS.ProcessEnv = process.e
   return fromEnv || undefined;
 }
 
+/** A positive whole number from `flag`, or USAGE naming the flag. */
+function positiveFlag(value: number | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new SmcpError('USAGE', `${flag} must be a positive integer, got ${String(value)}`, { field: flag });
+  }
+  return value;
+}
+
 /** HTTP server options from the flags. */
 export function httpOptionsFrom(args: HttpFlagArgs): RuntimeHttpOptions {
   const token = readToken(args);
+  const sessions = positiveFlag(args.maxSessionsPerClient, '--max-sessions-per-client');
+  const perSession = positiveFlag(args.maxRequestsPerSession, '--max-requests-per-session');
+  const perAddress = positiveFlag(args.maxRequestsPerAddress, '--max-requests-per-address');
+  const bufferMb = positiveFlag(args.websocketBufferMb, '--websocket-buffer-mb');
   return {
     host: args.host,
     port: checkPort(args.port),
@@ -220,5 +276,11 @@ export function httpOptionsFrom(args: HttpFlagArgs): RuntimeHttpOptions {
     ...(args.allowedOrigin?.length ? { allowedOrigins: args.allowedOrigin } : {}),
     ...(args.allowedHost?.length ? { allowedHosts: args.allowedHost } : {}),
     ...(args.corsOrigin?.length ? { corsOrigins: args.corsOrigin } : {}),
+    ...(args.allowLocalUsers ? { allowLocalUsers: true } : {}),
+    ...(args.trustedProxy?.length ? { trustedProxies: args.trustedProxy } : {}),
+    ...(sessions !== undefined ? { maxSessionsPerClient: sessions } : {}),
+    ...(perSession !== undefined ? { maxConcurrentPerClient: perSession } : {}),
+    ...(perAddress !== undefined ? { maxConcurrentPerAddress: perAddress } : {}),
+    ...(bufferMb !== undefined ? { webSocket: { maxBufferedBytesTotal: bufferMb * 1024 * 1024 } } : {}),
   };
 }

@@ -5,6 +5,7 @@
 import type { DaemonStatus } from '../admin/protocol.js';
 import type { DaemonFiles } from '../config/paths.js';
 import type { DaemonLookup } from '../daemon/control.js';
+import { shortId } from '../mcp/request-tracker.js';
 import { say, sayJson, warn } from './output.js';
 
 /** LSB `status` exit codes. */
@@ -95,7 +96,7 @@ export function statusLines(status: DaemonStatus, data: string): string[] {
   ];
   for (const request of status.inFlight.slice(0, 20)) {
     lines.push(
-      `    ${(request.tool ?? '-').padEnd(16)} ${request.transport.padEnd(14)} ${request.clientId.slice(0, 24).padEnd(24)} ${(request.durationMs / 1000).toFixed(1)} s`,
+      `    ${(request.tool ?? '-').padEnd(16)} ${request.transport.padEnd(14)} ${shortId(request.clientId).padEnd(12)} ${(request.durationMs / 1000).toFixed(1)} s`,
     );
   }
   if (status.inFlight.length > 20) lines.push(`    … and ${status.inFlight.length - 20} more`);

@@ -119,7 +119,7 @@ export function adminRoutes(deps: AdminRouteDeps): AdminRoutes {
       return runtime.registry.callTool(
         name,
         args,
-        { transport: 'admin', clientId },
+        { transport: 'admin', clientId, owner: 'local' },
         { signal: context.signal },
       );
     },

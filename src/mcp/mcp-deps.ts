@@ -1,6 +1,7 @@
 /** What the MCP layer is built from: one client (and pool) shared by every server it creates. */
 import type { SnowflakeClient } from '../snowflake/client.js';
 import type { ClientLogger } from '../snowflake/logger.js';
+import type { QueryOwnership } from './query-ownership.js';
 import type { RequestTracker } from './request-tracker.js';
 import type { McpSettings } from './settings.js';
 
@@ -19,4 +20,6 @@ export interface McpDeps {
   readonly settings: McpSettings;
   readonly tracker: RequestTracker;
   readonly logger?: McpLogger;
+  /** Which client each query id belongs to; one per daemon (a registry makes its own if absent). */
+  readonly ownership?: QueryOwnership;
 }

@@ -20,6 +20,26 @@ export interface ClientIdentity {
   readonly sessionId?: string;
   /** `clientInfo.name` from initialize, when known. */
   readonly clientName?: string;
+  /**
+   * Who stands behind the connection, as the edge established it: `token:<fingerprint>` (a bearer
+   * token's holders), `uid:<n>` (a local OS user), `addr:<ip>`, or `local` (stdio, the admin socket,
+   * the CLI: the daemon's own user). Sessions and results belong to it.
+   */
+  readonly owner?: string;
+}
+
+/** Transports without sessions: their calls belong to the owner, not to a connection. */
+const SESSIONLESS: ReadonlySet<TransportKind> = new Set(['http-stateless', 'http-api', 'admin', 'cli']);
+
+/**
+ * The key that query ids and other per-client state of a call belong to: the session (or
+ * connection) for transports that have one, else the owner (a token identity, a local user, an
+ * address, or `local` for the admin socket and the CLI).
+ */
+export function principalOf(identity: ClientIdentity): string {
+  if (SESSIONLESS.has(identity.transport))
+    return identity.owner ?? `${identity.transport}:${identity.clientId}`;
+  return `${identity.transport}:${identity.sessionId ?? identity.clientId}`;
 }
 
 /** One request in flight. */

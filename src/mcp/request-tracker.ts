@@ -43,30 +43,27 @@ export class RequestTracker {
   private cancellation = cancelSwitch();
 
   /**
-   * `signal` joined with the tracker's cancel-everything switch: the signal a tool call must pass
-   * down to Snowflake so {@link cancelAll} reaches it. Call `unlink` exactly once when the call
-   * ends, so the shared switch holds listeners only for calls in flight.
+   * `signal` (and `other`) joined with the tracker's cancel-everything switch: the signal a tool
+   * call must pass down to Snowflake so {@link cancelAll} reaches it. Call `unlink` exactly once
+   * when the call ends, so the shared switch holds listeners only for calls in flight.
    */
-  linkSignal(signal?: AbortSignal): LinkedSignal {
+  linkSignal(signal?: AbortSignal, other?: AbortSignal): LinkedSignal {
     const all = this.cancellation.signal;
     // One controller and one listener per source instead of AbortSignal.any, whose weak
     // references cost far more per call on Node 20.
     const own = new AbortController();
-    if (all.aborted || signal?.aborted) {
-      own.abort(all.aborted ? all.reason : signal?.reason);
+    const sources = [all, signal, other].filter((s): s is AbortSignal => s !== undefined && s !== own.signal);
+    const aborted = sources.find((s) => s.aborted);
+    if (aborted) {
+      own.abort(aborted.reason);
       return { signal: own.signal, unlink: () => {} };
     }
-    const onAll = (): void => own.abort(all.reason);
-    const onSignal = (): void => own.abort(signal?.reason);
-    all.addEventListener('abort', onAll, { once: true });
-    signal?.addEventListener('abort', onSignal, { once: true });
-    return {
-      signal: own.signal,
-      unlink: () => {
-        all.removeEventListener('abort', onAll);
-        signal?.removeEventListener('abort', onSignal);
-      },
-    };
+    const listeners = sources.map((source) => {
+      const onAbort = (): void => own.abort(source.reason);
+      source.addEventListener('abort', onAbort, { once: true });
+      return () => source.removeEventListener('abort', onAbort);
+    });
+    return { signal: own.signal, unlink: () => listeners.forEach((remove) => remove()) };
   }
 
   /**
@@ -118,15 +115,20 @@ export class RequestTracker {
     this.sessions.set(transport, Math.max(0, (this.sessions.get(transport) ?? 1) - 1));
   }
 
-  /** Requests in flight, oldest first. */
-  list(now = Date.now()): InFlightRequest[] {
+  /**
+   * Requests in flight, oldest first. With `shortIds` (what anyone on the TCP port may see), client
+   * ids are cut to a prefix that tells them apart but cannot be used as a session id, and session
+   * ids are left out; the admin socket gets them whole.
+   */
+  list(now = Date.now(), options: { shortIds?: boolean } = {}): InFlightRequest[] {
+    const short = options.shortIds === true;
     return [...this.inFlight.values()]
       .sort((a, b) => a.startedAt - b.startedAt)
       .map((c) => ({
         requestId: c.requestId,
         transport: c.transport,
-        clientId: c.clientId,
-        ...(c.sessionId ? { sessionId: c.sessionId } : {}),
+        clientId: short ? shortId(c.clientId) : c.clientId,
+        ...(c.sessionId && !short ? { sessionId: c.sessionId } : {}),
         ...(c.tool ? { tool: c.tool } : {}),
         startedAt: new Date(c.startedAt).toISOString(),
         durationMs: now - c.startedAt,
@@ -159,4 +161,9 @@ export class RequestTracker {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** A prefix of an id, enough to tell ids apart on a status page, useless as a session key. */
+export function shortId(id: string): string {
+  return id.length > 12 ? `${id.slice(0, 8)}…` : id;
 }

@@ -13,6 +13,7 @@ import type { ClientIdentity, RequestContext } from './request-context.js';
 import { currentRequestContext, newRequestContext } from './request-context.js';
 import type { CallOptions } from './tool-runtime.js';
 import { createToolCall } from './tool-runtime.js';
+import { QueryOwnership } from './query-ownership.js';
 import { errorResult, successResult } from './tool-result.js';
 import type { ToolResult } from './tool-result.js';
 import type { Tool, ToolCall, ToolHints } from './tool-types.js';
@@ -67,6 +68,7 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
 /** Builds the registry over `deps` (one per configuration; cheap to call concurrently). */
 export function createToolRegistry(deps: McpDeps): ToolRegistry {
   const { client, settings, tracker } = deps;
+  const ownership = deps.ownership ?? new QueryOwnership();
   const logger = deps.logger ?? silentLogger;
   const publicName = (canonical: string): string => `${settings.toolPrefix}${canonical}`;
   const byName = new Map(TOOLS.map((t) => [publicName(t.name), t]));
@@ -84,7 +86,9 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     // request id so /status lists the call once and QUERY_TAG matches the transport's logs.
     const outer = currentRequestContext();
     if (outer && !outer.tool) outer.tool = label;
-    const linked = tracker.linkSignal(options.signal);
+    // The call ends when its client cancels it, when the transport that carried it goes away
+    // (the outer context's signal), or when the drain deadline cancels everything.
+    const linked = tracker.linkSignal(options.signal, outer?.signal);
     options = { ...options, signal: linked.signal };
     const context: RequestContext = outer
       ? { ...outer, tool: label, signal: linked.signal }
@@ -92,7 +96,7 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     const end = outer ? undefined : tracker.begin(context);
     try {
       // The context travels explicitly from here on (nothing below reads the ambient one).
-      return await work(createToolCall({ client, settings, context, options, publicName }));
+      return await work(createToolCall({ client, settings, context, options, publicName, ownership }));
     } finally {
       linked.unlink();
       end?.();

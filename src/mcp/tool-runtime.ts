@@ -4,9 +4,12 @@
  * each statement with the request context, and reports progress at a steady interval while
  * Snowflake works, so clients that reset their timeout on progress keep waiting.
  */
+import { SmcpError, isSmcpError } from '../errors.js';
 import type { QueryResult } from '../snowflake/client.js';
 import type { QueryClient } from './mcp-deps.js';
+import type { QueryOwnership } from './query-ownership.js';
 import type { RequestContext } from './request-context.js';
+import { principalOf } from './request-context.js';
 import type { McpSettings } from './settings.js';
 import type { ToolCall, ToolQuery } from './tool-types.js';
 
@@ -32,6 +35,18 @@ export interface ToolCallInputs {
   readonly context: RequestContext;
   readonly options: CallOptions;
   readonly publicName: (tool: string) => string;
+  /** Which client each query id belongs to: ids run here are recorded, others are not served. */
+  readonly ownership: QueryOwnership;
+}
+
+/** The one answer for a query id this client may not read, whether it exists or not. */
+function noSuchResult(queryId: string): SmcpError {
+  return new SmcpError(
+    'RESULT_NOT_FOUND',
+    `no result for query id ${JSON.stringify(queryId.slice(0, 100))}: smcp ran no such query for this client, ` +
+      'or its result has expired',
+    { field: 'query_id' },
+  );
 }
 
 /** Clamps `value` (default `fallback`) into [1, ceiling]. */
@@ -71,7 +86,11 @@ export async function withProgress<T>(
 
 /** Builds the ToolCall a tool's run function receives. */
 export function createToolCall(inputs: ToolCallInputs): ToolCall {
-  const { client, settings, context, options } = inputs;
+  const { client, settings, context, options, ownership } = inputs;
+  const principal = principalOf(context);
+  const own = (queryId: string): void => {
+    if (!ownership.owns(queryId, principal)) throw noSuchResult(queryId);
+  };
   const queryContext = {
     requestId: context.requestId,
     clientId: context.clientId,
@@ -87,26 +106,20 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
     ...(options.signal ? { signal: options.signal } : {}),
     publicName: inputs.publicName,
     query(request: ToolQuery): Promise<QueryResult> {
-      return progress('query', () =>
-        client.query({
-          sql: request.sql,
-          ...(request.binds ? { binds: request.binds } : {}),
-          ...(request.database !== undefined ? { database: request.database } : {}),
-          ...(request.schema !== undefined ? { schema: request.schema } : {}),
-          maxRows: clamp(request.maxRows, settings.maxRows, settings.maxRows),
-          maxBytes: settings.maxBytes,
-          timeoutSeconds: clamp(
-            request.timeoutSeconds,
-            settings.defaultTimeoutSeconds,
-            settings.maxTimeoutSeconds,
-          ),
-          ...(options.signal ? { signal: options.signal } : {}),
-          context: queryContext,
-          retryable: request.retryable,
-        }),
-      );
+      return progress('query', async () => {
+        try {
+          const result = await runQuery(request);
+          ownership.record(result.queryId, principal);
+          return result;
+        } catch (err) {
+          // A failed or timed-out statement has an id too (query_status reads it).
+          if (isSmcpError(err) && err.details.queryId) ownership.record(err.details.queryId, principal);
+          throw err;
+        }
+      });
     },
-    getResult(queryId: string, offset: number, limit: number): Promise<QueryResult> {
+    async getResult(queryId: string, offset: number, limit: number): Promise<QueryResult> {
+      own(queryId);
       return progress('fetch', () =>
         client.getResult(queryId, offset, clamp(limit, settings.maxRows, settings.maxRows), {
           maxBytes: settings.maxBytes,
@@ -114,8 +127,28 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
         }),
       );
     },
-    queryStatus(queryId: string): Promise<string> {
+    async queryStatus(queryId: string): Promise<string> {
+      own(queryId);
       return client.queryStatus(queryId);
     },
   };
+
+  function runQuery(request: ToolQuery): Promise<QueryResult> {
+    return client.query({
+      sql: request.sql,
+      ...(request.binds ? { binds: request.binds } : {}),
+      ...(request.database !== undefined ? { database: request.database } : {}),
+      ...(request.schema !== undefined ? { schema: request.schema } : {}),
+      maxRows: clamp(request.maxRows, settings.maxRows, settings.maxRows),
+      maxBytes: settings.maxBytes,
+      timeoutSeconds: clamp(
+        request.timeoutSeconds,
+        settings.defaultTimeoutSeconds,
+        settings.maxTimeoutSeconds,
+      ),
+      ...(options.signal ? { signal: options.signal } : {}),
+      context: queryContext,
+      retryable: request.retryable,
+    });
+  }
 }

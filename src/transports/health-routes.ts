@@ -69,7 +69,8 @@ export async function sendStatus(res: ServerResponse, deps: HealthDeps): Promise
         sse: stats.sseSessions,
         websocket: stats.webSockets,
       },
-      inFlight: deps.tracker.list(),
+      // Anyone who passes the port's checks reads this: no session ids (see RequestTracker.list).
+      inFlight: deps.tracker.list(Date.now(), { shortIds: true }),
       completedRequests: deps.tracker.completedCount,
       ...extra,
     },

@@ -6,7 +6,7 @@
  * 2. `GET /healthz` (liveness: answers before anything else can refuse it);
  * 3. Host and Origin allow-lists (403, DNS rebinding);
  * 4. CORS for configured origins only (the `cors` middleware; preflights end here);
- * 5. bearer token (401);
+ * 5. who is asking: the bearer token (401) or, without one, the local OS user (403 for others);
  * 6. `/readyz`, `/status` (still served while draining);
  * 7. the drain switch (503 + Retry-After + Connection: close);
  * 8. MCP (`/mcp`, `/sse`, `/messages`), the plain tool API (`/mcp/tools`, `/mcp/tools/call`);
@@ -21,6 +21,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import { ERROR_CATALOGUE } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
+import type { ClientIdentifier } from './client-identification.js';
 import { RETRY_AFTER_SECONDS } from './client-limiter.js';
 import { sendHealth, sendReadiness, sendStatus } from './health-routes.js';
 import type { HealthDeps } from './health-routes.js';
@@ -41,6 +42,7 @@ const MCP_PATHS = new Set(['/mcp', '/sse', '/messages']);
 /** What the app routes to. */
 export interface HttpAppDeps {
   readonly guard: HttpGuard;
+  readonly identifier: ClientIdentifier;
   readonly streamable: StreamableHttpEndpoint;
   readonly sse: LegacySseEndpoint;
   readonly toolApi: ToolApiDeps | undefined;
@@ -110,12 +112,13 @@ function corsForConfiguredOrigins(guard: HttpGuard): RequestHandler {
   });
 }
 
-/** Bearer token, when one is configured. */
-function bearerToken(guard: HttpGuard): RequestHandler {
+/** Bearer token or local OS user: who the request belongs to (see client-identification.ts). */
+function identification(identifier: ClientIdentifier): RequestHandler {
   return (req, res, next) => {
-    const verdict = guard.checkToken(req);
-    if (!verdict.ok) return refuseVerdict(res, verdict);
-    next();
+    identifier
+      .identify(req)
+      .then((answer) => (answer.ok ? next() : refuseVerdict(res, answer)))
+      .catch(next);
   };
 }
 
@@ -152,7 +155,7 @@ export function buildHttpApp(deps: HttpAppDeps): express.Express {
   app.get('/healthz', (_req, res) => sendHealth(res));
   app.use(hostAndOrigin(deps.guard));
   app.use(corsForConfiguredOrigins(deps.guard));
-  app.use(bearerToken(deps.guard));
+  app.use(identification(deps.identifier));
   app.get('/readyz', (_req, res) => sendReadiness(res, deps.health));
   app.get('/status', (_req, res) => sendStatus(res, deps.health));
   app.use(drainSwitch(deps.isDraining));

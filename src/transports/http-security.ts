@@ -76,6 +76,8 @@ export class HttpGuard {
   private readonly origins: Set<string>;
   private readonly cors: Set<string>;
   private readonly tokenHash: Buffer | undefined;
+  /** A short fingerprint of the token: names its holders as one identity without revealing it. */
+  readonly tokenId: string | undefined;
 
   constructor(settings: GuardSettings) {
     for (const origin of settings.corsOrigins ?? []) {
@@ -100,6 +102,9 @@ export class HttpGuard {
       [...(settings.allowedOrigins ?? defaultOrigins), ...this.cors].map((o) => o.toLowerCase()),
     );
     this.tokenHash = settings.token ? sha256(settings.token) : undefined;
+    this.tokenId = this.tokenHash
+      ? createHash('sha256').update(this.tokenHash).digest('hex').slice(0, 12)
+      : undefined;
   }
 
   /** True when a token is configured. */

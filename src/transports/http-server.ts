@@ -8,7 +8,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SmcpError } from '../errors.js';
-import { ClientLimiter } from './client-limiter.js';
+import { ClientIdentifier } from './client-identification.js';
+import { ClientQuotas } from './client-quotas.js';
 import type { HealthDeps } from './health-routes.js';
 import { buildHttpApp } from './http-app.js';
 import { RPC_SERVER_REFUSED } from './http-io.js';
@@ -57,7 +58,13 @@ function refuseUpgrade(
   headers: Record<string, string> = {},
 ): void {
   const body = JSON.stringify({ jsonrpc: '2.0', error: { code: RPC_SERVER_REFUSED, message }, id: null });
-  const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status];
+  const reason = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    429: 'Too Many Requests',
+  }[status];
   const head = [
     `HTTP/1.1 ${status} ${reason ?? 'Service Unavailable'}`,
     'Content-Type: application/json',
@@ -77,11 +84,13 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const host = options.host ?? '127.0.0.1';
   assertBindAllowed(host, options.token);
   const maxBodyBytes = positiveInt(options.maxBodyBytes, 1024 * 1024, 'maxBodyBytes');
-  const maxSessions = positiveInt(options.maxSessions, 20_000, 'maxSessions');
   const idleMs = positiveInt(options.sessionIdleTimeoutMs, 30 * 60_000, 'sessionIdleTimeoutMs', true);
-  const limiter = new ClientLimiter(
-    positiveInt(options.maxConcurrentPerClient, 16, 'maxConcurrentPerClient'),
-  );
+  const quotas = new ClientQuotas({
+    requestsPerSession: positiveInt(options.maxConcurrentPerClient, 16, 'maxConcurrentPerClient'),
+    requestsPerOwner: positiveInt(options.maxConcurrentPerAddress, 256, 'maxConcurrentPerAddress'),
+    sessionsPerOwner: positiveInt(options.maxSessionsPerClient, 256, 'maxSessionsPerClient'),
+    sessionsTotal: positiveInt(options.maxSessions, 20_000, 'maxSessions'),
+  });
   const eventStoreMaxEvents = positiveInt(options.eventStoreMaxEvents, 256, 'eventStoreMaxEvents');
   const logger = options.logger ?? silentTransportLogger;
   const tracker = options.tracker;
@@ -89,39 +98,31 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const server = createServer();
   const port = await listen(server, host, options.port ?? 8000);
   const guard = new HttpGuard({ ...options, host, port });
+  const identifier = new ClientIdentifier(guard, {
+    ...(options.allowLocalUsers !== undefined ? { allowLocalUsers: options.allowLocalUsers } : {}),
+    ...(options.trustedProxies ? { trustedProxies: options.trustedProxies } : {}),
+  });
   let draining = false;
   const isDraining = (): boolean => draining;
-  const clientKey = (req: IncomingMessage): string => `addr:${req.socket.remoteAddress ?? 'unknown'}`;
-  const canOpenSession = (): boolean => sessionTotal() < maxSessions;
 
   const streamable = new StreamableHttpEndpoint({
     factory: options.factory,
     tracker,
-    limiter,
+    quotas,
     logger,
     stateless: options.stateless ?? false,
     maxBodyBytes,
     eventStoreMaxEvents,
-    clientKey,
-    canOpenSession,
   });
-  const sse = new LegacySseEndpoint({
-    factory: options.factory,
-    tracker,
-    limiter,
-    logger,
-    isDraining,
-    canOpenSession,
-  });
+  const sse = new LegacySseEndpoint({ factory: options.factory, tracker, quotas, logger, isDraining });
   const ws = new WebSocketEndpoint({
     factory: options.factory,
     tracker,
-    limiter,
+    quotas,
     logger,
     options: options.webSocket ?? {},
     isDraining,
   });
-  const sessionTotal = (): number => streamable.sessionCount + sse.sessionCount + ws.connectionCount;
   const stats = (): HttpServerStats => ({
     draining,
     httpSessions: streamable.sessionCount,
@@ -137,13 +138,14 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     startedAt: Date.now(),
   };
   const toolDeps: ToolApiDeps | undefined = options.toolApi
-    ? { api: options.toolApi, tracker, limiter, logger, clientKey }
+    ? { api: options.toolApi, tracker, quotas, logger }
     : undefined;
 
   server.on(
     'request',
     buildHttpApp({
       guard,
+      identifier,
       streamable,
       sse,
       toolApi: toolDeps,
@@ -155,30 +157,32 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     }),
   );
 
-  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+  const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     const path = requestTarget(req.url).path;
-    if (path !== '/mcp') return refuseUpgrade(socket, 404, `no WebSocket endpoint at ${path}; use /mcp`);
+    if (path !== '/mcp')
+      return refuseUpgrade(socket, 404, `no WebSocket endpoint at ${path.slice(0, 200)}; use /mcp`);
     const verdict = guard.checkHostAndOrigin(req);
     if (!verdict.ok) return refuseUpgrade(socket, verdict.status, verdict.message);
-    const tokenVerdict = guard.checkToken(req);
-    if (!tokenVerdict.ok)
-      return refuseUpgrade(socket, tokenVerdict.status, tokenVerdict.message, tokenVerdict.headers);
+    const who = await identifier.identify(req);
+    if (!who.ok) return refuseUpgrade(socket, who.status, who.message, who.headers);
     if (draining) return refuseUpgrade(socket, 503, 'the server is draining', { 'Retry-After': '5' });
     if (!offersMcpSubprotocol(req))
       return refuseUpgrade(socket, 400, "the WebSocket subprotocol 'mcp' is required");
-    if (!canOpenSession())
-      return refuseUpgrade(socket, 503, 'too many open sessions', { 'Retry-After': '1' });
-    ws.upgrade(req, socket, head);
+    const admission = quotas.openSession(who.owner);
+    if (!admission.ok) {
+      return refuseUpgrade(socket, admission.status, admission.message, {
+        'Retry-After': String(admission.retryAfterSeconds),
+      });
+    }
+    ws.upgrade(req, socket, head, who.owner, admission.release);
   };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     // Outside input: whatever goes wrong answers this one request, never the whole daemon.
-    try {
-      upgrade(req, socket, head);
-    } catch (error) {
+    upgrade(req, socket, head).catch((error: unknown) => {
       logger.error('WebSocket upgrade failed', { error: String(error) });
       socket.destroy();
-    }
+    });
   });
 
   const sweeper =

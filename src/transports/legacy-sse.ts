@@ -10,8 +10,8 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { parseJSONRPCMessage } from '@modelcontextprotocol/server';
 import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type { RequestTracker } from '../mcp/request-tracker.js';
-import type { ClientLimiter } from './client-limiter.js';
-import { RETRY_AFTER_SECONDS } from './client-limiter.js';
+import { ownerOf } from './client-identification.js';
+import type { ClientQuotas } from './client-quotas.js';
 import { RPC_INVALID_REQUEST, RPC_SERVER_REFUSED, RPC_SESSION_NOT_FOUND, sendRpcError } from './http-io.js';
 import { TrackedTransport } from './tracked-transport.js';
 import type { ServerFactory, TransportLogger } from './types.js';
@@ -20,15 +20,16 @@ import type { ServerFactory, TransportLogger } from './types.js';
 export interface LegacySseDeps {
   factory: ServerFactory;
   tracker: RequestTracker;
-  limiter: ClientLimiter;
+  quotas: ClientQuotas;
   logger: TransportLogger;
   isDraining: () => boolean;
-  canOpenSession: () => boolean;
 }
 
 interface SseSession {
   readonly transport: SSEServerTransport;
   readonly handle: StdioServerHandle;
+  /** Who opened the stream: nobody else may post into it. */
+  readonly owner: string;
 }
 
 /** True for one JSON-RPC 2.0 message (this transport takes no batches). */
@@ -53,10 +54,12 @@ export class LegacySseEndpoint {
   }
 
   /** `GET /sse`: opens a stream and pins one server to it until the client goes away. */
-  async openStream(_req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!this.deps.canOpenSession()) {
-      sendRpcError(res, 503, RPC_SERVER_REFUSED, 'Service Unavailable: too many open sessions', {
-        'Retry-After': String(RETRY_AFTER_SECONDS),
+  async openStream(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const owner = ownerOf(req);
+    const admission = this.deps.quotas.openSession(owner);
+    if (!admission.ok) {
+      sendRpcError(res, admission.status, RPC_SERVER_REFUSED, admission.message, {
+        'Retry-After': String(admission.retryAfterSeconds),
       });
       return;
     }
@@ -65,14 +68,15 @@ export class LegacySseEndpoint {
     const closeTracking = this.deps.tracker.openSession('sse');
     const tracked = new TrackedTransport(
       sse,
-      { transport: 'sse', clientId: id, sessionId: id },
+      { transport: 'sse', clientId: id, sessionId: id, owner },
       {
         tracker: this.deps.tracker,
-        limiter: this.deps.limiter,
+        limiter: this.deps.quotas.perSession,
         isDraining: this.deps.isDraining,
         onClosed: () => {
           this.sessions.delete(id);
           closeTracking();
+          admission.release();
         },
       },
     );
@@ -81,7 +85,7 @@ export class LegacySseEndpoint {
       onerror: (error) =>
         this.deps.logger.debug('sse session error', { sessionId: id, error: error.message }),
     });
-    this.sessions.set(id, { transport: sse, handle });
+    this.sessions.set(id, { transport: sse, handle, owner });
     // serveStdio starts the transport asynchronously; the endpoint event is written by start().
     await Promise.resolve();
   }
@@ -102,7 +106,8 @@ export class LegacySseEndpoint {
       return;
     }
     const session = this.sessions.get(id);
-    if (!session) {
+    // Another client's stream answers like an unknown one: its id is no key to it.
+    if (!session || session.owner !== ownerOf(req)) {
       sendRpcError(res, 404, RPC_SESSION_NOT_FOUND, 'Session not found');
       return;
     }

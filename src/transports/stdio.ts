@@ -38,7 +38,7 @@ export function runStdio(factory: ServerFactory, options: StdioOptions = {}): St
   const closeTracking = tracker.openSession('stdio');
   const tracked = new TrackedTransport(
     new StdioServerTransport(options.input, options.output),
-    { transport: 'stdio', clientId: 'stdio' },
+    { transport: 'stdio', clientId: 'stdio', owner: 'local' },
     {
       tracker,
       onClosed: () => {

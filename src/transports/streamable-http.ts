@@ -14,10 +14,18 @@ import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextp
 import type { ClientIdentity } from '../mcp/request-context.js';
 import { currentRequestContext, newRequestContext, runWithRequestContext } from '../mcp/request-context.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
-import type { ClientLimiter } from './client-limiter.js';
+import { ownerOf } from './client-identification.js';
 import { RETRY_AFTER_SECONDS } from './client-limiter.js';
+import type { ClientQuotas } from './client-quotas.js';
 import { BoundedEventStore } from './event-store.js';
-import { RPC_SERVER_REFUSED, RPC_SESSION_NOT_FOUND, headerValue, isRecord, sendRpcError } from './http-io.js';
+import {
+  RPC_INVALID_REQUEST,
+  RPC_SERVER_REFUSED,
+  RPC_SESSION_NOT_FOUND,
+  headerValue,
+  isRecord,
+  sendRpcError,
+} from './http-io.js';
 import { TrackedTransport } from './tracked-transport.js';
 import type { ServerFactory, TransportLogger } from './types.js';
 
@@ -25,19 +33,17 @@ import type { ServerFactory, TransportLogger } from './types.js';
 export interface StreamableHttpDeps {
   factory: ServerFactory;
   tracker: RequestTracker;
-  limiter: ClientLimiter;
+  quotas: ClientQuotas;
   logger: TransportLogger;
   stateless: boolean;
   maxBodyBytes: number;
   eventStoreMaxEvents: number;
-  /** Client key for requests without a session (token or remote address). */
-  clientKey: (req: IncomingMessage) => string;
-  /** False when no further session may be opened (limit reached). */
-  canOpenSession: () => boolean;
 }
 
 interface Session {
   readonly identity: ClientIdentity;
+  /** Who opened it (see client-identification.ts): nobody else may use, watch or end it. */
+  readonly owner: string;
   readonly transport: NodeStreamableHTTPServerTransport;
   /** What the server is connected to: counts requests and sets their context per message. */
   readonly tracked: TrackedTransport;
@@ -47,15 +53,28 @@ interface Session {
   active: number;
 }
 
-/** Facts about a POSTed JSON-RPC body the edge needs (request or not, tool name, client name). */
-function describeBody(body: unknown): { isRequest: boolean; tool?: string; clientName?: string } {
+/** Facts about a POSTed JSON-RPC body the edge needs (request id, tool name, client name). */
+interface BodyFacts {
+  readonly isRequest: boolean;
+  readonly id?: string | number;
+  readonly tool?: string;
+  readonly clientName?: string;
+}
+
+function describeBody(body: unknown): BodyFacts {
   if (!isRecord(body) || typeof body.method !== 'string') return { isRequest: false };
-  const isRequest = typeof body.id === 'string' || typeof body.id === 'number';
+  const id = typeof body.id === 'string' || typeof body.id === 'number' ? body.id : undefined;
+  const isRequest = id !== undefined;
   const params = isRecord(body.params) ? body.params : undefined;
   const tool = body.method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined;
   const info = body.method === 'initialize' && isRecord(params?.clientInfo) ? params.clientInfo : undefined;
   const clientName = typeof info?.name === 'string' ? info.name.slice(0, 200) : undefined;
-  return { isRequest, ...(tool ? { tool } : {}), ...(clientName ? { clientName } : {}) };
+  return {
+    isRequest,
+    ...(id !== undefined ? { id } : {}),
+    ...(tool ? { tool } : {}),
+    ...(clientName ? { clientName } : {}),
+  };
 }
 
 /** `params._meta` key that marks a 2026-07-28 request carrying its protocol version in band. */
@@ -155,13 +174,15 @@ export class StreamableHttpEndpoint {
     const legacy =
       !this.deps.stateless &&
       (isOpenSessionPost(req, body, (id) => this.sessions.has(id)) || isLegacyPost(req, body));
+    const owner = ownerOf(req);
     if (!legacy) {
       const identity: ClientIdentity = {
         transport: 'http-stateless',
-        clientId: this.deps.clientKey(req),
+        clientId: owner,
+        owner,
         ...(facts.clientName ? { clientName: facts.clientName } : {}),
       };
-      return this.tracked(res, identity, identity.clientId, facts, () => this.modernNode(req, res, body));
+      return this.tracked(res, identity, facts, () => this.modernNode(req, res, body));
     }
     const sessionId = headerValue(req, 'mcp-session-id');
     if (sessionId === undefined) {
@@ -169,15 +190,38 @@ export class StreamableHttpEndpoint {
         sendRpcError(res, 400, RPC_SERVER_REFUSED, 'Bad Request: Mcp-Session-Id header is required');
         return;
       }
-      return this.openSession(req, res, body, facts);
+      return this.openSession(req, res, body, facts, owner);
     }
-    const session = this.sessions.get(sessionId);
-    if (!session) {
-      sendRpcError(res, 404, RPC_SESSION_NOT_FOUND, 'Session not found');
-      return;
+    const session = this.ownSession(sessionId, owner);
+    if (!session) return sessionNotFound(res);
+    if (facts.id !== undefined) {
+      // The SDK routes answers by request id: a second request with an id still in flight would
+      // take over the first one's answer, so it is refused here and never reaches the SDK.
+      if (session.tracked.isPending(facts.id)) {
+        sendRpcError(
+          res,
+          409,
+          RPC_INVALID_REQUEST,
+          `Conflict: request id ${JSON.stringify(facts.id)} is already in flight in this session`,
+          {},
+          facts.id,
+        );
+        return;
+      }
+      if (this.deps.quotas.perSession.isFull(sessionId)) return this.tooMany(res);
+      const id = facts.id;
+      // A dropped POST cancels its call, as closing the response does in the stateless era.
+      res.once('close', () => {
+        if (!res.writableFinished) session.tracked.abortRequest(id, 'the HTTP connection closed');
+      });
     }
-    if (facts.isRequest && this.deps.limiter.isFull(sessionId)) return this.tooMany(res);
     return this.withActivity(session, res, () => session.transport.handleRequest(req, res, body));
+  }
+
+  /** The open session `id` when `owner` opened it; otherwise undefined, as for an unknown id. */
+  private ownSession(id: string, owner: string): Session | undefined {
+    const session = this.sessions.get(id);
+    return session && session.owner === owner ? session : undefined;
   }
 
   private async handleSessionOp(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -186,11 +230,8 @@ export class StreamableHttpEndpoint {
       sendRpcError(res, 400, RPC_SERVER_REFUSED, 'Bad Request: Mcp-Session-Id header is required');
       return;
     }
-    const session = this.sessions.get(sessionId);
-    if (!session) {
-      sendRpcError(res, 404, RPC_SESSION_NOT_FOUND, 'Session not found');
-      return;
-    }
+    const session = this.ownSession(sessionId, ownerOf(req));
+    if (!session) return sessionNotFound(res);
     await this.withActivity(
       session,
       res,
@@ -203,11 +244,13 @@ export class StreamableHttpEndpoint {
     req: IncomingMessage,
     res: ServerResponse,
     body: unknown,
-    facts: ReturnType<typeof describeBody>,
+    facts: BodyFacts,
+    owner: string,
   ): Promise<void> {
-    if (!this.deps.canOpenSession()) {
-      sendRpcError(res, 503, RPC_SERVER_REFUSED, 'Service Unavailable: too many open sessions', {
-        'Retry-After': String(RETRY_AFTER_SECONDS),
+    const admission = this.deps.quotas.openSession(owner);
+    if (!admission.ok) {
+      sendRpcError(res, admission.status, RPC_SERVER_REFUSED, admission.message, {
+        'Retry-After': String(admission.retryAfterSeconds),
       });
       return;
     }
@@ -216,6 +259,7 @@ export class StreamableHttpEndpoint {
       transport: 'http',
       clientId: id,
       sessionId: id,
+      owner,
       ...(facts.clientName ? { clientName: facts.clientName } : {}),
     };
     const transport = new NodeStreamableHTTPServerTransport({
@@ -224,14 +268,25 @@ export class StreamableHttpEndpoint {
     });
     const tracked = new TrackedTransport(transport, identity, {
       tracker: this.deps.tracker,
-      limiter: this.deps.limiter,
+      limiter: this.deps.quotas.perSession,
       onClosed: () => this.forgetSession(id),
     });
     const server = this.deps.factory(identity);
-    const session: Session = { identity, transport, tracked, server, lastActivity: Date.now(), active: 0 };
+    const session: Session = {
+      identity,
+      owner,
+      transport,
+      tracked,
+      server,
+      lastActivity: Date.now(),
+      active: 0,
+    };
     const closeTracking = this.deps.tracker.openSession('http');
     this.sessions.set(id, session);
-    this.sessionClosers.set(id, closeTracking);
+    this.sessionClosers.set(id, () => {
+      closeTracking();
+      admission.release();
+    });
     try {
       await server.connect(tracked);
       await this.withActivity(session, res, () => transport.handleRequest(req, res, body));
@@ -241,22 +296,31 @@ export class StreamableHttpEndpoint {
     }
   }
 
-  /** Runs a stateless `serve` in a request context, counted and limited when the body is a request. */
+  /**
+   * Runs a stateless `serve` in a request context, counted and limited when the body is a request.
+   * Closing the response before it is complete cancels the call (the 2026-07-28 way to cancel).
+   */
   private async tracked(
     res: ServerResponse,
     identity: ClientIdentity,
-    limitKey: string,
-    facts: ReturnType<typeof describeBody>,
+    facts: BodyFacts,
     serve: () => Promise<void>,
   ): Promise<void> {
-    const context = newRequestContext(identity, undefined, facts.tool);
-    if (!facts.isRequest) return runWithRequestContext(context, serve);
-    const release = this.deps.limiter.acquire(limitKey);
-    if (!release) return this.tooMany(res);
+    if (!facts.isRequest) return runWithRequestContext(newRequestContext(identity), serve);
+    const admission = this.deps.quotas.startSessionless(identity.owner ?? identity.clientId);
+    if (!admission.ok) {
+      sendRpcError(res, admission.status, RPC_SERVER_REFUSED, admission.message, {
+        'Retry-After': String(admission.retryAfterSeconds),
+      });
+      return;
+    }
+    const dropped = new AbortController();
+    const context = newRequestContext(identity, dropped.signal, facts.tool);
     const end = this.deps.tracker.begin(context);
     res.once('close', () => {
+      if (!res.writableFinished) dropped.abort(new Error('the HTTP connection closed'));
       end();
-      release();
+      admission.release();
     });
     return runWithRequestContext(context, serve);
   }
@@ -312,4 +376,9 @@ export class StreamableHttpEndpoint {
     // The transport closed on its own (DELETE): let the server go too.
     void session.server.close().catch(() => {});
   }
+}
+
+/** 404 for a session that does not exist or is not the caller's: the same answer for both. */
+function sessionNotFound(res: ServerResponse): void {
+  sendRpcError(res, 404, RPC_SESSION_NOT_FOUND, 'Session not found');
 }

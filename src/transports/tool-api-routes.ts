@@ -9,8 +9,8 @@ import { isSmcpError } from '../errors.js';
 import type { ClientIdentity } from '../mcp/request-context.js';
 import { newRequestContext, runWithRequestContext } from '../mcp/request-context.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
-import type { ClientLimiter } from './client-limiter.js';
-import { RETRY_AFTER_SECONDS } from './client-limiter.js';
+import { ownerOf } from './client-identification.js';
+import type { ClientQuotas } from './client-quotas.js';
 import { isRecord, sendJson, sendPlainError } from './http-io.js';
 import type { ToolApi, TransportLogger } from './types.js';
 
@@ -18,9 +18,8 @@ import type { ToolApi, TransportLogger } from './types.js';
 export interface ToolApiDeps {
   api: ToolApi;
   tracker: RequestTracker;
-  limiter: ClientLimiter;
+  quotas: ClientQuotas;
   logger: TransportLogger;
-  clientKey: (req: IncomingMessage) => string;
 }
 
 /** `GET /mcp/tools`. */
@@ -48,15 +47,16 @@ export async function handleToolCall(
     sendPlainError(res, 400, 'USAGE', '"arguments" must be a JSON object');
     return;
   }
-  const clientId = deps.clientKey(req);
-  const release = deps.limiter.acquire(clientId);
-  if (!release) {
-    sendPlainError(res, 429, 'USAGE', 'too many requests in flight from this client', {
-      'Retry-After': String(RETRY_AFTER_SECONDS),
+  const owner = ownerOf(req);
+  const admission = deps.quotas.startSessionless(owner);
+  if (!admission.ok) {
+    sendPlainError(res, admission.status, 'RATE_LIMITED', admission.message, {
+      'Retry-After': String(admission.retryAfterSeconds),
     });
     return;
   }
-  const identity: ClientIdentity = { transport: 'http-api', clientId };
+  const release = admission.release;
+  const identity: ClientIdentity = { transport: 'http-api', clientId: owner, owner };
   const aborter = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) aborter.abort(new Error('the HTTP client went away'));

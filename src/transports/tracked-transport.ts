@@ -67,6 +67,14 @@ function requestFacts(message: JSONRPCMessage): { id: RequestId; method: string;
   return { id: m.id, method: m.method, ...(tool ? { tool } : {}) };
 }
 
+/** A request of this connection waiting for its response. */
+interface PendingRequest {
+  /** Aborts the request's context signal: the call is cancelled, its statement too. */
+  readonly cancel: AbortController;
+  /** Ends tracking and frees the client's slot. */
+  readonly done: () => void;
+}
+
 /**
  * A Transport decorator adding request context, tracking and limits. Lean per connection (no
  * closures of its own, a request map only while requests are in flight): WebSocket sessions are many.
@@ -77,7 +85,7 @@ export class TrackedTransport<Inner extends Transport = Transport>
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
-  private pending: Map<RequestId, () => void> | undefined;
+  private pending: Map<RequestId, PendingRequest> | undefined;
   private closed = false;
 
   /**
@@ -97,6 +105,19 @@ export class TrackedTransport<Inner extends Transport = Transport>
   /** Requests of this connection still waiting for their response. */
   get inFlight(): number {
     return this.pending?.size ?? 0;
+  }
+
+  /** True while request `id` of this connection waits for its response. */
+  isPending(id: RequestId): boolean {
+    return this.pending?.has(id) ?? false;
+  }
+
+  /**
+   * Cancels request `id` of this connection (its client went away): the call's signal aborts, so
+   * its statement is cancelled in Snowflake. Requests of other connections are out of reach.
+   */
+  abortRequest(id: RequestId, reason: string): void {
+    this.pending?.get(id)?.cancel.abort(new Error(reason));
   }
 
   setProtocolVersion(version: string): void {
@@ -163,12 +184,16 @@ export class TrackedTransport<Inner extends Transport = Transport>
       this.refuse(facts.id, 'too many concurrent requests from this client; retry after 1 s');
       return;
     }
-    const context = newRequestContext(this.identity, undefined, facts.tool);
+    const cancel = new AbortController();
+    const context = newRequestContext(this.identity, cancel.signal, facts.tool);
     const end = this.policy.tracker.begin(context);
     this.pending ??= new Map();
-    this.pending.set(facts.id, () => {
-      end();
-      release?.();
+    this.pending.set(facts.id, {
+      cancel,
+      done: () => {
+        end();
+        release?.();
+      },
     });
     runWithRequestContext(context, () => this.onmessage?.(message, extra));
   }
@@ -205,19 +230,24 @@ export class TrackedTransport<Inner extends Transport = Transport>
 
   private finish(id: RequestId): void {
     const pending = this.pending;
-    const done = pending?.get(id);
-    if (!pending || !done) return;
+    const request = pending?.get(id);
+    if (!pending || !request) return;
     pending.delete(id);
     // An idle connection keeps no empty map: most WebSocket sessions sit idle most of the time.
     if (pending.size === 0) this.pending = undefined;
-    done();
+    request.done();
     this.policy.onIdle?.(this);
   }
 
   private handleClosed(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const done of this.pending?.values() ?? []) done();
+    // The connection is gone, so nobody will read these answers: cancel the calls (and their
+    // statements) rather than let them run to the end.
+    for (const request of this.pending?.values() ?? []) {
+      request.cancel.abort(new Error('the client connection closed'));
+      request.done();
+    }
     this.pending = undefined;
     this.policy.onClosed?.(this);
     this.onclose?.();

@@ -66,6 +66,11 @@ export interface WebSocketOptions {
   highWaterBytes?: number;
   /** Outbound bytes buffered before the peer is closed with 1013 as too slow. Default 16 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * Outbound bytes buffered over all WebSocket connections together; past it the connection
+   * holding the most is closed with 1013 as too slow. Default 64 MiB.
+   */
+  maxBufferedBytesTotal?: number;
 }
 
 /** Options of {@link startHttpServer}. Everything but `factory` and `tracker` has a safe default. */
@@ -95,10 +100,24 @@ export interface HttpServerOptions {
   stateless?: boolean;
   /** Largest POST body in bytes (413 above). Default 1 MiB. */
   maxBodyBytes?: number;
-  /** Requests in flight per client (429 above). Default 16. */
+  /** Requests in flight per session or connection (429 or a JSON-RPC error above). Default 16. */
   maxConcurrentPerClient?: number;
+  /**
+   * Sessionless requests (stateless MCP, the tool API) in flight per owner: a token identity, a
+   * local user or an address, each of which may stand for many agents. Default 256.
+   */
+  maxConcurrentPerAddress?: number;
+  /** Open sessions and connections (HTTP, SSE, WebSocket) per owner (429 above). Default 256. */
+  maxSessionsPerClient?: number;
   /** Open sessions and connections over all transports (503 above). Default 20 000. */
   maxSessions?: number;
+  /**
+   * Serve MCP to other local OS users (and to connections whose user cannot be told) without a
+   * token. Default false: only the daemon's own user and root, or bearers of the token.
+   */
+  allowLocalUsers?: boolean;
+  /** Addresses of reverse proxies whose X-Forwarded-For names the client. Default none. */
+  trustedProxies?: readonly string[];
   /** Close sessions without traffic for this long. Default 30 minutes; 0 disables. */
   sessionIdleTimeoutMs?: number;
   /** Events kept per Streamable HTTP session for resumption. Default 256. */

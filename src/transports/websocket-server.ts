@@ -14,11 +14,12 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import type { RequestTracker } from '../mcp/request-tracker.js';
-import type { ClientLimiter } from './client-limiter.js';
+import type { ClientQuotas } from './client-quotas.js';
 import { TrackedTransport } from './tracked-transport.js';
 import type { TrackingPolicy } from './tracked-transport.js';
 import type { ServerFactory, TransportLogger, WebSocketOptions } from './types.js';
-import { WS_CLOSE, WebSocketServerTransport } from './websocket-transport.js';
+import { SendBudget, WS_CLOSE, WebSocketServerTransport } from './websocket-transport.js';
+import type { BackpressureLimits } from './websocket-transport.js';
 
 /** The subprotocol MCP WebSocket clients offer and the server echoes. */
 export const MCP_SUBPROTOCOL = 'mcp';
@@ -27,7 +28,7 @@ export const MCP_SUBPROTOCOL = 'mcp';
 export interface WebSocketDeps {
   factory: ServerFactory;
   tracker: RequestTracker;
-  limiter: ClientLimiter;
+  quotas: ClientQuotas;
   logger: TransportLogger;
   options: WebSocketOptions;
   isDraining: () => boolean;
@@ -71,7 +72,9 @@ export class WebSocketEndpoint {
   private readonly connections = new Map<Connection, StdioServerHandle>();
   private readonly pingTimer: NodeJS.Timeout;
   private nextId = 0;
-  private readonly limits: { highWaterBytes: number; maxBufferedBytes: number };
+  private readonly limits: BackpressureLimits;
+  /** Session quota slots of the connections, given back when each closes. */
+  private readonly releases = new WeakMap<Connection, () => void>();
   private readonly policy: TrackingPolicy;
 
   constructor(private readonly deps: WebSocketDeps) {
@@ -85,10 +88,13 @@ export class WebSocketEndpoint {
     this.limits = {
       highWaterBytes: deps.options.highWaterBytes ?? 1024 * 1024,
       maxBufferedBytes: deps.options.maxBufferedBytes ?? 16 * 1024 * 1024,
+      budget: new SendBudget(deps.options.maxBufferedBytesTotal ?? 64 * 1024 * 1024, () =>
+        this.evictSlowest(),
+      ),
     };
     this.policy = {
       tracker: deps.tracker,
-      limiter: deps.limiter,
+      limiter: deps.quotas.perSession,
       isDraining: deps.isDraining,
       onIdle: (tracked) => {
         if (deps.isDraining() && tracked.inFlight === 0)
@@ -96,6 +102,7 @@ export class WebSocketEndpoint {
       },
       onClosed: (tracked) => {
         this.connections.delete(tracked as Connection);
+        this.releases.get(tracked as Connection)?.();
         awaitingPong.delete(socketOf(tracked));
         deps.tracker.sessionClosed('websocket');
       },
@@ -109,9 +116,41 @@ export class WebSocketEndpoint {
     return this.connections.size;
   }
 
-  /** Completes an upgrade the caller has already authorised. */
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+  /** Bytes queued for sending over all connections (for status). */
+  get bufferedBytes(): number {
+    return this.limits.budget.bytes;
+  }
+
+  /**
+   * Completes an upgrade the caller has already authorised for `owner`, holding one of its session
+   * slots (`release` gives it back when the connection closes, or at once if the upgrade fails).
+   */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, owner: string, release: () => void): void {
+    let accepted = false;
+    socket.once('close', () => {
+      // An upgrade that never became a connection gives its slot back here.
+      if (!accepted) release();
+    });
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      accepted = true;
+      this.accept(ws, owner, release);
+    });
+  }
+
+  /** Past the shared send budget: the connection holding the most unsent bytes goes (1013). */
+  private evictSlowest(): void {
+    let slowest: Connection | undefined;
+    for (const tracked of this.connections.keys()) {
+      if (!slowest || tracked.inner.socket.bufferedAmount > slowest.inner.socket.bufferedAmount)
+        slowest = tracked;
+    }
+    if (slowest) {
+      this.deps.logger.warn('closing the slowest WebSocket client: the shared send budget is used up', {
+        clientId: slowest.identity.clientId,
+        bufferedBytes: slowest.inner.socket.bufferedAmount,
+      });
+      void slowest.inner.close(WS_CLOSE.tryAgainLater, 'client reads too slowly');
+    }
   }
 
   /** Draining: idle connections close now with 1013, busy ones once their last request is answered. */
@@ -131,15 +170,16 @@ export class WebSocketEndpoint {
     this.wss.close();
   }
 
-  private accept(ws: WebSocket): void {
+  private accept(ws: WebSocket, owner: string, release: () => void): void {
     const transport = new WebSocketServerTransport(ws, this.limits);
     const clientId = `ws-${(++this.nextId).toString(36)}`;
     this.deps.tracker.sessionOpened('websocket');
     const tracked: Connection = new TrackedTransport(
       transport,
-      { transport: 'websocket', clientId },
+      { transport: 'websocket', clientId, owner },
       this.policy,
     );
+    this.releases.set(tracked, release);
     ws.on('pong', onPong);
     // The map entry must exist before serveStdio starts the transport: a socket that is already
     // closed reports it at once, and onClosed removes the entry.

@@ -25,6 +25,38 @@ export const WS_CLOSE = {
 export interface BackpressureLimits {
   readonly highWaterBytes: number;
   readonly maxBufferedBytes: number;
+  /** What all connections together may have waiting to be sent. */
+  readonly budget: SendBudget;
+}
+
+/**
+ * Bytes queued for sending over every WebSocket together. Each connection is also capped on its
+ * own, but forty slow readers just under that cap still hold gigabytes: past the shared budget the
+ * `evict` callback closes the connection that holds the most.
+ */
+export class SendBudget {
+  private total = 0;
+
+  constructor(
+    readonly maxBytes: number,
+    private readonly evict: () => void,
+  ) {}
+
+  /** Bytes queued now over all connections. */
+  get bytes(): number {
+    return this.total;
+  }
+
+  /** `n` more bytes are queued. */
+  add(n: number): void {
+    this.total += n;
+    if (this.total > this.maxBytes) this.evict();
+  }
+
+  /** `n` queued bytes were written or dropped. */
+  remove(n: number): void {
+    this.total = Math.max(0, this.total - n);
+  }
 }
 
 const OPEN = 1;
@@ -64,6 +96,8 @@ export class WebSocketServerTransport implements AttachableTransport {
   onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
   private events: InnerTransportEvents | undefined;
   private isClosed = false;
+  /** Bytes handed to the socket and not yet written (this connection's share of the budget). */
+  private queued = 0;
 
   constructor(
     readonly socket: WebSocket,
@@ -90,7 +124,16 @@ export class WebSocketServerTransport implements AttachableTransport {
       void this.close(WS_CLOSE.tryAgainLater, 'client reads too slowly');
       return Promise.reject(new Error('WebSocket peer reads too slowly; closed'));
     }
-    socket.send(JSON.stringify(message), (error) => {
+    const text = JSON.stringify(message);
+    // Characters, not bytes: a cheap estimate that is exact for the ASCII JSON-RPC mostly carries.
+    const size = text.length;
+    this.queued += size;
+    this.limits.budget.add(size);
+    socket.send(text, (error) => {
+      if (!this.isClosed) {
+        this.queued -= size;
+        this.limits.budget.remove(size);
+      }
       if (error) return;
       // Written to the kernel: resume reading once the backlog is back under half the mark.
       if (socket.isPaused && socket.bufferedAmount < this.limits.highWaterBytes / 2) socket.resume();
@@ -153,6 +196,9 @@ export class WebSocketServerTransport implements AttachableTransport {
   closed(): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    // What was still queued will never be written: give it back to the shared budget.
+    this.limits.budget.remove(this.queued);
+    this.queued = 0;
     if (this.events) this.events.innerClosed();
     else this.onclose?.();
   }

@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { pidAlive } from '../helpers/cli.js';
+import { frame } from '../helpers/ws-frames.js';
 import type { E2eServer } from '../e2e/helpers.js';
 import { startE2eServer } from '../e2e/helpers.js';
 
@@ -132,17 +133,6 @@ function malformedRequests(): { name: string; bytes: string | Buffer }[] {
     },
   );
   return cases;
-}
-
-/** A masked client frame (RFC 6455) with free opcode, flags and payload. */
-function frame(opcode: number, payload: Buffer, { fin = true, masked = true, rsv = 0 } = {}): Buffer {
-  const head = [((fin ? 0x80 : 0) | (rsv << 4) | opcode) & 0xff];
-  const len = payload.length;
-  if (len < 126) head.push((masked ? 0x80 : 0) | len);
-  else head.push((masked ? 0x80 : 0) | 126, len >> 8, len & 0xff);
-  const mask = Buffer.from([1, 2, 3, 4]);
-  const body = masked ? Buffer.from(payload.map((b, i) => b ^ mask[i % 4])) : payload;
-  return Buffer.concat([Buffer.from(head), masked ? mask : Buffer.alloc(0), body]);
 }
 
 /** Frames a broken or hostile WebSocket client might send after a valid upgrade. */

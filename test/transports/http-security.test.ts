@@ -62,6 +62,7 @@ describe('HTTP security defaults', () => {
       corsOrigins: ['https://app.example'],
       maxBodyBytes: 2048,
       maxConcurrentPerClient: 1,
+      maxConcurrentPerAddress: 1,
       readiness: () => Promise.resolve({ ready: true }),
       extraStatus: () => ({ pool: { size: 4 } }),
     });

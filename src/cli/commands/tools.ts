@@ -63,7 +63,7 @@ async function inProcess(args: CommonArgs): Promise<ToolRoute> {
         return await host.registry.callTool(
           name,
           toolArgs,
-          { transport: 'cli', clientId: `cli-${process.pid}` },
+          { transport: 'cli', clientId: `cli-${process.pid}`, owner: 'local' },
           { signal },
         );
       } catch (err) {
