@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-check/', 'node_modules/', 'bench/results/', 'bench/.peers/', 'coverage/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-check/',
+      'node_modules/',
+      'bench/results/',
+      'bench/.peers/',
+      'coverage/',
+      'test/.cache/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -5,6 +5,7 @@
  * after a random session lifetime (session churn). Every answer is checked against the sample
  * data, so a wrong result counts as an error just like a failed call.
  */
+import { ERROR_META_KEY } from '../src/mcp/tool-result.js';
 import { connect } from './soak-clients.js';
 import type { ConnectTarget, SoakConnection, TransportKind } from './soak-clients.js';
 import type { SoakRecorder } from './soak-stats.js';
@@ -29,6 +30,7 @@ interface ToolAnswer {
   isError?: boolean;
   content?: { type: string; text?: string }[];
   structuredContent?: Record<string, unknown>;
+  _meta?: Record<string, unknown>;
 }
 
 interface Tabular {
@@ -236,7 +238,7 @@ async function callStep(
   try {
     const answer = (await conn.call(step.tool, args)) as ToolAnswer;
     if (answer.isError) {
-      const info = answer.structuredContent?.error as { code?: string } | undefined;
+      const info = answer._meta?.[ERROR_META_KEY] as { code?: string } | undefined;
       outcome = { error: info?.code ?? 'TOOL_ERROR', message: answer.content?.[0]?.text ?? '' };
     } else {
       const failed = step.check(answer, state, args);

@@ -29,7 +29,8 @@ export function reportError(err: unknown): number {
   // Name the file and field unless the message already does.
   const { file, field } = error.details;
   const named = file !== undefined && error.message.includes(basename(file));
-  const where = named ? '' : [file, field].filter(Boolean).join(': ');
+  const fieldNamed = file === undefined && field !== undefined && error.message.includes(`'${field}'`);
+  const where = named || fieldNamed ? '' : [file, field].filter(Boolean).join(': ');
   const suffix = where ? ` (${where})` : '';
   warn(`smcp: ${error.message}${suffix} [${error.code}]`);
   if (!isSmcpError(err) && process.env.SMCP_DEBUG && err instanceof Error && err.stack) warn(err.stack);

@@ -1,5 +1,6 @@
 /** How `smcp call` and `smcp tools` print: readable on a terminal, JSON with --json or when piped. */
 import type { ToolListing } from '../mcp/tool-registry.js';
+import { errorInfoOf } from '../mcp/tool-result.js';
 import type { ToolResult } from '../mcp/tool-result.js';
 import { SmcpError } from '../errors.js';
 import { say, sayJson, warn } from './output.js';
@@ -19,13 +20,21 @@ export function printTools(tools: readonly ToolListing[], json: boolean | undefi
   for (const tool of tools) say(`${tool.name.padEnd(width)}  ${tool.description.split('\n')[0] ?? ''}`);
 }
 
-/** Prints a tool result and returns the exit code: 0, or 1 when the tool reported an error (on stderr). */
+/**
+ * Prints a tool result and returns the exit code: 0, or 1 when the tool reported an error. An
+ * error's text (code, message, hint) goes to stderr; with JSON output, stdout gets
+ * `{"error": {code, message, hint, …}}`, the same shape as smcp's other JSON errors.
+ */
 export function printToolResult(result: ToolResult, json: boolean | undefined): number {
   const text = result.content.map((block) => block.text).join('\n');
-  if (result.isError) warn(`smcp: ${text}`);
+  if (result.isError) {
+    for (const line of text.split('\n')) warn(`smcp: ${line}`);
+    if (wantsJson(json)) sayJson({ error: errorInfoOf(result) ?? { code: 'INTERNAL', message: text } });
+    return 1;
+  }
   if (wantsJson(json)) sayJson(result.structuredContent ?? result);
-  else if (!result.isError) say(text);
-  return result.isError ? 1 : 0;
+  else say(text);
+  return 0;
 }
 
 /** Finds `name` among `tools` or throws USAGE listing the tool names. */

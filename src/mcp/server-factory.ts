@@ -30,7 +30,9 @@ const INSTRUCTIONS =
   'Snowflake through MCP. Explore with list_databases → list_schemas → list_tables / list_views → ' +
   'describe_table / describe_view (also readable as resources snowflake://<db>/<schema>/<object>), then read ' +
   'with query_view or execute_query (one statement; read-only unless the server allows writes). Results are ' +
-  'capped; a truncated result gives a query id and offset for fetch_results. Unquoted names resolve upper-case.';
+  'capped; a truncated result gives a query id and offset for fetch_results. Unquoted names resolve upper-case. ' +
+  'Tools take only the arguments their schemas name (others are refused). A failed call answers isError with ' +
+  '"CODE: message" and a "Hint:" line saying what to do.';
 
 /** smcp's version from package.json (two levels up from src/mcp/ and dist/mcp/). */
 function packageVersion(): string {

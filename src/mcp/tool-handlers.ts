@@ -3,10 +3,11 @@
  * `registerTool` builds a registration per tool per server (closures, a property store, an
  * executor): about 1.7 KiB per tool per connection, most of an idle WebSocket session's memory.
  * Here the tool table, its JSON schemas and the listing are built once; a server only holds the
- * two handlers. The answers are the ones McpServer gives for the same tools: the same listing,
- * input validation as an `isError` result ("Input validation error: …"), an unknown tool as an
- * InvalidParams protocol error, output validated against the output schema, and the result
- * projected through the server's wire codec.
+ * two handlers. The answers follow McpServer's for the same tools: the same listing, an unknown
+ * tool as an InvalidParams protocol error, output validated against the output schema, and the
+ * result projected through the server's wire codec. Arguments are checked by the registry, the
+ * one place for every path, and bad ones come back as an `isError` result ("USAGE: …") that the
+ * model can read and act on; every error result has tool-result.ts's shape.
  */
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import type {
@@ -18,7 +19,9 @@ import type {
   StandardSchemaV1,
   Tool as McpTool,
 } from '@modelcontextprotocol/server';
+import { SmcpError } from '../errors.js';
 import type { ClientIdentity } from './request-context.js';
+import { errorResult } from './tool-result.js';
 import type { ProgressSink } from './tool-runtime.js';
 import type { ToolRegistry } from './tool-registry.js';
 import type { Tool } from './tool-types.js';
@@ -49,7 +52,10 @@ export interface ToolHandlers {
 type Converter = (options: { target: string }) => Record<string, unknown>;
 
 /** A zod schema's JSON Schema as the SDK emits it (objects typed `object`, no library options). */
-function toJsonSchema(schema: Tool['inputSchema'], io: 'input' | 'output'): Record<string, unknown> {
+function toJsonSchema(
+  schema: Tool['inputSchema'] | Tool['outputSchema'],
+  io: 'input' | 'output',
+): Record<string, unknown> {
   const convert = (schema['~standard'] as unknown as { jsonSchema: Record<typeof io, Converter> }).jsonSchema[
     io
   ];
@@ -78,18 +84,17 @@ function formatIssues(issues: readonly StandardSchemaV1.Issue[]): string {
     .join(', ');
 }
 
-/** Validates `value` against a zod schema through its Standard Schema face. */
-async function validate(
-  schema: Tool['inputSchema'],
-  value: unknown,
-): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
+/** The issues of `value` against a zod schema (through its Standard Schema face), or undefined. */
+async function schemaIssues(schema: Tool['outputSchema'], value: unknown): Promise<string | undefined> {
   const result = await schema['~standard'].validate(value);
-  if (result.issues && result.issues.length > 0) return { ok: false, error: formatIssues(result.issues) };
-  return { ok: true, value: (result as { value: unknown }).value };
+  return result.issues && result.issues.length > 0 ? formatIssues(result.issues) : undefined;
 }
 
-function toolError(message: string): CallToolResult {
-  return { content: [{ type: 'text', text: message }], isError: true };
+/** An answer that breaks the tool's own output schema: a fault of smcp, reported as INTERNAL. */
+function outputFault(name: string, problem: string): CallToolResult {
+  return errorResult(
+    new SmcpError('INTERNAL', `${name} produced a result that does not match its output schema: ${problem}`),
+  );
 }
 
 /** Progress notifications for the request behind `ctx`, when it asked for them (progress token). */
@@ -136,24 +141,15 @@ export function createToolHandlers(registry: ToolRegistry): ToolHandlers {
     args: unknown,
     ctx: ServerContext,
   ): Promise<CallToolResult> => {
-    const input = await validate(entry.tool.inputSchema, args ?? {});
-    if (!input.ok)
-      return toolError(`Input validation error: Invalid arguments for tool ${name}: ${input.error}`);
     const onProgress = progressSink(ctx);
-    const result = await registry.invoke(entry.tool, input.value, withClientName(server, identity), {
+    const result = await registry.invoke(entry.tool, args, withClientName(server, identity), {
       signal: ctx.mcpReq.signal,
       ...(onProgress ? { onProgress } : {}),
     });
     if (!result.isError) {
-      if (result.structuredContent === undefined)
-        return toolError(
-          `Output validation error: Tool ${name} has an output schema but no structured content was provided`,
-        );
-      const output = await validate(entry.tool.outputSchema, result.structuredContent);
-      if (!output.ok)
-        return toolError(
-          `Output validation error: Invalid structured content for tool ${name}: ${output.error}`,
-        );
+      if (result.structuredContent === undefined) return outputFault(name, 'no structured content');
+      const problem = await schemaIssues(entry.tool.outputSchema, result.structuredContent);
+      if (problem !== undefined) return outputFault(name, problem);
     }
     return server.server.projectCallToolResult(result, entry.outputSchemaJson);
   };
@@ -163,14 +159,20 @@ export function createToolHandlers(registry: ToolRegistry): ToolHandlers {
     async call(server, identity, request, ctx) {
       const name = request.params.name;
       const entry = entries.get(name);
-      if (!entry) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Tool ${name} not found`);
+      if (!entry) {
+        // The spec makes an unknown tool a protocol error; its message starts with smcp's code.
+        const error = registry.unknownTool(name);
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, `${error.code}: ${error.message}`, {
+          code: error.code,
+        });
+      }
       try {
         return await run(server, identity, entry, name, request.params.arguments, ctx);
       } catch (error) {
         // As McpServer: failures become error results, except a URL elicitation the client must see.
         if (error instanceof ProtocolError && error.code === Number(ProtocolErrorCode.UrlElicitationRequired))
           throw error;
-        return toolError(error instanceof Error ? error.message : String(error));
+        return errorResult(error);
       }
     },
   };

@@ -4,6 +4,8 @@
  * API (GET /mcp/tools, POST /mcp/tools/call) and `smcp call` alike. Each call runs in its own
  * request context (request id, client, transport, tool → logs, /status, QUERY_TAG), is tracked
  * while in flight, and ends as a ToolResult: expected failures are error results, not throws.
+ * Arguments are checked here, for every path, against each tool's strict input schema
+ * (tool-arguments.ts): an argument a tool does not take is refused, never ignored.
  */
 import { z } from 'zod';
 import { SmcpError, isSmcpError } from '../errors.js';
@@ -11,6 +13,7 @@ import { silentLogger } from '../snowflake/logger.js';
 import type { McpDeps } from './mcp-deps.js';
 import type { ClientIdentity, RequestContext } from './request-context.js';
 import { currentRequestContext, newRequestContext } from './request-context.js';
+import { nearestName, parseToolArguments } from './tool-arguments.js';
 import type { CallOptions } from './tool-runtime.js';
 import { createToolCall } from './tool-runtime.js';
 import { QueryOwnership } from './query-ownership.js';
@@ -41,13 +44,20 @@ export interface ToolRegistry {
   /** A tool's annotations under the current settings. */
   hints(tool: Tool): ToolHints;
   /**
-   * Validates `args` and runs the tool named `name` (public name). Throws SmcpError NOT_FOUND
-   * (field `name`) for an unknown tool and USAGE (field = first bad argument) for arguments that
-   * do not fit the tool's schema; every other outcome is a ToolResult (isError for failures).
+   * Checks `args` and runs the tool named `name` (public name), for callers with their own error
+   * shape for bad requests (the plain HTTP tool API, the admin socket, `smcp call`). Throws
+   * SmcpError NOT_FOUND (field `name`) for an unknown tool and USAGE (field = first bad argument)
+   * for arguments the tool does not take or values that do not fit; every other outcome is a
+   * ToolResult (isError for failures).
    */
   callTool(name: string, args: unknown, identity: ClientIdentity, options?: CallOptions): Promise<ToolResult>;
-  /** Runs `tool` with arguments already validated against its input schema (MCP path). */
+  /**
+   * Checks `args` and runs `tool` (MCP path): every outcome is a ToolResult, bad arguments too
+   * (isError, USAGE), so the model reads what to correct.
+   */
   invoke(tool: Tool, args: unknown, identity: ClientIdentity, options?: CallOptions): Promise<ToolResult>;
+  /** The SmcpError NOT_FOUND for a tool name that is not served, naming the nearest and all tools. */
+  unknownTool(name: string): SmcpError;
   /**
    * Runs `work` in a tracked request context labelled `label` (e.g. `resources/read`) with a
    * ToolCall: for non-tool requests that query Snowflake. Errors propagate.
@@ -103,11 +113,12 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     }
   };
 
-  const invoke = async (
+  /** Runs `tool` with checked arguments; failures become error results. */
+  const run = async (
     tool: Tool,
-    args: unknown,
+    args: Record<string, unknown>,
     identity: ClientIdentity,
-    options: CallOptions = {},
+    options: CallOptions,
   ): Promise<ToolResult> => {
     try {
       const output = await runInContext(tool.name, identity, options, (call) => tool.run(args, call));
@@ -120,8 +131,17 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
           error: err instanceof Error ? (err.stack ?? err.message) : String(err),
         });
       }
-      return errorResult(err);
+      return errorResult(err, publicName);
     }
+  };
+
+  const unknownTool = (name: string): SmcpError => {
+    const names = TOOLS.map((t) => publicName(t.name));
+    const near = nearestName(name, names);
+    const guess = near ? ` (did you mean "${near}"?)` : '';
+    return new SmcpError('NOT_FOUND', `unknown tool "${name}"${guess}; tools: ${names.join(', ')}`, {
+      field: 'name',
+    });
   };
 
   return {
@@ -141,22 +161,19 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     hints,
     async callTool(name, args, identity, options = {}) {
       const tool = byName.get(name);
-      if (!tool) throw new SmcpError('NOT_FOUND', `unknown tool "${name}"`, { field: 'name' });
-      const parsed = tool.inputSchema.safeParse(args ?? {});
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const field = issue?.path.map(String).join('.') || 'arguments';
-        throw new SmcpError(
-          'USAGE',
-          `invalid arguments for ${name}: ${field}: ${issue?.message ?? 'bad value'}`,
-          {
-            field,
-          },
-        );
-      }
-      return invoke(tool, parsed.data, identity, options);
+      if (!tool) throw unknownTool(name);
+      return run(tool, parseToolArguments(tool, name, args), identity, options);
     },
-    invoke,
+    async invoke(tool, args, identity, options = {}) {
+      let checked: Record<string, unknown>;
+      try {
+        checked = parseToolArguments(tool, publicName(tool.name), args);
+      } catch (err) {
+        return errorResult(err, publicName);
+      }
+      return run(tool, checked, identity, options);
+    },
+    unknownTool,
     runInContext,
   };
 }

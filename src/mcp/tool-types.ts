@@ -59,25 +59,29 @@ export interface Tool {
   readonly name: string;
   readonly title: string;
   readonly description: string;
-  readonly inputSchema: z.ZodType<Record<string, unknown>>;
+  /**
+   * A strict object schema (`z.strictObject`): its JSON schema says `additionalProperties: false`
+   * and the registry refuses arguments the tool does not take.
+   */
+  readonly inputSchema: StrictInput;
   readonly outputSchema: z.ZodType<Record<string, unknown>>;
   /** Hints, or a function of the settings (execute_query only reads when writes are off). */
   readonly annotations: ToolHints | ((settings: McpSettings) => ToolHints);
-  /** Runs with arguments already validated by `inputSchema`. Throws SmcpError for expected failures. */
+  /** Runs with arguments already checked against `inputSchema`. Throws SmcpError for expected failures. */
   run(args: unknown, call: ToolCall): Promise<ToolOutput>;
 }
 
+/** The input schema of every tool: an object that takes no argument it does not name. */
+export type StrictInput = z.ZodObject<z.ZodRawShape, z.core.$strict>;
+
 /** A tool definition with typed arguments, as tool files write it. */
-export interface ToolSpec<I extends z.ZodType<Record<string, unknown>>> extends Omit<
-  Tool,
-  'run' | 'inputSchema'
-> {
+export interface ToolSpec<I extends StrictInput> extends Omit<Tool, 'run' | 'inputSchema'> {
   readonly inputSchema: I;
   run(args: z.output<I>, call: ToolCall): Promise<ToolOutput>;
 }
 
 /** Erases a ToolSpec's argument type; the registry validates arguments before `run`. */
-export function defineTool<I extends z.ZodType<Record<string, unknown>>>(spec: ToolSpec<I>): Tool {
+export function defineTool<I extends StrictInput>(spec: ToolSpec<I>): Tool {
   return { ...spec, run: (args, call) => spec.run(args as z.output<I>, call) };
 }
 

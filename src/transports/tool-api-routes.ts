@@ -2,11 +2,17 @@
  * The plain HTTP tool API for curl and scripts that do not speak MCP: `GET /mcp/tools` lists the
  * tools as JSON, `POST /mcp/tools/call` takes `{name, arguments}` and answers the tool result.
  * Same auth, body limit, concurrency limit and request tracking as MCP calls (the caller checks
- * auth and draining). Errors are `{error: {code, message}}` with the status of the SmcpError code.
+ * auth and draining). A request that cannot run (unknown tool, arguments the tool does not take
+ * or values that do not fit) is `{error: {code, message, field}}` with the status of the SmcpError
+ * code. A call that ran and failed (a refused statement, a Snowflake error) is 200 with the tool
+ * result (`isError: true`, text with code, message and hint) plus the same `error` object, so a
+ * script reads `.error.code` either way.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isSmcpError } from '../errors.js';
 import type { ClientIdentity } from '../mcp/request-context.js';
+import { errorInfoOf } from '../mcp/tool-result.js';
+import type { ToolResult } from '../mcp/tool-result.js';
 import { newRequestContext, runWithRequestContext } from '../mcp/request-context.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import { ownerOf } from './client-identification.js';
@@ -67,7 +73,8 @@ export async function handleToolCall(
     const result = await runWithRequestContext(context, () =>
       deps.api.callTool(name, args, identity, aborter.signal),
     );
-    sendJson(res, 200, result);
+    const error = errorInfoOf(result as ToolResult);
+    sendJson(res, 200, error ? { ...result, error } : result);
   } catch (error) {
     if (isSmcpError(error)) {
       sendJson(res, error.httpStatus, { error: error.toJSON() });

@@ -10,10 +10,11 @@ const RUNS = {
   drop: ['call', 'execute_query', 'sql=DROP TABLE SAMPLE_DB.SALES.EVENTS'],
   unknownTool: ['call', 'no_such_tool'],
   wrongType: ['call', 'execute_query', 'sql=SELECT 1', 'max_rows=lots'],
+  misspelt: ['call', 'list_tables', 'databse=SAMPLE_DB'],
 } as const;
 
 describe('e2e: smcp tools and smcp call', function () {
-  // Six CLI runs boot six emulators at once.
+  // Seven CLI runs boot seven emulators at once.
   this.timeout(30_000);
   let home: IsolatedHome;
   let runs: Record<keyof typeof RUNS, Promise<CliRun>>;
@@ -57,7 +58,9 @@ describe('e2e: smcp tools and smcp call', function () {
     expect(run.code).to.equal(1);
     expect(run.stderr)
       .to.contain('DROP TABLE')
-      .and.match(/read-only/i);
+      .and.match(/read-only/i)
+      .and.contain('smcp: Hint: ');
+    expect(JSON.parse(run.stdout)).to.have.nested.property('error.code', 'STATEMENT_REFUSED');
     expect(run.stderr).to.not.match(/\n\s+at /);
   });
 
@@ -72,5 +75,14 @@ describe('e2e: smcp tools and smcp call', function () {
     const run = await runs.wrongType;
     expect(run.code).to.equal(2);
     expect(run.stderr).to.contain('max_rows');
+  });
+
+  it('exits 2 for an argument the tool does not take, naming the nearest valid one on one line', async () => {
+    const run = await runs.misspelt;
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.equal(
+      "smcp: unknown argument 'databse' (did you mean 'database'?); list_tables takes: database, schema, like [USAGE]\n",
+    );
+    expect(run.stdout).to.equal('');
   });
 });

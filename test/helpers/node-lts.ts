@@ -38,17 +38,21 @@ function majorOf(version: string): number {
   return Number.parseInt(version.replace(/^v/, ''), 10);
 }
 
+/**
+ * The environment for an npm run nested in a test: variables of an outer `npm run` (its prefix,
+ * lifecycle event) must not steer it.
+ */
+export function nestedNpmEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([key]) => !/^npm_(config_(local_)?prefix|lifecycle_|package_)/i.test(key)),
+  );
+}
+
 /** Installs the node-lts package with its lockfile (`npm ci`); npm's output goes to stderr. */
 function installNodeLts(): void {
   process.stderr.write(`installing Node LTS into ${NODE_LTS_PACKAGE_DIR} (npm ci)\n`);
-  // Variables of the outer `npm run` (its prefix, lifecycle event) must not steer the nested npm.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) => !/^npm_(config_(local_)?prefix|lifecycle_|package_)/i.test(key),
-    ),
-  );
   const run = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', NODE_LTS_PACKAGE_DIR], {
-    env,
+    env: nestedNpmEnv(),
     stdio: ['ignore', process.stderr, process.stderr],
     timeout: 300_000,
   });

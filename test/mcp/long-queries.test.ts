@@ -139,7 +139,8 @@ describe('MCP long queries', function () {
       arguments: { sql: 'SELECT SYSTEM$WAIT(5) AS W /* timeout */', timeout_s: 1 },
     });
     expect(result.isError).to.equal(true);
-    expect((result.structuredContent as { error: { code: string } }).error.code).to.equal('QUERY_TIMEOUT');
+    expect(result.structuredContent).to.equal(undefined);
+    expect((result._meta?.['smcp/error'] as { code: string }).code).to.equal('QUERY_TIMEOUT');
     expect(Date.now() - started).to.be.lessThan(4000);
   });
 });

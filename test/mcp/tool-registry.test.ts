@@ -21,6 +21,8 @@ describe('tool registry without an MCP transport', function () {
     expect(tools).to.have.length(10);
     const exec = tools.find((t) => t.name === 'sf_execute_query');
     expect(exec?.inputSchema).to.deep.include({ type: 'object', required: ['sql'] });
+    for (const tool of tools)
+      expect(tool.inputSchema, tool.name).to.have.property('additionalProperties', false);
     expect(exec?.outputSchema).to.have.property('type', 'object');
   });
 
@@ -49,7 +51,7 @@ describe('tool registry without an MCP transport', function () {
     expect(tracker.completedCount).to.equal(1);
   });
 
-  it('throws NOT_FOUND for an unknown tool and USAGE naming the bad argument', async () => {
+  it('throws NOT_FOUND for an unknown tool and USAGE naming the bad or unknown argument', async () => {
     const registry = createToolRegistry({
       client: emulator.path.client,
       settings: defineMcpSettings({}),
@@ -68,6 +70,15 @@ describe('tool registry without an MCP transport', function () {
     const usage = await failure('execute_query', { sql: 'SELECT 1', max_rows: 'ten' });
     expect(usage.code).to.equal('USAGE');
     expect(usage.details.field).to.equal('max_rows');
+    const unknown = await failure('execute_query', { sql: 'SELECT 1', timeout: 5 });
+    expect(unknown.code).to.equal('USAGE');
+    expect(unknown.details.field).to.equal('timeout');
+    expect(unknown.message).to.match(
+      /^unknown argument 'timeout' \(did you mean 'timeout_s'\?\); execute_query takes: /,
+    );
+    const near = await failure('list_table', {});
+    expect(near.code).to.equal('NOT_FOUND');
+    expect(near.message).to.match(/^unknown tool "list_table" \(did you mean "list_tables"\?\); tools: /);
   });
 
   it('returns guard refusals as error results, like MCP calls', async () => {

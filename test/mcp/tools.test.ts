@@ -15,6 +15,13 @@ function structured<T = Record<string, unknown>>(result: Result): T {
   return result.structuredContent as T;
 }
 
+/** The machine-readable details of an error result; an error never carries structuredContent. */
+function errorOf(result: Result): Record<string, unknown> {
+  expect(result.isError).to.equal(true);
+  expect(result.structuredContent).to.equal(undefined);
+  return (result._meta as Record<string, Record<string, unknown>>)['smcp/error'];
+}
+
 interface Tabular {
   columns: { name: string; type: string }[];
   rows: unknown[][];
@@ -50,6 +57,8 @@ describe('MCP tools over the SDK client', function () {
     for (const tool of tools) {
       expect(tool.description, tool.name).to.be.a('string').with.length.greaterThan(20);
       expect(tool.inputSchema.type, tool.name).to.equal('object');
+      // Strict: clients learn that an argument outside the schema is refused, not ignored.
+      expect(tool.inputSchema.additionalProperties, tool.name).to.equal(false);
       expect(tool.outputSchema?.type, tool.name).to.equal('object');
       expect(tool.annotations, tool.name).to.include.keys(
         'readOnlyHint',
@@ -137,10 +146,13 @@ describe('MCP tools over the SDK client', function () {
 
   it('reports a missing object as NOT_FOUND with Snowflake’s code', async () => {
     const result = await call('describe_table', { database: 'SAMPLE_DB', schema: 'SALES', table: 'NOPE' });
-    expect(result.isError).to.equal(true);
-    const { error } = structured<{ error: { code: string; snowflakeCode?: string } }>(result);
+    const error = errorOf(result);
     expect(error.code).to.equal('NOT_FOUND');
     expect(error.snowflakeCode).to.equal('002003');
+    expect(text(result))
+      .to.match(/^NOT_FOUND: /)
+      .and.contain('Hint: ')
+      .and.contain('Snowflake error 002003');
   });
 
   it('runs a query and reports columns, rows, counts and the query id', async () => {
@@ -201,7 +213,7 @@ describe('MCP tools over the SDK client', function () {
     const result = await call('execute_query', { sql: 'DROP TABLE SAMPLE_DB.SALES.CUSTOMERS' });
     expect(result.isError).to.equal(true);
     expect(text(result)).to.match(/^STATEMENT_REFUSED: statement 1 .*DROP TABLE.*read-only/);
-    expect(structured<{ error: { code: string; statementIndex: number } }>(result).error).to.include({
+    expect(errorOf(result)).to.include({
       code: 'STATEMENT_REFUSED',
       statementIndex: 1,
     });
@@ -213,12 +225,10 @@ describe('MCP tools over the SDK client', function () {
 
   it('reports Snowflake errors as tool errors with code, SQLSTATE and query id', async () => {
     const result = await call('execute_query', { sql: 'SELECT * FROM SAMPLE_DB.SALES.NO_SUCH_TABLE' });
-    expect(result.isError).to.equal(true);
-    const { error } = structured<{
-      error: { code: string; snowflakeCode: string; sqlState: string; queryId: string };
-    }>(result);
+    const error = errorOf(result);
     expect(error).to.include({ code: 'NOT_FOUND', snowflakeCode: '002003', sqlState: '42S02' });
     expect(error.queryId).to.match(/^[0-9a-f-]{36}$/);
+    expect(text(result)).to.contain(`query id ${String(error.queryId)}`);
   });
 
   it('queries a view with quoted columns, a filter, an order and a limit', async () => {
@@ -263,8 +273,7 @@ describe('MCP tools over the SDK client', function () {
       schema: 'SALES',
       view: 'CUSTOMERS"; DROP TABLE SAMPLE_DB.SALES.CUSTOMERS; --',
     });
-    expect(result.isError).to.equal(true);
-    expect(structured<{ error: { code: string } }>(result).error.code).to.equal('NOT_FOUND');
+    expect(errorOf(result).code).to.equal('NOT_FOUND');
   });
 
   it('tells the status of an earlier query', async () => {
@@ -276,10 +285,31 @@ describe('MCP tools over the SDK client', function () {
     expect(text(unknown)).to.match(/^RESULT_NOT_FOUND: /);
   });
 
+  it('refuses misspelt arguments as an error result naming the nearest one, and runs nothing', async () => {
+    const cases: [string, Record<string, unknown>, string, string][] = [
+      ['list_tables', { databse: 'SAMPLE_DB' }, 'databse', 'database'],
+      ['execute_query', { sql: 'SELECT ID FROM SAMPLE_DB.SALES.EVENTS', max_row: 2 }, 'max_row', 'max_rows'],
+      ['execute_query', { sql: 'SELECT ID FROM SAMPLE_DB.SALES.EVENTS', limit: 2 }, 'limit', 'max_rows'],
+      ['execute_query', { sql: 'SELECT 1', timeout: 5 }, 'timeout', 'timeout_s'],
+      ['fetch_results', { query_id: 'q', offset: 0, max_rows: 2 }, 'max_rows', 'limit'],
+    ];
+    const ran = c.deps.tracker.completedCount;
+    for (const [tool, args, wrong, right] of cases) {
+      const result = await call(tool, args);
+      expect(text(result), tool).to.match(
+        new RegExp(`^USAGE: unknown argument '${wrong}' \\(did you mean '${right}'\\?\\); ${tool} takes: `),
+      );
+      expect(errorOf(result)).to.include({ code: 'USAGE', field: wrong });
+    }
+    // Refused before the tool ran: no call reached Snowflake.
+    expect(c.deps.tracker.completedCount).to.equal(ran);
+  });
+
   it('answers wrong argument types with an error and keeps serving', async () => {
     const bad = await call('execute_query', { sql: 42, max_rows: 'many' });
     expect(bad.isError).to.equal(true);
-    expect(text(bad)).to.match(/Invalid arguments for tool execute_query/);
+    expect(text(bad)).to.match(/^USAGE: invalid arguments for execute_query: 'sql': .*'max_rows': /);
+    expect(errorOf(bad)).to.include({ code: 'USAGE', field: 'sql' });
     let unknownTool: unknown;
     try {
       await call('no_such_tool');

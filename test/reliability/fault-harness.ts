@@ -12,8 +12,9 @@ import type { Runtime } from '../../src/daemon/runtime.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { ERROR_CATALOGUE } from '../../src/errors.js';
-import type { ErrorCode } from '../../src/errors.js';
 import type { ToolResult } from '../../src/mcp/server-factory.js';
+import { errorInfoOf } from '../../src/mcp/tool-result.js';
+import type { ToolErrorInfo } from '../../src/mcp/tool-result.js';
 import { defineMcpSettings } from '../../src/mcp/settings.js';
 import type { McpSettingsInput } from '../../src/mcp/settings.js';
 import type { ClientOptions } from '../../src/snowflake/client.js';
@@ -153,15 +154,15 @@ export async function startRig(emu: RunningEmulator, options: RigOptions = {}): 
   };
 }
 
-/** The error a failed tool result reports, or undefined for a success. */
-export function errorOf(result: ToolResult): { code: ErrorCode; message: string } | undefined {
+/** The error a failed tool result reports (its `_meta` details), or undefined for a success. */
+export function errorOf(result: ToolResult): ToolErrorInfo | undefined {
   if (!result.isError) return undefined;
-  const error = (result.structuredContent as { error?: { code?: unknown; message?: unknown } } | undefined)
-    ?.error;
-  const code = typeof error?.code === 'string' ? error.code : 'INTERNAL';
-  const message = typeof error?.message === 'string' ? error.message : '';
-  if (!(code in ERROR_CATALOGUE)) throw new Error(`tool result carries an unknown error code ${code}`);
-  return { code: code as ErrorCode, message };
+  if (result.structuredContent !== undefined)
+    throw new Error(`an error result carries structuredContent: ${JSON.stringify(result)}`);
+  const error = errorInfoOf(result);
+  if (!error || !(error.code in ERROR_CATALOGUE))
+    throw new Error(`tool result carries no known error code: ${JSON.stringify(result)}`);
+  return error;
 }
 
 /** The rows of a successful tabular tool result (throws with the error text otherwise). */

@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import type { ErrorCode } from '../../src/errors.js';
 import type { ToolResult } from '../../src/mcp/server-factory.js';
+import type { ToolErrorInfo } from '../../src/mcp/tool-result.js';
 import { mapSnowflakeError } from '../../src/snowflake/error-map.js';
 import { errorOf, FAULT_PASSWORD, rowsOf, startFaultEmulator, startRig, within } from './fault-harness.js';
 import type { FaultRig } from './fault-harness.js';
@@ -25,7 +26,7 @@ function expectSuccessOr(result: ToolResult, codes: ErrorCode[]): void {
 }
 
 /** Asserts a failed result with `code` and a message (no stack trace). */
-function expectError(result: ToolResult, code: ErrorCode): { code: ErrorCode; message: string } {
+function expectError(result: ToolResult, code: ErrorCode): ToolErrorInfo {
   const error = errorOf(result);
   expect(error, `expected ${code}, got a success`).to.not.equal(undefined);
   expect(error!.code, error!.message).to.equal(code);
@@ -73,7 +74,7 @@ describe('faults injected through the emulator', function () {
       expect(performance.now() - started).to.be.below(7000);
       const error = expectError(result, 'QUERY_TIMEOUT');
       expect(error.message).to.match(/timeout|time limit/i);
-      const queryId = (result.structuredContent as { error: { queryId?: string } }).error.queryId;
+      const queryId = error.queryId;
       expect(queryId, 'the timeout names the query').to.be.a('string');
       const status = await rig.call('query_status', { query_id: queryId });
       expect((status.structuredContent as { running: boolean; status: string }).running).to.equal(false);

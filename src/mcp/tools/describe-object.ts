@@ -40,7 +40,7 @@ export function describeTool(kind: 'view' | 'table'): Tool {
       (kind === 'view'
         ? ', and the view definition (SQL text) where the role may see it.'
         : ' and row count.'),
-    inputSchema: z.object({
+    inputSchema: z.strictObject({
       database: nameArg('Database'),
       schema: nameArg('Schema'),
       [kind]: nameArg(kind === 'view' ? 'View' : 'Table'),

@@ -17,7 +17,7 @@ export const executeQueryTool = defineTool({
     'SELECT, WITH … SELECT, SHOW, DESCRIBE and EXPLAIN only; anything else is refused with the reason. ' +
     'Results are capped by rows and bytes; a truncated result names the query id and offset for fetch_results. ' +
     'Long statements report progress and are cancelled in Snowflake when the call is cancelled.',
-  inputSchema: z.object({
+  inputSchema: z.strictObject({
     sql: z.string().min(1).max(1_000_000).describe('One SQL statement (Snowflake dialect).'),
     database: nameArg('Database to run in (USE DATABASE for this call only)').optional(),
     schema: nameArg('Schema to run in (USE SCHEMA for this call only)').optional(),

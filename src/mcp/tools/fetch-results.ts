@@ -11,7 +11,7 @@ export const fetchResultsTool = defineTool({
   description:
     'Returns rows [offset, offset + limit) of an earlier query result by its query id, e.g. to continue a ' +
     'truncated execute_query or query_view result from its nextOffset. Snowflake keeps results for 24 hours.',
-  inputSchema: z.object({
+  inputSchema: z.strictObject({
     query_id: z.string().min(1).max(100).describe('The queryId of the earlier result.'),
     offset: z.int().min(0).describe('Position of the first row to return (0-based).'),
     limit: maxRowsArg.optional().describe('Rows to return at most (capped by the server setting).'),

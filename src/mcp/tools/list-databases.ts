@@ -9,7 +9,7 @@ export const listDatabasesTool = defineTool({
   name: 'list_databases',
   title: 'List databases',
   description: 'Lists the Snowflake databases visible to the role (SHOW DATABASES): name, comment, owner.',
-  inputSchema: z.object({}),
+  inputSchema: z.strictObject({}),
   outputSchema: z.object({ databases: z.array(databaseSchema), truncated: z.boolean() }),
   annotations: READ_ONLY_HINTS,
   async run(_args, call) {

@@ -6,7 +6,7 @@ import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
 import type { Tool } from '../tool-types.js';
 import { likeArg, listingText, nameArg } from './common.js';
 
-const inputSchema = z.object({
+const inputSchema = z.strictObject({
   database: nameArg('Database'),
   schema: nameArg('Schema (all schemas of the database but INFORMATION_SCHEMA when left out)').optional(),
   like: likeArg.optional(),

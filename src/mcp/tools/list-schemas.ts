@@ -9,7 +9,7 @@ export const listSchemasTool = defineTool({
   name: 'list_schemas',
   title: 'List schemas',
   description: 'Lists the schemas of a database (SHOW SCHEMAS IN DATABASE): name and comment.',
-  inputSchema: z.object({ database: nameArg('Database') }),
+  inputSchema: z.strictObject({ database: nameArg('Database') }),
   outputSchema: z.object({ schemas: z.array(schemaSchema), truncated: z.boolean() }),
   annotations: READ_ONLY_HINTS,
   async run(args, call) {

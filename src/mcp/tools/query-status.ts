@@ -9,7 +9,7 @@ export const queryStatusTool = defineTool({
   description:
     "Reports Snowflake's status of a query by its query id: RUNNING, QUEUED, SUCCESS, FAILED_WITH_ERROR, " +
     'ABORTING, ABORTED, … Use it to check on long work before fetching its rows with fetch_results.',
-  inputSchema: z.object({ query_id: z.string().min(1).max(100).describe('The query id.') }),
+  inputSchema: z.strictObject({ query_id: z.string().min(1).max(100).describe('The query id.') }),
   outputSchema: z.object({ queryId: z.string(), status: z.string(), running: z.boolean() }),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(args, call) {

@@ -18,7 +18,7 @@ export const queryViewTool = defineTool({
     'Reads rows from a view or table: SELECT columns FROM database.schema.view [WHERE …] [ORDER BY …] [LIMIT n]. ' +
     'where and order_by are SQL fragments (expressions only, no subqueries that write, no comments or statements). ' +
     'Without limit the result is capped by the row limit and can be continued with fetch_results.',
-  inputSchema: z.object({
+  inputSchema: z.strictObject({
     database: nameArg('Database'),
     schema: nameArg('Schema'),
     view: nameArg('View (or table)'),
