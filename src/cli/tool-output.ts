@@ -1,4 +1,5 @@
 /** How `smcp call` and `smcp tools` print: readable on a terminal, JSON with --json or when piped. */
+import { escapeControls } from '../mcp/control-chars.js';
 import type { ToolListing } from '../mcp/tool-registry.js';
 import type { ToolResult } from '../mcp/tool-result.js';
 import { SmcpError } from '../errors.js';
@@ -19,9 +20,21 @@ export function printTools(tools: readonly ToolListing[], json: boolean | undefi
   for (const tool of tools) say(`${tool.name.padEnd(width)}  ${tool.description.split('\n')[0] ?? ''}`);
 }
 
-/** Prints a tool result and returns the exit code: 0, or 1 when the tool reported an error (on stderr). */
+/**
+ * Text safe to print on a terminal: control characters that would act on it (ESC sequences, OSC 52
+ * clipboard writes, BEL, C1 controls, a carriage return that overwrites the line) show as `\x1b`,
+ * `\u009b`, …; tab, line feed and CR LF line ends stay.
+ */
+export function terminalText(text: string): string {
+  return escapeControls(text.replace(/\r(?!\n)/g, '\\x0d'), '\t\n\r');
+}
+
+/**
+ * Prints a tool result and returns the exit code: 0, or 1 when the tool reported an error (on
+ * stderr). Text goes through terminalText; JSON is exact (sayJson escapes what JSON allows raw).
+ */
 export function printToolResult(result: ToolResult, json: boolean | undefined): number {
-  const text = result.content.map((block) => block.text).join('\n');
+  const text = terminalText(result.content.map((block) => block.text).join('\n'));
   if (result.isError) warn(`smcp: ${text}`);
   if (wantsJson(json)) sayJson(result.structuredContent ?? result);
   else if (!result.isError) say(text);
