@@ -31,6 +31,12 @@ export const ERROR_CATALOGUE = {
   NETWORK: { exit: 1, http: 502, summary: 'Snowflake could not be reached' },
   POOL_EXHAUSTED: { exit: 1, http: 503, summary: 'no Snowflake connection became free in time' },
   RESULT_NOT_FOUND: { exit: 1, http: 404, summary: 'the query id is unknown or its result has expired' },
+  RESULT_UNREADABLE: {
+    exit: 1,
+    http: 422,
+    summary:
+      'the result cannot be returned: a column name the driver cannot read, or a row wider than max_bytes even with its values cut',
+  },
   DAEMON_RUNNING: { exit: 1, http: 409, summary: 'an smcp daemon already runs for this user' },
   DAEMON_NOT_RUNNING: { exit: 3, http: 503, summary: 'no smcp daemon runs for this user' },
   DAEMON_UNRESPONSIVE: {

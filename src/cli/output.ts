@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path';
 import { isSmcpError, toSmcpError } from '../errors.js';
+import { escapeJsonControls } from '../mcp/control-chars.js';
 
 /** Writes one line to stdout. */
 export function say(line = ''): void {
@@ -15,9 +16,12 @@ export function warn(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-/** Writes a value as pretty JSON to stdout. */
+/**
+ * Writes a value as pretty JSON to stdout. DEL and C1 controls, which JSON allows raw, are written
+ * as \u escapes: the same JSON value, and no raw control byte reaches a terminal.
+ */
 export function sayJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${escapeJsonControls(JSON.stringify(value, null, 2))}\n`);
 }
 
 /**

@@ -1,13 +1,22 @@
 /**
  * Shapes a query result for a tool answer: the structured part (columns, rows as arrays aligned with
- * `columns`, counts, truncation, query id, timing, where to continue) and a readable text part as a
- * markdown table, CSV or JSON. Values arrive lossless from the client layer (big numbers as
- * strings) and are printed as they are.
+ * `columns`, counts, truncation, query id, timing, where to continue, which values were cut and
+ * which VARIANT cells hold JSON null) and a readable text part as a markdown table, CSV or JSON
+ * (render-markdown.ts, render-csv.ts, render-json.ts) followed by a summary block. Values arrive
+ * lossless from the client layer (big numbers as strings) and are printed as they are.
  */
 import { z } from 'zod';
 import type { QueryResult } from '../snowflake/client.js';
-import type { JsonValue } from '../snowflake/serialize.js';
+import { escapeControls } from './control-chars.js';
+import { rowMarks } from './render-cells.js';
+import type { LayoutFactory, TextLayout } from './render-cells.js';
+import { csvLayout } from './render-csv.js';
+import { jsonLayout } from './render-json.js';
+import { markdownLayout } from './render-markdown.js';
 import type { ResultFormat } from './settings.js';
+
+export { csvText } from './render-csv.js';
+export { markdownCell, markdownTable } from './render-markdown.js';
 
 /** Zod schema of one result column. */
 export const columnSchema = z.object({
@@ -16,6 +25,14 @@ export const columnSchema = z.object({
   nullable: z.boolean(),
   precision: z.number().nullable(),
   scale: z.number().nullable(),
+});
+
+/** Zod schema of a value cut to fit max_bytes. */
+export const cutValueSchema = z.object({
+  row: z.int().describe('index of the row in rows'),
+  column: z.int().describe('index of the column in columns'),
+  name: z.string().describe('column name'),
+  bytes: z.int().describe('UTF-8 bytes of the whole value (JSON text for VARIANT, OBJECT, ARRAY)'),
 });
 
 /**
@@ -34,6 +51,14 @@ export const tabularResultSchema = z.object({
   nextOffset: z.int().optional().describe('when truncated: pass to fetch_results to continue'),
   queryId: z.string(),
   elapsedMs: z.number(),
+  cutValues: z
+    .array(cutValueSchema)
+    .optional()
+    .describe('values cut to a prefix so that their row fits max_bytes (read them in parts with SUBSTR)'),
+  jsonNulls: z
+    .array(z.array(z.int()).length(2))
+    .optional()
+    .describe('[row, column] of VARIANT cells holding JSON null (rows show null, as for SQL NULL)'),
 });
 
 /** A tabular tool result as structuredContent carries it. */
@@ -41,6 +66,7 @@ export type TabularResult = z.output<typeof tabularResultSchema>;
 
 /** The structured form of `result`, whose first row sits at `offset` of the whole result. */
 export function tabularResult(result: QueryResult, offset = 0): TabularResult {
+  const cutValues = result.cutValues?.map((c) => ({ ...c, name: result.columns[c.column]?.name ?? '' }));
   return {
     columns: result.columns.map((c) => ({ ...c })),
     rows: result.rows,
@@ -52,48 +78,13 @@ export function tabularResult(result: QueryResult, offset = 0): TabularResult {
     ...(result.truncated ? { nextOffset: offset + result.rowCount } : {}),
     queryId: result.queryId,
     elapsedMs: result.elapsedMs,
+    ...(cutValues && cutValues.length > 0 ? { cutValues } : {}),
+    ...(result.jsonNulls && result.jsonNulls.length > 0 ? { jsonNulls: result.jsonNulls } : {}),
   };
 }
 
-/** A cell as plain text: NULL for null, JSON for objects and arrays, strings unchanged. */
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return 'NULL';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-    return String(value);
-  return JSON.stringify(value) ?? '';
-}
-
-/** Escapes a cell for a GFM table: pipes, backslashes before them, and line breaks. */
-export function markdownCell(value: unknown): string {
-  return cellText(value)
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/\r\n|\r|\n/g, '<br>');
-}
-
-/** A GFM table of `names` and `rows`. An empty result still has its header. */
-export function markdownTable(names: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  const header = names.length > 0 ? names : ['(no columns)'];
-  const lines = [`| ${header.map(markdownCell).join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
-  for (const row of rows) lines.push(`| ${row.map(markdownCell).join(' | ')} |`);
-  return lines.join('\n');
-}
-
-/** An RFC 4180 field: quoted when it holds a comma, quote or line break; null is empty. */
-function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = cellText(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** CSV text (CRLF line ends, header first) of `names` and `rows`. */
-export function csvText(names: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  return [names, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n');
-}
-
-/** One line saying how much came back and how to get the rest. */
-export function resultSummary(result: TabularResult, fetchToolName: string): string {
+/** The lines of the summary block, without the note on cut values. */
+function summaryLines(result: TabularResult, fetchToolName: string): string {
   const parts = [`${result.rowCount} row${result.rowCount === 1 ? '' : 's'}`];
   if (result.offset > 0) parts[0] += ` from offset ${result.offset}`;
   if (result.totalRows !== undefined) parts.push(`${result.totalRows} in total`);
@@ -107,33 +98,49 @@ export function resultSummary(result: TabularResult, fetchToolName: string): str
   return line;
 }
 
-/** Column names made unique for JSON objects: a repeated `N` becomes `N_2`, `N_3`, …. */
-function uniqueNames(names: readonly string[]): string[] {
-  const seen = new Map<string, number>();
-  return names.map((n) => {
-    const count = (seen.get(n) ?? 0) + 1;
-    seen.set(n, count);
-    return count === 1 ? n : `${n}_${count}`;
-  });
+/** One line per cut value: which row and column, and how big the value is in full. */
+export function cutNote(result: TabularResult, cut: { row: number; name: string; bytes: number }): string {
+  const name = escapeControls(JSON.stringify(cut.name));
+  return (
+    `\nCut to fit the byte limit: column ${name} of the row at offset ${result.offset + cut.row}, ` +
+    `${cut.bytes} bytes in full; read it in parts with SUBSTR.`
+  );
+}
+
+/**
+ * The summary block: how much came back, how to get the rest, and a line for each value cut to
+ * fit the byte limit.
+ */
+export function resultSummary(result: TabularResult, fetchToolName: string): string {
+  return (
+    summaryLines(result, fetchToolName) + (result.cutValues ?? []).map((c) => cutNote(result, c)).join('')
+  );
+}
+
+const LAYOUTS: Readonly<Record<ResultFormat, LayoutFactory>> = {
+  markdown: markdownLayout,
+  csv: csvLayout,
+  json: jsonLayout,
+};
+
+/** The layout of `format` for the columns of `result`. */
+export function layoutOf(result: Pick<TabularResult, 'columns'>, format: ResultFormat): TextLayout {
+  return LAYOUTS[format](result.columns);
+}
+
+/** The data block of `result` in `layout`. */
+export function dataText(result: TabularResult, layout: TextLayout): string {
+  const marks = rowMarks(result.cutValues, result.jsonNulls);
+  let text = layout.head;
+  for (let i = 0; i < result.rows.length; i++) text += layout.row(result.rows[i], i, marks.get(i));
+  return text + layout.tail;
 }
 
 /**
  * The readable text of a tabular result in `format`: first the data alone (a markdown table, CSV
- * with a header row, or JSON with rows as objects), then the summary line as a second block, so
- * the first block stays machine-readable.
+ * with a header row, or JSON with rows as objects), then the summary as a second block, so the
+ * first block stays machine-readable.
  */
 export function renderTabular(result: TabularResult, format: ResultFormat, fetchToolName: string): string[] {
-  const names = result.columns.map((c) => c.name);
-  const summary = resultSummary(result, fetchToolName);
-  switch (format) {
-    case 'json': {
-      const keys = uniqueNames(names);
-      const rows = result.rows.map((row) => Object.fromEntries(keys.map((k, i) => [k, row[i] as JsonValue])));
-      return [JSON.stringify(rows), summary];
-    }
-    case 'csv':
-      return [csvText(names, result.rows), summary];
-    case 'markdown':
-      return [markdownTable(names, result.rows), summary];
-  }
+  return [dataText(result, layoutOf(result, format)), resultSummary(result, fetchToolName)];
 }

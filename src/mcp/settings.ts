@@ -23,7 +23,10 @@ export const mcpSettingsSchema = z
   .strictObject({
     /** Rows a call returns at most (default per call and per-call ceiling); more via fetch_results. */
     maxRows: z.int().min(1).max(MCP_LIMITS.maxRows).default(1000),
-    /** Bytes (JSON text of the rows) a call returns at most. */
+    /**
+     * Bytes a call returns at most: the JSON of a query tool's whole result (text and
+     * structuredContent), the JSON-RPC envelope aside.
+     */
     maxBytes: z
       .int()
       .min(1024)

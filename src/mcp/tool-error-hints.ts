@@ -41,6 +41,8 @@ const HINTS: Readonly<Record<ErrorCode, Hint>> = {
   RESULT_NOT_FOUND: (name) =>
     `A query id is valid only for the client that ran it, while its result is kept; run the query again ` +
     `with ${name('execute_query')} for a fresh id.`,
+  RESULT_UNREADABLE: () =>
+    'Give the columns the message names other names with AS (e.g. SELECT "constructor" AS ctor), or return fewer bytes per row.',
   DAEMON_RUNNING: () => 'Another smcp daemon already runs; use it.',
   DAEMON_NOT_RUNNING: () => 'No smcp daemon runs; start one with `smcp start`.',
   DAEMON_UNRESPONSIVE: () => 'The smcp daemon does not answer; its operator should check `smcp status`.',

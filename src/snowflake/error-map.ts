@@ -48,6 +48,20 @@ interface DriverErrorShape {
   cause?: unknown;
 }
 
+/**
+ * snowflake-sdk (3.3) indexes result columns by name in a plain object, so a column named after an
+ * Object.prototype member (constructor, __proto__, toString, valueOf, hasOwnProperty, …) makes it
+ * throw this TypeError before any row is read. The statement ran; the connection is unharmed.
+ */
+const PROTOTYPE_NAME_FAULT = /mapColumnNameToIndices/;
+
+/** What smcp says instead of the driver's TypeError for a column name it cannot read. */
+const PROTOTYPE_NAME_MESSAGE =
+  'snowflake-sdk cannot read a result with a column named after a JavaScript built-in ' +
+  '(constructor, __proto__, toString, valueOf, hasOwnProperty, isPrototypeOf, propertyIsEnumerable, ' +
+  'toLocaleString, __defineGetter__, __defineSetter__, __lookupGetter__, __lookupSetter__, exactly in that case); ' +
+  'rename the column with AS, e.g. SELECT "constructor" AS "constructor_"';
+
 function shape(err: unknown): DriverErrorShape {
   return typeof err === 'object' && err !== null ? err : {};
 }
@@ -83,6 +97,7 @@ export function isSessionGone(err: unknown): boolean {
 function classify(err: unknown, code: string | undefined, message: string): ErrorCode {
   const e = shape(err);
   if (e.name === 'TimeoutError' && /ResourceRequest timed out/i.test(message)) return 'POOL_EXHAUSTED';
+  if (code === undefined && PROTOTYPE_NAME_FAULT.test(message)) return 'RESULT_UNREADABLE';
   if (code !== undefined) {
     const direct = BY_CODE[code];
     if (direct) return direct;
@@ -128,6 +143,11 @@ export function mapSnowflakeError(err: unknown, context: { queryId?: string } = 
     ...(typeof e.sqlState === 'string' ? { sqlState: e.sqlState } : {}),
     ...(queryId ? { queryId } : {}),
   };
-  const text = smcpCode === 'POOL_EXHAUSTED' ? 'no Snowflake connection became free in time' : message;
+  const text =
+    smcpCode === 'POOL_EXHAUSTED'
+      ? 'no Snowflake connection became free in time'
+      : smcpCode === 'RESULT_UNREADABLE'
+        ? PROTOTYPE_NAME_MESSAGE
+        : message;
   return new SmcpError(smcpCode, text, details, { cause: err });
 }

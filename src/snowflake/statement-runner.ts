@@ -13,6 +13,8 @@ import { columnSerializers, describeColumns, DRIVER_FETCH_AS_STRING, serializeRo
 import type { ColumnInfo, DriverColumn, JsonValue, SerializeOptions, ValueSerializer } from './serialize.js';
 import { sessionContextOf } from './session-state.js';
 import type { SessionContext } from './session-state.js';
+import { cutRowToFit, cuttableColumns, jsonBytes } from './value-cut.js';
+import type { CutValue } from './value-cut.js';
 
 /** Caps on what is read from a result. */
 export interface RowCaps {
@@ -32,6 +34,16 @@ export interface RowWindow {
   readonly truncatedBy?: 'rows' | 'bytes';
   /** Bytes of the JSON text of `rows`. */
   readonly bytes: number;
+  /**
+   * Values cut short so that a row wider than maxBytes still comes back (only ever the first row
+   * of a window: a later one ends the window instead). Absent when nothing was cut.
+   */
+  readonly cutValues?: CutValue[];
+  /**
+   * [row, column] of VARIANT cells that hold JSON null (the rows show them as null, as they show
+   * SQL NULL). Absent when there are none.
+   */
+  readonly jsonNulls?: [number, number][];
 }
 
 /** A finished statement's rows and metadata. */
@@ -136,9 +148,14 @@ function execute(conn: Connection, spec: StatementSpec): Promise<RowStatement> {
   });
 }
 
+/** Driver types whose values are JSON text: a non-null value that serializes to null is JSON null. */
+const JSON_WIRE_TYPES = new Set(['variant', 'object', 'array', 'map']);
+
 /**
  * Reads rows from `stream` until the caps, serializing each. Destroys the stream when a cap is hit
- * or `signal` aborts (→ QUERY_CANCELLED).
+ * or `signal` aborts (→ QUERY_CANCELLED). The first row always comes back, its longest values cut
+ * (and listed in `cutValues`) when it alone is wider than maxBytes, so a reader paging by offset
+ * always moves on; a row that cannot fit even then fails with RESULT_UNREADABLE.
  */
 export function readRows(
   statement: RowStatement,
@@ -148,7 +165,11 @@ export function readRows(
   // A result fetched by query id only knows its columns once the stream has started.
   const columnsOf = (): DriverColumn[] => statement.getColumns() ?? [];
   let serializers: ValueSerializer[] | undefined;
+  let jsonColumns: number[] = [];
+  let cuttable: boolean[] = [];
   const rows: JsonValue[][] = [];
+  const cutValues: CutValue[] = [];
+  const jsonNulls: [number, number][] = [];
   let bytes = 2; // the enclosing [ ]
   let truncatedBy: 'rows' | 'bytes' | undefined;
   // Plain stream events rather than `for await`: the async iterator costs a promise and a listener
@@ -178,6 +199,8 @@ export function readRows(
         truncated: truncatedBy !== undefined,
         ...(truncatedBy ? { truncatedBy } : {}),
         bytes: rows.length > 0 ? bytes : 2,
+        ...(cutValues.length > 0 ? { cutValues } : {}),
+        ...(jsonNulls.length > 0 ? { jsonNulls } : {}),
       });
     };
     const onData = (raw: unknown): void => {
@@ -189,17 +212,36 @@ export function readRows(
       }
       let row: JsonValue[];
       try {
-        serializers ??= columnSerializers(columnsOf(), caps.serialize);
+        if (serializers === undefined) {
+          const columns = columnsOf();
+          serializers = columnSerializers(columns, caps.serialize);
+          jsonColumns = columns.flatMap((c, i) => (JSON_WIRE_TYPES.has(c.getType()) ? [i] : []));
+          cuttable = cuttableColumns(columns.map((c) => c.getType()));
+        }
         row = serializeRow(raw as unknown[], serializers);
       } catch (err) {
         finish(err);
         return;
       }
-      const size = Buffer.byteLength(JSON.stringify(row)) + (rows.length > 0 ? 1 : 0);
+      let size = jsonBytes(row) + (rows.length > 0 ? 1 : 0);
       if (bytes + size > caps.maxBytes) {
-        truncatedBy = 'bytes';
-        finish();
-        return;
+        if (rows.length > 0) {
+          truncatedBy = 'bytes';
+          finish();
+          return;
+        }
+        const fitted = cutRowToFit(row, cuttable, caps.maxBytes - bytes, (r) => jsonBytes(r));
+        if (!fitted) {
+          finish(tooWide(caps.offset ?? 0, size, caps.maxBytes, statement.getQueryId()));
+          return;
+        }
+        row = fitted.row;
+        for (const [column, full] of fitted.cuts) cutValues.push({ row: 0, column, bytes: full });
+        size = jsonBytes(row);
+      }
+      for (const i of jsonColumns) {
+        const value = (raw as unknown[])[i];
+        if (row[i] === null && value !== null && value !== undefined) jsonNulls.push([rows.length, i]);
       }
       bytes += size;
       rows.push(row);
@@ -229,6 +271,16 @@ export function readRows(
   });
 }
 
+/** RESULT_UNREADABLE for a row that does not fit maxBytes even with all its text cut away. */
+function tooWide(offset: number, bytes: number, maxBytes: number, queryId: string): SmcpError {
+  return new SmcpError(
+    'RESULT_UNREADABLE',
+    `the row at offset ${offset} of query ${queryId} (${bytes} bytes) does not fit the byte limit of ` +
+      `${maxBytes} even with its text values cut; select fewer columns or raise max_bytes`,
+    { queryId, field: 'max_bytes' },
+  );
+}
+
 function totalRowsOf(statement: RowStatement): number | undefined {
   const n = statement.getNumRows();
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined;
@@ -256,7 +308,8 @@ export async function runStatement(conn: Connection, spec: StatementSpec): Promi
 
 /**
  * Reads rows [offset, offset + maxRows) of an earlier result by query id
- * (connection.getResultsFromQueryId + streamRows with start/end).
+ * (connection.getResultsFromQueryId + streamRows with start/end). Waits for the result's first
+ * response before streaming, so its total row count (and columns) are known, as for a new query.
  */
 export async function readResultWindow(
   conn: Connection,
@@ -266,12 +319,17 @@ export async function readResultWindow(
 ): Promise<StatementOutcome> {
   let statement: RowStatement;
   try {
-    statement = await conn.getResultsFromQueryId({
-      queryId,
-      streamResult: true,
-      fetchAsString: [...DRIVER_FETCH_AS_STRING] as unknown as DataType[],
-      rowMode: 'array',
-      sqlText: '',
+    statement = await new Promise<RowStatement>((resolve, reject) => {
+      conn
+        .getResultsFromQueryId({
+          queryId,
+          streamResult: true,
+          fetchAsString: [...DRIVER_FETCH_AS_STRING] as unknown as DataType[],
+          rowMode: 'array',
+          sqlText: '',
+          complete: (err, stmt) => (err ? reject(err) : resolve(stmt)),
+        })
+        .catch(reject);
     });
   } catch (err) {
     throw mapSnowflakeError(err, { queryId });

@@ -2,6 +2,14 @@ import { expect } from 'chai';
 import type { CliRun, IsolatedHome } from '../helpers/cli.js';
 import { isolatedHome, runSmcp } from '../helpers/cli.js';
 
+/** A value with an OSC 52 clipboard write, BEL, a C1 CSI, a bare CR and a backspace. */
+const CONTROL_SQL =
+  "SELECT CHR(27) || ']52;c;aGk=' || CHR(7) || CHR(155) || '31m' || CHR(13) || CHR(8) || 'end' AS S";
+const CONTROL_VALUE = '\u001b]52;c;aGk=\u0007\u009b31m\r\bend';
+/** Raw control characters a terminal would act on (tab and line ends excepted). */
+// eslint-disable-next-line no-control-regex
+const RAW_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/;
+
 /** Every run of this file, started at once in before() (each one boots an emulator: seconds). */
 const RUNS = {
   tools: ['tools'],
@@ -11,10 +19,13 @@ const RUNS = {
   unknownTool: ['call', 'no_such_tool'],
   wrongType: ['call', 'execute_query', 'sql=SELECT 1', 'max_rows=lots'],
   misspelt: ['call', 'list_tables', 'databse=SAMPLE_DB'],
+  controlText: ['call', 'execute_query', `sql=${CONTROL_SQL}`, '--no-json'],
+  controlJson: ['call', 'execute_query', `sql=${CONTROL_SQL}`, '--json'],
+  controlError: ['call', 'execute_query', 'sql=SELECT * FROM "A\u001b[2JB\u0007"', '--no-json'],
 } as const;
 
 describe('e2e: smcp tools and smcp call', function () {
-  // Seven CLI runs boot seven emulators at once.
+  // Ten CLI runs boot ten emulators at once.
   this.timeout(30_000);
   let home: IsolatedHome;
   let runs: Record<keyof typeof RUNS, Promise<CliRun>>;
@@ -84,5 +95,27 @@ describe('e2e: smcp tools and smcp call', function () {
       "smcp: unknown argument 'databse' (did you mean 'database'?); list_tables takes: database, schema, like [USAGE]\n",
     );
     expect(run.stdout).to.equal('');
+  });
+
+  it('prints control characters of values as visible escapes on a terminal', async () => {
+    const run = await runs.controlText;
+    expect(run.code, run.stderr).to.equal(0);
+    expect(RAW_CONTROLS.test(run.stdout), JSON.stringify(run.stdout)).to.equal(false);
+    expect(run.stdout).to.contain('| \\x1b]52;c;aGk=\\x07\\u009b31m\\x0d\\x08end |');
+  });
+
+  it('prints JSON that is exact and holds no raw control character', async () => {
+    const run = await runs.controlJson;
+    expect(run.code, run.stderr).to.equal(0);
+    expect(RAW_CONTROLS.test(run.stdout), JSON.stringify(run.stdout)).to.equal(false);
+    const body = JSON.parse(run.stdout) as { rows: unknown[][] };
+    expect(body.rows).to.deep.equal([[CONTROL_VALUE]]);
+  });
+
+  it('prints control characters of an error message as visible escapes', async () => {
+    const run = await runs.controlError;
+    expect(run.code).to.equal(1);
+    expect(RAW_CONTROLS.test(run.stderr), JSON.stringify(run.stderr)).to.equal(false);
+    expect(run.stderr).to.contain('A\\x1b[2JB\\x07');
   });
 });

@@ -185,7 +185,7 @@ describe('MCP tools over the SDK client', function () {
     const more = await call('fetch_results', { query_id: first.queryId, offset: first.nextOffset, limit: 3 });
     const next = structured<Tabular>(more);
     expect(next.rows).to.deep.equal([[6], [7], [8]]);
-    expect(next).to.include({ offset: 5, nextOffset: 8, truncated: true });
+    expect(next).to.include({ offset: 5, nextOffset: 8, truncated: true, totalRows: 1_000_000 });
     expect(text(more, 1)).to.contain('offset 8');
   });
 
@@ -200,7 +200,7 @@ describe('MCP tools over the SDK client', function () {
   it('renders markdown, csv and json text by the format argument', async () => {
     const sql = "SELECT 'a|b' AS X, 1 AS Y UNION ALL SELECT 'c,d', NULL ORDER BY 1";
     expect(text(await call('execute_query', { sql }))).to.equal(
-      '| X | Y |\n| --- | --- |\n| a\\|b | 1 |\n| c,d | NULL |',
+      '| X | Y |\n| --- | --- |\n| a\\|b | 1 |\n| c,d | *NULL* |',
     );
     expect(text(await call('execute_query', { sql, format: 'csv' }))).to.equal('X,Y\r\na|b,1\r\n"c,d",');
     expect(JSON.parse(text(await call('execute_query', { sql, format: 'json' })))).to.deep.equal([

@@ -3,6 +3,7 @@ import { SmcpError } from '../../src/errors.js';
 import { qualifiedName, quoteIdentifier, resolveName, stringLiteral } from '../../src/mcp/identifiers.js';
 import { csvText, markdownCell, markdownTable, renderTabular } from '../../src/mcp/result-format.js';
 import type { TabularResult } from '../../src/mcp/result-format.js';
+import { uniqueNames } from '../../src/mcp/render-json.js';
 import { DEFAULT_MCP_SETTINGS, defineMcpSettings } from '../../src/mcp/settings.js';
 
 function codeAndField(fn: () => unknown): [string, string | undefined] {
@@ -105,7 +106,8 @@ describe('result formatting', () => {
   };
 
   it('escapes pipes and line breaks in markdown cells', () => {
-    expect(markdownCell('a|b\r\nc\\')).to.equal('a\\|b<br>c\\\\');
+    // A carriage return is a control character of its own, not part of a line break.
+    expect(markdownCell('a|b\r\nc\\')).to.equal('a\\|b\\x0d<br>c\\\\');
     expect(markdownTable(['c'], [['a|b']])).to.equal('| c |\n| --- |\n| a\\|b |');
   });
 
@@ -123,7 +125,7 @@ describe('result formatting', () => {
 
   it('renders markdown, csv and json with the summary apart and big numbers untouched', () => {
     const [md, summary] = renderTabular(result, 'markdown', 'fetch_results');
-    expect(md).to.contain('| x\\|y<br>z | 1 |').and.contain('| NULL | 12345678901234567890 |');
+    expect(md).to.contain('| x\\|y<br>z | 1 |').and.contain('| *NULL* | 12345678901234567890 |');
     expect(summary).to.contain('fetch_results').and.contain('offset 2');
     const [json] = renderTabular(result, 'json', 'fetch_results');
     expect(JSON.parse(json)).to.deep.equal([
@@ -132,5 +134,11 @@ describe('result formatting', () => {
     ]);
     const [csv] = renderTabular(result, 'csv', 'fetch_results');
     expect(csv).to.equal('A,A\r\n"x|y\nz",1\r\n,12345678901234567890');
+  });
+
+  it('makes JSON keys unique without taking a real column name', () => {
+    expect(uniqueNames(['N', 'N', 'N_2'])).to.deep.equal(['N', 'N_3', 'N_2']);
+    expect(uniqueNames(['N_2', 'N', 'N', 'N_2', 'N'])).to.deep.equal(['N_2', 'N', 'N_3', 'N_2_2', 'N_4']);
+    expect(uniqueNames(['__proto__', '__proto__'])).to.deep.equal(['__proto__', '__proto___2']);
   });
 });

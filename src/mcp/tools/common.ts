@@ -3,7 +3,7 @@
  * markdown rendering of catalog listings.
  */
 import { z } from 'zod';
-import { markdownTable } from '../result-format.js';
+import { markdownTable } from '../render-markdown.js';
 import { MCP_LIMITS, RESULT_FORMATS } from '../settings.js';
 
 const NAME_RULES =
@@ -43,7 +43,10 @@ export const timeoutArg = z
 export const formatArg = z
   .enum(RESULT_FORMATS)
   .describe(
-    'Text rendering of the rows: markdown table (default), csv or json. structuredContent is always the same.',
+    'Text rendering of the rows: markdown table (default; SQL NULL is *NULL*, text is backslash-escaped, ' +
+      'a line feed is <br>), csv (SQL NULL is an empty field, an empty value is "") or json (rows as objects; ' +
+      'a repeated column name gets the first free suffix: N, N, N_2 → N, N_3, N_2). Text shows control ' +
+      'characters as \\xNN / \\u00NN; structuredContent is always the same, with exact values.',
   );
 
 /** A markdown table of `items` with the given columns, plus a note when the listing was cut. */

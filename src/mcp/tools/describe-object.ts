@@ -2,15 +2,16 @@
 import { z } from 'zod';
 import { describeObject, objectDescriptionSchema } from '../catalog.js';
 import type { ObjectDescription } from '../catalog.js';
-import { markdownTable } from '../result-format.js';
+import { escapeControls } from '../control-chars.js';
+import { markdownTable } from '../render-markdown.js';
 import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
 import type { Tool } from '../tool-types.js';
 import { nameArg } from './common.js';
 
 /** Readable text of a description: heading, comment, columns table, view text. */
 export function descriptionText(d: ObjectDescription): string {
-  const lines = [`${d.kind} ${d.database}.${d.schema}.${d.name}`];
-  if (d.comment) lines.push(`Comment: ${d.comment}`);
+  const lines = [escapeControls(`${d.kind} ${d.database}.${d.schema}.${d.name}`)];
+  if (d.comment) lines.push(`Comment: ${escapeControls(d.comment)}`);
   if (d.rows !== undefined && d.rows !== null) lines.push(`Rows: ${d.rows}`);
   lines.push(
     '',
@@ -26,7 +27,7 @@ export function descriptionText(d: ObjectDescription): string {
       ]),
     ),
   );
-  if (d.text) lines.push('', 'Definition:', '```sql', d.text, '```');
+  if (d.text) lines.push('', 'Definition:', '```sql', escapeControls(d.text), '```');
   return lines.join('\n');
 }
 

@@ -3,7 +3,8 @@
  * switched on), run with the call's row, byte and time limits.
  */
 import { z } from 'zod';
-import { renderTabular, tabularResult, tabularResultSchema } from '../result-format.js';
+import { tabularResultSchema } from '../result-format.js';
+import { tabularAnswer } from '../tabular-answer.js';
 import { assertSqlAllowed } from '../sql-policy.js';
 import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
 import { formatArg, maxRowsArg, nameArg, timeoutArg } from './common.js';
@@ -15,7 +16,9 @@ export const executeQueryTool = defineTool({
   description:
     'Runs one Snowflake SQL statement and returns its rows. Read-only unless the server allows writes: ' +
     'SELECT, WITH … SELECT, SHOW, DESCRIBE and EXPLAIN only; anything else is refused with the reason. ' +
-    'Results are capped by rows and bytes; a truncated result names the query id and offset for fetch_results. ' +
+    'Results are capped by rows and bytes (max_bytes bounds the whole answer, text and structured); a truncated ' +
+    'result names the query id and offset for fetch_results, and a value too big for the byte cap comes back cut ' +
+    '(listed in cutValues). In rows SQL NULL is null; jsonNulls lists VARIANT cells holding JSON null. ' +
     'Long statements report progress and are cancelled in Snowflake when the call is cancelled.',
   inputSchema: z.strictObject({
     sql: z.string().min(1).max(1_000_000).describe('One SQL statement (Snowflake dialect).'),
@@ -40,8 +43,11 @@ export const executeQueryTool = defineTool({
       ...(args.timeout_s !== undefined ? { timeoutSeconds: args.timeout_s } : {}),
       retryable: readOnly,
     });
-    const structured = tabularResult(result);
-    const format = args.format ?? call.settings.defaultFormat;
-    return { structured, text: renderTabular(structured, format, call.publicName('fetch_results')) };
+    return tabularAnswer(result, {
+      offset: 0,
+      format: args.format ?? call.settings.defaultFormat,
+      fetchToolName: call.publicName('fetch_results'),
+      maxBytes: call.settings.maxBytes,
+    });
   },
 });

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { qualifiedName, quoteIdentifier, resolveName } from '../identifiers.js';
-import { renderTabular, tabularResult, tabularResultSchema } from '../result-format.js';
+import { tabularResultSchema } from '../result-format.js';
+import { tabularAnswer } from '../tabular-answer.js';
 import { assertFragmentAllowed, assertSqlAllowed } from '../sql-policy.js';
 import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
 import { formatArg, maxRowsArg, nameArg, timeoutArg } from './common.js';
@@ -66,8 +67,11 @@ export const queryViewTool = defineTool({
       ...(args.timeout_s !== undefined ? { timeoutSeconds: args.timeout_s } : {}),
       retryable: true,
     });
-    const structured = tabularResult(result);
-    const format = args.format ?? call.settings.defaultFormat;
-    return { structured, text: renderTabular(structured, format, call.publicName('fetch_results')) };
+    return tabularAnswer(result, {
+      offset: 0,
+      format: args.format ?? call.settings.defaultFormat,
+      fetchToolName: call.publicName('fetch_results'),
+      maxBytes: call.settings.maxBytes,
+    });
   },
 });
