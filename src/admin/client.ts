@@ -3,6 +3,8 @@
  * out. Loads nothing but node:http, so `smcp status` and `smcp call` stay quick when a daemon runs.
  */
 import { request } from 'node:http';
+import { dirname } from 'node:path';
+import { checkPrivateDir } from '../config/private-dir.js';
 import { ERROR_CATALOGUE, SmcpError } from '../errors.js';
 import { ADMIN_PREFIX } from './protocol.js';
 import type { AdminErrorBody } from './protocol.js';
@@ -28,6 +30,16 @@ export function adminRequest<T>(
   options: AdminRequestOptions = {},
 ): Promise<T> {
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+  try {
+    // A socket in a directory someone else controls may be theirs: never talk to it.
+    checkPrivateDir(dirname(socketPath));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return Promise.reject(
+        new SmcpError('DAEMON_NOT_RUNNING', 'no smcp daemon is running', { file: socketPath }),
+      );
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
   return new Promise<T>((resolve, reject) => {
     const req = request(
       {

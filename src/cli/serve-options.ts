@@ -3,7 +3,7 @@
  * limits, write switches, tool naming, and for the network transports bind address, token and
  * origin allow-lists. Converts them into validated settings; bad values name their flag.
  */
-import { readFileSync } from 'node:fs';
+import { BoundedFileError, readBoundedFile } from '../config/bounded-file.js';
 import type { Argv } from 'yargs';
 import { SmcpError } from '../errors.js';
 import { defineMcpSettings } from '../mcp/settings.js';
@@ -223,10 +223,10 @@ export function readToken(args: HttpFlagArgs, env: NodeJS.ProcessEnv = process.e
   if (args.authTokenFile && (typed || !env.SMCP_TOKEN?.trim())) {
     let token: string;
     try {
-      token = readFileSync(args.authTokenFile, 'utf8').trim();
+      token = readBoundedFile(args.authTokenFile).trim();
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? String(err);
-      throw new SmcpError('CONFIG_INVALID', `cannot read --auth-token-file ${args.authTokenFile} (${code})`, {
+      const reason = err instanceof BoundedFileError ? err.reason : `cannot be read (${String(err)})`;
+      throw new SmcpError('CONFIG_INVALID', `--auth-token-file ${args.authTokenFile} ${reason}`, {
         file: args.authTokenFile,
         field: '--auth-token-file',
       });

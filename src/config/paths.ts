@@ -3,11 +3,12 @@
  * and emulator data in the data dir, JSON-line logs in the state dir, pidfile and admin socket in
  * the runtime dir. XDG_* variables and HOME move every one of them, which is how tests isolate.
  */
-import { mkdirSync, statSync, chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import envPaths from 'env-paths';
 import { SmcpError } from '../errors.js';
+import { checkPrivateDir } from './private-dir.js';
 
 /** The directories smcp uses. Nothing is created until {@link ensurePrivateDir} is called. */
 export interface SmcpPaths {
@@ -89,4 +90,25 @@ export function daemonFiles(paths: SmcpPaths): DaemonFiles {
     stateFile: join(paths.data, 'state.json'),
     configFile: join(paths.config, 'config.toml'),
   };
+}
+
+/**
+ * Creates the runtime dir (pidfile, admin socket) if needed and checks it is private. Under
+ * `$XDG_RUNTIME_DIR` (the user's own by spec) loose permissions are fixed; the shared temp-dir
+ * fallback (`/tmp/smcp-<uid>`) is used only when it is ours, a real directory and mode 700, since
+ * anyone can create that name first. Throws CONFIG_INVALID naming the directory.
+ */
+export function ensureRuntimeDir(dir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const underXdg = Boolean(env.XDG_RUNTIME_DIR);
+  try {
+    // Not recursive under /tmp: the fallback's parent is the shared temp dir, never created here.
+    mkdirSync(dir, { recursive: underXdg, mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new SmcpError('CONFIG_INVALID', `cannot use directory ${dir}: ${reason}`, { file: dir });
+    }
+  }
+  checkPrivateDir(dir, { fixMode: underXdg });
+  return dir;
 }

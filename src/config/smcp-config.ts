@@ -5,7 +5,8 @@
  * typo never silently does nothing. Secrets never live here: the bearer token comes from
  * `auth_token_file` or SMCP_TOKEN, Snowflake credentials from ~/.snowflake/connections.toml.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { BoundedFileError, readBoundedFile } from './bounded-file.js';
 import { homedir } from 'node:os';
 import { parse, TomlError } from 'smol-toml';
 import { z } from 'zod';
@@ -368,10 +369,10 @@ export function readSmcpConfig(file: string): SmcpConfig {
         ` is writable by group or others (mode ${(statSync(file).mode & 0o777).toString(8)}); run chmod 600 on it`,
       );
     }
-    text = readFileSync(file, 'utf8');
+    text = readBoundedFile(file);
   } catch (err) {
     if (err instanceof SmcpError) throw err;
-    throw fail(file, `: cannot be read (${err instanceof Error ? err.message : String(err)})`);
+    throw fail(file, ` ${err instanceof BoundedFileError ? err.reason : `cannot be read (${String(err)})`}`);
   }
   const table = parseToml(file, text);
   const values: Record<string, unknown> = {};

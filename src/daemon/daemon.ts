@@ -8,7 +8,7 @@
 import type { ShutdownRequest } from '../admin/protocol.js';
 import { startAdminServer } from '../admin/server.js';
 import type { AdminServer } from '../admin/server.js';
-import { ensurePrivateDir } from '../config/paths.js';
+import { ensureRuntimeDir } from '../config/paths.js';
 import type { DaemonFiles } from '../config/paths.js';
 import type { ClientLogger } from '../snowflake/logger.js';
 import type { ResolvedConnection } from '../snowflake/settings.js';
@@ -48,7 +48,7 @@ export interface RunningDaemon {
  */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const { files, logger } = options;
-  ensurePrivateDir(dirOf(files.pidfile));
+  ensureRuntimeDir(dirOf(files.pidfile));
   const pidfile = acquirePidfile(files.pidfile);
   let state: StateStore | undefined;
   let runtime: Runtime | undefined;

@@ -4,7 +4,7 @@
  */
 
 import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { BoundedFileError, readBoundedFile } from '../config/bounded-file.js';
 import { displayPath } from '../config/settings-source.js';
 import type { Sourced } from '../config/settings-source.js';
 import { SmcpError } from '../errors.js';
@@ -24,10 +24,9 @@ export function checkPrivateKey(path: Sourced<string>, passphrase?: Sourced<stri
   const details = { file: path.value, field: path.origin };
   let pem: string;
   try {
-    pem = readFileSync(path.value, 'utf8');
+    pem = readBoundedFile(path.value);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const what = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(err)})`;
+    const what = err instanceof BoundedFileError ? err.reason : `cannot be read (${String(err)})`;
     throw new SmcpError('KEY_FILE', `private key file ${shown} (from ${path.origin}) ${what}`, details);
   }
   const encrypted = isEncryptedPem(pem);

@@ -6,7 +6,8 @@
  * the platform config dir (`$XDG_CONFIG_HOME/snowflake`) when `~/.snowflake` does not exist.
  */
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { BoundedFileError, readBoundedFile } from '../config/bounded-file.js';
 import { join } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { displayPath } from '../config/settings-source.js';
@@ -74,10 +75,10 @@ function readToml(file: string, env: LocateInputs['env'], home: string): Record<
   checkPermissions(file, env, home);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBoundedFile(file);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new SmcpError('CONFIG_INVALID', `${displayPath(file, home)}: cannot be read (${reason})`, { file });
+    const reason = err instanceof BoundedFileError ? err.reason : `cannot be read (${String(err)})`;
+    throw new SmcpError('CONFIG_INVALID', `${displayPath(file, home)} ${reason}`, { file });
   }
   try {
     return parse(text);

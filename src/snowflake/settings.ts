@@ -7,7 +7,7 @@
  * every value keeps its provenance. Nothing here reads process.env: callers pass the environment.
  */
 
-import { existsSync, readFileSync } from 'node:fs';
+import { BoundedFileError, readBoundedFile } from '../config/bounded-file.js';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { displayPath, pickSourced, sourced } from '../config/settings-source.js';
@@ -304,21 +304,14 @@ function checkReferencedFiles(settings: SourcedSettings, home: string): void {
 export function readTokenFile(tokenFile: Sourced<string>, home: string = homedir()): string {
   const shown = displayPath(tokenFile.value, home);
   const details = { file: tokenFile.value, field: tokenFile.origin };
-  if (!existsSync(tokenFile.value)) {
-    throw new SmcpError(
-      'CONFIG_INVALID',
-      `token file ${shown} (from ${tokenFile.origin}) does not exist`,
-      details,
-    );
-  }
   let token: string;
   try {
-    token = readFileSync(tokenFile.value, 'utf8').trim();
+    token = readBoundedFile(tokenFile.value).trim();
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    const reason = err instanceof BoundedFileError ? err.reason : `cannot be read (${String(err)})`;
     throw new SmcpError(
       'CONFIG_INVALID',
-      `token file ${shown} (from ${tokenFile.origin}) cannot be read (${code})`,
+      `token file ${shown} (from ${tokenFile.origin}) ${reason}`,
       details,
     );
   }

@@ -102,4 +102,41 @@ describe('smcp config (CLI)', function () {
     expect(run.code).to.equal(2);
     expect(run.stderr).to.match(/missing account/);
   });
+
+  it('refuses a private key path that is not a regular file (/dev/zero, a directory) at once, exit 2', async () => {
+    for (const path of ['/dev/zero', home.home]) {
+      writeConnections(
+        home,
+        `[default]\naccount = "a1"\nuser = "u"\nauthenticator = "SNOWFLAKE_JWT"\nprivate_key_file = "${path}"\n`,
+      );
+      const run = await runSmcp(['config', 'validate'], home.env, 10_000);
+      expect(run.code, `${path}: ${run.stderr}`).to.equal(2);
+      expect(run.stderr).to.contain(path).and.to.contain('[KEY_FILE]');
+      expect(run.stderr).to.match(/not a regular file|is a directory/);
+    }
+  });
+
+  it('refuses what smcp start would refuse: a token file that is a directory, a public bind without a token', async () => {
+    const configDir = join(home.home, '.config', 'smcp');
+    mkdirSync(configDir, { recursive: true, mode: 0o700 });
+    const configFile = join(configDir, 'config.toml');
+    writeFileSync(configFile, `auth_token_file = "${home.home}"\n`, { mode: 0o600 });
+    const tokenDir = await runSmcp(['config', 'validate'], home.env);
+    expect(tokenDir.code, tokenDir.stderr).to.equal(2);
+    expect(tokenDir.stderr).to.contain(home.home).and.to.contain('is a directory');
+
+    writeFileSync(configFile, 'host = "0.0.0.0"\n', { mode: 0o600 });
+    const publicHost = await runSmcp(['config', 'validate'], home.env);
+    expect(publicHost.code, publicHost.stderr).to.equal(2);
+    expect(publicHost.stderr).to.contain('without a bearer token');
+    const withToken = await runSmcp(['config', 'validate'], {
+      ...home.env,
+      SMCP_TOKEN: 'a-long-enough-test-token',
+    });
+    expect(withToken.code, withToken.stderr).to.equal(0);
+
+    const flag = await runSmcp(['config', 'validate', '--host', '10.1.2.3'], home.env);
+    expect(flag.code).to.equal(2);
+    expect(flag.stderr).to.contain('10.1.2.3');
+  });
 });

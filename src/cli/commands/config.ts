@@ -15,12 +15,16 @@ import { appliedSmcpConfig, loadSmcpConfig, smcpConfigFile } from '../config-def
 import { withConnectionFlags, toConnectionFlags } from '../connection-flags.js';
 import type { ConnectionFlagArgs } from '../connection-flags.js';
 import { say, sayJson, warn } from '../output.js';
+import { httpOptionsFrom, mcpSettingsFrom, withHttpFlags, withMcpFlags } from '../serve-options.js';
+import type { HttpFlagArgs, McpFlagArgs } from '../serve-options.js';
+import { assertBindAllowed } from '../../transports/http-security.js';
 import { resolveConnectionSettings } from '../../snowflake/settings.js';
 import type { ResolvedConnection } from '../../snowflake/settings.js';
 import { describeConnection } from '../../snowflake/settings-view.js';
 import type { SettingRow } from '../../snowflake/settings-view.js';
 
 type ConfigArgs = ConnectionFlagArgs & { json: boolean };
+type ValidateArgs = ConfigArgs & McpFlagArgs & HttpFlagArgs;
 type InitArgs = { force: boolean; print: boolean };
 
 /** One of smcp's own settings as shown by `config show`. */
@@ -92,8 +96,19 @@ function showHandler(args: ArgumentsCamelCase<ConfigArgs>): void {
   }
 }
 
-function validateHandler(args: ArgumentsCamelCase<ConfigArgs>): void {
+/**
+ * What `smcp start` with the same settings would refuse before serving: a token file that is not a
+ * readable regular file, a non-loopback bind without a token, bad limits. Throws that same error.
+ */
+function checkServingSettings(args: ValidateArgs): void {
+  mcpSettingsFrom(args);
+  const http = httpOptionsFrom(args);
+  assertBindAllowed(http.host ?? '127.0.0.1', http.token);
+}
+
+function validateHandler(args: ArgumentsCamelCase<ValidateArgs>): void {
   // The builder already read config.toml (a bad one never gets here); say what it held.
+  checkServingSettings(args);
   const config = loadSmcpConfig();
   const count = Object.keys(config.values).length;
   say(
@@ -185,8 +200,9 @@ export const configCommand: CommandModule<object, object> = {
       })
       .command({
         command: 'validate',
-        describe: 'check config.toml and the connection; exit 2 naming the file and field when wrong',
-        builder: withJson,
+        describe:
+          'check config.toml, the connection and what smcp start would refuse; exit 2 naming the file and field when wrong',
+        builder: (yargs) => withHttpFlags(withMcpFlags(withJson(yargs))),
         handler: validateHandler,
       })
       .demandCommand(1, 'Name a config action: init, show or validate.'),
