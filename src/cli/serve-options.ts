@@ -9,6 +9,7 @@ import { SmcpError } from '../errors.js';
 import { defineMcpSettings } from '../mcp/settings.js';
 import type { McpSettings } from '../mcp/settings.js';
 import type { RuntimeHttpOptions } from '../daemon/runtime.js';
+import type { ClientOptions } from '../snowflake/client.js';
 import { applySmcpConfig } from './config-defaults.js';
 import { givenOptionNames } from './argv.js';
 import { checkPort } from './options.js';
@@ -22,6 +23,8 @@ export interface McpFlagArgs {
   timeout?: number;
   toolPrefix?: string;
   format?: string;
+  poolSize?: number;
+  poolShare?: number;
 }
 
 /** Parsed network flags. */
@@ -53,6 +56,8 @@ export const MCP_FLAG_KEYS = [
   'timeout',
   'tool-prefix',
   'format',
+  'pool-size',
+  'pool-share',
 ] as const;
 
 /** The network options, which config.toml may default. */
@@ -111,6 +116,16 @@ export function withMcpFlags<T>(yargs: Argv<T>): Argv<T & McpFlagArgs> {
       type: 'string',
       group: LIMITS,
       describe: 'default result text: markdown, csv or json',
+    })
+    .option('pool-size', {
+      type: 'number',
+      group: LIMITS,
+      describe: 'Snowflake connections open at most (default 8)',
+    })
+    .option('pool-share', {
+      type: 'number',
+      group: LIMITS,
+      describe: 'Snowflake connections one client may hold at once (default half the pool)',
     }) as unknown as Argv<T & McpFlagArgs>;
   return applySmcpConfig(withFlags, { keys: MCP_FLAG_KEYS });
 }
@@ -259,6 +274,18 @@ function positiveFlag(value: number | undefined, flag: string): number | undefin
     throw new SmcpError('USAGE', `${flag} must be a positive integer, got ${String(value)}`, { field: flag });
   }
   return value;
+}
+
+/** Pool options from the flags (each bad value named by its flag). */
+export function poolOptionsFrom(args: McpFlagArgs): ClientOptions {
+  const max = positiveFlag(args.poolSize, '--pool-size');
+  const share = positiveFlag(args.poolShare, '--pool-share');
+  if (share !== undefined && share > (max ?? 8)) {
+    throw new SmcpError('USAGE', `--pool-share (${share}) cannot exceed --pool-size (${max ?? 8})`, {
+      field: '--pool-share',
+    });
+  }
+  return { ...(max !== undefined ? { max } : {}), ...(share !== undefined ? { maxPerClient: share } : {}) };
 }
 
 /** HTTP server options from the flags. */

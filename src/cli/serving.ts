@@ -5,12 +5,13 @@ import type { DataPath } from '../daemon/data-path.js';
 import type { RuntimeHttpOptions } from '../daemon/runtime.js';
 import { SmcpError } from '../errors.js';
 import type { McpSettings } from '../mcp/settings.js';
+import type { ClientOptions } from '../snowflake/client.js';
 import type { ClientLogger } from '../snowflake/logger.js';
 import { resolveConnectionSettings } from '../snowflake/settings.js';
 import type { ResolvedConnection } from '../snowflake/settings.js';
 import { toConnectionFlags } from './connection-flags.js';
 import type { ConnectionFlagArgs } from './connection-flags.js';
-import { httpOptionsFrom, mcpSettingsFrom } from './serve-options.js';
+import { httpOptionsFrom, mcpSettingsFrom, poolOptionsFrom } from './serve-options.js';
 import type { HttpFlagArgs, McpFlagArgs } from './serve-options.js';
 
 /** Everything a serving command needs before it opens anything. */
@@ -18,6 +19,7 @@ export interface Serving {
   readonly resolved: ResolvedConnection;
   readonly mcp: McpSettings;
   readonly http?: RuntimeHttpOptions;
+  readonly pool: ClientOptions;
   readonly logger: ClientLogger;
 }
 
@@ -37,10 +39,11 @@ export function prepareServing(
     );
   }
   const mcp = mcpSettingsFrom(args);
+  const pool = poolOptionsFrom(args);
   const http = options.withHttp ? httpOptionsFrom(args as HttpFlagArgs) : undefined;
   const resolved = resolveConnectionSettings({ env: process.env, flags: toConnectionFlags(args) });
   const logger = createJsonLogger((line) => process.stderr.write(line), level);
-  return { resolved, mcp, ...(http ? { http } : {}), logger };
+  return { resolved, mcp, pool, ...(http ? { http } : {}), logger };
 }
 
 /** One line saying what serves the data. */

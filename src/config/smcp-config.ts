@@ -172,6 +172,23 @@ export const SMCP_CONFIG_KEYS: readonly SmcpConfigKey[] = Object.freeze([
     describe: 'answers waiting to be sent over all WebSockets; past it the slowest reader is closed',
   },
   {
+    key: 'pool-size',
+    group: 'Limits and safety',
+    expected: 'a positive integer',
+    schema: int(1),
+    sample: '8',
+    describe: 'Snowflake connections open at most',
+  },
+  {
+    key: 'pool-share',
+    group: 'Limits and safety',
+    expected: 'a positive integer',
+    schema: int(1),
+    sample: '4',
+    example: true,
+    describe: 'Snowflake connections one client may hold at once (default half the pool)',
+  },
+  {
     key: 'allow-write',
     group: 'Limits and safety',
     expected: 'true or false',

@@ -10,6 +10,7 @@ import type { QueryClient } from './mcp-deps.js';
 import type { QueryOwnership } from './query-ownership.js';
 import type { RequestContext } from './request-context.js';
 import { principalOf } from './request-context.js';
+import { shortId } from './request-tracker.js';
 import type { McpSettings } from './settings.js';
 import type { ToolCall, ToolQuery } from './tool-types.js';
 
@@ -93,9 +94,12 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
   };
   const queryContext = {
     requestId: context.requestId,
-    clientId: context.clientId,
+    // Every client of the shared Snowflake user can read QUERY_TAGs in the query history: a prefix
+    // tells clients apart there without handing out a usable session id.
+    clientId: shortId(context.clientId),
     tool: context.tool ?? 'unknown',
     transport: context.transport,
+    clientKey: principal,
   };
   const progress = <T>(what: string, work: () => Promise<T>): Promise<T> =>
     withProgress(what, settings.progressIntervalMs, options.onProgress, work);
@@ -124,6 +128,7 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
         client.getResult(queryId, offset, clamp(limit, settings.maxRows, settings.maxRows), {
           maxBytes: settings.maxBytes,
           ...(options.signal ? { signal: options.signal } : {}),
+          clientKey: principal,
         }),
       );
     },

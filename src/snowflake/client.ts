@@ -145,7 +145,7 @@ export class SnowflakeClient {
     }
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
-      const conn = await this.pool.acquire(request.signal);
+      const conn = await this.pool.acquire(request.signal, request.context.clientKey);
       let outcome: StatementOutcome;
       try {
         outcome = await this.runOn(conn, request);
@@ -249,7 +249,13 @@ export class SnowflakeClient {
     queryId: string,
     offset: number,
     limit: number,
-    options: { maxBytes: number; signal?: AbortSignal; binaryEncoding?: SerializeOptions['binaryEncoding'] },
+    options: {
+      maxBytes: number;
+      signal?: AbortSignal;
+      binaryEncoding?: SerializeOptions['binaryEncoding'];
+      /** Who the pool's fair share counts the read against. */
+      clientKey?: string;
+    },
   ): Promise<QueryResult> {
     if (!UUID.test(queryId))
       throw new SmcpError('RESULT_NOT_FOUND', `"${queryId}" is not a Snowflake query id`);
@@ -257,7 +263,7 @@ export class SnowflakeClient {
       throw new SmcpError('USAGE', 'offset must be ≥ 0 and limit ≥ 1 (integers)', { field: 'offset' });
     }
     const started = performance.now();
-    const conn = await this.pool.acquire(options.signal);
+    const conn = await this.pool.acquire(options.signal, options.clientKey);
     try {
       const { session: _s, ...window } = await readResultWindow(conn, queryId, offset, {
         maxRows: limit,

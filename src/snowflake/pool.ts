@@ -30,6 +30,11 @@ export interface PoolOptions {
   /** Requests allowed to queue for a connection before new ones fail at once (default 1000). */
   readonly maxWaiting?: number;
   /**
+   * Connections one client (an MCP session, or a sessionless caller) may hold at once, so its long
+   * statements cannot take every connection (default: half of `max`, at least 1).
+   */
+  readonly maxPerClient?: number;
+  /**
    * A connection that sat idle in the pool longer than this gets a heartbeat round trip before it
    * is lent (default 30 s; 0 validates every borrow). Fresher ones are lent without one: a session
    * that died anyway fails its statement with SESSION_EXPIRED, the connection is destroyed, and
@@ -77,6 +82,8 @@ export class SnowflakePool {
   private readonly idleSince = new WeakMap<Connection, number>();
   /** Connections lent out, so close() can wait for them and then destroy stragglers. */
   private readonly lent = new Set<Connection>();
+  /** The client each borrowed connection's slot belongs to (for the gate's per-client share). */
+  private readonly slotOwners = new Map<Connection, string>();
   /** Connections idle since before this instant are validated whatever their idle time. */
   private distrustedAt = -Infinity;
   private closed = false;
@@ -87,7 +94,7 @@ export class SnowflakePool {
     private readonly logger: ClientLogger,
   ) {
     this.pool = pool;
-    this.gate = new SlotGate(options.max, options.maxWaiting);
+    this.gate = new SlotGate(options.max, options.maxWaiting, options.maxPerClient);
   }
 
   /** Creates the pool; no connection is opened until needed (or `min` > 0). */
@@ -105,7 +112,17 @@ export class SnowflakePool {
       evictionRunIntervalMs: options.evictionRunIntervalMs ?? 60_000,
       maxWaiting: options.maxWaiting ?? 1000,
       validateIdleMs: options.validateIdleMs ?? 30_000,
+      maxPerClient: options.maxPerClient ?? Math.max(1, Math.ceil((options.max ?? 8) / 2)),
     };
+    if (!Number.isInteger(resolved.maxPerClient) || resolved.maxPerClient < 1) {
+      throw new SmcpError(
+        'CONFIG_INVALID',
+        `pool share per client must be at least 1, got ${resolved.maxPerClient}`,
+        {
+          field: 'maxPerClient',
+        },
+      );
+    }
     if (!(resolved.max >= 1) || !(resolved.min >= 0) || resolved.min > resolved.max) {
       throw new SmcpError(
         'CONFIG_INVALID',
@@ -154,10 +171,10 @@ export class SnowflakePool {
    * QUERY_CANCELLED when `signal` aborts. A caller that gives up holds nothing: it leaves the queue
    * at once, and a connection still being borrowed for it goes back to the pool when it arrives.
    */
-  async acquire(signal?: AbortSignal): Promise<Connection> {
+  async acquire(signal?: AbortSignal, client = ''): Promise<Connection> {
     if (this.closed) throw closedError();
     const deadline = performance.now() + this.options.acquireTimeoutMs;
-    await this.gate.take(signal, this.options.acquireTimeoutMs);
+    await this.gate.take(signal, this.options.acquireTimeoutMs, client);
     return new Promise<Connection>((resolve, reject) => {
       let settled = false;
       const finish = (fn: () => void): void => {
@@ -184,6 +201,7 @@ export class SnowflakePool {
       if (signal?.aborted) onAbort();
       this.borrow(deadline).then(
         (conn) => {
+          this.slotOwners.set(conn, client);
           if (settled || this.closed) {
             // Nobody waits for it any more: straight back to the pool, slot freed.
             void this.giveBack(conn, 'release');
@@ -194,7 +212,7 @@ export class SnowflakePool {
           finish(() => resolve(conn));
         },
         (err: unknown) => {
-          this.gate.give();
+          this.gate.give(client);
           finish(() => reject(mapSnowflakeError(err)));
         },
       );
@@ -264,7 +282,9 @@ export class SnowflakePool {
       // The driver's pool updates its counters synchronously, so the next borrower finds room.
       done = how === 'destroy' ? this.pool.destroy(conn) : this.pool.release(conn);
     }
-    this.gate.give();
+    const client = this.slotOwners.get(conn) ?? '';
+    this.slotOwners.delete(conn);
+    this.gate.give(client);
     await done.catch((err: unknown) => {
       this.logger.debug(`pool ${how} failed`, { error: String(err) });
     });

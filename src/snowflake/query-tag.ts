@@ -10,6 +10,11 @@ export interface RequestContext {
   readonly clientId: string;
   readonly tool: string;
   readonly transport?: string;
+  /**
+   * Who the pool's fair share counts this statement against (a session, or a sessionless
+   * caller); never part of the tag.
+   */
+  readonly clientKey?: string;
 }
 
 /** Snowflake's QUERY_TAG limit. */

@@ -131,6 +131,41 @@ describe('pool slot gate', () => {
     expect(gate.inUse).to.equal(1);
   });
 
+  it("holds one client to its share and serves waiting clients in turn, so one client's load cannot starve another", async () => {
+    const gate = new SlotGate(4, 100, 2);
+    const order: string[] = [];
+    // The greedy client takes its share of 2 and queues 6 more.
+    await gate.take(undefined, 1000, 'greedy');
+    await gate.take(undefined, 1000, 'greedy');
+    const greedy = Array.from({ length: 6 }, (_, i) =>
+      gate.take(undefined, 1000, 'greedy').then(() => order.push(`g${i}`)),
+    );
+    expect(gate.inUse).to.equal(2);
+    // Two slots stay free for others: another client is served at once, not behind the queue.
+    await gate.take(undefined, 1000, 'polite');
+    order.push('p0');
+    const polite = gate.take(undefined, 1000, 'polite').then(() => order.push('p1'));
+    await polite;
+    expect(gate.inUse).to.equal(4);
+    // Both are at their share now: a third client waits and is next in turn when a slot frees.
+    const third = gate.take(undefined, 1000, 'third').then(() => order.push('t0'));
+    gate.give('greedy');
+    await third;
+    expect(order).to.deep.equal(['p0', 'p1', 't0']);
+    gate.give('polite');
+    gate.give('polite');
+    gate.give('third');
+    await greedy[0];
+    // Back at its share of 2, the greedy client waits although two slots are free.
+    expect(gate.inUse).to.equal(2);
+    expect(gate.waiting).to.equal(5);
+    for (let i = 1; i < 6; i++) {
+      gate.give('greedy');
+      await greedy[i];
+    }
+    expect(order.filter((o) => o.startsWith('g'))).to.deep.equal(['g0', 'g1', 'g2', 'g3', 'g4', 'g5']);
+  });
+
   it('fails a wait past its timeout, a full queue and every waiter on close', async () => {
     const gate = new SlotGate(1, 1);
     await gate.take(undefined, 1000);
