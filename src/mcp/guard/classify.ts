@@ -1,11 +1,14 @@
 /**
- * Classifies one statement (its tokens, comments already gone) by its leading keywords, looking
- * through WITH clauses, EXPLAIN and ->> flow pipelines to the statement that actually runs, then
- * scans it for hazards. Anything it does not recognise is `unknown`, which is always refused.
+ * Classifies one statement (a range of tokens, comments already gone) by its leading keywords,
+ * looking through WITH clauses, EXPLAIN and ->> flow pipelines to the statement that actually
+ * runs, then scans it for hazards. Anything it does not recognise is `unknown`, which is always
+ * refused. Every step is linear in the statement's tokens.
  */
-import { findHazard, matchingParen } from './hazards.js';
+import { findHazard } from './hazards.js';
+import type { ScanKind } from './hazards.js';
 import { ADMIN_OBJECT_WORDS, DDL_MODIFIERS } from './lists.js';
-import type { Token } from './tokenizer.js';
+import { Tok } from './tokens.js';
+import type { TokenList } from './tokens.js';
 import type { StatementKind } from './types.js';
 
 /** A statement's class; `problem` is a refusal that holds under every policy. */
@@ -17,36 +20,49 @@ export interface Classification {
 
 const READ_KINDS: ReadonlySet<StatementKind> = new Set(['select', 'show', 'describe', 'explain']);
 
-// Kinds some policy may allow, so their whole text is scanned; the rest are refused as they stand.
-const SCANNED_KINDS: ReadonlySet<StatementKind> = new Set([...READ_KINDS, 'dml', 'ddl', 'copy']);
-
 /** True for the kinds a read-only smcp runs. */
 export const isReadKind = (kind: StatementKind): boolean => READ_KINDS.has(kind);
 
-const word = (t: Token | undefined): string | undefined => (t?.type === 'word' ? t.value : undefined);
-const isOp = (t: Token | undefined, op: string): boolean => t?.type === 'op' && t.value === op;
+// Kinds some policy may allow, so their whole text is scanned; the rest are refused as they stand.
+function scanKind(kind: StatementKind): ScanKind | undefined {
+  if (READ_KINDS.has(kind)) return 'read';
+  if (kind === 'dml' || kind === 'ddl' || kind === 'copy') return kind;
+  return undefined;
+}
+
+/** Tokens [from, to) of one statement or ->> step. */
+interface Span {
+  readonly ts: TokenList;
+  readonly from: number;
+  readonly to: number;
+}
+
+const wordAt = (s: Span, i: number): string | undefined => (i < s.to ? s.ts.word(i) : undefined);
+const kindAt = (s: Span, i: number): number => (i < s.to ? s.ts.kind(i) : Tok.None);
+
+const SELECT: Classification = Object.freeze({ kind: 'select', keyword: 'SELECT' });
 
 /** Skips `WITH [RECURSIVE] name [(cols)] AS (…) [, …]`; returns the index after it, or -1. */
-function skipCtes(tokens: readonly Token[]): number {
-  let i = 1;
-  if (word(tokens[i]) === 'RECURSIVE') i++;
+function skipCtes(s: Span): number {
+  let i = s.from + 1;
+  if (wordAt(s, i) === 'RECURSIVE') i++;
   for (;;) {
-    const name = tokens[i];
-    if (!name || (name.type !== 'word' && name.type !== 'quoted')) return -1;
+    const k = kindAt(s, i);
+    if (k !== Tok.Word && k !== Tok.Quoted) return -1;
     i++;
-    if (isOp(tokens[i], '(')) {
-      const close = matchingParen(tokens, i);
-      if (close < 0) return -1;
+    if (kindAt(s, i) === Tok.LParen) {
+      const close = s.ts.partner(i);
+      if (close < 0 || close >= s.to) return -1;
       i = close + 1;
     }
-    if (word(tokens[i]) !== 'AS') return -1;
+    if (wordAt(s, i) !== 'AS') return -1;
     i++;
     // A CTE body must be parenthesised; `WITH p AS PROCEDURE … CALL p()` is not a CTE.
-    if (!isOp(tokens[i], '(')) return -1;
-    const close = matchingParen(tokens, i);
-    if (close < 0) return -1;
+    if (kindAt(s, i) !== Tok.LParen) return -1;
+    const close = s.ts.partner(i);
+    if (close < 0 || close >= s.to) return -1;
     i = close + 1;
-    if (!isOp(tokens[i], ',')) return i;
+    if (kindAt(s, i) !== Tok.Comma) return i;
     i++;
   }
 }
@@ -68,13 +84,13 @@ const SECOND_TYPE_WORDS = new Set([
 ]);
 
 /** CREATE/ALTER/DROP/UNDROP: the object words after the modifiers, and whether it is administration. */
-function ddlShape(tokens: readonly Token[]): { keyword: string; admin: boolean } {
-  const verb = word(tokens[0])!;
-  let i = 1;
-  while (word(tokens[i]) !== undefined && DDL_MODIFIERS.has(word(tokens[i])!)) i++;
-  const object = word(tokens[i]);
+function ddlShape(s: Span): { keyword: string; admin: boolean } {
+  const verb = wordAt(s, s.from)!;
+  let i = s.from + 1;
+  while (wordAt(s, i) !== undefined && DDL_MODIFIERS.has(wordAt(s, i)!)) i++;
+  const object = wordAt(s, i);
   if (object === undefined) return { keyword: verb, admin: false };
-  const second = word(tokens[i + 1]);
+  const second = wordAt(s, i + 1);
   const admin =
     ADMIN_OBJECT_WORDS.has(object) ||
     (object === 'DATABASE' && second === 'ROLE') ||
@@ -84,27 +100,34 @@ function ddlShape(tokens: readonly Token[]): { keyword: string; admin: boolean }
   return { keyword: `${verb} ${object}${typeWord}`, admin };
 }
 
-/** Classifies a statement without the ->> split; `tokens` is non-empty. */
-function classifyOne(tokens: readonly Token[]): Classification {
-  const first = tokens[0];
-  if (isOp(first, '(')) {
-    let i = 0;
-    while (isOp(tokens[i], '(')) i++;
+function unknown(s: Span): Classification {
+  const k = kindAt(s, s.from);
+  const keyword =
+    k === Tok.Word ? wordAt(s, s.from)! : k === Tok.Quoted ? 'quoted' : s.ts.text(s.from).slice(0, 20);
+  return { kind: 'unknown', keyword };
+}
+
+/** Classifies a statement without the ->> split; the span is non-empty. */
+function classifyOne(s: Span): Classification {
+  if (kindAt(s, s.from) === Tok.LParen) {
+    let i = s.from;
+    while (kindAt(s, i) === Tok.LParen) i++;
     // `(SELECT …) UNION (…)`: what runs is what the parentheses open with.
-    const inner = i < tokens.length ? classifyOne(tokens.slice(i)) : unknown(tokens);
+    const inner = i < s.to ? classifyOne({ ...s, from: i }) : unknown(s);
     return inner.kind === 'select' ? inner : { ...inner, kind: 'unknown', keyword: `(${inner.keyword}` };
   }
-  const w = word(first);
-  const w2 = word(tokens[1]);
+  const w = wordAt(s, s.from);
+  const w2 = wordAt(s, s.from + 1);
   switch (w) {
     case 'SELECT':
-      return { kind: 'select', keyword: 'SELECT' };
+      return SELECT;
     case 'WITH': {
-      const after = skipCtes(tokens);
+      const after = skipCtes(s);
       if (after < 0)
         return { kind: 'unknown', keyword: 'WITH', problem: 'has a WITH clause smcp cannot parse' };
-      const main = word(tokens[after]);
-      if (main === 'SELECT' || isOp(tokens[after], '(')) return { kind: 'select', keyword: 'WITH … SELECT' };
+      const main = wordAt(s, after);
+      if (main === 'SELECT' || kindAt(s, after) === Tok.LParen)
+        return { kind: 'select', keyword: 'WITH … SELECT' };
       if (main && ['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(main)) {
         return { kind: 'dml', keyword: `WITH … ${main}` };
       }
@@ -116,19 +139,18 @@ function classifyOne(tokens: readonly Token[]): Classification {
     case 'DESC':
       return { kind: 'describe', keyword: w2 ? `${w} ${w2}` : w };
     case 'EXPLAIN': {
-      let i = 1;
-      if (word(tokens[i]) === 'USING') i += 2;
-      const rest = tokens.slice(i);
-      let k = 0;
-      while (isOp(rest[k], '(')) k++;
+      let i = s.from + 1;
+      if (w2 === 'USING') i += 2;
+      let k = i;
+      while (kindAt(s, k) === Tok.LParen) k++;
       // EXPLAIN EXPLAIN … is not Snowflake; refusing it also bounds the recursion.
-      if (rest.length === 0 || word(rest[k]) === 'EXPLAIN') return unknown(tokens);
-      const inner = classifyOne(rest);
+      if (i >= s.to || wordAt(s, k) === 'EXPLAIN') return unknown(s);
+      const inner = classifyOne({ ...s, from: i });
       if (inner.kind === 'select') return { kind: 'explain', keyword: `EXPLAIN ${inner.keyword}` };
       return { ...inner, keyword: `EXPLAIN ${inner.keyword}` };
     }
     case 'INSERT': {
-      const mod = w2 === 'OVERWRITE' ? word(tokens[2]) : w2;
+      const mod = w2 === 'OVERWRITE' ? wordAt(s, s.from + 2) : w2;
       const parts = [
         'INSERT',
         w2 === 'OVERWRITE' ? 'OVERWRITE' : '',
@@ -146,7 +168,7 @@ function classifyOne(tokens: readonly Token[]): Classification {
     case 'DROP':
     case 'UNDROP': {
       if (w === 'ALTER' && w2 === 'SESSION') return { kind: 'session', keyword: 'ALTER SESSION' };
-      const shape = ddlShape(tokens);
+      const shape = ddlShape(s);
       return { kind: shape.admin ? 'dcl' : 'ddl', keyword: shape.keyword };
     }
     case 'COMMENT':
@@ -169,7 +191,7 @@ function classifyOne(tokens: readonly Token[]): Classification {
         return { kind: 'transaction', keyword: 'BEGIN' };
       return { kind: 'procedural', keyword: 'BEGIN … END' };
     case 'START':
-      return w2 === 'TRANSACTION' ? { kind: 'transaction', keyword: 'START TRANSACTION' } : unknown(tokens);
+      return w2 === 'TRANSACTION' ? { kind: 'transaction', keyword: 'START TRANSACTION' } : unknown(s);
     case 'COMMIT':
     case 'ROLLBACK':
       return { kind: 'transaction', keyword: w };
@@ -179,31 +201,8 @@ function classifyOne(tokens: readonly Token[]): Classification {
       return { kind: 'procedural', keyword: 'CALL' };
     case 'EXECUTE':
       return { kind: 'procedural', keyword: w2 ? `EXECUTE ${w2}` : 'EXECUTE' };
-    case 'COPY': {
-      const target = tokens[2];
-      if (
-        w2 !== 'INTO' ||
-        !target ||
-        (target.type !== 'word' &&
-          target.type !== 'quoted' &&
-          target.type !== 'stage' &&
-          target.type !== 'string')
-      ) {
-        return {
-          kind: 'copy',
-          keyword: w2 ? `COPY ${w2}` : 'COPY',
-          problem: 'is a COPY form smcp does not run (only COPY INTO <table>)',
-        };
-      }
-      if (target.type === 'stage' || target.type === 'string') {
-        return {
-          kind: 'copy',
-          keyword: 'COPY INTO',
-          problem: 'unloads data to a stage or external location (COPY INTO <location>)',
-        };
-      }
-      return { kind: 'copy', keyword: 'COPY INTO' };
-    }
+    case 'COPY':
+      return classifyCopy(s, w2);
     case 'PUT':
     case 'GET':
     case 'REMOVE':
@@ -212,14 +211,28 @@ function classifyOne(tokens: readonly Token[]): Classification {
     case 'LS':
       return { kind: 'file', keyword: w };
     default:
-      return unknown(tokens);
+      return unknown(s);
   }
 }
 
-function unknown(tokens: readonly Token[]): Classification {
-  const t = tokens[0];
-  const keyword = t.type === 'word' ? t.value : t.type === 'op' ? t.value : t.type;
-  return { kind: 'unknown', keyword };
+function classifyCopy(s: Span, w2: string | undefined): Classification {
+  const target = kindAt(s, s.from + 2);
+  const known = [Tok.Word, Tok.Quoted, Tok.Stage, Tok.String] as number[];
+  if (w2 !== 'INTO' || !known.includes(target)) {
+    return {
+      kind: 'copy',
+      keyword: w2 ? `COPY ${w2}` : 'COPY',
+      problem: 'is a COPY form smcp does not run (only COPY INTO <table>)',
+    };
+  }
+  if (target === Tok.Stage || target === Tok.String) {
+    return {
+      kind: 'copy',
+      keyword: 'COPY INTO',
+      problem: 'unloads data to a stage or external location (COPY INTO <location>)',
+    };
+  }
+  return { kind: 'copy', keyword: 'COPY INTO' };
 }
 
 // How much permission a class needs: reads < writes < DDL < never allowed < unknown < refused outright.
@@ -233,58 +246,90 @@ function rank(c: Classification): number {
 }
 
 /** Splits at top-level `->>` (Snowflake's flow operator chains statements). */
-function splitFlow(tokens: readonly Token[]): Token[][] {
-  const segments: Token[][] = [[]];
+function splitFlow(s: Span): Span[] {
+  const segments: Span[] = [];
   let depth = 0;
-  for (const t of tokens) {
-    if (isOp(t, '(')) depth++;
-    else if (isOp(t, ')')) depth--;
-    if (depth === 0 && isOp(t, '->>')) segments.push([]);
-    else segments[segments.length - 1].push(t);
+  let from = s.from;
+  for (let i = s.from; i < s.to; i++) {
+    const k = s.ts.kind(i);
+    if (k === Tok.LParen) depth++;
+    else if (k === Tok.RParen) depth--;
+    else if (depth === 0 && k === Tok.Flow) {
+      segments.push({ ts: s.ts, from, to: i });
+      from = i + 1;
+    }
   }
+  segments.push({ ts: s.ts, from, to: s.to });
   return segments;
 }
 
-function parensBalanced(tokens: readonly Token[]): boolean {
+const UNBALANCED = 0;
+const PLAIN = 1;
+const PIPELINE = 2;
+
+/** UNBALANCED parentheses, a PIPELINE (a ->> at the top level), or PLAIN; one pass. */
+function shape(s: Span): number {
   let depth = 0;
-  for (const t of tokens) {
-    if (isOp(t, '(')) depth++;
-    else if (isOp(t, ')') && --depth < 0) return false;
+  let flow = false;
+  for (let i = s.from; i < s.to; i++) {
+    const k = s.ts.kind(i);
+    if (k === Tok.LParen) depth++;
+    else if (k === Tok.RParen && --depth < 0) return UNBALANCED;
+    else if (k === Tok.Flow && depth === 0) flow = true;
   }
-  return depth === 0;
+  return depth !== 0 ? UNBALANCED : flow ? PIPELINE : PLAIN;
+}
+
+// A pipeline's keyword names at most this many steps, so a long chain keeps a short label.
+const KEYWORD_STEPS = 4;
+
+function pipelineKeyword(classes: readonly Classification[], worst: number): string {
+  if (classes.length <= KEYWORD_STEPS) return classes.map((c) => c.keyword).join(' ->> ');
+  const head = classes.slice(0, KEYWORD_STEPS - 1).map((c) => c.keyword);
+  const tail = worst >= KEYWORD_STEPS - 1 ? classes[worst].keyword : classes[classes.length - 1].keyword;
+  return `${head.join(' ->> ')} ->> … ->> ${tail}`;
+}
+
+/** Classifies one statement or ->> step and scans it for hazards. */
+function classifySegment(segment: Span): Classification {
+  const c = classifyOne(segment);
+  const scan = scanKind(c.kind);
+  if (c.problem || !scan) return c;
+  const hazard = findHazard(segment.ts, segment.from, segment.to, scan);
+  if (!hazard) return c;
+  if (hazard.write && scan === 'read')
+    return { kind: 'dml', keyword: `${c.keyword} … ${hazard.label ?? ''}`.trim() };
+  if (hazard.write) return c;
+  return { ...c, problem: hazard.reason };
 }
 
 /**
- * Classifies one statement's tokens (non-empty, no `;`). A ->> pipeline is classified by its first
- * segment that is not a read (so `SHOW TABLES ->> SELECT …` is a read). Hazards found in a read
- * that only write (NEXTVAL, FOR UPDATE) turn it into `dml`; other hazards become the `problem`.
+ * Classifies one statement: tokens [from, to) of `ts`, non-empty, no `;`. A ->> pipeline is
+ * classified by its step that needs the most permission (so `SHOW TABLES ->> SELECT …` is a read).
+ * Hazards found in a read that only write (NEXTVAL, FOR UPDATE) turn it into `dml`; other hazards
+ * become the `problem`.
  */
-export function classifyStatement(tokens: readonly Token[]): Classification {
-  if (!parensBalanced(tokens)) {
+export function classifyStatement(ts: TokenList, from: number, to: number): Classification {
+  const statement: Span = { ts, from, to };
+  const form = shape(statement);
+  if (form === UNBALANCED) {
     return {
       kind: 'unknown',
-      keyword: unknown(tokens).keyword,
+      keyword: unknown(statement).keyword,
       problem: 'has unbalanced parentheses and cannot be parsed safely',
     };
   }
-  const segments = splitFlow(tokens);
-  if (segments.some((s) => s.length === 0)) {
+  if (form === PLAIN) return classifySegment(statement);
+  const segments = splitFlow(statement);
+  if (segments.some((s) => s.from >= s.to)) {
     return { kind: 'unknown', keyword: '->>', problem: 'has an empty step in a ->> pipeline' };
   }
-  const classes = segments.map((segment) => {
-    const c = classifyOne(segment);
-    if (c.problem || !SCANNED_KINDS.has(c.kind)) return c;
-    const read = isReadKind(c.kind);
-    const hazard = findHazard(segment, read);
-    if (!hazard) return c;
-    if (hazard.write && read)
-      return { kind: 'dml' as const, keyword: `${c.keyword} … ${hazard.label ?? ''}`.trim() };
-    if (hazard.write) return c;
-    return { ...c, problem: hazard.reason };
-  });
-  const keyword = classes.map((c) => c.keyword).join(' ->> ');
+  const classes = segments.map(classifySegment);
   // The step that needs the most permission decides for the whole pipeline.
-  const worst = classes.reduce((a, b) => (rank(b) > rank(a) ? b : a));
-  if (isReadKind(worst.kind) && !worst.problem) return { kind: classes[0].kind, keyword };
-  return { ...worst, keyword };
+  let worst = 0;
+  for (let k = 1; k < classes.length; k++) if (rank(classes[k]) > rank(classes[worst])) worst = k;
+  const keyword = pipelineKeyword(classes, worst);
+  const decisive = classes[worst];
+  if (isReadKind(decisive.kind) && !decisive.problem) return { kind: classes[0].kind, keyword };
+  return { ...decisive, keyword };
 }

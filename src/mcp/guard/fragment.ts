@@ -5,11 +5,9 @@
  */
 import { findHazard } from './hazards.js';
 import { FRAGMENT_CLAUSE_WORDS } from './lists.js';
-import { tokenize } from './tokenizer.js';
-import type { Token } from './tokenizer.js';
+import { Tok, tokenize } from './tokenizer.js';
 import type { FragmentVerdict } from './types.js';
 
-const isOp = (t: Token | undefined, op: string): boolean => t?.type === 'op' && t.value === op;
 const FRAGMENT_MAX = 64 * 1024;
 const refuse = (reason: string): FragmentVerdict => ({ allowed: false, reason });
 // Words that would open a statement inside parentheses; only SELECT may.
@@ -35,35 +33,35 @@ export function checkFragment(fragment: string, clause: 'where' | 'order_by'): F
 function checkFragmentUnsafe(fragment: string, clause: 'where' | 'order_by', label: string): FragmentVerdict {
   const lexed = tokenize(fragment);
   if (!lexed.ok) return refuse(`${label} cannot be parsed safely: ${lexed.reason}`);
-  const { tokens } = lexed;
-  if (tokens.length === 0) return refuse(`${label} is empty`);
-  if (lexed.comments > 0) return refuse(`${label} contains a comment; comments are not allowed in filters`);
+  const ts = lexed.tokens;
+  if (ts.count === 0) return refuse(`${label} is empty`);
+  if (ts.comments > 0) return refuse(`${label} contains a comment; comments are not allowed in filters`);
   let depth = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (t.type === 'semi') return refuse(`${label} contains ";"; it must be a single expression`);
-    if (isOp(t, '->>')) return refuse(`${label} contains the ->> flow operator`);
-    if (isOp(t, '(')) {
+  for (let i = 0; i < ts.count; i++) {
+    const k = ts.kind(i);
+    if (k === Tok.Semi) return refuse(`${label} contains ";"; it must be a single expression`);
+    if (k === Tok.Flow) return refuse(`${label} contains the ->> flow operator`);
+    if (k === Tok.LParen) {
       depth++;
       // Subqueries must be plain (SELECT …); what they contain is covered by the hazard scan below,
       // which refuses write keywords, FOR UPDATE, NEXTVAL and calls at any depth.
-      const inner = tokens[i + 1];
-      if (inner?.type === 'word' && inner.value !== 'SELECT' && SUBQUERY_STARTS.has(inner.value)) {
+      const inner = ts.word(i + 1);
+      if (inner !== undefined && inner !== 'SELECT' && SUBQUERY_STARTS.has(inner)) {
         return refuse(
-          `${label} contains a (${inner.value} …) subquery; only a plain (SELECT …) subquery is allowed`,
+          `${label} contains a (${inner} …) subquery; only a plain (SELECT …) subquery is allowed`,
         );
       }
-    } else if (isOp(t, ')')) {
+    } else if (k === Tok.RParen) {
       depth--;
       if (depth < 0) return refuse(`${label} has an unbalanced ")"`);
-    } else if (depth === 0 && t.type === 'word' && FRAGMENT_CLAUSE_WORDS.has(t.value)) {
-      return refuse(`${label} contains ${t.value} outside parentheses; it must stay within its clause`);
-    } else if (depth === 0 && clause === 'where' && isOp(t, ',')) {
+    } else if (depth === 0 && k === Tok.Word && FRAGMENT_CLAUSE_WORDS.has(ts.word(i)!)) {
+      return refuse(`${label} contains ${ts.word(i)!} outside parentheses; it must stay within its clause`);
+    } else if (depth === 0 && clause === 'where' && k === Tok.Comma) {
       return refuse(`${label} contains "," outside parentheses; it must be a single expression`);
     }
   }
   if (depth !== 0) return refuse(`${label} has an unbalanced "("`);
-  const hazard = findHazard(tokens, true);
+  const hazard = findHazard(ts, 0, ts.count, 'read');
   if (hazard) return refuse(`${label} ${hazard.reason}`);
   return { allowed: true };
 }

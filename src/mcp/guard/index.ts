@@ -1,9 +1,14 @@
 /**
  * smcp's read-only guard: a Snowflake SQL classifier that denies on doubt. It tokenizes the text
- * (comments, '…' and $$…$$ strings, "quoted identifiers" never count as code), splits it on every
- * `;`, classifies each statement by what actually runs (through WITH, EXPLAIN and ->> pipelines)
- * and scans each one, at every depth, for calls that act. One layer of three: smcp also sets
- * MULTI_STATEMENT_COUNT=1 on every session, and the README shows a read-only role.
+ * as Snowflake does (comments, '…' and $$…$$ strings, "quoted identifiers" never count as code; a
+ * `--` or `//` comment ends only at a line feed) and refuses text that another lexer could split
+ * differently (control characters other than tab, line feed and CRLF outside strings, line-end
+ * look-alikes such as U+2028 even in comments, look-alike spaces next to comment markers). It
+ * splits the text on every `;`, classifies each statement by what actually runs (through WITH,
+ * EXPLAIN and ->> pipelines) and scans each one, at every depth, for calls that act and for
+ * anything but a table where a table goes. All of it is linear in the length of the text (1 MB at
+ * most). One layer of three: smcp also sets MULTI_STATEMENT_COUNT=1 on every session, and the
+ * README shows a read-only role.
  *
  * Policy (✓ allowed, ✗ refused):
  *
@@ -32,7 +37,9 @@
  * administration are beyond what a data tool should do; COPY INTO <location> unloads data out of
  * Snowflake. Under every policy a statement is also refused when it calls a SYSTEM$ function
  * outside the read-only allow-list, TABLE(<not a built-in table function>) (it may be a procedure),
- * a function named by IDENTIFIER(…), a class method (`model!PREDICT`), CALL or EXECUTE anywhere.
+ * a function named by IDENTIFIER(…), a class method (`model!PREDICT`), CALL or EXECUTE anywhere,
+ * TO_QUERY (SQL given as text), or a string literal where a table goes (`FROM '/etc/passwd'`: no
+ * Snowflake syntax, but DuckDB reads it as a file under the emulator).
  *
  * Read-only mode runs one statement per call; with writes allowed several are accepted when each
  * one is. Known limit: user-defined and external functions cannot be told apart from built-ins by
@@ -40,8 +47,8 @@
  */
 import { classifyStatement, isReadKind } from './classify.js';
 import type { Classification } from './classify.js';
-import { tokenize } from './tokenizer.js';
-import type { Token } from './tokenizer.js';
+import { Tok, tokenize } from './tokenizer.js';
+import type { TokenList } from './tokenizer.js';
 import type { ClassifiedStatement, GuardPolicy, GuardVerdict } from './types.js';
 
 export type {
@@ -108,18 +115,53 @@ function refusal(c: Classification, policy: GuardPolicy): string | undefined {
   }
 }
 
+/** One statement's tokens: [from, to) of the token list. */
+interface TokenRange {
+  readonly from: number;
+  readonly to: number;
+}
+
 /** Splits tokens into statements on every `;`, dropping empty ones. */
-function splitStatements(tokens: readonly Token[]): Token[][] {
-  const out: Token[][] = [];
-  let current: Token[] = [];
-  for (const t of tokens) {
-    if (t.type === 'semi') {
-      if (current.length) out.push(current);
-      current = [];
-    } else current.push(t);
+function splitStatements(ts: TokenList): TokenRange[] {
+  const out: TokenRange[] = [];
+  let from = 0;
+  for (let i = 0; i <= ts.count; i++) {
+    if (i < ts.count && ts.kind(i) !== Tok.Semi) continue;
+    if (i > from) out.push({ from, to: i });
+    from = i + 1;
   }
-  if (current.length) out.push(current);
   return out;
+}
+
+/** A statement's place in the text: from its first token's start to its last token's end. */
+export interface StatementSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** How the guard splits a text into statements, or why it will not read it. */
+export type SqlSplit =
+  { ok: true; statements: StatementSpan[]; semicolons: number[] } | { ok: false; reason: string };
+
+/**
+ * The guard's own reading of where statements begin and end (for checking it against other
+ * lexers): the offsets of every `;` that separates statements, and the span of every non-empty
+ * statement (comments around it excluded). Refuses, with the tokenizer's reason, exactly the texts
+ * checkSql refuses as not parseable safely. Never throws.
+ */
+export function splitSqlStatements(sql: string): SqlSplit {
+  const lexed = tokenize(sql);
+  if (!lexed.ok) return { ok: false, reason: lexed.reason };
+  const ts = lexed.tokens;
+  const semicolons: number[] = [];
+  for (let i = 0; i < ts.count; i++) if (ts.kind(i) === Tok.Semi) semicolons.push(ts.start(i));
+  const statements = splitStatements(ts).map((r) => ({ start: ts.start(r.from), end: ts.end(r.to - 1) }));
+  return { ok: true, statements, semicolons };
+}
+
+/** A statement's text for verdicts: at most TEXT_MAX characters, without copying a long one. */
+function statementText(sql: string, start: number, end: number): string {
+  return end - start <= TEXT_MAX ? sql.slice(start, end) : `${sql.slice(start, start + TEXT_MAX - 1)}…`;
 }
 
 /**
@@ -156,17 +198,23 @@ function checkSqlUnsafe(sql: string, policy: GuardPolicy): GuardVerdict {
       reason: `the SQL cannot be parsed safely: ${lexed.reason} (near ${near})`,
     };
   }
-  const parts = splitStatements(lexed.tokens);
+  const ts = lexed.tokens;
+  const parts = splitStatements(ts);
   if (parts.length === 0)
     return { allowed: false, statements: [], index: 0, reason: 'the SQL contains no statement' };
 
-  const classes = parts.map((tokens) => classifyStatement(tokens));
-  const statements: ClassifiedStatement[] = parts.map((tokens, i) => ({
-    index: i + 1,
-    text: excerpt(sql.slice(tokens[0].start, tokens[tokens.length - 1].end), TEXT_MAX),
-    kind: classes[i].kind,
-    keyword: classes[i].keyword,
-  }));
+  const classes: Classification[] = [];
+  const statements: ClassifiedStatement[] = [];
+  for (const r of parts) {
+    const c = classifyStatement(ts, r.from, r.to);
+    classes.push(c);
+    statements.push({
+      index: statements.length + 1,
+      text: statementText(sql, ts.start(r.from), ts.end(r.to - 1)),
+      kind: c.kind,
+      keyword: c.keyword,
+    });
+  }
   for (let i = 0; i < classes.length; i++) {
     const why = refusal(classes[i], policy);
     if (why) {
