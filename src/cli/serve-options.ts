@@ -276,10 +276,14 @@ function positiveFlag(value: number | undefined, flag: string): number | undefin
   return value;
 }
 
-/** Pool options from the flags (each bad value named by its flag). */
-export function poolOptionsFrom(args: McpFlagArgs): ClientOptions {
+/**
+ * Pool options from the flags (each bad value named by its flag). A process that serves a single
+ * client (`smcp stdio`, `smcp call` in-process) gives it the whole pool unless told otherwise.
+ */
+export function poolOptionsFrom(args: McpFlagArgs, options: { singleClient?: boolean } = {}): ClientOptions {
   const max = positiveFlag(args.poolSize, '--pool-size');
-  const share = positiveFlag(args.poolShare, '--pool-share');
+  const share =
+    positiveFlag(args.poolShare, '--pool-share') ?? (options.singleClient ? (max ?? 8) : undefined);
   if (share !== undefined && share > (max ?? 8)) {
     throw new SmcpError('USAGE', `--pool-share (${share}) cannot exceed --pool-size (${max ?? 8})`, {
       field: '--pool-share',

@@ -39,7 +39,7 @@ export function prepareServing(
     );
   }
   const mcp = mcpSettingsFrom(args);
-  const pool = poolOptionsFrom(args);
+  const pool = poolOptionsFrom(args, { singleClient: !options.withHttp });
   const http = options.withHttp ? httpOptionsFrom(args as HttpFlagArgs) : undefined;
   const resolved = resolveConnectionSettings({ env: process.env, flags: toConnectionFlags(args) });
   const logger = createJsonLogger((line) => process.stderr.write(line), level);

@@ -5,6 +5,7 @@
  */
 import { SmcpError } from '../errors.js';
 import { checkFragment, checkSql } from './guard/index.js';
+import { resultScanIds } from './guard/result-scan.js';
 
 /** A statement or fragment the guard refused; `statementIndex` is 1-based (0: the text as a whole). */
 export class StatementRefusedError extends SmcpError {
@@ -51,4 +52,21 @@ export function assertSqlAllowed(
 export function assertFragmentAllowed(fragment: string, kind: 'where' | 'order_by', field: string): void {
   const verdict = checkFragment(fragment, kind);
   if (!verdict.allowed) throw new StatementRefusedError(`${field}: ${verdict.reason}`, undefined, field);
+}
+
+/**
+ * Checks that every query id `sql` reads with RESULT_SCAN belongs to the caller (`assertOwns`
+ * throws RESULT_NOT_FOUND otherwise, as for an unknown id); an argument that is not one id
+ * literal cannot be checked and is refused.
+ */
+export function assertResultScansOwned(sql: string, assertOwns: (queryId: string) => void): void {
+  const scans = resultScanIds(sql);
+  if ('dynamic' in scans) {
+    throw new StatementRefusedError(
+      'statement 1 calls RESULT_SCAN with something other than a query id literal; smcp can only check ' +
+        "ids it returned to you (write RESULT_SCAN('<query id>'))",
+      1,
+    );
+  }
+  for (const id of scans.ids) assertOwns(id);
 }

@@ -136,6 +136,7 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
       own(queryId);
       return client.queryStatus(queryId);
     },
+    assertOwnsQuery: own,
   };
 
   function runQuery(request: ToolQuery): Promise<QueryResult> {

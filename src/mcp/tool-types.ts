@@ -51,6 +51,8 @@ export interface ToolCall {
   getResult(queryId: string, offset: number, limit: number): Promise<QueryResult>;
   /** Snowflake's status of a query. */
   queryStatus(queryId: string): Promise<string>;
+  /** Throws RESULT_NOT_FOUND unless smcp ran `queryId` for this call's client. */
+  assertOwnsQuery(queryId: string): void;
 }
 
 /** A tool definition with its argument type erased (what registries hold). */

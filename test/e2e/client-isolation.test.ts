@@ -229,6 +229,20 @@ describe('e2e: dropped connections, query ids and the pool between clients', fun
         expect((answer as { isError?: boolean }).isError).to.equal(true);
         expect(textOf(answer)).to.match(/^RESULT_NOT_FOUND: no result for query id/);
       }
+      // Nor through the shared pooled session: RESULT_SCAN of its id, or of whatever ran last there.
+      const scanned = await other.callTool({
+        name: 'execute_query',
+        arguments: { sql: `SELECT * FROM TABLE(RESULT_SCAN('${run.queryId}'))` },
+      });
+      expect(textOf(scanned)).to.match(/^RESULT_NOT_FOUND: no result for query id/);
+      for (const sql of [
+        'SELECT * FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))',
+        'SELECT LAST_QUERY_ID(-1)',
+        "SELECT * FROM TABLE(RESULT_SCAN(CONCAT('01b2', 'c3d4')))",
+      ]) {
+        const refused = await other.callTool({ name: 'execute_query', arguments: { sql } });
+        expect(textOf(refused), sql).to.match(/^STATEMENT_REFUSED: /);
+      }
       // Same words for a stolen id and for one that never existed, apart from the id itself.
       expect(textOf(stolen).replace(run.queryId, 'ID')).to.equal(
         textOf(unknown).replace('01b2c3d4-0000-0000-0000-000000000001', 'ID'),

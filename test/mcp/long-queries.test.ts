@@ -123,7 +123,7 @@ describe('MCP long queries', function () {
     // The tag names the request, client, tool and transport.
     expect(JSON.parse(row.tag)).to.include({
       app: 'smcp',
-      client: 'long-query-client',
+      client: 'long-que…',
       tool: 'execute_query',
       transport: 'http',
     });

@@ -119,13 +119,12 @@ export async function startRig(emu: RunningEmulator, options: RigOptions = {}): 
     rmSync(home, { recursive: true, force: true });
     throw err;
   }
-  let seq = 0;
+  // One client for the whole suite, as a stdio client is: its query ids are its own to read.
+  const identity = { transport: 'stdio' as const, clientId: 'fault-suite', owner: 'local' };
   return {
     emu,
     runtime,
     call(tool, args, boundMs = 15_000) {
-      seq++;
-      const identity = { transport: 'stdio' as const, clientId: `fault-suite-${seq}` };
       // Each transport hands a call its own signal; a call that hangs is cancelled after the
       // test has failed it, so it does not linger into the next scenario.
       const controller = new AbortController();

@@ -50,7 +50,8 @@ export const SYSTEM_FUNCTION_REASONS: ReadonlyArray<readonly [RegExp, string]> =
 /**
  * Functions other than SYSTEM$ ones that a read must not call. NEXTVAL advances a sequence (a
  * write, so it is allowed with --allow-write); the URL builders hand out access to staged files
- * that works without Snowflake credentials; TO_QUERY runs SQL text the guard never sees.
+ * that works without Snowflake credentials; TO_QUERY runs SQL text the guard never sees;
+ * LAST_QUERY_ID reads the history of a pooled session, that is other clients' query ids.
  */
 export const FUNCTION_DENY: ReadonlyMap<string, { reason: string; write: boolean }> = new Map([
   ['NEXTVAL', { reason: 'advances a sequence (NEXTVAL)', write: true }],
@@ -61,6 +62,14 @@ export const FUNCTION_DENY: ReadonlyMap<string, { reason: string; write: boolean
   ],
   ['BUILD_SCOPED_FILE_URL', { reason: 'hands out a URL granting access to a staged file', write: false }],
   ['TO_QUERY', { reason: 'runs SQL given as text (TO_QUERY), which smcp cannot inspect', write: false }],
+  [
+    'LAST_QUERY_ID',
+    {
+      reason:
+        'reads the query ids of a pooled Snowflake session that smcp shares between clients (LAST_QUERY_ID); pass a query id smcp returned to you instead',
+      write: false,
+    },
+  ],
 ]);
 
 /**

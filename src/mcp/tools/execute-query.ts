@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { tabularResultSchema } from '../result-format.js';
 import { tabularAnswer } from '../tabular-answer.js';
-import { assertSqlAllowed } from '../sql-policy.js';
+import { assertResultScansOwned, assertSqlAllowed } from '../sql-policy.js';
 import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
 import { formatArg, maxRowsArg, nameArg, timeoutArg } from './common.js';
 
@@ -35,6 +35,7 @@ export const executeQueryTool = defineTool({
       : READ_ONLY_HINTS,
   async run(args, call) {
     const { readOnly } = assertSqlAllowed(args.sql, call.settings);
+    assertResultScansOwned(args.sql, (id) => call.assertOwnsQuery(id));
     const result = await call.query({
       sql: args.sql,
       ...(args.database !== undefined ? { database: args.database } : {}),

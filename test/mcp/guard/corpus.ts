@@ -100,7 +100,6 @@ export const READS: ReadonlyArray<readonly [string, StatementKind]> = [
   ['SELECT f.value:name FROM t, LATERAL FLATTEN(input => t.v:items) f', 'select'],
   ["SELECT * FROM TABLE(FLATTEN(input => PARSE_JSON('[1,2]')))", 'select'],
   ['SELECT seq4() FROM TABLE(GENERATOR(ROWCOUNT => 10))', 'select'],
-  ['SELECT * FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))', 'select'],
   ["SELECT * FROM TABLE(RESULT_SCAN('01a2b3c4-0000-0000-0000-000000000000'))", 'select'],
   ['SELECT * FROM TABLE(INFORMATION_SCHEMA.QUERY_HISTORY()) ORDER BY START_TIME DESC', 'select'],
   [
@@ -371,6 +370,8 @@ export const REFUSED: ReadonlyArray<readonly [string, RegExp]> = [
   ["SELECT * FROM t minus, read_csv('/etc/passwd')", /READ_CSV\(…\) as a table/],
   // table functions that run code or text
   ["SELECT * FROM TABLE(TO_QUERY('SELECT * FROM t'))", /runs SQL given as text \(TO_QUERY\)/],
+  ['SELECT * FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))', /pooled Snowflake session .* \(LAST_QUERY_ID\)/],
+  ['SELECT LAST_QUERY_ID(-2)', /LAST_QUERY_ID/],
   ['SELECT * FROM TABLE(mydb.myschema.COMPLETE_TASK_GRAPHS())', /may call a stored procedure/],
   [
     "SELECT * FROM TABLE(SYSTEM$EVALUATE_DATA_QUALITY_EXPECTATIONS(REF_ENTITY_NAME => 't'))",

@@ -51,11 +51,9 @@ function healthz(base: string): Promise<ReadResponse> {
 
 /** The error code and message of a tool result, or undefined for a success. */
 function toolError(answer: ReadResponse): { code: string; message: string } | undefined {
-  const result = JSON.parse(answer.text) as {
-    isError?: boolean;
-    structuredContent?: { error?: { code: string; message: string } };
-  };
-  return result.isError ? result.structuredContent?.error : undefined;
+  // The tool API puts a failed call's error object beside the result.
+  const result = JSON.parse(answer.text) as { isError?: boolean; error?: { code: string; message: string } };
+  return result.isError ? result.error : undefined;
 }
 
 describe('SQL guard on the running server', function () {
