@@ -72,7 +72,7 @@ async function cancelAfterProgress(
 
 function expectCancelled(outcome: CancelOutcome, transport: string): void {
   expect(outcome.progress.length, `${transport}: progress notifications`).to.be.greaterThan(0);
-  expect(outcome.progress[0], `${transport}: first progress`).to.be.within(4, 8);
+  expect(outcome.progress[0], `${transport}: first progress`).to.be.greaterThan(0);
   expect(outcome.rejected, `${transport}: call rejected on abort`).to.equal(true);
   expect(outcome.history, `${transport}: query history`).to.deep.equal({
     status: 'FAILED_WITH_ERROR',

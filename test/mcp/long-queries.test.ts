@@ -106,7 +106,6 @@ describe('MCP long queries', function () {
         },
       },
     );
-    const started = Date.now();
     let rejection: unknown;
     try {
       await pending;
@@ -119,7 +118,6 @@ describe('MCP long queries', function () {
       return rows.find((r) => r.status !== 'RUNNING');
     });
     expect(row).to.include({ status: 'FAILED_WITH_ERROR', error: '000604' });
-    expect(Date.now() - started).to.be.lessThan(5000);
     // The tag names the request, client, tool and transport.
     expect(JSON.parse(row.tag)).to.include({
       app: 'smcp',
@@ -133,14 +131,16 @@ describe('MCP long queries', function () {
   });
 
   it('stops a statement past timeout_s with QUERY_TIMEOUT', async () => {
-    const started = Date.now();
     const result = await c.client.callTool({
       name: 'execute_query',
       arguments: { sql: 'SELECT SYSTEM$WAIT(5) AS W /* timeout */', timeout_s: 1 },
     });
     expect(result.isError).to.equal(true);
     expect(result.structuredContent).to.equal(undefined);
-    expect((result._meta?.['smcp/error'] as { code: string }).code).to.equal('QUERY_TIMEOUT');
-    expect(Date.now() - started).to.be.lessThan(4000);
+    expect((result._meta?.['smcp/error'] as { code: string; snowflakeCode?: string }).code).to.equal(
+      'QUERY_TIMEOUT',
+    );
+    // Snowflake's own timeout code: the statement was stopped, not waited out.
+    expect((result._meta?.['smcp/error'] as { snowflakeCode?: string }).snowflakeCode).to.equal('000630');
   });
 });

@@ -5,6 +5,11 @@
 import { expect } from 'chai';
 import { failure, PASSWORD, useContractHarness } from './contract-harness.js';
 
+/** Polls `check` every 10 ms until it holds (the mocha timeout bounds a check that never does). */
+async function waitUntil(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
 describe('snowflake client contract: limits', function () {
   this.timeout(30_000);
   const h = useContractHarness();
@@ -50,11 +55,10 @@ describe('snowflake client contract: limits', function () {
 
   describe('time and cancellation', () => {
     it('stops a statement at its timeout with QUERY_TIMEOUT', async () => {
-      const started = Date.now();
       const err = await failure(h.q(h.main, 'SELECT SYSTEM$WAIT(5)', { timeoutSeconds: 1 }));
       expect(err.code).to.equal('QUERY_TIMEOUT');
+      // Snowflake's own timeout code: the statement was stopped, not waited out.
       expect(err.details.snowflakeCode).to.equal('000630');
-      expect(Date.now() - started).to.be.below(4000);
     });
 
     it('cancels a running statement in Snowflake when the signal aborts', async () => {
@@ -64,10 +68,8 @@ describe('snowflake client contract: limits', function () {
         context: { requestId: 'cancel-check', clientId: 'c', tool: 'run_query' },
       });
       setTimeout(() => controller.abort(), 300);
-      const started = Date.now();
       const err = await failure(h.main.query(r));
       expect(err.code).to.equal('QUERY_CANCELLED');
-      expect(Date.now() - started).to.be.below(3000);
       const rows = await h.history('cancel-check');
       expect(rows).to.have.length(1);
       expect(rows[0].ERROR_CODE).to.equal('000604');
@@ -77,21 +79,26 @@ describe('snowflake client contract: limits', function () {
 
   describe('concurrency', () => {
     it('runs requests in parallel up to the pool maximum', async () => {
-      const c = await h.open({ SNOWFLAKE_PASSWORD: PASSWORD }, { max: 4 });
-      const started = Date.now();
-      await Promise.all([1, 2, 3, 4].map(() => h.q(c, 'SELECT SYSTEM$WAIT(1)')));
-      expect(Date.now() - started).to.be.below(2500);
+      const c = await h.open({ SNOWFLAKE_PASSWORD: PASSWORD }, { max: 4, maxPerClient: 4 });
+      let done = 0;
+      const running = [1, 2, 3, 4].map(() => h.q(c, 'SELECT SYSTEM$WAIT(3)').finally(() => done++));
+      // All four hold a connection at once, before any of them has finished.
+      await waitUntil(() => c.stats().borrowed === 4);
+      expect(done).to.equal(0);
+      await Promise.all(running);
       expect(c.stats()).to.include({ size: 4, borrowed: 0, available: 4, max: 4 });
     });
 
     it('fails fast with POOL_EXHAUSTED when no connection frees up in time', async () => {
       const one = await h.open({ SNOWFLAKE_PASSWORD: PASSWORD }, { max: 1, acquireTimeoutMs: 200 });
-      const long = h.q(one, 'SELECT SYSTEM$WAIT(2)');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const started = Date.now();
+      const long = h.q(one, 'SELECT SYSTEM$WAIT(5)');
+      let longDone = false;
+      void long.finally(() => (longDone = true));
+      await waitUntil(() => one.stats().borrowed === 1);
       const err = await failure(h.q(one, 'SELECT 1'));
       expect(err.code).to.equal('POOL_EXHAUSTED');
-      expect(Date.now() - started).to.be.below(1500);
+      // It gave up at its acquire timeout, while the long statement still held the connection.
+      expect(longDone).to.equal(false);
       // The waiter that gave up is gone from the queue at once.
       expect(one.stats()).to.include({ borrowed: 1, pending: 0 });
       await long;
