@@ -34,6 +34,8 @@ export interface RuntimeOptions {
   readonly pool?: ClientOptions;
   readonly healthIntervalMs?: number;
   readonly logger?: ClientLogger;
+  /** smcp's version, reported by /health and /status. */
+  readonly version?: string;
 }
 
 /** A running runtime. */
@@ -85,6 +87,12 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         memory: processMemory(),
         ...(host.dataPath.emulator ? { emulator: host.dataPath.emulator.stats() } : {}),
       }),
+      health: () => ({
+        databaseHealthy: health.isHealthy(),
+        database: { ...health.snapshot() },
+        pool: { ...host.client.stats() },
+      }),
+      ...(options.version ? { version: options.version } : {}),
       logger,
     });
   } catch (err) {

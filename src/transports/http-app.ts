@@ -7,7 +7,7 @@
  * 3. Host and Origin allow-lists (403, DNS rebinding);
  * 4. CORS for configured origins only (the `cors` middleware; preflights end here);
  * 5. who is asking: the bearer token (401) or, without one, the local OS user (403 for others);
- * 6. `/readyz`, `/status` (still served while draining);
+ * 6. `/readyz`, `/status`, `/health` (still served while draining);
  * 7. the drain switch (503 + Retry-After + Connection: close);
  * 8. MCP (`/mcp`, `/sse`, `/messages`), the plain tool API (`/mcp/tools`, `/mcp/tools/call`);
  * 9. 404 for anything else, and one error handler that never leaks a stack trace.
@@ -23,7 +23,7 @@ import { ERROR_CATALOGUE } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import type { ClientIdentifier } from './client-identification.js';
 import { RETRY_AFTER_SECONDS } from './client-limiter.js';
-import { sendHealth, sendReadiness, sendStatus } from './health-routes.js';
+import { sendHealth, sendHealthDocument, sendReadiness, sendStatus } from './health-routes.js';
 import type { HealthDeps } from './health-routes.js';
 import { RPC_SERVER_REFUSED, sendPlainError, sendRpcError } from './http-io.js';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from './http-security.js';
@@ -158,6 +158,7 @@ export function buildHttpApp(deps: HttpAppDeps): express.Express {
   app.use(identification(deps.identifier));
   app.get('/readyz', (_req, res) => sendReadiness(res, deps.health));
   app.get('/status', (_req, res) => sendStatus(res, deps.health));
+  app.get('/health', (_req, res) => sendHealthDocument(res, deps.health));
   app.use(drainSwitch(deps.isDraining));
 
   const rpcBody = jsonBody(deps.maxBodyBytes, 'rpc');

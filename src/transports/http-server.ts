@@ -20,7 +20,7 @@ import { StreamableHttpEndpoint } from './streamable-http.js';
 import type { ToolApiDeps } from './tool-api-routes.js';
 import type { HttpServerHandle, HttpServerOptions, HttpServerStats } from './types.js';
 import { silentTransportLogger } from './types.js';
-import { WebSocketEndpoint, offersMcpSubprotocol } from './websocket-server.js';
+import { WebSocketEndpoint, acceptsSubprotocol } from './websocket-server.js';
 
 function positiveInt(value: number | undefined, fallback: number, field: string, allowZero = false): number {
   const n = value ?? fallback;
@@ -134,7 +134,10 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     tracker,
     readiness: options.readiness,
     extraStatus: options.extraStatus,
+    ...(options.health ? { health: options.health } : {}),
+    ...(options.version ? { version: options.version } : {}),
     stats,
+    webSockets: (limit) => ws.describeConnections(limit),
     startedAt: Date.now(),
   };
   const toolDeps: ToolApiDeps | undefined = options.toolApi
@@ -166,8 +169,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     const who = await identifier.identify(req);
     if (!who.ok) return refuseUpgrade(socket, who.status, who.message, who.headers);
     if (draining) return refuseUpgrade(socket, 503, 'the server is draining', { 'Retry-After': '5' });
-    if (!offersMcpSubprotocol(req))
-      return refuseUpgrade(socket, 400, "the WebSocket subprotocol 'mcp' is required");
+    if (!acceptsSubprotocol(req))
+      return refuseUpgrade(socket, 400, "offer the WebSocket subprotocol 'mcp' (or none)");
     const admission = quotas.openSession(who.owner);
     if (!admission.ok) {
       return refuseUpgrade(socket, admission.status, admission.message, {

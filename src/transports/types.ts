@@ -53,6 +53,16 @@ export const silentTransportLogger: TransportLogger = Object.freeze({
   error: noop,
 });
 
+/** The facts `GET /health` reports, from the real database health check and the pool. */
+export interface HealthFacts {
+  /** The latest database health check passed (a real statement through the pool). */
+  readonly databaseHealthy: boolean;
+  /** The health monitor's record: last check, latency, failures, last error. */
+  readonly database: Readonly<Record<string, unknown>>;
+  /** Pool counters: size, available, borrowed, pending (waiting), max. */
+  readonly pool: Readonly<Record<string, number>>;
+}
+
 /** What `/readyz` asks: is the pool handing out a working connection right now? */
 export type ReadinessCheck = () => Promise<boolean | { ready: boolean; reason?: string }>;
 
@@ -128,6 +138,10 @@ export interface HttpServerOptions {
   readiness?: ReadinessCheck;
   /** Extra facts for `/status` (pool and database health). */
   extraStatus?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** Database and pool facts for `GET /health`; without it the database counts as unknown (degraded). */
+  health?: () => HealthFacts;
+  /** smcp's version, for `/health` and `/status`. */
+  version?: string;
   /** Where the server logs; silent by default. */
   logger?: TransportLogger;
 }

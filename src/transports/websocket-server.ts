@@ -1,6 +1,6 @@
 /**
- * WebSocket on `/mcp`: upgrades with subprotocol `mcp` (echoed; an upgrade that does not offer it
- * is refused), one McpServer per connection through the SDK's connection entry (`serveStdio` with
+ * WebSocket on `/mcp`: upgrades with subprotocol `mcp` (echoed) or with none (the original API's
+ * clients; an upgrade that offers only other subprotocols is refused), one McpServer per connection through the SDK's connection entry (`serveStdio` with
  * our transport, so both protocol eras work), keep-alive with one shared ping timer for all
  * connections, and close codes that say why. Kept lean per connection (idle sessions are the
  * common case, ten thousand must fit in 200 MiB): no per-connection timers, shared socket
@@ -54,11 +54,16 @@ class SessionOptions {
   }
 }
 
-/** True when the upgrade request offers the `mcp` subprotocol. */
-export function offersMcpSubprotocol(req: IncomingMessage): boolean {
+/**
+ * True when the upgrade may be served: it offers the `mcp` subprotocol (echoed back), or offers
+ * none at all (clients of smcp's original WebSocket API send none; they get the same JSON-RPC, and
+ * tools/list and tools/call work without an initialize). Offering only other subprotocols is refused.
+ */
+export function acceptsSubprotocol(req: IncomingMessage): boolean {
   const header = req.headers['sec-websocket-protocol'];
-  if (typeof header !== 'string') return false;
-  return header.split(',').some((p) => p.trim() === MCP_SUBPROTOCOL);
+  if (header === undefined) return true;
+  const offered = (Array.isArray(header) ? header.join(',') : header).split(',').map((p) => p.trim());
+  return offered.includes(MCP_SUBPROTOCOL);
 }
 
 /**
@@ -114,6 +119,23 @@ export class WebSocketEndpoint {
   /** Open WebSocket connections. */
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  /**
+   * The open connections as `GET /health` lists them (at most `limit`, oldest first): id, when it
+   * connected, frames received.
+   */
+  describeConnections(limit: number): { id: string; connected_at: string; message_count: number }[] {
+    const out: { id: string; connected_at: string; message_count: number }[] = [];
+    for (const tracked of this.connections.keys()) {
+      if (out.length >= limit) break;
+      out.push({
+        id: tracked.identity.clientId,
+        connected_at: new Date(tracked.inner.connectedAt).toISOString(),
+        message_count: tracked.inner.messageCount,
+      });
+    }
+    return out;
   }
 
   /** Bytes queued for sending over all connections (for status). */

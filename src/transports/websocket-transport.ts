@@ -98,6 +98,10 @@ export class WebSocketServerTransport implements AttachableTransport {
   private isClosed = false;
   /** Bytes handed to the socket and not yet written (this connection's share of the budget). */
   private queued = 0;
+  /** When the connection opened (ms since the epoch), for /health. */
+  readonly connectedAt = Date.now();
+  /** Frames received, for /health. */
+  messageCount = 0;
 
   constructor(
     readonly socket: WebSocket,
@@ -154,6 +158,7 @@ export class WebSocketServerTransport implements AttachableTransport {
   receive(data: RawData, isBinary: boolean): void {
     // ws still delivers frames that arrive between our close frame and the peer's: drop them.
     if (this.isClosed) return;
+    this.messageCount++;
     if (isBinary) {
       void this.close(WS_CLOSE.unsupportedData, 'binary frames are not supported; send JSON-RPC as text');
       return;

@@ -85,12 +85,15 @@ describe('WebSocket transport', () => {
     await waitFor(() => !srv.tracker.list().some((r) => r.transport === 'websocket'));
   });
 
-  it('echoes subprotocol mcp and refuses an upgrade that does not offer it', async () => {
+  it('echoes subprotocol mcp, accepts an upgrade offering none, and refuses one offering only others', async () => {
     const ws = await openRaw(wsUrl);
     raws.push(ws);
     expect(ws.protocol).to.equal('mcp');
+    const bare = await openRaw(wsUrl, []);
+    raws.push(bare);
+    expect(bare.protocol).to.equal('');
     let error = '';
-    await openRaw(wsUrl, []).catch((e: Error) => (error = e.message));
+    await openRaw(wsUrl, ['graphql-ws']).catch((e: Error) => (error = e.message));
     expect(error).to.equal('HTTP 400');
   });
 
