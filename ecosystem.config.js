@@ -20,7 +20,8 @@ export const apps = [
     name: 'smcp',
     cwd: root,
     script: join(root, 'bin', 'smcp'),
-    args: ['start', '--foreground', '--port', port, '--host', host],
+    // --log-split: info lines to stdout (pm2's out log), warnings and errors to stderr (its error log).
+    args: ['start', '--foreground', '--log-split', '--port', port, '--host', host],
     // The node running the pm2 command runs smcp too, not whichever `node` the pm2 daemon finds first.
     interpreter: process.execPath,
     // One process: one pidfile, one admin socket, one state writer. Scale out with --stateless instances.
@@ -36,7 +37,7 @@ export const apps = [
     // pm2 sends SIGINT, then SIGKILL after kill_timeout: longer than smcp's 30 s drain deadline
     // (start --drain-timeout), so in-flight calls finish first.
     kill_timeout: 35000,
-    // One file per stream without pm2's "-<id>" suffix. No `time` prefix: smcp's stderr lines are
+    // One file per stream without pm2's "-<id>" suffix. No `time` prefix: smcp's log lines are
     // JSON with their own "time" field, and a prefix would break JSON-lines readers.
     merge_logs: true,
     out_file: join(logDir, 'smcp-out.log'),

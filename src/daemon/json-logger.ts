@@ -26,8 +26,14 @@ export function redactFields(value: unknown, seen = new WeakSet<object>()): unkn
   return out;
 }
 
-/** A logger that writes JSON lines at or above `level` to `write`. `write` must not throw. */
-export function createJsonLogger(write: (line: string) => void, level: LogLevel = 'info'): ClientLogger {
+/**
+ * A logger that writes JSON lines at or above `level` to `write` (which also learns each line's
+ * level, so a sink can file warnings apart). `write` must not throw.
+ */
+export function createJsonLogger(
+  write: (line: string, level: LogLevel) => void,
+  level: LogLevel = 'info',
+): ClientLogger {
   const threshold = LOG_LEVELS.indexOf(level);
   const emit =
     (lvl: LogLevel) =>
@@ -40,7 +46,7 @@ export function createJsonLogger(write: (line: string) => void, level: LogLevel 
         ...(fields ? (redactFields(fields) as object) : {}),
       };
       try {
-        write(`${JSON.stringify(record)}\n`);
+        write(`${JSON.stringify(record)}\n`, lvl);
       } catch {
         // A logger never takes the daemon down.
       }

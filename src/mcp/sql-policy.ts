@@ -7,13 +7,23 @@ import { SmcpError } from '../errors.js';
 import { checkFragment, checkSql } from './guard/index.js';
 import { resultScanIds } from './guard/result-scan.js';
 
+/** What kind of statement was refused, in words that never quote the SQL (safe for info logs). */
+export interface RefusedStatement {
+  /** The guard's class: dml, ddl, dcl, session, procedural, unknown, … or `unparsable`. */
+  readonly kind: string;
+  /** Its leading keywords as the guard read them, e.g. `DELETE`, `CREATE USER`. */
+  readonly keyword: string;
+}
+
 /** A statement or fragment the guard refused; `statementIndex` is 1-based (0: the text as a whole). */
 export class StatementRefusedError extends SmcpError {
   readonly statementIndex: number | undefined;
+  readonly statement: RefusedStatement | undefined;
 
-  constructor(message: string, statementIndex?: number, field?: string) {
+  constructor(message: string, statementIndex?: number, field?: string, statement?: RefusedStatement) {
     super('STATEMENT_REFUSED', message, field ? { field } : {});
     this.statementIndex = statementIndex;
+    this.statement = statement;
   }
 }
 
@@ -35,7 +45,13 @@ export function assertSqlAllowed(
 ): AllowedSql {
   const verdict = checkSql(sql, { allowWrite: switches.allowWrite, allowDdl: switches.allowDdl });
   if (!verdict.allowed) {
-    throw new StatementRefusedError(verdict.reason, verdict.index);
+    const refused = verdict.statements[verdict.index - 1];
+    throw new StatementRefusedError(
+      verdict.reason,
+      verdict.index,
+      undefined,
+      refused ? { kind: refused.kind, keyword: refused.keyword } : { kind: 'unparsable', keyword: '' },
+    );
   }
   const statementCount = verdict.statements.length;
   // Every session runs with MULTI_STATEMENT_COUNT=1: say so now rather than let Snowflake fail.

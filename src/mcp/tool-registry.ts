@@ -17,6 +17,8 @@ import { nearestName, parseToolArguments } from './tool-arguments.js';
 import type { CallOptions } from './tool-runtime.js';
 import { createToolCall } from './tool-runtime.js';
 import { QueryOwnership } from './query-ownership.js';
+import { logRefusal } from './refusal-log.js';
+import { StatementRefusedError } from './sql-policy.js';
 import { errorResult, successResult } from './tool-result.js';
 import type { ToolResult } from './tool-result.js';
 import type { Tool, ToolCall, ToolHints } from './tool-types.js';
@@ -124,6 +126,7 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
       const output = await runInContext(tool.name, identity, options, (call) => tool.run(args, call));
       return successResult(output);
     } catch (err) {
+      if (err instanceof StatementRefusedError) logRefusal(logger, tool.name, identity, args, err);
       if (!isSmcpError(err)) {
         logger.error('tool failed unexpectedly', {
           tool: tool.name,

@@ -232,6 +232,38 @@ describe('smcp mcp-config', function () {
     }
   });
 
+  it("points HTTP clients at the running daemon's real address, and --npx never fetches a package", async () => {
+    const start = await runSmcp(['start', '--port', '0'], home.env, 40_000);
+    expect(start.code, start.stderr).to.equal(0);
+    try {
+      const status = JSON.parse((await runSmcp(['status', '--json'], home.env)).stdout) as {
+        endpoints: { mcp: string };
+      };
+      expect(status.endpoints.mcp).to.not.include(':8000/');
+      const run = await runSmcp(
+        ['mcp-config', '--client', 'cursor', '--json', '--transport', 'http'],
+        home.env,
+      );
+      expect(run.code, run.stderr).to.equal(0);
+      const entry = (JSON.parse(run.stdout) as { mcpServers: { snowflake: { url: string } } }).mcpServers
+        .snowflake;
+      expect(entry.url).to.equal(status.endpoints.mcp);
+      const explicit = await runSmcp(
+        ['mcp-config', '--client', 'cursor', '--json', '--transport', 'http', '--port', '9123'],
+        home.env,
+      );
+      expect(explicit.stdout).to.include('http://127.0.0.1:9123/mcp');
+    } finally {
+      await runSmcp(['stop'], home.env, 40_000);
+    }
+    const npx = await runSmcp(['mcp-config', '--client', 'cursor', '--json', '--npx'], home.env);
+    const stdio = (
+      JSON.parse(npx.stdout) as { mcpServers: { snowflake: { command: string; args: string[] } } }
+    ).mcpServers.snowflake;
+    expect(stdio.command).to.equal('npx');
+    expect(stdio.args.slice(0, 3)).to.deep.equal(['--no', '--', 'smcp']);
+  });
+
   it('exits 2 naming --client for an unknown client', async () => {
     const run = await runSmcp(['mcp-config', '--client', 'emacs'], home.env);
     expect(run.code).to.equal(2);

@@ -94,6 +94,11 @@ describe('pm2: ecosystem.config.js with the real pm2', function () {
     };
     delete env.SMCP_TOKEN;
     base = `http://127.0.0.1:${port}`;
+    // A damaged state file makes the daemon warn once at start (it is moved aside): a warning to
+    // find in pm2's error log.
+    const dataDir = join(home.home, '.local', 'share', 'smcp');
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(join(dataDir, 'state.json'), '{ not json', { mode: 0o600 });
     const run = await pm2(['start', 'ecosystem.config.js', '--env', 'production'], env, 40_000);
     expect(run.code, `${run.stdout}${run.stderr}${logs()}`).to.equal(0);
   });
@@ -131,6 +136,20 @@ describe('pm2: ecosystem.config.js with the real pm2', function () {
     expect(health.status).to.equal(200);
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).to.equal(200);
+  });
+
+  it('files info lines in the out log and warnings in the error log', () => {
+    const read = (name: string): string[] =>
+      readFileSync(join(pm2Home, 'logs', name), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => (JSON.parse(line) as { level: string }).level);
+    const out = read('smcp-out.log');
+    const error = read('smcp-error.log');
+    expect(out).to.include('info');
+    expect(out.filter((level) => level === 'warn' || level === 'error')).to.deep.equal([]);
+    expect(error).to.include('warn');
+    expect(error.filter((level) => level === 'info' || level === 'debug')).to.deep.equal([]);
   });
 
   it('serves MCP clients over Streamable HTTP', async () => {

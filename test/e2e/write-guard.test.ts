@@ -3,6 +3,24 @@ import type { Client } from '@modelcontextprotocol/client';
 import type { E2eServer } from './helpers.js';
 import { answer, connectHttp, startE2eServer, tabular, textOf } from './helpers.js';
 
+/** Waits for a JSON log line of the daemon (its stderr) that `match` accepts. */
+async function waitForLogLine(
+  server: E2eServer,
+  match: (line: Record<string, unknown>) => boolean,
+): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 100; i++) {
+    const found = server
+      .stderr()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find(match);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('no such log line');
+}
+
 async function run(client: Client, sql: string): Promise<unknown> {
   return client.callTool({ name: 'execute_query', arguments: { sql } });
 }
@@ -29,6 +47,15 @@ describe('e2e: read-only by default', function () {
       .and.contain('--allow-ddl');
     const count = tabular(await run(client, 'SELECT COUNT(*) FROM SAMPLE_DB.HR.DEPARTMENTS'));
     expect(count.rows).to.deep.equal([[5]]);
+  });
+
+  it('logs a refused statement with tool, client, kind and keyword, never its text at info level', async () => {
+    await run(client, "DELETE FROM SAMPLE_DB.HR.DEPARTMENTS WHERE NAME = 'hunter2-in-the-sql'");
+    const line = await waitForLogLine(server, (l) => l.msg === 'statement refused' && l.keyword === 'DELETE');
+    expect(line).to.include({ tool: 'execute_query', kind: 'dml', transport: 'http', statement: 1 });
+    expect(line.client).to.be.a('string');
+    expect(line.sqlSha256).to.match(/^[0-9a-f]{12}$/);
+    expect(server.stderr()).to.not.include('hunter2-in-the-sql');
   });
 
   it('refuses INSERT and a write hidden after a comment and a string', async () => {

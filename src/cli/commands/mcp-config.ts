@@ -6,6 +6,8 @@
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { daemonFiles, resolvePaths } from '../../config/paths.js';
+import { findDaemon } from '../../daemon/control.js';
 import { SmcpError } from '../../errors.js';
 import {
   MCP_CLIENTS,
@@ -25,8 +27,8 @@ interface McpConfigArgs {
   transport: string;
   name: string;
   connection?: string;
-  port: number;
-  host: string;
+  port?: number;
+  host?: string;
   authTokenFile?: string;
   npx: boolean;
   json: boolean;
@@ -48,8 +50,14 @@ function builder(yargs: Argv): Argv<McpConfigArgs> {
     })
     .option('name', { type: 'string', default: 'snowflake', describe: 'server key in the client config' })
     .option('connection', { type: 'string', describe: 'named connection for smcp stdio' })
-    .option('port', { type: 'number', default: 8000, describe: 'daemon port (http)' })
-    .option('host', { type: 'string', default: '127.0.0.1', describe: 'daemon address (http)' })
+    .option('port', {
+      type: 'number',
+      describe: "daemon port (http; default: the running daemon's, else 8000)",
+    })
+    .option('host', {
+      type: 'string',
+      describe: "daemon address (http; default: the running daemon's, else 127.0.0.1)",
+    })
     .option('auth-token-file', {
       type: 'string',
       describe: `the daemon requires a bearer token (http); clients read it from $${TOKEN_ENV}`,
@@ -62,8 +70,23 @@ function builder(yargs: Argv): Argv<McpConfigArgs> {
     });
 }
 
+/** Where the running daemon serves MCP, if one runs and answers. */
+async function runningDaemonAddress(): Promise<{ host: string; port: number } | undefined> {
+  try {
+    const lookup = await findDaemon(daemonFiles(resolvePaths()), 2000);
+    if (lookup.kind !== 'running') return undefined;
+    const url = new URL(lookup.status.endpoints.mcp);
+    return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Validates the flags into a request; each bad value names its flag (USAGE, exit 2). */
-function toRequest(args: McpConfigArgs, env: NodeJS.ProcessEnv): ServerRequest {
+function toRequest(
+  args: McpConfigArgs & { port: number; host: string },
+  env: NodeJS.ProcessEnv,
+): ServerRequest {
   const transport = args.transport;
   if (transport !== 'stdio' && transport !== 'http') {
     throw new SmcpError('USAGE', `--transport must be stdio or http, got ${JSON.stringify(transport)}`, {
@@ -88,7 +111,8 @@ function toRequest(args: McpConfigArgs, env: NodeJS.ProcessEnv): ServerRequest {
   // Absolute node + script: GUI clients often lack the shell's PATH (nvm), and Windows cannot run
   // the #! script itself.
   const stdio: StdioLaunch = args.npx
-    ? { command: 'npx', args: ['-y', 'smcp', ...tail] }
+    ? // --no: run an smcp that is installed, never fetch whatever the registry calls smcp.
+      { command: 'npx', args: ['--no', '--', 'smcp', ...tail] }
     : { command: process.execPath, args: [SMCP_BIN, ...tail] };
   const token = Boolean(args.authTokenFile) || Boolean(env[TOKEN_ENV]?.trim());
   return { name: args.name, transport, stdio, url: daemonUrl(args.host, port), token };
@@ -116,7 +140,7 @@ function printSection(client: McpClientId, req: ServerRequest, args: McpConfigAr
   say();
 }
 
-function handler(args: ArgumentsCamelCase<McpConfigArgs>): void {
+async function handler(args: ArgumentsCamelCase<McpConfigArgs>): Promise<void> {
   if (args.client !== undefined && !isMcpClient(args.client)) {
     throw new SmcpError(
       'USAGE',
@@ -127,7 +151,15 @@ function handler(args: ArgumentsCamelCase<McpConfigArgs>): void {
   if (args.json && args.client === undefined) {
     throw new SmcpError('USAGE', '--json prints one client: name it with --client', { field: '--json' });
   }
-  const req = toRequest(args, process.env);
+  // HTTP clients must reach the daemon where it really listens, not where it listens by default.
+  const running =
+    args.transport === 'http' && (args.port === undefined || args.host === undefined)
+      ? await runningDaemonAddress()
+      : undefined;
+  const req = toRequest(
+    { ...args, port: args.port ?? running?.port ?? 8000, host: args.host ?? running?.host ?? '127.0.0.1' },
+    process.env,
+  );
   if (args.json) {
     say(snippetText(args.client as McpClientId, req));
     return;

@@ -24,6 +24,7 @@ export type StartArgs = ConnectionFlagArgs &
     foreground: boolean;
     daemonized: boolean;
     logLevel: string;
+    logSplit: boolean;
     drainTimeout: number;
     waitTimeout: number;
   };
@@ -38,6 +39,11 @@ export function withStartFlags<T>(yargs: Argv<T>): Argv<T & StartArgs> {
     })
     .option('daemonized', { type: 'boolean', default: false, hidden: true })
     .option('log-level', { type: 'string', default: 'info', describe: 'debug, info, warn or error' })
+    .option('log-split', {
+      type: 'boolean',
+      default: false,
+      describe: 'with --foreground: info lines to stdout, warnings and errors to stderr (pm2, systemd)',
+    })
     .option('drain-timeout', {
       type: 'number',
       default: 30,
@@ -60,7 +66,7 @@ async function runForeground(args: ArgumentsCamelCase<StartArgs>, files: DaemonF
   const { resolveConnectionSettings } = await import('../../snowflake/settings.js');
   const { toConnectionFlags } = await import('../connection-flags.js');
   const serving = prepareServing(args, { withHttp: true });
-  const log = foregroundLogger(files.logFile, args.logLevel, !args.daemonized);
+  const log = foregroundLogger(files.logFile, args.logLevel, !args.daemonized, args.logSplit);
   const { startDaemon } = await import('../../daemon/daemon.js');
   const daemon = await startDaemon({
     ...serving,
