@@ -1,6 +1,50 @@
-// Lint rules for smcp: type-aware typescript-eslint; only src/cli/ may print.
+// Lint rules for smcp: type-aware typescript-eslint; only src/cli/ may print; and the layer table
+// of the architecture page, enforced: each folder of src/ imports only the folders below it.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** What each folder of src/ may import besides itself, errors.ts and logger.ts (ARCHITECTURE.md). */
+const LAYERS = {
+  cli: null, // everything
+  daemon: ['admin', 'transports', 'mcp', 'snowflake', 'emulator', 'config', 'state'],
+  admin: ['mcp', 'config'],
+  transports: ['mcp', 'config'],
+  mcp: ['snowflake', 'config'],
+  snowflake: ['config'],
+  emulator: [],
+  config: [],
+  state: ['config'],
+};
+
+/** The drivers, each owned by one folder: nothing else imports them. */
+const DRIVERS = { 'snowflake-sdk': 'snowflake', '@duckdb/node-api': 'emulator' };
+
+/** One config block per layer: a relative import of a folder it may not use is an error. */
+function layerRules() {
+  return Object.entries(LAYERS).map(([layer, allowed]) => {
+    const forbidden =
+      allowed === null
+        ? []
+        : Object.keys(LAYERS).filter((other) => other !== layer && !allowed.includes(other));
+    return {
+      files: [`src/${layer}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            paths: Object.entries(DRIVERS)
+              .filter(([, owner]) => owner !== layer)
+              .map(([name, owner]) => ({ name, message: `only src/${owner}/ imports ${name}.` })),
+            patterns: forbidden.map((other) => ({
+              group: [`**/${other}/*`, `**/${other}/**`],
+              message: `src/${layer}/ may not import src/${other}/ (see the layer table in ARCHITECTURE.md).`,
+            })),
+          },
+        ],
+      },
+    };
+  });
+}
 
 export default tseslint.config(
   {
@@ -39,4 +83,5 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  ...layerRules(),
 );

@@ -10,8 +10,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { chmodSync, rmSync } from 'node:fs';
 import { MAX_SOCKET_PATH_BYTES } from '../config/paths.js';
 import { SmcpError, toSmcpError } from '../errors.js';
-import type { ClientLogger } from '../snowflake/logger.js';
-import { silentLogger } from '../snowflake/logger.js';
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
 import { ADMIN_PREFIX } from './protocol.js';
 import type { AdminErrorBody } from './protocol.js';
 
@@ -68,7 +68,7 @@ export function socketAnswers(socketPath: string, timeoutMs = 1000): Promise<boo
 export async function startAdminServer(options: {
   socketPath: string;
   routes: AdminRoutes;
-  logger?: ClientLogger;
+  logger?: Logger;
 }): Promise<AdminServer> {
   const { socketPath, routes } = options;
   const logger = options.logger ?? silentLogger;

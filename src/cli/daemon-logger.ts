@@ -8,11 +8,11 @@ import { createJsonLogger, LOG_LEVELS } from '../daemon/json-logger.js';
 import type { LogLevel } from '../daemon/json-logger.js';
 import { openRotatingLog } from '../daemon/log-file.js';
 import { SmcpError } from '../errors.js';
-import type { ClientLogger } from '../snowflake/logger.js';
+import type { Logger } from '../logger.js';
 
 /** A logger and the file behind it. */
 export interface DaemonLog {
-  readonly logger: ClientLogger;
+  readonly logger: Logger;
   /** Closes the log file. */
   close(): void;
 }

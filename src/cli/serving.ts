@@ -6,7 +6,7 @@ import type { RuntimeHttpOptions } from '../daemon/runtime.js';
 import { SmcpError } from '../errors.js';
 import type { McpSettings } from '../mcp/settings.js';
 import type { ClientOptions } from '../snowflake/client.js';
-import type { ClientLogger } from '../snowflake/logger.js';
+import type { Logger } from '../logger.js';
 import { resolveConnectionSettings } from '../snowflake/settings.js';
 import type { ResolvedConnection } from '../snowflake/settings.js';
 import { toConnectionFlags } from './connection-flags.js';
@@ -20,7 +20,7 @@ export interface Serving {
   readonly mcp: McpSettings;
   readonly http?: RuntimeHttpOptions;
   readonly pool: ClientOptions;
-  readonly logger: ClientLogger;
+  readonly logger: Logger;
 }
 
 /** Validates flags and settings (throwing SmcpError naming the bad one) before anything starts. */

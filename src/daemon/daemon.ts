@@ -10,7 +10,7 @@ import { startAdminServer } from '../admin/server.js';
 import type { AdminServer } from '../admin/server.js';
 import { ensureRuntimeDir } from '../config/paths.js';
 import type { DaemonFiles } from '../config/paths.js';
-import type { ClientLogger } from '../snowflake/logger.js';
+import type { Logger } from '../logger.js';
 import type { ResolvedConnection } from '../snowflake/settings.js';
 import { openStateStore } from '../state/state-store.js';
 import type { StateStore } from '../state/state-store.js';
@@ -23,7 +23,7 @@ import type { Runtime, RuntimeOptions } from './runtime.js';
 /** What runDaemon needs. */
 export interface DaemonOptions extends RuntimeOptions {
   readonly files: DaemonFiles;
-  readonly logger: ClientLogger;
+  readonly logger: Logger;
   readonly version: string;
   /** The `smcp start` arguments, reported by status and reused by `smcp restart`. */
   readonly args: readonly string[];

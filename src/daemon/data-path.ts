@@ -8,7 +8,7 @@ import type { RunningEmulator } from '../emulator/index.js';
 import type { ClientOptions } from '../snowflake/client.js';
 import { SnowflakeClient } from '../snowflake/client.js';
 import { loadSnowflakeSdk } from '../snowflake/sdk.js';
-import type { ClientLogger } from '../snowflake/logger.js';
+import type { Logger } from '../logger.js';
 import type { ConfiguredConnection, ResolvedConnection } from '../snowflake/settings.js';
 import { emulatorConnection } from '../snowflake/settings-view.js';
 
@@ -32,7 +32,7 @@ export interface DataPath {
 export interface OpenDataPathOptions {
   readonly resolved: ResolvedConnection;
   readonly client?: ClientOptions;
-  readonly logger?: ClientLogger;
+  readonly logger?: Logger;
   /** Create the emulator's sample databases (default true). */
   readonly sampleData?: boolean;
 }

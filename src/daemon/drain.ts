@@ -5,7 +5,7 @@
  * that says why. One drain per daemon: later requests join the running one.
  */
 import type { DrainOutcome } from '../admin/protocol.js';
-import type { ClientLogger } from '../snowflake/logger.js';
+import type { Logger } from '../logger.js';
 import type { Runtime } from './runtime.js';
 
 /** How long cancelled calls get to wind down before sessions are closed anyway. */
@@ -18,7 +18,7 @@ export class DrainController {
 
   constructor(
     private readonly runtime: Runtime,
-    private readonly logger: ClientLogger,
+    private readonly logger: Logger,
   ) {}
 
   /** True once a drain has begun (the daemon takes no new work). */

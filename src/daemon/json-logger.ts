@@ -3,7 +3,7 @@
  * owns (a log file in the daemon, stderr in the foreground — never stdout, which belongs to the
  * stdio transport). Fields whose names say they hold secrets are redacted before anything is written.
  */
-import type { ClientLogger, LogFields } from '../snowflake/logger.js';
+import type { Logger, LogFields } from '../logger.js';
 
 /** Log levels, quietest last. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -33,7 +33,7 @@ export function redactFields(value: unknown, seen = new WeakSet<object>()): unkn
 export function createJsonLogger(
   write: (line: string, level: LogLevel) => void,
   level: LogLevel = 'info',
-): ClientLogger {
+): Logger {
   const threshold = LOG_LEVELS.indexOf(level);
   const emit =
     (lvl: LogLevel) =>

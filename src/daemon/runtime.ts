@@ -3,15 +3,15 @@
  * one request tracker, one tool registry and server factory, the HTTP server with every network
  * transport, and the database health monitor. `smcp start --foreground` runs it; the daemon wraps it.
  */
-import type { HttpServerHandle, HttpServerOptions } from '../transports/types.js';
+import type { HttpServerHandle, HttpServerOptions } from '../transports/contracts.js';
 import { startHttpServer } from '../transports/http-server.js';
 import type { ToolRegistry } from '../mcp/server-factory.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import type { McpSettings } from '../mcp/settings.js';
 import type { ClientOptions } from '../snowflake/client.js';
 import type { PoolStats } from '../snowflake/pool.js';
-import { silentLogger } from '../snowflake/logger.js';
-import type { ClientLogger } from '../snowflake/logger.js';
+import { silentLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import type { ResolvedConnection } from '../snowflake/settings.js';
 import type { DataPath } from './data-path.js';
 import type { ReloadOutcome } from './tool-host.js';
@@ -33,7 +33,7 @@ export interface RuntimeOptions {
   readonly http: RuntimeHttpOptions;
   readonly pool?: ClientOptions;
   readonly healthIntervalMs?: number;
-  readonly logger?: ClientLogger;
+  readonly logger?: Logger;
   /** smcp's version, reported by /health and /status. */
   readonly version?: string;
 }

@@ -10,8 +10,8 @@ import { RequestTracker } from '../mcp/request-tracker.js';
 import type { McpSettings } from '../mcp/settings.js';
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { ClientOptions } from '../snowflake/client.js';
-import { silentLogger } from '../snowflake/logger.js';
-import type { ClientLogger } from '../snowflake/logger.js';
+import { silentLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import type { ResolvedConnection } from '../snowflake/settings.js';
 import { ClientSwitch } from './client-switch.js';
 import { openDataPath } from './data-path.js';
@@ -22,7 +22,7 @@ export interface ToolHostOptions {
   readonly resolved: ResolvedConnection;
   readonly mcp: McpSettings;
   readonly pool?: ClientOptions;
-  readonly logger?: ClientLogger;
+  readonly logger?: Logger;
 }
 
 /** What a reload did. */

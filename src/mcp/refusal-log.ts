@@ -5,7 +5,7 @@
  * it against a report, but never the text; the full reason, with its excerpt, is a debug line.
  */
 import { createHash } from 'node:crypto';
-import type { McpLogger } from './mcp-deps.js';
+import type { Logger } from '../logger.js';
 import type { ClientIdentity } from './request-context.js';
 import { shortId } from './request-tracker.js';
 import type { StatementRefusedError } from './sql-policy.js';
@@ -20,7 +20,7 @@ function sqlOf(args: Record<string, unknown>): string {
 
 /** Logs `err` for a call of `tool` by `identity` with `args`. Never throws. */
 export function logRefusal(
-  logger: McpLogger,
+  logger: Logger,
   tool: string,
   identity: ClientIdentity,
   args: Record<string, unknown>,

@@ -21,7 +21,7 @@ import { createToolHandlers } from './tool-handlers.js';
 import type { ToolHandlers } from './tool-handlers.js';
 import { createToolRegistry } from './tool-registry.js';
 
-export type { McpDeps, McpLogger } from './mcp-deps.js';
+export type { McpDeps } from './mcp-deps.js';
 export { createToolRegistry } from './tool-registry.js';
 export type { ToolListing, ToolRegistry } from './tool-registry.js';
 export type { ToolResult } from './tool-result.js';

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { SmcpError, isSmcpError } from '../errors.js';
-import { silentLogger } from '../snowflake/logger.js';
+import { silentLogger } from '../logger.js';
 import type { McpDeps } from './mcp-deps.js';
 import type { ClientIdentity, RequestContext } from './request-context.js';
 import { currentRequestContext, newRequestContext } from './request-context.js';

@@ -5,9 +5,8 @@
  * MCP transports: the same definition serves MCP tools/call, the plain HTTP tool API and `smcp call`.
  */
 import type { z } from 'zod';
-import type { QueryResult } from '../snowflake/client.js';
+import type { QueryBind, QueryResult } from '../snowflake/client.js';
 import type { QueryClient } from './mcp-deps.js';
-import type { Bind } from 'snowflake-sdk';
 import type { RequestContext } from './request-context.js';
 import type { McpSettings } from './settings.js';
 
@@ -28,7 +27,7 @@ export interface ToolOutput {
 /** A statement a tool wants run; limits default to (and are clamped by) the settings. */
 export interface ToolQuery {
   readonly sql: string;
-  readonly binds?: readonly Bind[];
+  readonly binds?: readonly QueryBind[];
   readonly database?: string;
   readonly schema?: string;
   readonly maxRows?: number;

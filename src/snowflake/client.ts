@@ -11,12 +11,12 @@ import { SmcpError } from '../errors.js';
 import { buildDriverOptions } from './driver-options.js';
 import type { DriverTuning } from './driver-options.js';
 import { isSessionGone, mapSnowflakeError } from './error-map.js';
-import { silentLogger } from './logger.js';
-import type { ClientLogger } from './logger.js';
+import { silentLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import { SnowflakePool } from './pool.js';
 import type { PoolOptions, PoolStats } from './pool.js';
 import { buildQueryTag } from './query-tag.js';
-import type { RequestContext } from './query-tag.js';
+import type { QueryTagContext } from './query-tag.js';
 import { loadSnowflakeSdk } from './sdk.js';
 import type { SnowflakeSdk } from './sdk.js';
 import { SESSION_SETUP_SQL } from './serialize.js';
@@ -25,6 +25,9 @@ import { mayChangeSessionState, resetStatementsFor, sameContext, useStatementsFo
 import type { ConfiguredConnection } from './settings.js';
 import { leavesConnectionInDoubt, readResultWindow, runStatement } from './statement-runner.js';
 import type { StatementOutcome } from './statement-runner.js';
+
+/** A bind value of a statement, as snowflake-sdk takes it (the MCP layer never imports the driver). */
+export type QueryBind = Bind;
 
 /** One query as the MCP layer asks for it. */
 export interface QueryRequest {
@@ -38,7 +41,7 @@ export interface QueryRequest {
   /** Statement timeout in Snowflake (STATEMENT_TIMEOUT_IN_SECONDS), ≥ 1. */
   readonly timeoutSeconds: number;
   readonly signal?: AbortSignal;
-  readonly context: RequestContext;
+  readonly context: QueryTagContext;
   /** True when the statement is read-only and may be re-run after a session expiry. */
   readonly retryable?: boolean;
   readonly binaryEncoding?: SerializeOptions['binaryEncoding'];
@@ -94,7 +97,7 @@ export class SnowflakeClient {
 
   private constructor(
     private readonly pool: SnowflakePool,
-    private readonly logger: ClientLogger,
+    private readonly logger: Logger,
   ) {}
 
   /**
@@ -105,7 +108,7 @@ export class SnowflakeClient {
   static async open(
     settings: ConfiguredConnection,
     options: ClientOptions = {},
-    logger: ClientLogger = silentLogger,
+    logger: Logger = silentLogger,
   ): Promise<SnowflakeClient> {
     const sdk = await loadSnowflakeSdk();
     const driverOptions = buildDriverOptions(settings, options);

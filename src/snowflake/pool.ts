@@ -10,7 +10,7 @@
 import type { Connection, ConnectionOptions } from 'snowflake-sdk';
 import { SmcpError } from '../errors.js';
 import { mapSnowflakeError } from './error-map.js';
-import type { ClientLogger } from './logger.js';
+import type { Logger } from '../logger.js';
 import type { SnowflakeSdk } from './sdk.js';
 import type { SessionContext } from './session-state.js';
 import { SlotGate } from './slot-gate.js';
@@ -91,7 +91,7 @@ export class SnowflakePool {
   private constructor(
     pool: GenericPool,
     readonly options: Required<PoolOptions>,
-    private readonly logger: ClientLogger,
+    private readonly logger: Logger,
   ) {
     this.pool = pool;
     this.gate = new SlotGate(options.max, options.maxWaiting, options.maxPerClient);
@@ -102,7 +102,7 @@ export class SnowflakePool {
     sdk: SnowflakeSdk,
     driverOptions: ConnectionOptions,
     options: PoolOptions,
-    logger: ClientLogger,
+    logger: Logger,
   ): SnowflakePool {
     const resolved: Required<PoolOptions> = {
       min: options.min ?? 0,

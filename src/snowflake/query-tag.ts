@@ -5,7 +5,7 @@
  */
 
 /** Who asked for a statement. */
-export interface RequestContext {
+export interface QueryTagContext {
   readonly requestId: string;
   readonly clientId: string;
   readonly tool: string;
@@ -24,7 +24,7 @@ export const QUERY_TAG_MAX = 2000;
  * The tag for a request: `{"app":"smcp","req":…,"client":…,"tool":…,"transport":…}`. Long fields are
  * shortened (with "…") so the tag always fits in QUERY_TAG_MAX characters and stays valid JSON.
  */
-export function buildQueryTag(context: RequestContext): string {
+export function buildQueryTag(context: QueryTagContext): string {
   const fields: [string, string | undefined][] = [
     ['req', context.requestId],
     ['client', context.clientId],

@@ -6,7 +6,7 @@
  */
 
 import type * as SnowflakeTypes from 'snowflake-sdk';
-import type { ClientLogger } from './logger.js';
+import type { Logger } from '../logger.js';
 
 /** The snowflake-sdk module API. */
 export type SnowflakeSdk = typeof SnowflakeTypes;
@@ -36,7 +36,7 @@ export function loadSnowflakeSdk(): Promise<SnowflakeSdk> {
  * process-global.
  */
 export async function routeDriverLogs(
-  logger: ClientLogger,
+  logger: Logger,
   level: 'ERROR' | 'WARN' | 'INFO' | 'DEBUG' | 'OFF',
 ): Promise<void> {
   const sdk = await loadSnowflakeSdk();

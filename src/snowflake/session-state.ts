@@ -90,7 +90,7 @@ export function mayChangeSessionState(sql: string): boolean {
  * digit) is passed as written, so Snowflake folds it to upper case like any unquoted name; anything
  * else, or anything already quoted, is used as a quoted identifier.
  */
-export function quoteIdentifier(name: string): string {
+export function quoteUseName(name: string): string {
   if (/^"(?:[^"]|"")+"$/.test(name)) return name;
   if (/^[A-Za-z_][A-Za-z0-9_$]*$/.test(name)) return name;
   return '"' + name.replace(/"/g, '""') + '"';
@@ -113,14 +113,12 @@ export function useStatementsFor(
   const out: string[] = [];
   const db = want.database;
   const dbChanges = db !== undefined && resolvedName(db) !== current?.database;
-  if (db !== undefined && dbChanges) out.push(`USE DATABASE ${quoteIdentifier(db)}`);
+  if (db !== undefined && dbChanges) out.push(`USE DATABASE ${quoteUseName(db)}`);
   if (want.schema !== undefined) {
     const schemaChanges = dbChanges || resolvedName(want.schema) !== current?.schema;
     if (schemaChanges) {
       const qualified =
-        db !== undefined
-          ? `${quoteIdentifier(db)}.${quoteIdentifier(want.schema)}`
-          : quoteIdentifier(want.schema);
+        db !== undefined ? `${quoteUseName(db)}.${quoteUseName(want.schema)}` : quoteUseName(want.schema);
       out.push(`USE SCHEMA ${qualified}`);
     }
   }

@@ -13,13 +13,12 @@ import type { Adapter } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { ensurePrivateDir } from '../config/paths.js';
 import { SmcpError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { CRASH_REASON, MAX_RUNS, checkState, emptyState } from './state-schema.js';
 import type { DaemonRun, StateData } from './state-schema.js';
 
-/** The logger the store warns through (smcp's ClientLogger fits). */
-export interface StateLogger {
-  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
-}
+/** The part of smcp's Logger the store uses: it only warns. */
+export type StateLogger = Pick<Logger, 'warn'>;
 
 /** What the daemon records when it starts; `startedAt` defaults to now. */
 export type RunStart = Omit<DaemonRun, 'startedAt' | 'stoppedAt' | 'exitReason' | 'exitCode'> & {

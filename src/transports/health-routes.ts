@@ -9,7 +9,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import { sendJson } from './http-io.js';
-import type { HealthFacts, HttpServerStats, ReadinessCheck } from './types.js';
+import type { HealthFacts, HttpServerStats, ReadinessCheck } from './contracts.js';
 
 /** What the probe routes read. */
 export interface HealthDeps {

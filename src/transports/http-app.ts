@@ -34,7 +34,7 @@ import { requestTarget } from './request-path.js';
 import type { StreamableHttpEndpoint } from './streamable-http.js';
 import { handleToolCall, sendToolList } from './tool-api-routes.js';
 import type { ToolApiDeps } from './tool-api-routes.js';
-import type { TransportLogger } from './types.js';
+import type { Logger } from '../logger.js';
 
 /** Paths whose clients speak JSON-RPC: refusals there are JSON-RPC error bodies. */
 const MCP_PATHS = new Set(['/mcp', '/sse', '/messages']);
@@ -50,7 +50,7 @@ export interface HttpAppDeps {
   readonly stateless: boolean;
   readonly maxBodyBytes: number;
   readonly isDraining: () => boolean;
-  readonly logger: TransportLogger;
+  readonly logger: Logger;
 }
 
 /** Answers a refusal with the status of its catalogue code, in the shape the path's clients read. */

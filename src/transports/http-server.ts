@@ -18,8 +18,8 @@ import { LegacySseEndpoint } from './legacy-sse.js';
 import { requestTarget } from './request-path.js';
 import { StreamableHttpEndpoint } from './streamable-http.js';
 import type { ToolApiDeps } from './tool-api-routes.js';
-import type { HttpServerHandle, HttpServerOptions, HttpServerStats } from './types.js';
-import { silentTransportLogger } from './types.js';
+import type { HttpServerHandle, HttpServerOptions, HttpServerStats } from './contracts.js';
+import { silentLogger } from '../logger.js';
 import { WebSocketEndpoint, acceptsSubprotocol } from './websocket-server.js';
 
 function positiveInt(value: number | undefined, fallback: number, field: string, allowZero = false): number {
@@ -92,7 +92,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     sessionsTotal: positiveInt(options.maxSessions, 20_000, 'maxSessions'),
   });
   const eventStoreMaxEvents = positiveInt(options.eventStoreMaxEvents, 256, 'eventStoreMaxEvents');
-  const logger = options.logger ?? silentTransportLogger;
+  const logger = options.logger ?? silentLogger;
   const tracker = options.tracker;
 
   const server = createServer();

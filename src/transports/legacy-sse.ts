@@ -14,14 +14,15 @@ import { ownerOf } from './client-identification.js';
 import type { ClientQuotas } from './client-quotas.js';
 import { RPC_INVALID_REQUEST, RPC_SERVER_REFUSED, RPC_SESSION_NOT_FOUND, sendRpcError } from './http-io.js';
 import { TrackedTransport } from './tracked-transport.js';
-import type { ServerFactory, TransportLogger } from './types.js';
+import type { ServerFactory } from './contracts.js';
+import type { Logger } from '../logger.js';
 
 /** What the SSE endpoint needs from the server around it. */
 export interface LegacySseDeps {
   factory: ServerFactory;
   tracker: RequestTracker;
   quotas: ClientQuotas;
-  logger: TransportLogger;
+  logger: Logger;
   isDraining: () => boolean;
 }
 

@@ -7,8 +7,9 @@ import type { Readable, Writable } from 'node:stream';
 import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
 import { RequestTracker } from '../mcp/request-tracker.js';
 import { TrackedTransport } from './tracked-transport.js';
-import type { ServerFactory, TransportLogger } from './types.js';
-import { silentTransportLogger } from './types.js';
+import type { ServerFactory } from './contracts.js';
+import type { Logger } from '../logger.js';
+import { silentLogger } from '../logger.js';
 
 /** Options of {@link runStdio}. */
 export interface StdioOptions {
@@ -18,7 +19,7 @@ export interface StdioOptions {
   output?: Writable;
   /** Where requests are counted; a private tracker by default. */
   tracker?: RequestTracker;
-  logger?: TransportLogger;
+  logger?: Logger;
 }
 
 /** The running stdio server. */
@@ -31,7 +32,7 @@ export interface StdioHandle {
 
 /** Serves MCP on stdio until the input ends. */
 export function runStdio(factory: ServerFactory, options: StdioOptions = {}): StdioHandle {
-  const logger = options.logger ?? silentTransportLogger;
+  const logger = options.logger ?? silentLogger;
   const tracker = options.tracker ?? new RequestTracker();
   let markClosed: () => void = () => {};
   const closed = new Promise<void>((resolve) => (markClosed = resolve));

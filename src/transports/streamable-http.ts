@@ -27,14 +27,15 @@ import {
   sendRpcError,
 } from './http-io.js';
 import { TrackedTransport } from './tracked-transport.js';
-import type { ServerFactory, TransportLogger } from './types.js';
+import type { ServerFactory } from './contracts.js';
+import type { Logger } from '../logger.js';
 
 /** What the endpoint needs from the server around it. */
 export interface StreamableHttpDeps {
   factory: ServerFactory;
   tracker: RequestTracker;
   quotas: ClientQuotas;
-  logger: TransportLogger;
+  logger: Logger;
   stateless: boolean;
   maxBodyBytes: number;
   eventStoreMaxEvents: number;

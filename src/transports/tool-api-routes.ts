@@ -20,14 +20,15 @@ import type { RequestTracker } from '../mcp/request-tracker.js';
 import { ownerOf } from './client-identification.js';
 import type { ClientQuotas } from './client-quotas.js';
 import { isRecord, sendJson, sendPlainError } from './http-io.js';
-import type { ToolApi, TransportLogger } from './types.js';
+import type { ToolApi } from './contracts.js';
+import type { Logger } from '../logger.js';
 
 /** What the tool API routes need. */
 export interface ToolApiDeps {
   api: ToolApi;
   tracker: RequestTracker;
   quotas: ClientQuotas;
-  logger: TransportLogger;
+  logger: Logger;
 }
 
 /** `GET /mcp/tools`. */

@@ -17,7 +17,8 @@ import type { RequestTracker } from '../mcp/request-tracker.js';
 import type { ClientQuotas } from './client-quotas.js';
 import { TrackedTransport } from './tracked-transport.js';
 import type { TrackingPolicy } from './tracked-transport.js';
-import type { ServerFactory, TransportLogger, WebSocketOptions } from './types.js';
+import type { ServerFactory, WebSocketOptions } from './contracts.js';
+import type { Logger } from '../logger.js';
 import { SendBudget, WS_CLOSE, WebSocketServerTransport } from './websocket-transport.js';
 import type { BackpressureLimits } from './websocket-transport.js';
 
@@ -29,7 +30,7 @@ export interface WebSocketDeps {
   factory: ServerFactory;
   tracker: RequestTracker;
   quotas: ClientQuotas;
-  logger: TransportLogger;
+  logger: Logger;
   options: WebSocketOptions;
   isDraining: () => boolean;
 }
@@ -43,7 +44,7 @@ type Connection = TrackedTransport<WebSocketServerTransport>;
 class SessionOptions {
   constructor(
     readonly transport: Connection,
-    private readonly logger: TransportLogger,
+    private readonly logger: Logger,
   ) {}
 
   onerror(error: Error): void {

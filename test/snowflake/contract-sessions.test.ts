@@ -21,7 +21,7 @@ describe('snowflake client contract: sessions', function () {
     });
 
     it('retries a read-only statement once on a new connection when its pooled session died', async () => {
-      const c = await h.open({ SNOWFLAKE_PASSWORD: PASSWORD }, { max: 2 });
+      const c = await h.open({ SNOWFLAKE_PASSWORD: PASSWORD }, { max: 2, maxPerClient: 2 });
       // Fill the pool with two sessions, then kill them (master tokens too): the next borrow gets a
       // recently used connection, lent without a heartbeat.
       await Promise.all([h.q(c, 'SELECT SYSTEM$WAIT(0.2)'), h.q(c, 'SELECT SYSTEM$WAIT(0.2)')]);

@@ -5,7 +5,7 @@
 import { WebSocket as WsWebSocket } from 'ws';
 import { RequestTracker } from '../../src/mcp/request-tracker.js';
 import { startHttpServer } from '../../src/transports/http-server.js';
-import type { HttpServerHandle, HttpServerOptions } from '../../src/transports/types.js';
+import type { HttpServerHandle, HttpServerOptions } from '../../src/transports/contracts.js';
 import { createFixtureFactory } from './fixtures/fixture-factory.js';
 import type { FixtureLog } from './fixtures/fixture-factory.js';
 

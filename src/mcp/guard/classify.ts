@@ -9,7 +9,7 @@ import type { ScanKind } from './hazards.js';
 import { ADMIN_OBJECT_WORDS, DDL_MODIFIERS } from './lists.js';
 import { Tok } from './tokens.js';
 import type { TokenList } from './tokens.js';
-import type { StatementKind } from './types.js';
+import type { StatementKind } from './verdicts.js';
 
 /** A statement's class; `problem` is a refusal that holds under every policy. */
 export interface Classification {

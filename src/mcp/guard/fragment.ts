@@ -6,7 +6,7 @@
 import { findHazard } from './hazards.js';
 import { FRAGMENT_CLAUSE_WORDS } from './lists.js';
 import { Tok, tokenize } from './tokenizer.js';
-import type { FragmentVerdict } from './types.js';
+import type { FragmentVerdict } from './verdicts.js';
 
 const FRAGMENT_MAX = 64 * 1024;
 const refuse = (reason: string): FragmentVerdict => ({ allowed: false, reason });

@@ -49,7 +49,7 @@ import { classifyStatement, isReadKind } from './classify.js';
 import type { Classification } from './classify.js';
 import { Tok, tokenize } from './tokenizer.js';
 import type { TokenList } from './tokenizer.js';
-import type { ClassifiedStatement, GuardPolicy, GuardVerdict } from './types.js';
+import type { ClassifiedStatement, GuardPolicy, GuardVerdict } from './verdicts.js';
 
 export type {
   ClassifiedStatement,
@@ -57,7 +57,7 @@ export type {
   GuardPolicy,
   GuardVerdict,
   StatementKind,
-} from './types.js';
+} from './verdicts.js';
 export { checkFragment } from './fragment.js';
 
 // Snowflake refuses statement text over 1 MB; refusing it here keeps the guard's work bounded.

@@ -5,6 +5,7 @@
  */
 import type { CallToolResult, McpServer, Tool } from '@modelcontextprotocol/server';
 import type { ClientIdentity } from '../mcp/request-context.js';
+import type { Logger } from '../logger.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 
 /**
@@ -31,27 +32,6 @@ export interface ToolApi {
     signal: AbortSignal,
   ): Promise<CallToolResult>;
 }
-
-/** Structured fields attached to a log line. Never put secrets here. */
-export type TransportLogFields = Readonly<Record<string, unknown>>;
-
-/** A leveled logger (same shape as the client layer's); each method must not throw. */
-export interface TransportLogger {
-  debug(message: string, fields?: TransportLogFields): void;
-  info(message: string, fields?: TransportLogFields): void;
-  warn(message: string, fields?: TransportLogFields): void;
-  error(message: string, fields?: TransportLogFields): void;
-}
-
-const noop = (): void => {};
-
-/** A logger that drops everything (library code never prints). */
-export const silentTransportLogger: TransportLogger = Object.freeze({
-  debug: noop,
-  info: noop,
-  warn: noop,
-  error: noop,
-});
 
 /** The facts `GET /health` reports, from the real database health check and the pool. */
 export interface HealthFacts {
@@ -143,7 +123,7 @@ export interface HttpServerOptions {
   /** smcp's version, for `/health` and `/status`. */
   version?: string;
   /** Where the server logs; silent by default. */
-  logger?: TransportLogger;
+  logger?: Logger;
 }
 
 /** Counters `stats()` reports. */

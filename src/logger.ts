@@ -1,13 +1,14 @@
 /**
- * The tiny logger interface the client layer writes to. Callers pass their own (the daemon routes
- * it into its log files); the default is silent, because library code never prints.
+ * The one logger contract every layer writes to: leveled methods taking a message and structured
+ * fields. The daemon routes it into its JSON-line log (daemon/json-logger.ts); library code gets
+ * the silent one by default, because only `src/cli/` prints.
  */
 
 /** Structured fields attached to a log line. Never put secrets here. */
 export type LogFields = Readonly<Record<string, unknown>>;
 
 /** A leveled logger; each method must not throw. */
-export interface ClientLogger {
+export interface Logger {
   debug(message: string, fields?: LogFields): void;
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
@@ -17,4 +18,4 @@ export interface ClientLogger {
 const noop = (): void => {};
 
 /** A logger that drops everything. */
-export const silentLogger: ClientLogger = Object.freeze({ debug: noop, info: noop, warn: noop, error: noop });
+export const silentLogger: Logger = Object.freeze({ debug: noop, info: noop, warn: noop, error: noop });
