@@ -7,7 +7,14 @@ import { SmcpError } from '../errors.js';
 
 /** The parts of a JSON schema this needs. */
 export interface InputSchemaLike {
-  properties?: Record<string, { type?: string | string[] }>;
+  properties?: Record<string, unknown>;
+}
+
+/** The JSON type(s) a property schema declares, if any. */
+function typeOf(property: unknown): string | string[] | undefined {
+  if (typeof property !== 'object' || property === null) return undefined;
+  const type = (property as { type?: unknown }).type;
+  return typeof type === 'string' || Array.isArray(type) ? (type as string | string[]) : undefined;
 }
 
 function parseValue(raw: string, type: string | string[] | undefined): unknown {
@@ -51,7 +58,7 @@ export function buildToolArgs(
       throw new SmcpError('USAGE', `expected key=value, got "${pair}"`, { field: pair });
     }
     const key = pair.slice(0, eq);
-    args[key] = parseValue(pair.slice(eq + 1), schema.properties?.[key]?.type);
+    args[key] = parseValue(pair.slice(eq + 1), typeOf(schema.properties?.[key]));
   }
   return args;
 }

@@ -18,7 +18,8 @@ export function printTools(tools: readonly ToolListing[], json: boolean | undefi
     return;
   }
   const width = Math.max(...tools.map((t) => t.name.length));
-  for (const tool of tools) say(`${tool.name.padEnd(width)}  ${tool.description.split('\n')[0] ?? ''}`);
+  for (const tool of tools)
+    say(`${tool.name.padEnd(width)}  ${(tool.description ?? '').split('\n')[0] ?? ''}`);
 }
 
 /**

@@ -4,7 +4,7 @@
  * sessions. Calls already running finish on the pool they started on; that pool is closed once it
  * has no borrowed connection left, or at a deadline.
  */
-import type { QueryClient } from '../mcp/mcp-deps.js';
+import type { QueryClient } from '../mcp/tool-types.js';
 import type { HealthReport } from '../snowflake/client.js';
 import type { PoolStats } from '../snowflake/pool.js';
 import type { DataPath } from './data-path.js';

@@ -13,7 +13,7 @@
 import { McpServer } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { readFileSync } from 'node:fs';
-import type { McpDeps } from './mcp-deps.js';
+import type { McpDeps } from './tool-registry.js';
 import type { ClientIdentity } from './request-context.js';
 import { ListingCache, createResourceHandlers } from './resources.js';
 import type { ResourceHandlers } from './resources.js';
@@ -21,9 +21,8 @@ import { createToolHandlers } from './tool-handlers.js';
 import type { ToolHandlers } from './tool-handlers.js';
 import { createToolRegistry } from './tool-registry.js';
 
-export type { McpDeps } from './mcp-deps.js';
 export { createToolRegistry } from './tool-registry.js';
-export type { ToolListing, ToolRegistry } from './tool-registry.js';
+export type { McpDeps, ToolListing, ToolRegistry } from './tool-registry.js';
 export type { ToolResult } from './tool-result.js';
 
 const INSTRUCTIONS =

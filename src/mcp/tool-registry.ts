@@ -1,46 +1,53 @@
 /**
- * The tools as a transport-free service: their public listing (names with the configured prefix,
- * JSON schemas, annotations) and one way to call them, used by MCP tools/call, the plain HTTP tool
- * API (GET /mcp/tools, POST /mcp/tools/call) and `smcp call` alike. Each call runs in its own
- * request context (request id, client, transport, tool → logs, /status, QUERY_TAG), is tracked
- * while in flight, and ends as a ToolResult: expected failures are error results, not throws.
- * Arguments are checked here, for every path, against each tool's strict input schema
- * (tool-arguments.ts): an argument a tool does not take is refused, never ignored.
+ * The one tool pipeline. The registry owns each tool's listing (public name with the configured
+ * prefix, JSON schemas, annotations: built once, the same for tools/list, GET /mcp/tools, the admin
+ * socket and `smcp tools`), argument checking against the strict input schema (an argument a tool
+ * does not take is refused, never ignored), invocation in a tracked request context (request id,
+ * client, transport, tool → logs, /status, QUERY_TAG), and output checking against the output
+ * schema. MCP, the plain HTTP tool API, the admin API and `smcp call` are adapters over it; every
+ * call ends as a ToolResult, expected failures as error results rather than throws.
  */
-import { z } from 'zod';
+import type { Tool as McpTool } from '@modelcontextprotocol/server';
 import { SmcpError, isSmcpError } from '../errors.js';
 import { silentLogger } from '../logger.js';
-import type { McpDeps } from './mcp-deps.js';
-import type { ClientIdentity, RequestContext } from './request-context.js';
-import { currentRequestContext, newRequestContext } from './request-context.js';
-import { nearestName, parseToolArguments } from './tool-arguments.js';
-import type { CallOptions } from './tool-runtime.js';
-import { createToolCall } from './tool-runtime.js';
+import type { Logger } from '../logger.js';
 import { QueryOwnership } from './query-ownership.js';
 import { logRefusal } from './refusal-log.js';
+import type { ClientIdentity, RequestContext } from './request-context.js';
+import { currentRequestContext, newRequestContext } from './request-context.js';
+import type { RequestTracker } from './request-tracker.js';
+import type { McpSettings } from './settings.js';
 import { StatementRefusedError } from './sql-policy.js';
+import { nearestName, parseToolArguments } from './tool-arguments.js';
 import { errorResult, successResult } from './tool-result.js';
 import type { ToolResult } from './tool-result.js';
-import type { Tool, ToolCall, ToolHints } from './tool-types.js';
+import type { CallOptions } from './tool-runtime.js';
+import { createToolCall } from './tool-runtime.js';
+import { outputProblem, toolListing } from './tool-schemas.js';
+import type { QueryClient, Tool, ToolCall, ToolHints } from './tool-types.js';
 import { TOOLS } from './tools/index.js';
 
-/** A tool as GET /mcp/tools and tools/list describe it. */
-export interface ToolListing {
-  /** Public name, with the configured prefix. */
-  readonly name: string;
-  readonly title: string;
-  readonly description: string;
-  readonly inputSchema: Record<string, unknown>;
-  readonly outputSchema: Record<string, unknown>;
-  readonly annotations: ToolHints;
+/** Dependencies of the server factory and the tool registry. */
+export interface McpDeps {
+  readonly client: QueryClient;
+  readonly settings: McpSettings;
+  readonly tracker: RequestTracker;
+  readonly logger?: Logger;
+  /** Which client each query id belongs to; one per daemon (a registry makes its own if absent). */
+  readonly ownership?: QueryOwnership;
 }
+
+/** A tool as every path lists it: the MCP `Tool` shape (tools/list and GET /mcp/tools alike). */
+export type ToolListing = McpTool;
 
 /** The tools of one configuration, callable without an MCP transport. */
 export interface ToolRegistry {
-  /** Every tool's public listing, in a stable order. */
+  /** Every tool's listing, in a stable order (fresh copies: callers may not share our objects). */
   listTools(): ToolListing[];
   /** The tool behind a public name, if any. */
   find(publicName: string): Tool | undefined;
+  /** The JSON output schema of the tool behind a public name, as listed. */
+  outputSchemaOf(publicName: string): Record<string, unknown> | undefined;
   /** A tool's public name (with prefix) from its canonical name. */
   publicName(canonical: string): string;
   /** A tool's annotations under the current settings. */
@@ -72,9 +79,10 @@ export interface ToolRegistry {
   ): Promise<T>;
 }
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
-  return rest;
+/** One tool with its listing, built once per registry. */
+interface Entry {
+  readonly tool: Tool;
+  readonly listing: ToolListing;
 }
 
 /** Builds the registry over `deps` (one per configuration; cheap to call concurrently). */
@@ -83,10 +91,14 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
   const ownership = deps.ownership ?? new QueryOwnership();
   const logger = deps.logger ?? silentLogger;
   const publicName = (canonical: string): string => `${settings.toolPrefix}${canonical}`;
-  const byName = new Map(TOOLS.map((t) => [publicName(t.name), t]));
   const hints = (tool: Tool): ToolHints =>
     typeof tool.annotations === 'function' ? tool.annotations(settings) : tool.annotations;
-  let listing: ToolListing[] | undefined;
+  const entries = new Map<string, Entry>(
+    TOOLS.map((tool) => {
+      const name = publicName(tool.name);
+      return [name, { tool, listing: toolListing(tool, name, hints(tool)) }];
+    }),
+  );
 
   const runInContext = async <T>(
     label: string,
@@ -115,16 +127,17 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     }
   };
 
-  /** Runs `tool` with checked arguments; failures become error results. */
+  /** Runs `tool` with checked arguments and checks its answer; failures become error results. */
   const run = async (
     tool: Tool,
     args: Record<string, unknown>,
     identity: ClientIdentity,
     options: CallOptions,
   ): Promise<ToolResult> => {
+    let result: ToolResult;
     try {
       const output = await runInContext(tool.name, identity, options, (call) => tool.run(args, call));
-      return successResult(output);
+      result = successResult(output);
     } catch (err) {
       if (err instanceof StatementRefusedError) logRefusal(logger, tool.name, identity, args, err);
       if (!isSmcpError(err)) {
@@ -136,10 +149,21 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
       }
       return errorResult(err, publicName);
     }
+    // An answer that breaks the tool's own output schema is a fault of smcp, on every path.
+    const problem = await outputProblem(tool, result.structuredContent);
+    if (problem === undefined) return result;
+    logger.error('tool answer does not match its output schema', { tool: tool.name, problem });
+    return errorResult(
+      new SmcpError(
+        'INTERNAL',
+        `${publicName(tool.name)} produced a result that does not match its output schema: ${problem}`,
+      ),
+      publicName,
+    );
   };
 
   const unknownTool = (name: string): SmcpError => {
-    const names = TOOLS.map((t) => publicName(t.name));
+    const names = [...entries.keys()];
     const near = nearestName(name, names);
     const guess = near ? ` (did you mean "${near}"?)` : '';
     return new SmcpError('NOT_FOUND', `unknown tool "${name}"${guess}; tools: ${names.join(', ')}`, {
@@ -148,22 +172,13 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
   };
 
   return {
-    listTools() {
-      listing ??= TOOLS.map((t) => ({
-        name: publicName(t.name),
-        title: t.title,
-        description: t.description,
-        inputSchema: jsonSchema(t.inputSchema, 'input'),
-        outputSchema: jsonSchema(t.outputSchema, 'output'),
-        annotations: hints(t),
-      }));
-      return listing.map((t) => ({ ...t }));
-    },
-    find: (name) => byName.get(name),
+    listTools: () => [...entries.values()].map((e) => structuredClone<ToolListing>(e.listing)),
+    find: (name) => entries.get(name)?.tool,
+    outputSchemaOf: (name) => entries.get(name)?.listing.outputSchema,
     publicName,
     hints,
     async callTool(name, args, identity, options = {}) {
-      const tool = byName.get(name);
+      const tool = entries.get(name)?.tool;
       if (!tool) throw unknownTool(name);
       return run(tool, parseToolArguments(tool, name, args), identity, options);
     },

@@ -6,7 +6,7 @@
  */
 import { SmcpError, isSmcpError } from '../errors.js';
 import type { QueryResult } from '../snowflake/client.js';
-import type { QueryClient } from './mcp-deps.js';
+import type { QueryClient } from './tool-types.js';
 import type { QueryOwnership } from './query-ownership.js';
 import type { RequestContext } from './request-context.js';
 import { principalOf } from './request-context.js';

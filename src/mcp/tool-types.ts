@@ -5,10 +5,15 @@
  * MCP transports: the same definition serves MCP tools/call, the plain HTTP tool API and `smcp call`.
  */
 import type { z } from 'zod';
-import type { QueryBind, QueryResult } from '../snowflake/client.js';
-import type { QueryClient } from './mcp-deps.js';
+import type { QueryBind, QueryResult, SnowflakeClient } from '../snowflake/client.js';
 import type { RequestContext } from './request-context.js';
 import type { McpSettings } from './settings.js';
+
+/**
+ * What the MCP layer asks of the client layer. A narrow view of SnowflakeClient, so the daemon can
+ * put a switchable client behind it (a reload swaps the pool without dropping sessions).
+ */
+export type QueryClient = Pick<SnowflakeClient, 'query' | 'getResult' | 'queryStatus'>;
 
 /** MCP tool annotations (hints for clients; never a security boundary). */
 export interface ToolHints {

@@ -1,13 +1,14 @@
-/** Every smcp tool, in the order tools/list shows them. */
+/**
+ * Every smcp tool, in the order tools/list shows them. Tools of one shape share a definition:
+ * list_tables and list_views (objectListTool), describe_table and describe_view (describeTool).
+ */
 import type { Tool } from '../tool-types.js';
-import { describeTableTool } from './describe-table.js';
-import { describeViewTool } from './describe-view.js';
+import { describeTool } from './describe-object.js';
 import { executeQueryTool } from './execute-query.js';
 import { fetchResultsTool } from './fetch-results.js';
 import { listDatabasesTool } from './list-databases.js';
+import { objectListTool } from './list-objects.js';
 import { listSchemasTool } from './list-schemas.js';
-import { listTablesTool } from './list-tables.js';
-import { listViewsTool } from './list-views.js';
 import { queryStatusTool } from './query-status.js';
 import { queryViewTool } from './query-view.js';
 
@@ -15,10 +16,10 @@ import { queryViewTool } from './query-view.js';
 export const TOOLS: readonly Tool[] = Object.freeze([
   listDatabasesTool,
   listSchemasTool,
-  listTablesTool,
-  listViewsTool,
-  describeTableTool,
-  describeViewTool,
+  objectListTool('TABLES'),
+  objectListTool('VIEWS'),
+  describeTool('table'),
+  describeTool('view'),
   queryViewTool,
   executeQueryTool,
   fetchResultsTool,

@@ -1,5 +1,0 @@
-/** describe_table: columns, types, nullability and comments of a table (or a view). */
-import { describeTool } from './describe-object.js';
-
-/** The describe_table tool. */
-export const describeTableTool = describeTool('table');
