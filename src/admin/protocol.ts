@@ -12,6 +12,15 @@ export const ADMIN_PREFIX = '/v1';
 /** Where the daemon is in its life. */
 export type DaemonState = 'serving' | 'draining' | 'drained' | 'stopping';
 
+/**
+ * Why the embedded emulator serves: asked for (`origin` says how: `--emulator`, or where the
+ * connection name `emulator` came from), or standing in because no Snowflake settings exist.
+ */
+export interface EmulatorReason {
+  readonly requested: boolean;
+  readonly origin: string;
+}
+
 /** What `GET /v1/status` answers (and `smcp status --json` prints). */
 export interface DaemonStatus {
   readonly running: true;
@@ -32,6 +41,12 @@ export interface DaemonStatus {
   readonly connection: string;
   /** Snowflake account (for the emulator: its local account name). */
   readonly account: string;
+  /** True when the data is the embedded emulator's generated sample data, not a Snowflake account. */
+  readonly sampleData: boolean;
+  /** Why the embedded emulator serves; null on Snowflake. */
+  readonly emulatorReason: EmulatorReason | null;
+  /** Warnings about the settings the daemon read (a settings file holding a secret others may read). */
+  readonly warnings: readonly string[];
   readonly pool: Record<string, unknown>;
   readonly database: Record<string, unknown>;
   readonly sessions: Record<string, number>;

@@ -6,7 +6,7 @@
 import type { DaemonStatus } from '../admin/protocol.js';
 import type { DaemonFiles } from '../config/paths.js';
 import { SmcpError } from '../errors.js';
-import { say } from './output.js';
+import { say, warn } from './output.js';
 import { describeData } from './status-view.js';
 
 /** Options only the launcher uses; they are not handed to the daemon. */
@@ -38,6 +38,8 @@ export function reportStarted(status: DaemonStatus, files: DaemonFiles): void {
   if (endpoints.sse) say(`       ${endpoints.sse} (legacy SSE)`);
   say(`  data: ${describeData(status)}`);
   say(`  logs: smcp logs (${files.logFile})`);
+  // The daemon read the settings; its warnings reach the terminal only through here.
+  for (const line of status.warnings ?? []) warn(`smcp: warning: ${line}`);
 }
 
 /**

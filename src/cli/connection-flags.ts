@@ -4,12 +4,14 @@
  * of the machine through `ps`; they come from the environment or the settings files.
  */
 import type { Argv } from 'yargs';
+import { displayPath } from '../config/settings-source.js';
 import type { ConnectionFlags } from '../snowflake/settings.js';
-import { applySmcpConfig } from './config-defaults.js';
+import { appliedSmcpConfig, applySmcpConfig, loadSmcpConfig } from './config-defaults.js';
 
 /** Parsed connection flags as yargs hands them over (camel-cased). */
 export interface ConnectionFlagArgs {
   connection?: string;
+  emulator?: boolean;
   account?: string;
   user?: string;
   authenticator?: string;
@@ -38,7 +40,16 @@ export const CONNECTION_CONFIG_KEYS = ['connection', 'warehouse', 'database', 's
  */
 export function withConnectionFlags<T>(yargs: Argv<T>): Argv<T & ConnectionFlagArgs> {
   const withFlags = yargs
-    .option('connection', { type: 'string', group: GROUP, describe: 'named connection in connections.toml' })
+    .option('connection', {
+      type: 'string',
+      group: GROUP,
+      describe: 'named connection in connections.toml ("emulator": the embedded emulator)',
+    })
+    .option('emulator', {
+      type: 'boolean',
+      group: GROUP,
+      describe: "serve the embedded emulator's sample data, whatever Snowflake settings exist",
+    })
     .option('account', { type: 'string', group: GROUP, describe: 'account identifier (myorg-myaccount)' })
     .option('user', { type: 'string', group: GROUP, describe: 'login name' })
     .option('authenticator', {
@@ -74,6 +85,7 @@ export function withConnectionFlags<T>(yargs: Argv<T>): Argv<T & ConnectionFlagA
 export function toConnectionFlags(args: ConnectionFlagArgs): ConnectionFlags {
   const flags: ConnectionFlags = {
     connection: args.connection,
+    emulator: args.emulator === true ? true : undefined,
     account: args.account,
     user: args.user,
     authenticator: args.authenticator,
@@ -88,4 +100,22 @@ export function toConnectionFlags(args: ConnectionFlagArgs): ConnectionFlags {
     protocol: args.snowflakeProtocol,
   };
   return Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * Where connection values came from when smcp's config.toml, not the command line, set them
+ * (`{ warehouse: '~/.config/smcp/config.toml warehouse' }`), so settings and errors name the file.
+ */
+export function connectionFlagOrigins(
+  args: ConnectionFlagArgs,
+): Partial<Record<keyof ConnectionFlags, string>> {
+  const applied = appliedSmcpConfig();
+  const origins: Partial<Record<keyof ConnectionFlags, string>> = {};
+  for (const key of CONNECTION_CONFIG_KEYS) {
+    // A flag on the command line replaces the file's value: then the two differ.
+    if (!applied.has(key) || args[key] !== applied.get(key)) continue;
+    const config = loadSmcpConfig();
+    origins[key] = `${displayPath(config.file)} ${config.spelled[key] ?? key}`;
+  }
+  return origins;
 }

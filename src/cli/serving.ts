@@ -9,7 +9,9 @@ import type { ClientOptions } from '../snowflake/client.js';
 import type { Logger } from '../logger.js';
 import { resolveConnectionSettings } from '../snowflake/settings.js';
 import type { ResolvedConnection } from '../snowflake/settings.js';
-import { toConnectionFlags } from './connection-flags.js';
+import { connectionFlagOrigins, toConnectionFlags } from './connection-flags.js';
+import { warn } from './output.js';
+import { describeEmulator } from './status-view.js';
 import type { ConnectionFlagArgs } from './connection-flags.js';
 import { httpOptionsFrom, mcpSettingsFrom, poolOptionsFrom } from './serve-options.js';
 import type { HttpFlagArgs, McpFlagArgs } from './serve-options.js';
@@ -41,7 +43,12 @@ export function prepareServing(
   const mcp = mcpSettingsFrom(args);
   const pool = poolOptionsFrom(args, { singleClient: !options.withHttp });
   const http = options.withHttp ? httpOptionsFrom(args as HttpFlagArgs) : undefined;
-  const resolved = resolveConnectionSettings({ env: process.env, flags: toConnectionFlags(args) });
+  const resolved = resolveConnectionSettings({
+    env: process.env,
+    flags: toConnectionFlags(args),
+    flagOrigins: connectionFlagOrigins(args),
+  });
+  for (const line of resolved.warnings ?? []) warn(`smcp: warning: ${line}`);
   const logger = createJsonLogger((line) => process.stderr.write(line), level);
   return { resolved, mcp, pool, ...(http ? { http } : {}), logger };
 }
@@ -49,7 +56,7 @@ export function prepareServing(
 /** One line saying what serves the data. */
 export function describeBackend(dataPath: DataPath): string {
   if (dataPath.backend === 'emulator') {
-    return `embedded Snowflake emulator at ${dataPath.emulator?.url ?? '?'} (no Snowflake account is configured)`;
+    return describeEmulator(dataPath.sampleData, dataPath.emulatorReason, dataPath.emulator?.url ?? '?');
   }
   const { connectionName, settings } = dataPath.connection;
   return `Snowflake connection "${connectionName.value}" (account ${settings.account.value})`;

@@ -2,7 +2,7 @@
  * `smcp status` output: readable lines or JSON from what findDaemon learned, and the LSB exit code.
  * Light on imports: the fast path uses it too.
  */
-import type { DaemonStatus } from '../admin/protocol.js';
+import type { DaemonStatus, EmulatorReason } from '../admin/protocol.js';
 import type { DaemonFiles } from '../config/paths.js';
 import type { DaemonLookup } from '../daemon/control.js';
 import { shortId } from '../mcp/request-tracker.js';
@@ -11,10 +11,33 @@ import { say, sayJson, warn } from './output.js';
 /** LSB `status` exit codes. */
 const LSB = { running: 0, dead: 1, stopped: 3, unknown: 4 } as const;
 
+/** Why the embedded emulator serves, in words: asked for (and how), or nothing is configured. */
+export function emulatorWhy(reason: EmulatorReason | null | undefined): string {
+  if (!reason?.requested) return 'no Snowflake account is configured; use --connection to serve your account';
+  return reason.origin === '--emulator'
+    ? 'asked for with --emulator'
+    : `asked for: connection "emulator" from ${reason.origin}`;
+}
+
+/**
+ * What the embedded emulator serves and why, for `data:` lines: `embedded Snowflake emulator with
+ * SAMPLE DATA (no Snowflake account is configured; use --connection to serve your account)`.
+ * `where` (its URL) is added when known.
+ */
+export function describeEmulator(
+  sampleData: boolean,
+  reason: EmulatorReason | null | undefined,
+  where?: string,
+): string {
+  const what = `embedded Snowflake emulator${where ? ` at ${where}` : ''}`;
+  return `${what}${sampleData ? ' with SAMPLE DATA' : ' (no sample data)'} (${emulatorWhy(reason)})`;
+}
+
 /** One line saying what serves the data, from a status. */
 export function describeData(status: DaemonStatus): string {
+  // A daemon older than this CLI sends no sampleData: its emulator always had sample data.
   return status.backend === 'emulator'
-    ? `embedded Snowflake emulator (no Snowflake account is configured; account ${status.account})`
+    ? describeEmulator(status.sampleData ?? true, status.emulatorReason)
     : `Snowflake connection "${status.connection}" (account ${status.account})`;
 }
 

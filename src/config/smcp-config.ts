@@ -243,7 +243,7 @@ export const SMCP_CONFIG_KEYS: readonly SmcpConfigKey[] = Object.freeze([
     schema: text,
     sample: '"default"',
     example: true,
-    describe: 'named connection in ~/.snowflake/connections.toml',
+    describe: 'named connection in ~/.snowflake/connections.toml ("emulator": the embedded emulator)',
   },
   {
     key: 'warehouse',
@@ -292,7 +292,8 @@ const TEMPLATE_HEAD = `# smcp settings: defaults for the command-line options of
 # No secrets here. The Snowflake account, user and credentials belong in
 # ~/.snowflake/connections.toml (shared with snowflake-sdk and the Snowflake CLI, mode 0600);
 # the MCP bearer token goes in the file named by auth_token_file, or in SMCP_TOKEN.
-# Without a configured Snowflake connection, smcp serves its embedded emulator.`;
+# With no Snowflake settings at all, or with connection = "emulator", smcp serves its embedded
+# emulator's sample data; connections defined but none chosen is an error, never sample data.`;
 
 /** The commented template `smcp config init` writes: every key commented out with its default. */
 export function smcpConfigTemplate(): string {

@@ -1,9 +1,11 @@
 /**
- * Opens smcp's path to data: the configured Snowflake connection, or — when no account is
- * configured — the embedded default, smcp's own emulator started on a loopback port and reached
- * through the very same snowflake-sdk client layer. The emulator (and DuckDB) load only then.
+ * Opens smcp's path to data: the configured Snowflake connection, or — when asked for, or when no
+ * Snowflake settings exist at all — smcp's own emulator with its sample data, started on a
+ * loopback port and reached through the very same snowflake-sdk client layer. The emulator (and
+ * DuckDB) load only then.
  */
 import { randomBytes } from 'node:crypto';
+import type { EmulatorReason } from '../admin/protocol.js';
 import type { RunningEmulator } from '../emulator/index.js';
 import type { ClientOptions } from '../snowflake/client.js';
 import { SnowflakeClient } from '../snowflake/client.js';
@@ -24,6 +26,12 @@ export interface DataPath {
   readonly client: SnowflakeClient;
   /** Set when the embedded emulator serves the data. */
   readonly emulator?: RunningEmulator;
+  /** True when the data is the embedded emulator's generated sample data. */
+  readonly sampleData: boolean;
+  /** Why the embedded emulator serves (asked for, or no Snowflake settings exist); unset on Snowflake. */
+  readonly emulatorReason?: EmulatorReason;
+  /** Warnings about the settings read (see ResolvedConnection.warnings). */
+  readonly warnings: readonly string[];
   /** Closes the client, then the embedded emulator if any. Idempotent. */
   close(): Promise<void>;
 }
@@ -43,11 +51,16 @@ export interface OpenDataPathOptions {
  * connection cannot be opened; an emulator it started is closed again in that case.
  */
 export async function openDataPath(options: OpenDataPathOptions): Promise<DataPath> {
+  const warnings = options.resolved.warnings ?? [];
   if (options.resolved.configured) {
     const connection = options.resolved;
     const client = await SnowflakeClient.open(connection, options.client, options.logger);
-    return { backend: 'snowflake', connection, client, close: once(() => client.close()) };
+    const close = once(() => client.close());
+    return { backend: 'snowflake', connection, client, sampleData: false, warnings, close };
   }
+  const { requested, connectionName } = options.resolved;
+  const emulatorReason: EmulatorReason = { requested, origin: connectionName.origin };
+  const sampleData = options.sampleData ?? true;
   const { startEmulator } = await import('../emulator/index.js');
   const password = randomBytes(18).toString('base64url');
   // DuckDB builds the sample data on its own threads: load the driver meanwhile (≈ 0.3 s of
@@ -57,7 +70,7 @@ export async function openDataPath(options: OpenDataPathOptions): Promise<DataPa
     host: '127.0.0.1',
     port: 0,
     password,
-    sampleData: options.sampleData ?? true,
+    sampleData,
   });
   await driverLoaded;
   const connection = emulatorConnection({
@@ -79,7 +92,7 @@ export async function openDataPath(options: OpenDataPathOptions): Promise<DataPa
     await client.close();
     await emulator.close();
   });
-  return { backend: 'emulator', connection, client, emulator, close };
+  return { backend: 'emulator', connection, client, emulator, sampleData, emulatorReason, warnings, close };
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {

@@ -82,6 +82,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       extraStatus: () => ({
         backend: host.dataPath.backend,
         connection: host.dataPath.connection.connectionName.value,
+        // Said plainly, so no client mistakes the emulator's generated rows for the account's.
+        sampleData: host.dataPath.sampleData,
         pool: host.client.stats(),
         database: health.snapshot(),
         memory: processMemory(),

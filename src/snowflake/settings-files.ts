@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { displayPath } from '../config/settings-source.js';
 import { SmcpError } from '../errors.js';
+import { permissionWarning, refuseWritableByOthers } from './settings-file-permissions.js';
 
 /** One connection table found in a file. */
 export interface FileConnection {
@@ -31,6 +32,8 @@ export interface SettingsFiles {
   readonly connections: ReadonlyMap<string, FileConnection>;
   /** `default_connection_name` from config.toml, with the file it came from. */
   readonly defaultConnectionName?: { readonly value: string; readonly file: string };
+  /** Warnings for the user, one line each (a file holding a secret that others may read). */
+  readonly warnings: readonly string[];
 }
 
 /** Inputs for locating the files; nothing is read from process.env here. */
@@ -57,22 +60,15 @@ function isTable(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
-/** Refuses a settings file others may write to, as snowflake-sdk does (it may hold secrets). */
-function checkPermissions(file: string, env: LocateInputs['env'], home: string): void {
-  if (process.platform === 'win32' || env.SKIP_TOKEN_FILE_PERMISSIONS_VERIFICATION) return;
-  const mode = statSync(file).mode & 0o777;
-  if ((mode & 0o022) !== 0) {
-    throw new SmcpError(
-      'CONFIG_INVALID',
-      `${displayPath(file, home)} is writable by group or others (mode ${mode.toString(8)}); run chmod 600 on it`,
-      { file },
-    );
-  }
-}
-
-function readToml(file: string, env: LocateInputs['env'], home: string): Record<string, unknown> | undefined {
+function readToml(
+  file: string,
+  inputs: LocateInputs,
+  warnings: string[],
+): Record<string, unknown> | undefined {
   if (!existsSync(file)) return undefined;
-  checkPermissions(file, env, home);
+  const { env, home } = inputs;
+  const stats = statSync(file);
+  refuseWritableByOthers(file, stats, env, home);
   let text: string;
   try {
     text = readBoundedFile(file);
@@ -80,8 +76,9 @@ function readToml(file: string, env: LocateInputs['env'], home: string): Record<
     const reason = err instanceof BoundedFileError ? err.reason : `cannot be read (${String(err)})`;
     throw new SmcpError('CONFIG_INVALID', `${displayPath(file, home)} ${reason}`, { file });
   }
+  let parsed: Record<string, unknown>;
   try {
-    return parse(text);
+    parsed = parse(text);
   } catch (err) {
     if (err instanceof TomlError) {
       const reason = err.message.split('\n')[0]?.replace(/^Invalid TOML document:\s*/, '') ?? 'invalid TOML';
@@ -93,11 +90,30 @@ function readToml(file: string, env: LocateInputs['env'], home: string): Record<
     }
     throw err;
   }
+  const warning = permissionWarning(file, stats, parsed, env, home);
+  if (warning !== undefined) warnings.push(warning);
+  return parsed;
+}
+
+/**
+ * connections.toml holds only connection tables; a value outside them is read by no connector, so
+ * it is refused rather than passed over: `default_connection_name` belongs in config.toml, and an
+ * `account = …` above the first table header belongs under one.
+ */
+function refuseStrayValue(file: string, key: string, configFile: string, home: string): never {
+  const shown = displayPath(file, home);
+  const message =
+    key === 'default_connection_name'
+      ? `${shown}: default_connection_name is not read from this file (snowflake-sdk, the Snowflake CLI and smcp read it from ${displayPath(configFile, home)}); move it there, or set SNOWFLAKE_DEFAULT_CONNECTION_NAME`
+      : `${shown}: "${key}" sits outside any connection table; put it under [default] or a [NAME] table`;
+  throw new SmcpError('CONFIG_INVALID', message, { file, field: key });
 }
 
 /**
  * Reads config.toml then connections.toml from the Snowflake home directory. Missing files are
- * fine; malformed ones throw CONFIG_INVALID naming the file, line and column.
+ * fine; malformed ones throw CONFIG_INVALID naming the file, line and column, and so does a value
+ * in connections.toml outside a connection table. A file holding a secret that others may read
+ * adds a warning (see settings-file-permissions.ts).
  */
 export function readSettingsFiles(inputs: LocateInputs): SettingsFiles {
   const dir = snowflakeHomeDir(inputs);
@@ -106,7 +122,8 @@ export function readSettingsFiles(inputs: LocateInputs): SettingsFiles {
   let defaultConnectionName: SettingsFiles['defaultConnectionName'];
 
   const configFile = join(dir, 'config.toml');
-  const config = readToml(configFile, inputs.env, inputs.home);
+  const warnings: string[] = [];
+  const config = readToml(configFile, inputs, warnings);
   if (config) {
     read.push(configFile);
     const name = config.default_connection_name;
@@ -129,12 +146,13 @@ export function readSettingsFiles(inputs: LocateInputs): SettingsFiles {
   }
 
   const connectionsFile = join(dir, 'connections.toml');
-  const conns = readToml(connectionsFile, inputs.env, inputs.home);
+  const conns = readToml(connectionsFile, inputs, warnings);
   if (conns) {
     read.push(connectionsFile);
     for (const [connName, table] of Object.entries(conns)) {
-      if (isTable(table)) connections.set(connName, { file: connectionsFile, values: table });
+      if (!isTable(table)) refuseStrayValue(connectionsFile, connName, configFile, inputs.home);
+      connections.set(connName, { file: connectionsFile, values: table });
     }
   }
-  return { dir, read, connections, defaultConnectionName };
+  return { dir, read, connections, defaultConnectionName, warnings };
 }

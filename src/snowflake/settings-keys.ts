@@ -5,6 +5,7 @@
  */
 
 import { z } from 'zod';
+import { normalizeKey } from './connection-keys.js';
 
 /** Authenticators snowflake-sdk 3.x accepts (plus Okta native SSO URLs, checked separately). */
 export const AUTHENTICATORS = [
@@ -133,10 +134,14 @@ export const SETTING_SPECS: readonly SettingSpec[] = Object.freeze([
   spec('protocol', ['protocol'], ['SNOWFLAKE_PROTOCOL'], protocol),
 ]);
 
-/** Looks up the spec of a TOML key (any accepted spelling), or undefined for keys smcp ignores. */
+/**
+ * Looks up the spec of a TOML key, or undefined for keys smcp does not use. Any accepted spelling
+ * matches, in any case and with or without underscores, as the connectors read them
+ * (`private_key_file`, `privateKeyFile`, `PRIVATE_KEY_FILE`).
+ */
 export function specForFileKey(fileKey: string): SettingSpec | undefined {
-  const lower = fileKey.toLowerCase();
-  return SETTING_SPECS.find((s) => s.fileKeys.includes(lower));
+  const wanted = normalizeKey(fileKey);
+  return SETTING_SPECS.find((s) => s.fileKeys.some((k) => normalizeKey(k) === wanted));
 }
 
 /** The spec of a canonical key. */

@@ -1,10 +1,11 @@
 /**
  * Resolves which Snowflake connection smcp uses, the Snowflake way and in agreement with
  * snowflake-sdk's `loadConnectionConfiguration()`: named connections in `$SNOWFLAKE_HOME/connections.toml`
- * (and `[connections.<name>]` in config.toml), chosen by `--connection`, SNOWFLAKE_DEFAULT_CONNECTION_NAME,
- * `default_connection_name` in config.toml, else `default`; SNOWFLAKE_* variables and
- * SNOWFLAKE_CONNECTIONS_<NAME>_<KEY>; command-line flags. Precedence flag > env > file > default, and
- * every value keeps its provenance. Nothing here reads process.env: callers pass the environment.
+ * (and `[connections.<name>]` in config.toml), chosen as connection-choice.ts says; SNOWFLAKE_*
+ * variables and SNOWFLAKE_CONNECTIONS_<NAME>_<KEY>; command-line flags. Precedence flag > env >
+ * file > default, and every value keeps its provenance. The embedded emulator stands in only when
+ * asked for or when no Snowflake settings exist at all. Nothing here reads process.env: callers
+ * pass the environment.
  */
 
 import { BoundedFileError, readBoundedFile } from '../config/bounded-file.js';
@@ -13,15 +14,25 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { displayPath, pickSourced, sourced } from '../config/settings-source.js';
 import type { Sourced } from '../config/settings-source.js';
 import { SmcpError } from '../errors.js';
+import {
+  EMULATOR_CONNECTION,
+  refuseSettingsWithoutChoice,
+  selectConnectionName,
+} from './connection-choice.js';
+import type { ChoiceInputs } from './connection-choice.js';
+import { normalizeKey, reviewConnectionKeys } from './connection-keys.js';
+import type { PassedOverKey } from './connection-keys.js';
 import { checkPrivateKey } from './private-key.js';
 import { readSettingsFiles } from './settings-files.js';
-import type { FileConnection, SettingsFiles } from './settings-files.js';
+import type { FileConnection } from './settings-files.js';
 import { SETTING_SPECS, specFor, specForFileKey } from './settings-keys.js';
 import type { Authenticator, SettingKey, SettingSpec } from './settings-keys.js';
 
 /** Connection flags as the CLI passes them (all optional; absent means "not given"). */
 export interface ConnectionFlags {
   connection?: string;
+  /** Serve the embedded emulator's sample data, whatever else is set (`--emulator`). */
+  emulator?: boolean;
   account?: string;
   user?: string;
   password?: string;
@@ -71,15 +82,24 @@ export interface ConfiguredConnection {
   /** Settings files that were read. */
   readonly filesRead: readonly string[];
   readonly settings: SourcedSettings;
+  /** Keys of the connection table smcp does not use (other tools' settings), if any. */
+  readonly passedOver?: readonly PassedOverKey[];
+  /** Lines to warn the user about (a settings file holding a secret that others may read). */
+  readonly warnings?: readonly string[];
 }
 
-/** No account anywhere: smcp will start and use its embedded emulator. */
+/**
+ * The embedded emulator with its sample data: asked for (`--emulator`, or the connection name
+ * `emulator`), or no Snowflake settings exist at all.
+ */
 export interface UnconfiguredConnection {
   readonly configured: false;
+  /** `emulator`; its origin says who asked (`--emulator`, a variable, a file) or `no Snowflake settings`. */
   readonly connectionName: Sourced<string>;
+  /** True when the emulator was asked for; false when it stands in because nothing is configured. */
+  readonly requested: boolean;
   readonly filesRead: readonly string[];
-  /** Set when files define connections but none was selected (e.g. no `[default]`). */
-  readonly notice?: string;
+  readonly warnings?: readonly string[];
 }
 
 /** Result of resolveConnectionSettings. */
@@ -90,6 +110,11 @@ export interface ResolveInputs {
   /** The environment (pass process.env from the CLI). */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly flags?: ConnectionFlags;
+  /**
+   * Origins of flag values that came from a settings file instead of the command line (smcp's own
+   * config.toml), by flag key: `~/.config/smcp/config.toml warehouse`. Such values rank as file.
+   */
+  readonly flagOrigins?: Partial<Record<keyof ConnectionFlags, string>>;
   /** Home directory for `~` and the default SNOWFLAKE_HOME; defaults to os.homedir(). */
   readonly home?: string;
   /** Base for relative key and token file paths; defaults to process.cwd(). */
@@ -103,18 +128,6 @@ type RawSourced = Sourced<unknown> & { readonly file?: string; readonly field: s
 
 function nonEmpty(value: string | undefined): value is string {
   return value !== undefined && value !== '';
-}
-
-function selectConnectionName(inputs: ResolveInputs, files: SettingsFiles, home: string): Sourced<string> {
-  const flag = inputs.flags?.connection;
-  if (nonEmpty(flag)) return sourced(flag, 'flag', '--connection');
-  const env = inputs.env.SNOWFLAKE_DEFAULT_CONNECTION_NAME;
-  if (nonEmpty(env)) return sourced(env, 'env', 'SNOWFLAKE_DEFAULT_CONNECTION_NAME');
-  const fromFile = files.defaultConnectionName;
-  if (fromFile) {
-    return sourced(fromFile.value, 'file', `${displayPath(fromFile.file, home)} default_connection_name`);
-  }
-  return sourced('default', 'default', 'default');
 }
 
 /** SNOWFLAKE_CONNECTIONS_<NAME>_<KEY> variables for the chosen connection, by canonical key. */
@@ -140,10 +153,11 @@ function candidates(
 ): RawSourced | undefined {
   const flagValue = inputs.flags?.[spec.key as keyof ConnectionFlags];
   // Secrets have no CLI flag; a caller passing one programmatically is named by its option key.
-  const flagOrigin = spec.flag ?? `option ${spec.key}`;
+  const fromFile = inputs.flagOrigins?.[spec.key as keyof ConnectionFlags];
+  const flagOrigin = fromFile ?? spec.flag ?? `option ${spec.key}`;
   const flag: RawSourced | undefined =
     flagValue !== undefined && flagValue !== ''
-      ? { ...sourced<unknown>(flagValue, 'flag', flagOrigin), field: flagOrigin }
+      ? { ...sourced<unknown>(flagValue, fromFile ? 'file' : 'flag', flagOrigin), field: flagOrigin }
       : undefined;
   const envVar = spec.envVars.find((name) => nonEmpty(inputs.env[name]));
   const env: RawSourced | undefined = envVar
@@ -152,7 +166,11 @@ function candidates(
   let file: RawSourced | undefined;
   if (conn.table) {
     const values = conn.table.values;
-    const fileKey = spec.fileKeys.find((k) => values[k] !== undefined);
+    // The first accepted spelling present wins, each compared as the connectors compare keys.
+    const present = Object.keys(values).filter((k) => values[k] !== undefined);
+    const fileKey = spec.fileKeys
+      .map((k) => present.find((p) => normalizeKey(p) === normalizeKey(k)))
+      .find((k) => k !== undefined);
     if (fileKey !== undefined) {
       const origin = `${displayPath(conn.table.file, home)} [${conn.name}] ${fileKey}`;
       file = { ...sourced(values[fileKey], 'file', origin), file: conn.table.file, field: fileKey };
@@ -178,24 +196,55 @@ function expandPath(value: string, home: string, cwd: string): string {
   return isAbsolute(expanded) ? expanded : resolvePath(cwd, expanded);
 }
 
+/** `--emulator` with a command-line `--connection` or `--account` asks for two things at once. */
+function refuseEmulatorClash(inputs: ResolveInputs): void {
+  const flags = inputs.flags ?? {};
+  for (const key of ['connection', 'account'] as const) {
+    const value = flags[key];
+    if (value === undefined || value === '' || inputs.flagOrigins?.[key] !== undefined) continue;
+    if (key === 'connection' && value === EMULATOR_CONNECTION) continue;
+    throw new SmcpError('USAGE', `--emulator and --${key} ${value} contradict each other; drop one`, {
+      field: '--emulator',
+    });
+  }
+}
+
 /**
- * Resolves the connection smcp should use. Returns `{ configured: false }` when no file, variable
- * or flag gives an account (smcp then uses its embedded emulator). Throws SmcpError with one clear
- * line naming the file/variable/flag and field: CONFIG_INVALID (malformed TOML, bad value, missing
- * account or user, unknown authenticator), CONNECTION_UNKNOWN (named connection not defined; the
- * message lists the known ones), KEY_FILE (missing key file, encrypted key without or with a wrong
- * passphrase).
+ * Resolves the connection smcp should use. Returns `{ configured: false }` for the embedded
+ * emulator: when asked for (`--emulator`, or the connection name `emulator` while no connection
+ * of that name is defined), or when no Snowflake settings exist at all (no connections in the
+ * files, no SNOWFLAKE_* connection variable, no connection flag). Throws SmcpError with one clear
+ * line naming the file/variable/flag and field: CONFIG_INVALID (malformed TOML, bad value, a key
+ * that looks like a typo, missing account or user, unknown authenticator, settings without an
+ * account), CONNECTION_UNKNOWN (named connection not defined, or connections defined but none
+ * chosen; the message lists them), KEY_FILE (missing key file, encrypted key without or with a
+ * wrong passphrase), USAGE (`--emulator` with `--connection` or `--account`).
  */
 export function resolveConnectionSettings(inputs: ResolveInputs): ResolvedConnection {
   const home = inputs.home ?? homedir();
   const cwd = inputs.cwd ?? process.cwd();
+  if (inputs.flags?.emulator) {
+    refuseEmulatorClash(inputs);
+    const connectionName = sourced(EMULATOR_CONNECTION, 'flag', '--emulator');
+    return { configured: false, requested: true, connectionName, filesRead: [] };
+  }
   const files = readSettingsFiles({ env: inputs.env, home, platform: inputs.platform });
-  const connectionName = selectConnectionName(inputs, files, home);
+  const choice: ChoiceInputs = {
+    env: inputs.env,
+    flags: (inputs.flags ?? {}) as Record<string, unknown>,
+    flagOrigins: inputs.flagOrigins ?? {},
+    home,
+  };
+  const connectionName = selectConnectionName(choice, files);
   const name = connectionName.value;
   const table = files.connections.get(name);
   const connEnv = connectionEnv(name, inputs.env);
   const known = [...files.connections.keys()];
+  const warnings = files.warnings;
 
+  if (!table && connEnv.size === 0 && name === EMULATOR_CONNECTION && connectionName.source !== 'default') {
+    return { configured: false, requested: true, connectionName, filesRead: files.read, warnings };
+  }
   if (!table && connEnv.size === 0 && connectionName.source !== 'default') {
     const where =
       files.read.length > 0
@@ -209,6 +258,14 @@ export function resolveConnectionSettings(inputs: ResolveInputs): ResolvedConnec
     );
   }
 
+  const passedOver = table
+    ? reviewConnectionKeys(
+        table.values,
+        `${displayPath(table.file, home)} [${name}]`,
+        { file: table.file },
+        (key) => specForFileKey(key) !== undefined,
+      )
+    : [];
   const values: Partial<Record<SettingKey, Sourced<string | number>>> = {};
   for (const spec of SETTING_SPECS) {
     const raw = candidates(spec, inputs, connEnv, { name, table }, home);
@@ -238,11 +295,14 @@ export function resolveConnectionSettings(inputs: ResolveInputs): ResolvedConnec
 
   if (!values.account) {
     if (table || connEnv.size > 0 || connectionName.source !== 'default') throw missing('account', '');
-    const notice =
-      known.length > 0
-        ? `no connection "${name}" in ${files.read.map((f) => displayPath(f, home)).join(', ')} (known: ${known.join(', ')}); pass --connection to use one`
-        : undefined;
-    return { configured: false, connectionName, filesRead: files.read, ...(notice ? { notice } : {}) };
+    refuseSettingsWithoutChoice(choice, files);
+    return {
+      configured: false,
+      requested: false,
+      connectionName: sourced(EMULATOR_CONNECTION, 'default', 'no Snowflake settings exist'),
+      filesRead: files.read,
+      warnings,
+    };
   }
   const account = values.account.value as string;
   if (!/^[A-Za-z0-9_.-]+$/.test(account) || /snowflakecomputing/i.test(account)) {
@@ -286,7 +346,7 @@ export function resolveConnectionSettings(inputs: ResolveInputs): ResolvedConnec
 
   const settings = values as unknown as SourcedSettings;
   if (inputs.checkFiles ?? true) checkReferencedFiles(settings, home);
-  return { configured: true, connectionName, filesRead: files.read, settings };
+  return { configured: true, connectionName, filesRead: files.read, settings, passedOver, warnings };
 }
 
 function checkReferencedFiles(settings: SourcedSettings, home: string): void {

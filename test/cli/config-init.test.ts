@@ -107,6 +107,16 @@ describe('smcp config init and config.toml (CLI)', function () {
   });
 
   it('lists its values in config show with config.toml as their origin', async () => {
+    // A warehouse is a Snowflake setting: without an account it would be refused, not shown.
+    const snowflakeDir = join(home.home, '.snowflake');
+    mkdirSync(snowflakeDir, { recursive: true, mode: 0o700 });
+    writeFileSync(
+      join(snowflakeDir, 'connections.toml'),
+      '[default]\naccount = "a1"\nuser = "u"\npassword = "p"\n',
+      {
+        mode: 0o600,
+      },
+    );
     writeConfig('max_rows = 5\nwarehouse = "CFG_WH"\n');
     const run = await runSmcp(['config', 'show', '--json'], home.env);
     expect(run.code, run.stderr).to.equal(0);

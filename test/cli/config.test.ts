@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { isolatedHome, runSmcp } from '../helpers/cli.js';
@@ -30,7 +30,92 @@ describe('smcp config (CLI)', function () {
   it('says the embedded emulator is used when nothing is configured', async () => {
     const run = await runSmcp(['config', 'show'], home.env);
     expect(run.code).to.equal(0);
-    expect(run.stdout).to.contain('embedded emulator');
+    expect(run.stdout).to.contain("embedded emulator's SAMPLE DATA");
+  });
+
+  it('refuses connections that exist but are not chosen, instead of serving sample data (exit 2, one line)', async () => {
+    writeConnections(
+      home,
+      '[prod]\naccount = "a1"\nuser = "u"\npassword = "p"\n[dev]\naccount = "a2"\nuser = "u"\npassword = "p"\n',
+    );
+    for (const action of ['validate', 'show']) {
+      const run = await runSmcp(['config', action], home.env);
+      expect(run.code, run.stdout).to.equal(2);
+      expect(run.stderr).to.equal(
+        'smcp: ~/.snowflake/connections.toml has connections "prod", "dev" but none is chosen: pass --connection NAME, ' +
+          'set SNOWFLAKE_DEFAULT_CONNECTION_NAME, or set default_connection_name in ~/.snowflake/config.toml [CONNECTION_UNKNOWN]\n',
+      );
+      expect(run.stdout).not.to.match(/emulator/i);
+    }
+  });
+
+  it('honours default_connection_name in ~/.snowflake/config.toml, SNOWFLAKE_DEFAULT_CONNECTION_NAME over it, and refuses it in connections.toml', async () => {
+    const file = writeConnections(
+      home,
+      '[prod]\naccount = "a1"\nuser = "u"\npassword = "p"\n[dev]\naccount = "a2"\nuser = "u"\npassword = "p"\n',
+    );
+    const configFile = join(home.home, '.snowflake', 'config.toml');
+    writeFileSync(configFile, 'default_connection_name = "dev"\n', { mode: 0o600 });
+    const fromFile = await runSmcp(['config', 'validate'], home.env);
+    expect(fromFile.code, fromFile.stderr).to.equal(0);
+    expect(fromFile.stdout).to.contain('connection "dev" is valid (account a2)');
+    const fromEnv = await runSmcp(['config', 'validate'], {
+      ...home.env,
+      SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'prod',
+    });
+    expect(fromEnv.stdout).to.contain('connection "prod" is valid (account a1)');
+
+    rmSync(configFile);
+    writeFileSync(file, `default_connection_name = "dev"\n${readFileSync(file, 'utf8')}`);
+    const misplaced = await runSmcp(['config', 'validate'], home.env);
+    expect(misplaced.code).to.equal(2);
+    expect(misplaced.stderr).to.contain(
+      'default_connection_name is not read from this file (snowflake-sdk, the Snowflake CLI and smcp read it from ~/.snowflake/config.toml)',
+    );
+  });
+
+  it('names a misspelt connection key with the key meant, exit 2', async () => {
+    writeConnections(home, '[prod]\nacount = "a1"\nuser = "u"\npassword = "p"\nregion = "us-east-1"\n');
+    const run = await runSmcp(['config', 'validate', '--connection', 'prod'], home.env);
+    expect(run.code).to.equal(2);
+    expect(run.stderr).to.equal(
+      'smcp: ~/.snowflake/connections.toml [prod]: unknown key "acount" (did you mean "account"?) [CONFIG_INVALID]\n',
+    );
+    writeConnections(home, '[prod]\naccount = "a1"\nuser = "u"\npassword = "p"\nregion = "us-east-1"\n');
+    const fixed = await runSmcp(['config', 'show', '--connection', 'prod'], home.env);
+    expect(fixed.code, fixed.stderr).to.equal(0);
+    expect(fixed.stdout).to.contain('not used by smcp: region');
+  });
+
+  it('warns, as the connectors do, when connections.toml holds a password others can read', async () => {
+    const file = writeConnections(home, '[default]\naccount = "a1"\nuser = "u"\npassword = "p"\n');
+    chmodSync(file, 0o644);
+    const run = await runSmcp(['config', 'validate'], home.env);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stderr).to.equal(
+      'smcp: warning: bad owner or permissions on ~/.snowflake/connections.toml: it holds a secret (password) and ' +
+        'group or others can read it (mode 644); run chmod 0600 ~/.snowflake/connections.toml\n',
+    );
+    chmodSync(file, 0o600);
+    expect((await runSmcp(['config', 'validate'], home.env)).stderr).to.equal('');
+  });
+
+  it('serves the emulator when asked: --emulator, or connection = "emulator" in smcp\'s config.toml', async () => {
+    writeConnections(home, '[default]\naccount = "a1"\nuser = "u"\npassword = "p"\n');
+    const flag = await runSmcp(['config', 'show', '--json', '--emulator'], home.env);
+    expect(flag.code, flag.stderr).to.equal(0);
+    const shown = JSON.parse(flag.stdout) as ShowJson & { sampleData: boolean };
+    expect(shown).to.deep.include({ configured: false, sampleData: true });
+    expect(shown.settings[0]).to.include({ key: 'connection', value: 'emulator', origin: '--emulator' });
+
+    const configDir = join(home.home, '.config', 'smcp');
+    mkdirSync(configDir, { recursive: true, mode: 0o700 });
+    writeFileSync(join(configDir, 'config.toml'), 'connection = "emulator"\n', { mode: 0o600 });
+    const fromConfig = await runSmcp(['config', 'validate'], home.env);
+    expect(fromConfig.code, fromConfig.stderr).to.equal(0);
+    expect(fromConfig.stdout).to.contain(
+      'valid: smcp serves the embedded emulator\'s SAMPLE DATA (asked for: connection "emulator" from ~/.config/smcp/config.toml connection)',
+    );
   });
 
   it('shows each value with its origin, environment over file, secrets redacted', async () => {

@@ -17,6 +17,8 @@ describe('data path', function () {
     try {
       expect(path.backend).to.equal('emulator');
       expect(path.emulator?.host).to.equal('127.0.0.1');
+      expect(path.sampleData).to.equal(true);
+      expect(path.emulatorReason).to.deep.equal({ requested: false, origin: 'no Snowflake settings exist' });
       const result = await path.client.query({
         sql: 'SELECT COUNT(*) AS N FROM SAMPLE_DB.SALES.CUSTOMERS',
         maxRows: 10,
@@ -49,6 +51,7 @@ describe('data path', function () {
       try {
         expect(path.backend).to.equal('snowflake');
         expect(path.emulator).to.equal(undefined);
+        expect(path.sampleData).to.equal(false);
         const result = await path.client.query({
           sql: 'SELECT CURRENT_USER() AS U',
           maxRows: 1,

@@ -2,7 +2,8 @@
  * The daemon end to end through the real CLI in an isolated home: background start, status, calls
  * through the admin socket, drain, stop, restart, reload, crash recovery and concurrent starts.
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import type { DaemonStatus, DrainOutcome } from '../../src/admin/protocol.js';
 import { daemonFiles, resolvePaths } from '../../src/config/paths.js';
@@ -66,11 +67,19 @@ describe('smcp daemon (e2e)', function () {
     const started = await d.smcp(['start', '--port', '0'], 30_000);
     expect(started.code, started.stderr).to.equal(0);
     expect(started.stdout).to.match(/MCP: {2}http:\/\/127\.0\.0\.1:\d+\/mcp/);
-    expect(started.stdout).to.include('embedded Snowflake emulator');
+    expect(started.stdout).to.include(
+      '  data: embedded Snowflake emulator with SAMPLE DATA (no Snowflake account is configured; use --connection to serve your account)\n',
+    );
 
     const status = await d.status();
     expect(status.state).to.equal('serving');
     expect(status.backend).to.equal('emulator');
+    expect(status.sampleData).to.equal(true);
+    expect(status.emulatorReason).to.deep.equal({ requested: false, origin: 'no Snowflake settings exist' });
+    const httpStatus = (await (await fetch(status.endpoints.mcp.replace(/\/mcp$/, '/status'))).json()) as {
+      sampleData?: boolean;
+    };
+    expect(httpStatus.sampleData).to.equal(true);
     expect(status.endpoints.mcp).to.match(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     expect(pidAlive(status.pid)).to.equal(true);
     expect(statSync(d.files.socket).mode & 0o777).to.equal(0o600);
@@ -79,6 +88,9 @@ describe('smcp daemon (e2e)', function () {
     const readable = await d.smcp(['status']);
     expect(readable.code).to.equal(0);
     expect(readable.stdout).to.match(/smcp is running \(pid \d+/);
+    expect(readable.stdout).to.include(
+      '  data:      embedded Snowflake emulator with SAMPLE DATA (no Snowflake account',
+    );
     expect(readable.stdout).to.match(/memory: {4}\d+ MiB resident \(JS heap \d+ MiB of \d+ MiB/);
 
     const call = await d.smcp(['call', 'list_databases', '--verbose']);
@@ -115,6 +127,30 @@ describe('smcp daemon (e2e)', function () {
       runs: { pid: number; exitReason?: string }[];
     };
     expect(state.runs.at(-1)).to.include({ pid: status.pid, exitReason: 'stop' });
+  });
+
+  it('refuses to start when connections exist but none is chosen; serves the sample data only with --emulator', async () => {
+    const dir = join(d.home.home, '.snowflake');
+    mkdirSync(dir, { mode: 0o700 });
+    writeFileSync(join(dir, 'connections.toml'), '[prod]\naccount = "a1"\nuser = "u"\npassword = "p"\n', {
+      mode: 0o600,
+    });
+    const refused = await d.smcp(['start', '--port', '0'], 30_000);
+    expect(refused.code, refused.stdout).to.equal(2);
+    expect(refused.stderr).to.equal(
+      'smcp: ~/.snowflake/connections.toml has connection "prod" but none is chosen: pass --connection NAME, ' +
+        'set SNOWFLAKE_DEFAULT_CONNECTION_NAME, or set default_connection_name in ~/.snowflake/config.toml [CONNECTION_UNKNOWN]\n',
+    );
+    expect((await d.smcp(['status'])).code).to.equal(3);
+
+    const asked = await d.smcp(['start', '--port', '0', '--emulator'], 30_000);
+    expect(asked.code, asked.stderr).to.equal(0);
+    expect(asked.stdout).to.include(
+      'data: embedded Snowflake emulator with SAMPLE DATA (asked for with --emulator)',
+    );
+    const status = await d.status();
+    expect(status).to.deep.include({ backend: 'emulator', sampleData: true });
+    expect(status.emulatorReason).to.deep.equal({ requested: true, origin: '--emulator' });
   });
 
   it('refuses a second daemon while one runs', async () => {

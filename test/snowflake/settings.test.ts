@@ -53,10 +53,10 @@ describe('snowflake connection settings', () => {
 
   const BASIC = '[default]\naccount = "acme-prod"\nuser = "alice"\npassword = "s3cret"\n';
 
-  it('reports "not configured" when no file, variable or flag gives an account', () => {
-    const r = resolve({ SNOWFLAKE_USER: 'someone' });
-    expect(r.configured).to.equal(false);
-    expect(r.connectionName).to.deep.include({ value: 'default', source: 'default' });
+  it('stands the emulator in only when no file, variable or flag holds any Snowflake setting', () => {
+    const r = resolve({ SNOWFLAKE_HOME: sfHome, SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true' });
+    expect(r).to.deep.include({ configured: false, requested: false });
+    expect(r.connectionName).to.deep.include({ value: 'emulator', source: 'default' });
   });
 
   it('reads the [default] connection of connections.toml and remembers file, table and key', () => {
@@ -147,11 +147,15 @@ describe('snowflake connection settings', () => {
     expect(c.settings.port?.value).to.equal(8443);
   });
 
-  it('says which connections exist when none is selected', () => {
-    write('connections.toml', '[prod]\naccount = "a"\nuser = "u"\npassword = "p"\n');
-    const r = resolve();
-    expect(r.configured).to.equal(false);
-    expect(r.configured === false && r.notice).to.match(/known: prod/);
+  it('refuses connections that exist when none is chosen, instead of serving sample data', () => {
+    write('connections.toml', '[prod]\naccount = "a"\nuser = "u"\npassword = "p"\n[dev]\naccount = "d"\n');
+    const err = failure(() => resolve());
+    expect(err.code).to.equal('CONNECTION_UNKNOWN');
+    expect(err.message).to.equal(
+      '~/.snowflake/connections.toml has connections "prod", "dev" but none is chosen: pass --connection NAME, ' +
+        'set SNOWFLAKE_DEFAULT_CONNECTION_NAME, or set default_connection_name in ~/.snowflake/config.toml',
+    );
+    expect(err.details).to.deep.equal({ file: join(sfHome, 'connections.toml'), field: 'connection' });
   });
 
   it('refuses an unknown connection name and lists the known ones', () => {

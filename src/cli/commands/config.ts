@@ -11,17 +11,17 @@ import { displayPath } from '../../config/settings-source.js';
 import { smcpConfigTemplate } from '../../config/smcp-config.js';
 import type { SmcpConfig } from '../../config/smcp-config.js';
 import { SmcpError } from '../../errors.js';
-import { appliedSmcpConfig, loadSmcpConfig, smcpConfigFile } from '../config-defaults.js';
-import { withConnectionFlags, toConnectionFlags } from '../connection-flags.js';
+import { loadSmcpConfig, smcpConfigFile } from '../config-defaults.js';
+import { connectionFlagOrigins, withConnectionFlags, toConnectionFlags } from '../connection-flags.js';
 import type { ConnectionFlagArgs } from '../connection-flags.js';
 import { say, sayJson, warn } from '../output.js';
+import { emulatorWhy } from '../status-view.js';
 import { httpOptionsFrom, mcpSettingsFrom, withHttpFlags, withMcpFlags } from '../serve-options.js';
 import type { HttpFlagArgs, McpFlagArgs } from '../serve-options.js';
 import { assertBindAllowed } from '../../transports/http-security.js';
 import { resolveConnectionSettings } from '../../snowflake/settings.js';
 import type { ResolvedConnection } from '../../snowflake/settings.js';
 import { describeConnection } from '../../snowflake/settings-view.js';
-import type { SettingRow } from '../../snowflake/settings-view.js';
 
 type ConfigArgs = ConnectionFlagArgs & { json: boolean };
 type ValidateArgs = ConfigArgs & McpFlagArgs & HttpFlagArgs;
@@ -43,47 +43,56 @@ function smcpRows(config: SmcpConfig): SmcpSettingRow[] {
   }));
 }
 
-/** A connection row whose "flag" value really came from config.toml is labelled as such. */
-function relabel(rows: SettingRow[], config: SmcpConfig, args: ConfigArgs): SettingRow[] {
-  const applied = appliedSmcpConfig();
-  return rows.map((row) => {
-    const key = row.origin.startsWith('--') ? row.origin.slice(2) : undefined;
-    if (key === undefined || !applied.has(key)) return row;
-    const fromArgs = (args as unknown as Record<string, unknown>)[key];
-    if (fromArgs !== applied.get(key)) return row;
-    const spelled = config.spelled[key] ?? key;
-    return { ...row, source: 'file', origin: `${displayPath(config.file)} ${spelled}` };
-  });
-}
-
 function formatValue(value: unknown): string {
   return Array.isArray(value) ? value.map(String).join(', ') : String(value);
 }
 
+/** Resolves the connection as the serving commands would, and warns as they would. */
 function resolveFromArgs(args: ConfigArgs): ResolvedConnection {
-  return resolveConnectionSettings({ env: process.env, flags: toConnectionFlags(args) });
+  const resolved = resolveConnectionSettings({
+    env: process.env,
+    flags: toConnectionFlags(args),
+    flagOrigins: connectionFlagOrigins(args),
+  });
+  for (const line of resolved.warnings ?? []) warn(`smcp: warning: ${line}`);
+  return resolved;
+}
+
+/** The sentence saying the embedded emulator's sample data would be served, and why. */
+function emulatorSentence(resolved: ResolvedConnection): string {
+  if (resolved.configured) return '';
+  const why = emulatorWhy({ requested: resolved.requested, origin: resolved.connectionName.origin });
+  return resolved.requested
+    ? `smcp serves the embedded emulator's SAMPLE DATA (${why}).`
+    : "No Snowflake settings exist: smcp serves the embedded emulator's SAMPLE DATA (use --connection to serve your account).";
 }
 
 function showHandler(args: ArgumentsCamelCase<ConfigArgs>): void {
   const resolved = resolveFromArgs(args);
   const config = loadSmcpConfig();
-  const rows = relabel(describeConnection(resolved), config, args);
+  const rows = describeConnection(resolved);
   const own = smcpRows(config);
+  const passedOver = resolved.configured ? (resolved.passedOver ?? []) : [];
   if (args.json) {
     sayJson({
       configured: resolved.configured,
+      sampleData: !resolved.configured,
+      ...(resolved.configured ? {} : { emulatorRequested: resolved.requested }),
       filesRead: resolved.filesRead,
       settings: rows,
+      passedOver,
+      warnings: resolved.warnings ?? [],
       smcpConfig: { file: config.file, exists: config.exists, settings: own },
     });
     return;
   }
-  if (!resolved.configured) {
-    say('No Snowflake account is configured: smcp uses its embedded emulator.');
-    if (resolved.notice) say(resolved.notice);
-  }
+  if (!resolved.configured) say(emulatorSentence(resolved));
   const width = Math.max(...rows.map((r) => r.key.length));
   for (const row of rows) say(`${row.key.padEnd(width)}  ${String(row.value)}    (${row.origin})`);
+  if (passedOver.length > 0) {
+    const keys = passedOver.map((p) => (p.known ? p.key : `${p.key} (unknown to the Snowflake connectors)`));
+    say(`not used by smcp: ${keys.join(', ')}`);
+  }
   if (resolved.filesRead.length > 0) say(`\nfiles read: ${resolved.filesRead.join(', ')}`);
   if (!config.exists) {
     say(`\nsmcp settings: no ${displayPath(config.file)} (built-in defaults; smcp config init writes one)`);
@@ -122,8 +131,7 @@ function validateHandler(args: ArgumentsCamelCase<ValidateArgs>): void {
       `connection "${resolved.connectionName.value}" is valid (account ${resolved.settings.account.value})`,
     );
   } else {
-    say('valid: no Snowflake account is configured, smcp uses its embedded emulator');
-    if (resolved.notice) warn(resolved.notice);
+    say(`valid: ${emulatorSentence(resolved).replace(/^No/, 'no')}`);
   }
 }
 
