@@ -41,6 +41,12 @@ export interface LoadResult {
   readonly latencies: number[];
 }
 
+/** What runLoad measured: a LoadResult plus how often each HTTP status other than 200 answered. */
+export interface HttpLoadResult extends LoadResult {
+  /** Answers per HTTP status other than 200 (e.g. `{ "429": 3 }`); transport failures are not in it. */
+  readonly statuses: Readonly<Record<string, number>>;
+}
+
 /** One HTTP exchange's outcome. */
 export interface HttpAnswer {
   readonly status: number;
@@ -108,7 +114,7 @@ export function resultFor(answer: HttpAnswer, id: number): { result: unknown } |
 }
 
 /** Runs the load and returns what it measured. Every socket it opened is closed again. */
-export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+export async function runLoad(spec: LoadSpec): Promise<HttpLoadResult> {
   const agent = new Agent({
     keepAlive: true,
     maxSockets: spec.connections,
@@ -116,11 +122,14 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   });
   const post = poster(spec.url, agent);
   const plans = await Promise.all(Array.from({ length: spec.connections }, (_, i) => spec.plan(i, post)));
+  const statuses: Record<string, number> = {};
   const result = await closedLoop(plans.length, spec.durationMs, async (i, id) => {
     const plan = plans[i];
     let verdict: { result: unknown } | string;
     try {
-      verdict = resultFor(await post('POST', plan.headers, plan.body(id)), id);
+      const answer = await post('POST', plan.headers, plan.body(id));
+      if (answer.status !== 200) statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+      verdict = resultFor(answer, id);
     } catch (error) {
       return `transport: ${String(error)}`;
     }
@@ -131,7 +140,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   });
   if (spec.teardown) await Promise.allSettled(plans.map((p) => spec.teardown!(p, post)));
   agent.destroy();
-  return result;
+  return { ...result, statuses };
 }
 
 /**

@@ -138,6 +138,33 @@ function matrixTables(t: ThroughputResult): string[] {
   return out;
 }
 
+// Sections of REPORT.md that standalone benchmarks own: the text between `<!-- <name>:start -->`
+// and `<!-- <name>:end -->`. A standalone benchmark replaces only its section; renderReport keeps
+// every such section when it rewrites the rest.
+
+/** The markers around section `name`. */
+function markers(name: string): { start: string; end: string } {
+  return { start: `<!-- ${name}:start -->`, end: `<!-- ${name}:end -->` };
+}
+
+/** Every owned section of `report`, markers included, in order (empty when there are none). */
+export function ownedSections(report: string): string[] {
+  return [...report.matchAll(/<!-- ([\w-]+):start -->[\s\S]*?<!-- \1:end -->/g)].map((m) => m[0]);
+}
+
+/**
+ * `report` with section `name` holding `body`: replaced between its markers, or appended at the
+ * end with its markers when the report has none yet.
+ */
+export function withSection(report: string, name: string, body: string): string {
+  const { start, end } = markers(name);
+  const block = `${start}\n\n${body.trim()}\n\n${end}`;
+  const from = report.indexOf(start);
+  const to = report.indexOf(end, from);
+  if (from >= 0 && to >= 0) return report.slice(0, from) + block + report.slice(to + end.length);
+  return `${report.trimEnd()}\n\n${block}\n`;
+}
+
 /**
  * Writes `text` to `url` formatted by prettier with the repository's settings, so generated files
  * pass `npm run format:check`.
@@ -255,7 +282,16 @@ export async function renderReport(r: BenchResults): Promise<void> {
       .join(', '),
     '',
   );
-  await writeFormatted(new URL('REPORT.md', DIR), `${md.join('\n')}\n`);
+  // Sections owned by standalone benchmarks (e.g. bench/security.ts) stay as they were.
+  const report = new URL('REPORT.md', DIR);
+  let owned: string[] = [];
+  try {
+    owned = ownedSections(readFileSync(report, 'utf8'));
+  } catch {
+    // no report yet
+  }
+  md.push(...owned.flatMap((section) => [section, '']));
+  await writeFormatted(report, `${md.join('\n')}\n`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -10,13 +10,12 @@
  * Builds dist/ first when it is older than src/ (bin/smcp runs the compiled CLI).
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchResults, CliResult, DriverFloorResult, Outcome } from './bench-results.js';
 import { targetRows } from './bench-results.js';
-import { REPO_ROOT } from './bench-home.js';
+import { buildIfStale, REPO_ROOT } from './bench-home.js';
 import { measureDataPath } from './data-path.js';
 import { runDrain } from './drain.js';
 import { round, runChild } from './measure.js';
@@ -61,34 +60,6 @@ const t00 = performance.now();
 const log = (line: string): void =>
   void process.stderr.write(`[${((performance.now() - t00) / 1000).toFixed(1)} s] ${line}\n`);
 
-/** Newest modification time of any file under `dir` (ms). */
-function newest(dir: string): number {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
-  }
-  return latest;
-}
-
-function buildIfStale(): void {
-  const main = join(REPO_ROOT, 'dist', 'cli', 'main.js');
-  let built: number;
-  try {
-    built = statSync(main).mtimeMs;
-  } catch {
-    built = 0;
-  }
-  if (built >= newest(join(REPO_ROOT, 'src'))) return;
-  log('dist/ is older than src/: building (tsc -p tsconfig.build.json)');
-  const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-  });
-  if (run.status !== 0) throw new Error('the build failed');
-}
-
 const seconds: Record<string, number> = {};
 async function scenario<T>(name: string, run: () => Promise<T>): Promise<Outcome<T>> {
   log(`▶ ${name}`);
@@ -106,7 +77,7 @@ async function scenario<T>(name: string, run: () => Promise<T>): Promise<Outcome
 
 ensureFileLimit(plan.idle + 1500);
 const buildStarted = performance.now();
-buildIfStale();
+buildIfStale(log);
 // dbhub, the peer server, is installed into bench/.peers on the first run (not an smcp dependency).
 const dbhubMissing = ensureDbhub();
 if (dbhubMissing) log(`  dbhub left out: ${dbhubMissing}`);

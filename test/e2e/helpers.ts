@@ -30,10 +30,17 @@ export interface E2eServer {
 
 const SERVING_LINE = /smcp serving MCP on (http:\/\/127\.0\.0\.1:(\d+))\/mcp/;
 
-/** Starts `smcp start --foreground --port 0 …extra` and resolves once it prints where it serves. */
-export async function startE2eServer(extra: string[] = [], timeoutMs = 20_000): Promise<E2eServer> {
+/**
+ * Starts `smcp start --foreground --port 0 …extra` and resolves once it prints where it serves;
+ * `env` adds variables (e.g. SMCP_TOKEN) to the isolated home's environment.
+ */
+export async function startE2eServer(
+  extra: string[] = [],
+  timeoutMs = 20_000,
+  env: NodeJS.ProcessEnv = {},
+): Promise<E2eServer> {
   const home = isolatedHome();
-  const child = startSmcp(['start', '--foreground', '--port', '0', ...extra], home.env);
+  const child = startSmcp(['start', '--foreground', '--port', '0', ...extra], { ...home.env, ...env });
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
