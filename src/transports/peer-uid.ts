@@ -55,15 +55,63 @@ export function parseSocketTable(text: string, into: SocketTable = new Map()): S
   return into;
 }
 
-/** Looks up peers of loopback connections; one instance per listening server. */
-export class PeerUidResolver {
+/**
+ * One kernel table (/proc/net/tcp or tcp6), read on demand: concurrent lookups share a read, and
+ * the last read is kept for lookups it can already answer. Each read costs kernel time that grows
+ * with the TCP hash table (milliseconds), which is why only the table of the socket's family is read.
+ */
+class KernelTable {
   private table: SocketTable | undefined;
   /** The read in flight and when it started (a read that began before a connection misses it). */
   private reading: { readonly startedAt: number; readonly table: Promise<SocketTable> } | undefined;
+
+  constructor(
+    private readonly path: string,
+    private readonly readTable: (path: string) => Promise<string>,
+  ) {}
+
+  /** The uid of `key`, from the kept table or from a read that started after `since`. */
+  async uidOf(key: string, since: number): Promise<number | undefined> {
+    const kept = this.table?.get(key);
+    if (kept !== undefined) return kept;
+    return (await this.readAfter(since)).get(key);
+  }
+
+  /**
+   * The table as read by a read that started at or after `since` (the connection exists by then):
+   * concurrent lookups share such a read; an older read in flight is waited out, then read again.
+   */
+  private async readAfter(since: number): Promise<SocketTable> {
+    const current = this.reading;
+    if (current && current.startedAt >= since) return current.table;
+    if (current) await current.table.catch(() => undefined);
+    // Another lookup may have started a fresh read while this one waited.
+    if (this.reading && this.reading.startedAt >= since) return this.reading.table;
+    const reading = { startedAt: performance.now(), table: this.read() };
+    this.reading = reading;
+    try {
+      return await reading.table;
+    } finally {
+      if (this.reading === reading) this.reading = undefined;
+    }
+  }
+
+  private async read(): Promise<SocketTable> {
+    const text = await this.readTable(this.path).catch(() => '');
+    this.table = parseSocketTable(text);
+    return this.table;
+  }
+}
+
+/** Looks up peers of loopback connections; one instance per listening server. */
+export class PeerUidResolver {
+  private readonly tables: Record<'tcp' | 'tcp6', KernelTable>;
   private readonly cache = new WeakMap<Socket, Promise<number | undefined>>();
 
   /** @param readTable how to read a table file (tests may pass their own). */
-  constructor(private readonly readTable: (path: string) => Promise<string> = (p) => readFile(p, 'utf8')) {}
+  constructor(readTable: (path: string) => Promise<string> = (p) => readFile(p, 'utf8')) {
+    this.tables = { tcp: new KernelTable(TABLES[0], readTable), tcp6: new KernelTable(TABLES[1], readTable) };
+  }
 
   /** True where the kernel tables can be read at all (Linux with /proc). */
   static supported(): boolean {
@@ -90,39 +138,8 @@ export class PeerUidResolver {
     const peer = procAddress(remoteAddress, remotePort);
     const us = procAddress(localAddress, localPort);
     if (!peer || !us) return undefined; // not a loopback address we can match
-    const key = `${peer} ${us}`;
-    const cached = this.table?.get(key);
-    if (cached !== undefined) return cached;
-    const fresh = await this.readAfter(performance.now());
-    return fresh.get(key);
-  }
-
-  /**
-   * The tables as read by a read that started at or after `since` (the connection exists by then):
-   * concurrent lookups share such a read; an older read in flight is waited out, then read again.
-   */
-  private async readAfter(since: number): Promise<SocketTable> {
-    const current = this.reading;
-    if (current && current.startedAt >= since) return current.table;
-    if (current) await current.table.catch(() => undefined);
-    // Another lookup may have started a fresh read while this one waited.
-    if (this.reading && this.reading.startedAt >= since) return this.reading.table;
-    const reading = { startedAt: performance.now(), table: this.readTables() };
-    this.reading = reading;
-    try {
-      return await reading.table;
-    } finally {
-      if (this.reading === reading) this.reading = undefined;
-    }
-  }
-
-  private async readTables(): Promise<SocketTable> {
-    const table: SocketTable = new Map();
-    for (const path of TABLES) {
-      const text = await this.readTable(path).catch(() => '');
-      parseSocketTable(text, table);
-    }
-    this.table = table;
-    return table;
+    // An IPv4 socket is listed in tcp only, an IPv6 one (mapped addresses too) in tcp6 only.
+    const table = localAddress.includes(':') ? this.tables.tcp6 : this.tables.tcp;
+    return table.uidOf(`${peer} ${us}`, performance.now());
   }
 }

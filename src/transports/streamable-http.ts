@@ -209,10 +209,13 @@ export class StreamableHttpEndpoint {
         );
         return;
       }
-      if (this.deps.quotas.perSession.isFull(sessionId)) return this.tooMany(res);
       const id = facts.id;
-      // A dropped POST cancels its call, as closing the response does in the stateless era.
+      // The slot is taken here, not only checked: a burst past the limit gets 429, every time.
+      if (!session.tracked.reserve(id)) return this.tooMany(res);
       res.once('close', () => {
+        // Unused when the SDK refused the message before handing it on.
+        session.tracked.unreserve(id);
+        // A dropped POST cancels its call, as closing the response does in the stateless era.
         if (!res.writableFinished) session.tracked.abortRequest(id, 'the HTTP connection closed');
       });
     }

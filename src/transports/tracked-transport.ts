@@ -18,6 +18,8 @@ import { RPC_SERVER_REFUSED, isRecord } from './http-io.js';
 
 type RequestId = string | number;
 
+const noop = (): void => {};
+
 /**
  * Policy of tracked connections. One object can serve every connection of an endpoint: the hooks
  * get the connection they are about, so nothing has to be allocated per connection for them.
@@ -86,6 +88,8 @@ export class TrackedTransport<Inner extends Transport = Transport>
   onerror?: (error: Error) => void;
   onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
   private pending: Map<RequestId, PendingRequest> | undefined;
+  /** Per-client slots taken at the HTTP edge for requests not yet handed to the server. */
+  private reserved: Map<RequestId, () => void> | undefined;
   private closed = false;
 
   /**
@@ -110,6 +114,28 @@ export class TrackedTransport<Inner extends Transport = Transport>
   /** True while request `id` of this connection waits for its response. */
   isPending(id: RequestId): boolean {
     return this.pending?.has(id) ?? false;
+  }
+
+  /**
+   * Takes the per-client slot for request `id` before its message is handed on (the HTTP edge does
+   * this so a request over the limit is answered 429 at once; checking and taking in two steps
+   * would let a burst through the check). False when the client has no free slot. The slot is
+   * used when the message arrives, or given back with {@link unreserve}.
+   */
+  reserve(id: RequestId): boolean {
+    const release = this.policy.limiter?.acquire(this.identity.clientId);
+    if (this.policy.limiter && !release) return false;
+    this.reserved ??= new Map();
+    this.reserved.set(id, release ?? noop);
+    return true;
+  }
+
+  /** Gives back a slot {@link reserve} took for a message that never arrived. */
+  unreserve(id: RequestId): void {
+    const release = this.reserved?.get(id);
+    if (!release) return;
+    this.reserved!.delete(id);
+    release();
   }
 
   /**
@@ -179,7 +205,9 @@ export class TrackedTransport<Inner extends Transport = Transport>
       return;
     }
     const limiter = this.policy.limiter;
-    const release = limiter?.acquire(this.identity.clientId);
+    const reservedSlot = this.reserved?.get(facts.id);
+    if (reservedSlot) this.reserved!.delete(facts.id);
+    const release = reservedSlot ?? limiter?.acquire(this.identity.clientId);
     if (limiter && !release) {
       this.refuse(facts.id, 'too many concurrent requests from this client; retry after 1 s');
       return;

@@ -243,6 +243,22 @@ s.write('GET /mcp HTTP/1.1\\r\\nHost: 127.0.0.1:${port}\\r\\nConnection: Upgrade
       }
     });
 
+    it('gets 429 for every request of a burst past its in-flight limit, none slipping through as a JSON-RPC error', async () => {
+      const id = await openSession(url);
+      const headers = { ...SESSION_HEADERS, 'mcp-session-id': id };
+      const burst = await Promise.all(
+        Array.from(
+          { length: 30 },
+          (_, i) => raw(`${url}/mcp`, { method: 'POST', headers, body: slowCall(100 + i, 'burst', 5) }).done,
+        ),
+      );
+      const statuses = burst.map((r) => r.status);
+      expect(statuses.filter((s) => s === 200)).to.have.length(4);
+      expect(statuses.filter((s) => s === 429)).to.have.length(26);
+      for (const answer of burst.filter((r) => r.status === 200)) expect(answer.body).to.include('done 5');
+      await raw(`${url}/mcp`, { method: 'DELETE', headers }).done;
+    });
+
     it('cancels its call when it drops the HTTP request, in a session and stateless', async () => {
       const id = await openSession(url);
       const inSession = raw(`${url}/mcp`, {
