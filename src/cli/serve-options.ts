@@ -7,6 +7,7 @@ import { BoundedFileError, readBoundedFile } from '../config/bounded-file.js';
 import type { Argv } from 'yargs';
 import { SmcpError } from '../errors.js';
 import { defineMcpSettings } from '../mcp/settings.js';
+import { checkToolNames } from '../mcp/tool-registry.js';
 import type { McpSettings } from '../mcp/settings.js';
 import type { RuntimeHttpOptions } from '../daemon/runtime.js';
 import type { ClientOptions } from '../snowflake/client.js';
@@ -25,6 +26,7 @@ export interface McpFlagArgs {
   format?: string;
   poolSize?: number;
   poolShare?: number;
+  tools?: string[];
 }
 
 /** Parsed network flags. */
@@ -58,6 +60,7 @@ export const MCP_FLAG_KEYS = [
   'format',
   'pool-size',
   'pool-share',
+  'tools',
 ] as const;
 
 /** The network options, which config.toml may default. */
@@ -126,6 +129,12 @@ export function withMcpFlags<T>(yargs: Argv<T>): Argv<T & McpFlagArgs> {
       type: 'number',
       group: LIMITS,
       describe: 'Snowflake connections one client may hold at once (default half the pool)',
+    })
+    .option('tools', {
+      type: 'string',
+      array: true,
+      group: LIMITS,
+      describe: 'serve only these tools (names without prefix, comma- or space-separated)',
     }) as unknown as Argv<T & McpFlagArgs>;
   return applySmcpConfig(withFlags, { keys: MCP_FLAG_KEYS });
 }
@@ -215,8 +224,20 @@ export function mcpSettingsFrom(args: McpFlagArgs): McpSettings {
     ['timeout', 'defaultTimeoutSeconds', '--timeout'],
     ['toolPrefix', 'toolPrefix', '--tool-prefix'],
     ['format', 'defaultFormat', '--format'],
+    ['tools', 'tools', '--tools'],
   ];
   for (const [arg, key] of map) if (args[arg] !== undefined) input[key] = args[arg];
+  if (args.tools?.length) {
+    input.tools = args.tools
+      .flatMap((t) => t.split(','))
+      .map((t) => t.trim())
+      .filter(Boolean);
+    try {
+      checkToolNames(input.tools as string[]);
+    } catch (err) {
+      throw new SmcpError('USAGE', `--tools: ${(err as Error).message}`, { field: '--tools' });
+    }
+  }
   try {
     return defineMcpSettings(input);
   } catch (err) {

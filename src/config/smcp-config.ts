@@ -172,6 +172,15 @@ export const SMCP_CONFIG_KEYS: readonly SmcpConfigKey[] = Object.freeze([
     describe: 'answers waiting to be sent over all WebSockets; past it the slowest reader is closed',
   },
   {
+    key: 'tools',
+    group: 'Limits and safety',
+    expected: 'a string or a list of non-empty strings',
+    schema: stringList,
+    sample: '["list_databases", "execute_query"]',
+    example: true,
+    describe: 'serve only these tools (every tools/list costs the model context on each turn)',
+  },
+  {
     key: 'pool-size',
     group: 'Limits and safety',
     expected: 'a positive integer',

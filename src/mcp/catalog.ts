@@ -8,6 +8,7 @@ import { SmcpError } from '../errors.js';
 import type { QueryResult } from '../snowflake/client.js';
 import type { JsonValue } from '../snowflake/serialize.js';
 import { qualifiedName, quoteName, resolveName, stringLiteral } from './identifiers.js';
+import { unlisted } from './tool-schemas.js';
 import type { ToolCall } from './tool-types.js';
 
 /** Rows of a SHOW or DESCRIBE result as records keyed by lower-case column name. */
@@ -138,8 +139,8 @@ export const objectDescriptionSchema = z.object({
   kind: z.string(),
   comment: z.string(),
   rows: z.union([z.number(), z.string()]).nullable().optional(),
-  bytes: z.union([z.number(), z.string()]).nullable().optional(),
-  secure: z.boolean().optional(),
+  bytes: unlisted(z.union([z.number(), z.string()]).nullable().optional()),
+  secure: unlisted(z.boolean().optional()),
   text: z.string().optional().describe('the view definition, when the role may see it'),
   columns: z.array(describedColumnSchema),
 });

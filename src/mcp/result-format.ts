@@ -14,6 +14,7 @@ import { csvLayout } from './render-csv.js';
 import { jsonLayout } from './render-json.js';
 import { markdownLayout } from './render-markdown.js';
 import type { ResultFormat } from './settings.js';
+import { unlisted } from './tool-schemas.js';
 
 export { csvText } from './render-csv.js';
 export { markdownCell, markdownTable } from './render-markdown.js';
@@ -44,21 +45,25 @@ export const tabularResultSchema = z.object({
   columns: z.array(columnSchema),
   rows: z.array(z.array(z.unknown())),
   rowCount: z.int(),
-  totalRows: z.int().optional().describe('rows in the whole result, when Snowflake reported it'),
+  totalRows: unlisted(z.int().optional().describe('rows in the whole result, when Snowflake reported it')),
   offset: z.int().describe('position of the first returned row in the whole result'),
   truncated: z.boolean(),
-  truncatedBy: z.enum(['rows', 'bytes']).optional(),
+  truncatedBy: unlisted(z.enum(['rows', 'bytes']).optional()),
   nextOffset: z.int().optional().describe('when truncated: pass to fetch_results to continue'),
   queryId: z.string(),
-  elapsedMs: z.number(),
-  cutValues: z
-    .array(cutValueSchema)
-    .optional()
-    .describe('values cut to a prefix so that their row fits max_bytes (read them in parts with SUBSTR)'),
-  jsonNulls: z
-    .array(z.array(z.int()).length(2))
-    .optional()
-    .describe('[row, column] of VARIANT cells holding JSON null (rows show null, as for SQL NULL)'),
+  elapsedMs: unlisted(z.number()),
+  cutValues: unlisted(
+    z
+      .array(cutValueSchema)
+      .optional()
+      .describe('values cut to a prefix so that their row fits max_bytes (read them in parts with SUBSTR)'),
+  ),
+  jsonNulls: unlisted(
+    z
+      .array(z.array(z.int()).length(2))
+      .optional()
+      .describe('[row, column] of VARIANT cells holding JSON null (rows show null, as for SQL NULL)'),
+  ),
 });
 
 /** A tabular tool result as structuredContent carries it. */

@@ -54,6 +54,11 @@ export const mcpSettingsSchema = z
     resultCacheTtlSeconds: z.int().min(0).max(3600).default(60),
     /** Objects per resources/list page. */
     resourcePageSize: z.int().min(1).max(10_000).default(500),
+    /**
+     * The tools served, by canonical name (without prefix); empty = all. A client pays for every
+     * listed tool's schema on every model turn: serve only what its agents use.
+     */
+    tools: z.array(z.string().min(1)).max(100).default([]),
   })
   .refine((s) => s.defaultTimeoutSeconds <= s.maxTimeoutSeconds, {
     path: ['defaultTimeoutSeconds'],

@@ -85,6 +85,30 @@ interface Entry {
   readonly listing: ToolListing;
 }
 
+/**
+ * Checks tool names of the `tools` setting (canonical, without prefix). Throws CONFIG_INVALID
+ * naming the first unknown one, the nearest known one and all of them.
+ */
+export function checkToolNames(names: readonly string[]): void {
+  const known = TOOLS.map((t) => t.name);
+  for (const name of names) {
+    if (known.includes(name)) continue;
+    const near = nearestName(name, known);
+    throw new SmcpError(
+      'CONFIG_INVALID',
+      `unknown tool "${name}" in tools${near ? ` (did you mean "${near}"?)` : ''}; tools: ${known.join(', ')}`,
+      { field: 'tools' },
+    );
+  }
+}
+
+/** The tools `settings.tools` names (all when it names none). */
+function servedTools(settings: McpSettings): readonly Tool[] {
+  if (settings.tools.length === 0) return TOOLS;
+  checkToolNames(settings.tools);
+  return TOOLS.filter((t) => settings.tools.includes(t.name));
+}
+
 /** Builds the registry over `deps` (one per configuration; cheap to call concurrently). */
 export function createToolRegistry(deps: McpDeps): ToolRegistry {
   const { client, settings, tracker } = deps;
@@ -94,7 +118,7 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
   const hints = (tool: Tool): ToolHints =>
     typeof tool.annotations === 'function' ? tool.annotations(settings) : tool.annotations;
   const entries = new Map<string, Entry>(
-    TOOLS.map((tool) => {
+    servedTools(settings).map((tool) => {
       const name = publicName(tool.name);
       return [name, { tool, listing: toolListing(tool, name, hints(tool)) }];
     }),

@@ -5,6 +5,7 @@
  * list or check a tool differently from another.
  */
 import type { StandardSchemaV1, Tool as McpTool } from '@modelcontextprotocol/server';
+import type { z } from 'zod';
 import type { Tool, ToolHints } from './tool-types.js';
 
 /** The JSON Schema dialect the SDK converts tool schemas to (what tools/list has always shown). */
@@ -35,15 +36,83 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * A listed schema without what only costs context: the `$schema` dialect tag, and for output
+ * schemas also descriptions, `additionalProperties: false` and JavaScript's safe-integer bounds.
+ * Every tools/list a client reads is paid for on every model turn; an answer that fits the strict
+ * zod schema (which smcp checks) fits this one too.
+ */
+function compact(schema: unknown, output: boolean): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => compact(item, output));
+  if (typeof schema !== 'object' || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === '$schema') continue;
+    if (output && (key === 'description' || key === 'required' || key === 'enum')) continue;
+    if (key === UNLISTED) continue;
+    if (output && key === 'additionalProperties' && value === false) continue;
+    if (
+      output &&
+      (key === 'minimum' || key === 'maximum') &&
+      Math.abs(value as number) === Number.MAX_SAFE_INTEGER
+    )
+      continue;
+    // An output array says only what its items are (object, array, …): row and column shapes are
+    // told by the tool descriptions and checked by smcp itself.
+    if (output && key === 'items' && typeof value === 'object' && value !== null && 'type' in value) {
+      out[key] = { type: (value as { type: unknown }).type };
+      continue;
+    }
+    // Property names are data, not schema keywords: copy them as they are, but for the ones marked
+    // unlisted (optional extras a tool description names).
+    out[key] = key === 'properties' ? listedProperties(value, output) : compact(value, output);
+  }
+  return out;
+}
+
+/** The JSON Schema keyword `unlisted()` adds (zod copies `meta` into the JSON schema). */
+const UNLISTED = 'x-smcp-unlisted';
+
+/**
+ * Marks an optional output property to leave out of the listing: an answer may carry it (output
+ * schemas are open), the tool's description says what it is, and no client pays for it in context.
+ */
+export function unlisted<T extends z.ZodType>(schema: T): T {
+  return schema.meta({ [UNLISTED]: true });
+}
+
+function listedProperties(value: unknown, output: boolean): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => !(typeof v === 'object' && v !== null && UNLISTED in v))
+      .map(([k, v]) => [k, compact(v, output)]),
+  );
+}
+
+/**
+ * The hints that say something: MCP's defaults are readOnly false, destructive true, idempotent
+ * false, openWorld true, and destructive and idempotent only mean something for a tool that writes.
+ */
+function meaningfulHints(hints: ToolHints): Partial<ToolHints> {
+  return {
+    readOnlyHint: hints.readOnlyHint,
+    ...(hints.readOnlyHint
+      ? {}
+      : { destructiveHint: hints.destructiveHint, idempotentHint: hints.idempotentHint }),
+    ...(hints.openWorldHint ? {} : { openWorldHint: false }),
+  };
+}
+
 /** The frozen listing of `tool` under its public `name`. */
 export function toolListing(tool: Tool, name: string, hints: ToolHints): McpTool {
   return deepFreeze({
     name,
     title: tool.title,
     description: tool.description,
-    inputSchema: toJsonSchema(tool.inputSchema, 'input'),
-    annotations: { title: tool.title, ...hints },
-    outputSchema: toJsonSchema(tool.outputSchema, 'output'),
+    inputSchema: compact(toJsonSchema(tool.inputSchema, 'input'), false),
+    annotations: meaningfulHints(hints),
+    outputSchema: compact(toJsonSchema(tool.outputSchema, 'output'), true),
   }) as McpTool;
 }
 

@@ -56,4 +56,28 @@ describe('e2e: every path lists the same tools', function () {
       expect(tool.outputSchema, tool.name).to.be.an('object');
     }
   });
+
+  it('serves only the tools the tools setting names, and refuses an unknown name', async () => {
+    const some = await runSmcp(
+      ['tools', '--json', '--no-daemon', '--tools', 'list_databases,execute_query'],
+      server.home.env,
+    );
+    expect(some.code, some.stderr).to.equal(0);
+    expect((JSON.parse(some.stdout) as { name: string }[]).map((t) => t.name)).to.deep.equal([
+      'list_databases',
+      'execute_query',
+    ]);
+    const bad = await runSmcp(['tools', '--no-daemon', '--tools', 'list_database'], server.home.env);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr)
+      .to.include('unknown tool "list_database"')
+      .and.include('did you mean "list_databases"');
+  });
+
+  it('keeps the whole default listing within 8 KB', async () => {
+    const { client } = await connectHttp(server.base, 'size');
+    const { tools } = await client.listTools();
+    await client.close();
+    expect(JSON.stringify({ tools }).length).to.be.at.most(8 * 1024);
+  });
 });

@@ -6,12 +6,25 @@ import { z } from 'zod';
 import { markdownTable } from '../render-markdown.js';
 import { MCP_LIMITS, RESULT_FORMATS } from '../settings.js';
 
-const NAME_RULES =
-  'Unquoted names are resolved as Snowflake does (upper case); wrap in double quotes for an exact, case-sensitive name.';
+/**
+ * A database, schema or object name argument: 1 to 300 characters, checked by a refinement so the
+ * listed schema stays `{"type": "string"}`. How names resolve (unquoted upper-cased, "quoted"
+ * exact) is said once, in list_databases' description, not in every property: every tools/list
+ * costs context on every model turn. `what` describes it where its name does not say enough.
+ */
+export function nameArg(what?: string): z.ZodType<string> {
+  const name = boundedText(300);
+  return what ? name.describe(what) : name;
+}
 
-/** A database, schema or object name argument. */
-export function nameArg(what: string): z.ZodString {
-  return z.string().min(1).max(300).describe(`${what} name. ${NAME_RULES}`);
+/**
+ * A string of 1 to `max` characters, bounded by a refinement: the check holds on every path, and
+ * the listed schema stays `{"type": "string"}` (limits every caller can meet need no context).
+ */
+export function boundedText(max: number): z.ZodType<string> {
+  return z
+    .string()
+    .refine((v) => v.length >= 1 && v.length <= max, { message: `must be 1 to ${max} characters` });
 }
 
 /** A SHOW … LIKE pattern argument. */
@@ -19,35 +32,24 @@ export const likeArg = z
   .string()
   .min(1)
   .max(300)
-  .describe(
-    "Case-insensitive SQL LIKE pattern on the name, e.g. 'ORDER%' ( % any characters, _ one character).",
-  );
+  .describe("Case-insensitive LIKE pattern on the name, e.g. 'ORDER%'.");
 
 /** The max_rows argument (clamped to the configured row cap). */
 export const maxRowsArg = z
   .int()
   .min(1)
   .max(MCP_LIMITS.maxRows)
-  .describe('Rows to return at most (capped by the server setting); the rest via fetch_results.');
+  .describe('Most rows to return (server-capped)');
 
 /** The timeout_s argument (clamped to the configured ceiling). */
 export const timeoutArg = z
   .int()
   .min(1)
   .max(MCP_LIMITS.maxTimeoutSeconds)
-  .describe(
-    'Statement timeout in seconds (capped by the server setting); the statement is cancelled past it.',
-  );
+  .describe('Seconds before cancelling (server-capped)');
 
 /** The format argument. */
-export const formatArg = z
-  .enum(RESULT_FORMATS)
-  .describe(
-    'Text rendering of the rows: markdown table (default; SQL NULL is *NULL*, text is backslash-escaped, ' +
-      'a line feed is <br>), csv (SQL NULL is an empty field, an empty value is "") or json (rows as objects; ' +
-      'a repeated column name gets the first free suffix: N, N, N_2 → N, N_3, N_2). Text shows control ' +
-      'characters as \\xNN / \\u00NN; structuredContent is always the same, with exact values.',
-  );
+export const formatArg = z.enum(RESULT_FORMATS).describe('Text rendering (see execute_query)');
 
 /** A markdown table of `items` with the given columns, plus a note when the listing was cut. */
 export function listingText<T extends Record<string, unknown>>(

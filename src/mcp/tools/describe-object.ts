@@ -37,14 +37,12 @@ export function describeTool(kind: 'view' | 'table'): Tool {
     name: `describe_${kind}`,
     title: `Describe a ${kind}`,
     description:
-      `Describes a ${kind}: its columns with types, nullability, defaults and comments, the object's comment` +
-      (kind === 'view'
-        ? ', and the view definition (SQL text) where the role may see it.'
-        : ' and row count.'),
+      `Columns of a ${kind} (types, nullability, defaults, comments)` +
+      (kind === 'view' ? ' and its SQL definition where visible.' : ' and its row count.'),
     inputSchema: z.strictObject({
-      database: nameArg('Database'),
-      schema: nameArg('Schema'),
-      [kind]: nameArg(kind === 'view' ? 'View' : 'Table'),
+      database: nameArg(),
+      schema: nameArg(),
+      [kind]: nameArg(),
     }),
     outputSchema: objectDescriptionSchema,
     annotations: READ_ONLY_HINTS,

@@ -7,23 +7,22 @@ import { tabularResultSchema } from '../result-format.js';
 import { tabularAnswer } from '../tabular-answer.js';
 import { assertResultScansOwned, assertSqlAllowed } from '../sql-policy.js';
 import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
-import { formatArg, maxRowsArg, nameArg, timeoutArg } from './common.js';
+import { boundedText, formatArg, maxRowsArg, nameArg, timeoutArg } from './common.js';
 
 /** The execute_query tool. */
 export const executeQueryTool = defineTool({
   name: 'execute_query',
   title: 'Execute a SQL query',
   description:
-    'Runs one Snowflake SQL statement and returns its rows. Read-only unless the server allows writes: ' +
-    'SELECT, WITH … SELECT, SHOW, DESCRIBE and EXPLAIN only; anything else is refused with the reason. ' +
-    'Results are capped by rows and bytes (max_bytes bounds the whole answer, text and structured); a truncated ' +
-    'result names the query id and offset for fetch_results, and a value too big for the byte cap comes back cut ' +
-    '(listed in cutValues). In rows SQL NULL is null; jsonNulls lists VARIANT cells holding JSON null. ' +
-    'Long statements report progress and are cancelled in Snowflake when the call is cancelled.',
+    'Runs one Snowflake SQL statement; read-only (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN) unless the ' +
+    'server allows writes. Capped in rows and bytes: fetch_results continues a truncated answer from ' +
+    'nextOffset; cutValues lists values cut to fit. structuredContent is exact (SQL NULL null, jsonNulls ' +
+    'marks VARIANT nulls; totalRows, elapsedMs). format: markdown (NULL *NULL*, line feed <br>), csv ' +
+    '(NULL empty, "" empty text) or json.',
   inputSchema: z.strictObject({
-    sql: z.string().min(1).max(1_000_000).describe('One SQL statement (Snowflake dialect).'),
-    database: nameArg('Database to run in (USE DATABASE for this call only)').optional(),
-    schema: nameArg('Schema to run in (USE SCHEMA for this call only)').optional(),
+    sql: boundedText(1_000_000).describe('One statement'),
+    database: nameArg('Database for unqualified names').optional(),
+    schema: nameArg('Schema for unqualified names').optional(),
     max_rows: maxRowsArg.optional(),
     timeout_s: timeoutArg.optional(),
     format: formatArg.optional(),

@@ -3,20 +3,19 @@ import { z } from 'zod';
 import { tabularResultSchema } from '../result-format.js';
 import { tabularAnswer } from '../tabular-answer.js';
 import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
-import { formatArg, maxRowsArg } from './common.js';
+import { boundedText, formatArg, maxRowsArg } from './common.js';
 
 /** The fetch_results tool. */
 export const fetchResultsTool = defineTool({
   name: 'fetch_results',
   title: 'Fetch more result rows',
   description:
-    'Returns rows [offset, offset + limit) of an earlier query result by its query id, e.g. to continue a ' +
-    'truncated execute_query or query_view result from its nextOffset (same answer shape, totalRows included). ' +
-    'Snowflake keeps results for 24 hours.',
+    'More rows of an earlier result by query id, from offset (a truncated answer gives nextOffset). ' +
+    'Answers as execute_query. Only the client that ran the query can fetch it; Snowflake keeps results 24 h.',
   inputSchema: z.strictObject({
-    query_id: z.string().min(1).max(100).describe('The queryId of the earlier result.'),
-    offset: z.int().min(0).describe('Position of the first row to return (0-based).'),
-    limit: maxRowsArg.optional().describe('Rows to return at most (capped by the server setting).'),
+    query_id: boundedText(100),
+    offset: z.int().min(0).max(1e12).describe('0-based'),
+    limit: maxRowsArg.optional(),
     format: formatArg.optional(),
   }),
   outputSchema: tabularResultSchema,

@@ -8,7 +8,7 @@ import { listingText } from './common.js';
 export const listDatabasesTool = defineTool({
   name: 'list_databases',
   title: 'List databases',
-  description: 'Lists the Snowflake databases visible to the role (SHOW DATABASES): name, comment, owner.',
+  description: 'Start here: the databases the role can see, with comments and owners.',
   inputSchema: z.strictObject({}),
   outputSchema: z.object({ databases: z.array(databaseSchema), truncated: z.boolean() }),
   annotations: READ_ONLY_HINTS,

@@ -7,8 +7,8 @@ import type { Tool } from '../tool-types.js';
 import { likeArg, listingText, nameArg } from './common.js';
 
 const inputSchema = z.strictObject({
-  database: nameArg('Database'),
-  schema: nameArg('Schema (all schemas of the database but INFORMATION_SCHEMA when left out)').optional(),
+  database: nameArg(),
+  schema: nameArg('default: every schema').optional(),
   like: likeArg.optional(),
 });
 
@@ -19,9 +19,8 @@ export function objectListTool(kind: 'TABLES' | 'VIEWS'): Tool {
     name: `list_${noun}`,
     title: `List ${noun}`,
     description:
-      `Lists the ${noun} of a database or of one schema (SHOW ${kind} … IN DATABASE | IN SCHEMA), ` +
-      `optionally filtered by a LIKE pattern on the name: database, schema, name, kind, comment` +
-      (kind === 'TABLES' ? ', row count and bytes.' : '.'),
+      `Lists the ${noun} of a database or one schema, optionally by name pattern, with comments` +
+      (kind === 'TABLES' ? ' and row counts.' : '.'),
     inputSchema,
     outputSchema: z.object({ [noun]: z.array(objectSchema), truncated: z.boolean() }),
     annotations: READ_ONLY_HINTS,

@@ -8,8 +8,8 @@ import { listingText, nameArg } from './common.js';
 export const listSchemasTool = defineTool({
   name: 'list_schemas',
   title: 'List schemas',
-  description: 'Lists the schemas of a database (SHOW SCHEMAS IN DATABASE): name and comment.',
-  inputSchema: z.strictObject({ database: nameArg('Database') }),
+  description: 'Lists the schemas of a database, with comments.',
+  inputSchema: z.strictObject({ database: nameArg() }),
   outputSchema: z.object({ schemas: z.array(schemaSchema), truncated: z.boolean() }),
   annotations: READ_ONLY_HINTS,
   async run(args, call) {

@@ -9,34 +9,23 @@ import { tabularResultSchema } from '../result-format.js';
 import { tabularAnswer } from '../tabular-answer.js';
 import { assertFragmentAllowed, assertSqlAllowed } from '../sql-policy.js';
 import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
-import { formatArg, maxRowsArg, nameArg, timeoutArg } from './common.js';
+import { boundedText, formatArg, maxRowsArg, nameArg, timeoutArg } from './common.js';
 
 /** The query_view tool. */
 export const queryViewTool = defineTool({
   name: 'query_view',
   title: 'Query a view',
   description:
-    'Reads rows from a view or table: SELECT columns FROM database.schema.view [WHERE …] [ORDER BY …] [LIMIT n]. ' +
-    'where and order_by are SQL fragments (expressions only, no subqueries that write, no comments or statements). ' +
-    'Without limit the result is capped by the row limit and can be continued with fetch_results.',
+    'Reads rows of a view or table without writing SQL: SELECT columns FROM database.schema.view ' +
+    '[WHERE where] [ORDER BY order_by] [LIMIT limit]; where and order_by are expressions only. Answers as execute_query.',
   inputSchema: z.strictObject({
-    database: nameArg('Database'),
-    schema: nameArg('Schema'),
+    database: nameArg(),
+    schema: nameArg(),
     view: nameArg('View (or table)'),
-    columns: z
-      .array(nameArg('Column'))
-      .min(1)
-      .max(1000)
-      .optional()
-      .describe('Columns to return (all when left out).'),
-    where: z
-      .string()
-      .min(1)
-      .max(10_000)
-      .optional()
-      .describe("Filter expression, e.g. REGION = 'EU' AND AMOUNT > 100."),
-    order_by: z.string().min(1).max(2000).optional().describe('Sort expression list, e.g. AMOUNT DESC, ID.'),
-    limit: maxRowsArg.optional().describe('LIMIT of the SELECT (also caps the rows returned).'),
+    columns: z.array(nameArg()).min(1).max(1000).optional().describe('Columns (default all)'),
+    where: boundedText(10_000).optional().describe("e.g. REGION = 'EU' AND AMOUNT > 100"),
+    order_by: boundedText(2000).optional().describe('e.g. AMOUNT DESC, ID'),
+    limit: maxRowsArg.optional().describe('LIMIT (also caps the rows returned)'),
     timeout_s: timeoutArg.optional(),
     format: formatArg.optional(),
   }),
