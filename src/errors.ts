@@ -1,7 +1,9 @@
 /**
  * The one catalogue of smcp error codes. Codes are stable: scripts, logs and MCP clients may match
- * on them. Each code carries the CLI exit code and the HTTP status it maps to at the edges; a
- * Snowflake error keeps its own code and SQLSTATE beside ours.
+ * on them. Each code carries how every edge reports it: the CLI exit code, the HTTP status, and
+ * where it can happen there the JSON-RPC error code (`rpc`, default -32000) and the WebSocket close
+ * code (`ws`). Edges derive statuses from the code; nothing passes a status beside one. A Snowflake
+ * error keeps its own code and SQLSTATE beside ours.
  */
 
 /** Every stable smcp error code, with what it means and how the edges report it. */
@@ -44,7 +46,53 @@ export const ERROR_CATALOGUE = {
     http: 504,
     summary: 'the daemon process exists but its admin socket does not answer',
   },
-  DRAINING: { exit: 1, http: 503, summary: 'the daemon is draining and takes no new work' },
+  DRAINING: { exit: 1, http: 503, ws: 1013, summary: 'the daemon is draining and takes no new work' },
+  OVERLOADED: {
+    exit: 1,
+    http: 503,
+    summary: 'the server has as many sessions open as it allows; retry later',
+  },
+  SHUTTING_DOWN: {
+    exit: 1,
+    http: 503,
+    ws: 1001,
+    summary: 'the server is closing every connection and stopping',
+  },
+  PARSE_ERROR: { exit: 2, http: 400, rpc: -32700, summary: 'the request body is not valid JSON' },
+  INVALID_REQUEST: {
+    exit: 2,
+    http: 400,
+    rpc: -32600,
+    summary: 'the request is not one a transport takes (not JSON-RPC, too deep, a header missing)',
+  },
+  PAYLOAD_TOO_LARGE: {
+    exit: 2,
+    http: 413,
+    rpc: -32600,
+    ws: 1009,
+    summary: 'the request body or frame is over the size limit',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    exit: 2,
+    http: 415,
+    rpc: -32600,
+    ws: 1003,
+    summary: 'the body is not uncompressed UTF-8 JSON (or a WebSocket frame is binary)',
+  },
+  METHOD_NOT_ALLOWED: { exit: 2, http: 405, summary: 'the HTTP method is not one the route takes' },
+  ROUTE_NOT_FOUND: { exit: 2, http: 404, summary: 'no HTTP route or WebSocket endpoint at that path' },
+  SESSION_NOT_FOUND: {
+    exit: 1,
+    http: 404,
+    rpc: -32001,
+    summary: "the MCP session does not exist (any more) or is not the caller's: open a new one",
+  },
+  REQUEST_ID_IN_USE: {
+    exit: 1,
+    http: 409,
+    rpc: -32600,
+    summary: 'a request with that id is still in flight in the session',
+  },
   UNAUTHORIZED: { exit: 1, http: 401, summary: 'a bearer token is required, or the one given is wrong' },
   FORBIDDEN: {
     exit: 1,
@@ -54,13 +102,26 @@ export const ERROR_CATALOGUE = {
   RATE_LIMITED: {
     exit: 1,
     http: 429,
+    ws: 1013,
     summary: 'this client has too many requests, sessions or connections open; retry later',
   },
-  INTERNAL: { exit: 70, http: 500, summary: 'an unexpected fault inside smcp' },
-} as const satisfies Record<string, { exit: number; http: number; summary: string }>;
+  INTERNAL: { exit: 70, http: 500, rpc: -32603, ws: 1011, summary: 'an unexpected fault inside smcp' },
+} as const satisfies Record<
+  string,
+  { exit: number; http: number; rpc?: number; ws?: number; summary: string }
+>;
 
 /** A stable smcp error code. */
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** JSON-RPC error code for refusals that have no more specific one. */
+const RPC_SERVER_ERROR = -32000;
+
+/** How `code` is reported at the edges: HTTP status, JSON-RPC error code, WebSocket close code. */
+export function edgeCodes(code: ErrorCode): { http: number; rpc: number; ws: number } {
+  const entry: { http: number; rpc?: number; ws?: number } = ERROR_CATALOGUE[code];
+  return { http: entry.http, rpc: entry.rpc ?? RPC_SERVER_ERROR, ws: entry.ws ?? 1008 };
+}
 
 /** Facts that travel with an error: where bad input was found, and what Snowflake said. */
 export interface ErrorDetails {

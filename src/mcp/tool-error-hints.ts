@@ -47,6 +47,17 @@ const HINTS: Readonly<Record<ErrorCode, Hint>> = {
   DAEMON_NOT_RUNNING: () => 'No smcp daemon runs; start one with `smcp start`.',
   DAEMON_UNRESPONSIVE: () => 'The smcp daemon does not answer; its operator should check `smcp status`.',
   DRAINING: () => 'The server is shutting down; call again once it is back.',
+  PARSE_ERROR: () => 'Send the request body as valid JSON.',
+  INVALID_REQUEST: () => 'Send one JSON-RPC 2.0 message with the headers the transport needs.',
+  PAYLOAD_TOO_LARGE: () => 'Send less at once: the request is over the size limit.',
+  UNSUPPORTED_MEDIA_TYPE: () =>
+    'Send JSON as uncompressed UTF-8 (Content-Type: application/json; text frames).',
+  METHOD_NOT_ALLOWED: () => 'Use the HTTP method the route names in its Allow header.',
+  ROUTE_NOT_FOUND: () => 'MCP is served at /mcp; the plain tool API at /mcp/tools.',
+  SESSION_NOT_FOUND: () => 'Initialize a new MCP session and call again.',
+  REQUEST_ID_IN_USE: () => 'Give each request in flight its own id.',
+  OVERLOADED: () => 'The server is full; try again in a few seconds.',
+  SHUTTING_DOWN: () => 'The server is stopping; reconnect once it is back.',
   UNAUTHORIZED: () => 'Send the bearer token the server was started with (Authorization: Bearer …).',
   FORBIDDEN: () =>
     'The server does not serve this Host, Origin or local user; its operator decides who may connect.',

@@ -57,7 +57,7 @@ export class ClientIdentifier {
   async identify(req: IncomingMessage): Promise<Identification> {
     const answer = await this.decide(req).catch((): Identification => ({
       ok: false,
-      status: 403,
+      code: 'FORBIDDEN',
       message: 'Forbidden: the client cannot be identified',
     }));
     if (answer.ok) owners.set(req, answer.owner);
@@ -81,7 +81,7 @@ export class ClientIdentifier {
     if (uid !== undefined) {
       return {
         ok: false,
-        status: 403,
+        code: 'FORBIDDEN',
         message:
           `Forbidden: this connection belongs to another local user (uid ${uid}); smcp serves only its own ` +
           'user by default (give that user a bearer token, or start smcp with --allow-local-users)',
@@ -89,7 +89,7 @@ export class ClientIdentifier {
     }
     return {
       ok: false,
-      status: 403,
+      code: 'FORBIDDEN',
       message:
         'Forbidden: smcp cannot tell which local user opened this connection (it can on Linux over ' +
         'loopback only), so a bearer token is required: set --auth-token-file or SMCP_TOKEN ' +

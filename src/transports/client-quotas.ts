@@ -20,7 +20,7 @@ export interface QuotaLimits {
 
 /** Why a session or request was not admitted, ready for the HTTP answer or the WebSocket refusal. */
 export interface QuotaRefusal {
-  readonly status: 429 | 503;
+  readonly code: 'RATE_LIMITED' | 'OVERLOADED';
   readonly message: string;
   readonly retryAfterSeconds: number;
 }
@@ -52,7 +52,7 @@ export class ClientQuotas {
     if (this.open >= this.limits.sessionsTotal) {
       return {
         ok: false,
-        status: 503,
+        code: 'OVERLOADED',
         message: `Service Unavailable: too many open sessions (${this.limits.sessionsTotal}, the server's limit)`,
         retryAfterSeconds: RETRY_AFTER_SECONDS,
       };
@@ -61,7 +61,7 @@ export class ClientQuotas {
     if (!release) {
       return {
         ok: false,
-        status: 429,
+        code: 'RATE_LIMITED',
         message:
           `Too Many Requests: this client already has ${this.limits.sessionsPerOwner} sessions open ` +
           '(max_sessions_per_client); close some or reuse one',
@@ -87,7 +87,7 @@ export class ClientQuotas {
     if (release) return { ok: true, release };
     return {
       ok: false,
-      status: 429,
+      code: 'RATE_LIMITED',
       message:
         `Too Many Requests: ${this.limits.requestsPerOwner} sessionless requests from this client are in flight ` +
         '(max_requests_per_address); retry after the Retry-After delay',

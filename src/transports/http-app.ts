@@ -19,13 +19,12 @@ import cors from 'cors';
 import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
-import { ERROR_CATALOGUE } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import type { ClientIdentifier } from './client-identification.js';
 import { RETRY_AFTER_SECONDS } from './client-limiter.js';
 import { sendHealth, sendHealthDocument, sendReadiness, sendStatus } from './health-routes.js';
 import type { HealthDeps } from './health-routes.js';
-import { RPC_SERVER_REFUSED, sendPlainError, sendRpcError } from './http-io.js';
+import { sendPlainRefusal, sendRpcRefusal } from './http-io.js';
 import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from './http-security.js';
 import type { GuardVerdict, HttpGuard } from './http-security.js';
 import type { LegacySseEndpoint } from './legacy-sse.js';
@@ -60,16 +59,12 @@ export function refuse(
   message: string,
   headers: Record<string, string> = {},
 ): void {
-  const status = ERROR_CATALOGUE[code].http;
-  if (MCP_PATHS.has(requestTarget(res.req.url).path)) {
-    sendRpcError(res, status, RPC_SERVER_REFUSED, message, headers);
-  } else {
-    sendPlainError(res, status, code, message, headers);
-  }
+  if (MCP_PATHS.has(requestTarget(res.req.url).path)) sendRpcRefusal(res, code, message, headers);
+  else sendPlainRefusal(res, code, message, headers);
 }
 
 function refuseVerdict(res: Response, verdict: Exclude<GuardVerdict, { ok: true }>): void {
-  refuse(res, verdict.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', verdict.message, verdict.headers);
+  refuse(res, verdict.code, verdict.message, verdict.headers);
 }
 
 /** Security headers for every answer: JSON APIs and any HTML alike get the strict set. */
@@ -126,7 +121,7 @@ function identification(identifier: ClientIdentifier): RequestHandler {
 function drainSwitch(isDraining: () => boolean): RequestHandler {
   return (_req, res, next) => {
     if (!isDraining()) return next();
-    sendRpcError(res, 503, RPC_SERVER_REFUSED, 'Service Unavailable: the server is draining', {
+    refuse(res, 'DRAINING', 'Service Unavailable: the server is draining', {
       'Retry-After': String(RETRY_AFTER_SECONDS * 5),
       Connection: 'close',
     });
@@ -135,11 +130,7 @@ function drainSwitch(isDraining: () => boolean): RequestHandler {
 
 /** `405` with the methods a path takes. */
 function wrongMethod(path: string, allow: string): RequestHandler {
-  return (_req, res) => {
-    const message = `use ${allow} ${path}`;
-    if (MCP_PATHS.has(path)) sendRpcError(res, 405, RPC_SERVER_REFUSED, message, { Allow: allow });
-    else sendPlainError(res, 405, 'USAGE', message, { Allow: allow });
-  };
+  return (_req, res) => refuse(res, 'METHOD_NOT_ALLOWED', `use ${allow} ${path}`, { Allow: allow });
 }
 
 /** Builds the app. Routes are exact and case-sensitive (`/MCP/` is not `/mcp`). */
@@ -183,11 +174,15 @@ export function buildHttpApp(deps: HttpAppDeps): express.Express {
   }
 
   app.use((req: Request, res: Response) => {
-    sendPlainError(res, 404, 'NOT_FOUND', `no route for ${req.method} ${requestTarget(req.url).path}`);
+    sendPlainRefusal(
+      res,
+      'ROUTE_NOT_FOUND',
+      `no route for ${req.method} ${requestTarget(req.url).path.slice(0, 200)}`,
+    );
   });
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     deps.logger.error('HTTP request failed', { path: requestTarget(req.url).path, error: String(error) });
-    if (!res.headersSent) sendPlainError(res, 500, 'INTERNAL', 'an unexpected fault inside smcp');
+    if (!res.headersSent) refuse(res, 'INTERNAL', 'an unexpected fault inside smcp');
     else res.destroy();
   });
   return app;

@@ -31,7 +31,8 @@ export function assertBindAllowed(host: string, token: string | undefined): void
 
 /** The decision for one request. */
 export type GuardVerdict =
-  { ok: true } | { ok: false; status: 401 | 403; message: string; headers?: Record<string, string> };
+  | { ok: true }
+  | { ok: false; code: 'UNAUTHORIZED' | 'FORBIDDEN'; message: string; headers?: Record<string, string> };
 
 /** Settings the guard is built from (after listen, so the real port is known). */
 export interface GuardSettings {
@@ -119,14 +120,14 @@ export class HttpGuard {
       if (!host || !(this.hosts.has(host) || this.hosts.has(host.replace(/:\d+$/, '')))) {
         return {
           ok: false,
-          status: 403,
+          code: 'FORBIDDEN',
           message: `Forbidden: Host header ${host ?? '(missing)'} is not allowed`,
         };
       }
     }
     const origin = headerValue(req, 'origin');
     if (origin !== undefined && !this.origins.has(origin.toLowerCase())) {
-      return { ok: false, status: 403, message: `Forbidden: Origin ${origin} is not allowed` };
+      return { ok: false, code: 'FORBIDDEN', message: `Forbidden: Origin ${origin} is not allowed` };
     }
     return { ok: true };
   }
@@ -140,7 +141,7 @@ export class HttpGuard {
     if (!match) {
       return {
         ok: false,
-        status: 401,
+        code: 'UNAUTHORIZED',
         message: 'Unauthorized: a bearer token is required',
         headers: challenge,
       };
@@ -149,7 +150,7 @@ export class HttpGuard {
     if (!timingSafeEqual(sha256(match[1]), this.tokenHash)) {
       return {
         ok: false,
-        status: 401,
+        code: 'UNAUTHORIZED',
         message: 'Unauthorized: the bearer token is wrong',
         headers: { 'WWW-Authenticate': 'Bearer realm="smcp", error="invalid_token"' },
       };

@@ -4,7 +4,7 @@
  * pass the same Host, Origin, token and draining checks here. Loopback by default; a non-loopback
  * bind without a token is refused at start.
  */
-import { createServer } from 'node:http';
+import { STATUS_CODES, createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { SmcpError } from '../errors.js';
@@ -12,7 +12,8 @@ import { ClientIdentifier } from './client-identification.js';
 import { ClientQuotas } from './client-quotas.js';
 import type { HealthDeps } from './health-routes.js';
 import { buildHttpApp } from './http-app.js';
-import { RPC_SERVER_REFUSED } from './http-io.js';
+import { edgeCodes } from '../errors.js';
+import type { ErrorCode } from '../errors.js';
 import { HttpGuard, assertBindAllowed } from './http-security.js';
 import { LegacySseEndpoint } from './legacy-sse.js';
 import { requestTarget } from './request-path.js';
@@ -50,23 +51,21 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
-/** Writes a refusal on a socket that asked to upgrade, then drops it. */
+/** Writes a refusal with `code`'s status on a socket that asked to upgrade, then drops it. */
 function refuseUpgrade(
   socket: Duplex,
-  status: number,
+  code: ErrorCode,
   message: string,
   headers: Record<string, string> = {},
 ): void {
-  const body = JSON.stringify({ jsonrpc: '2.0', error: { code: RPC_SERVER_REFUSED, message }, id: null });
-  const reason = {
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    429: 'Too Many Requests',
-  }[status];
+  const edge = edgeCodes(code);
+  const body = JSON.stringify({
+    jsonrpc: '2.0',
+    error: { code: edge.rpc, message, data: { code } },
+    id: null,
+  });
   const head = [
-    `HTTP/1.1 ${status} ${reason ?? 'Service Unavailable'}`,
+    `HTTP/1.1 ${edge.http} ${STATUS_CODES[edge.http] ?? 'Error'}`,
     'Content-Type: application/json',
     `Content-Length: ${Buffer.byteLength(body)}`,
     'Connection: close',
@@ -163,17 +162,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     const path = requestTarget(req.url).path;
     if (path !== '/mcp')
-      return refuseUpgrade(socket, 404, `no WebSocket endpoint at ${path.slice(0, 200)}; use /mcp`);
+      return refuseUpgrade(
+        socket,
+        'ROUTE_NOT_FOUND',
+        `no WebSocket endpoint at ${path.slice(0, 200)}; use /mcp`,
+      );
     const verdict = guard.checkHostAndOrigin(req);
-    if (!verdict.ok) return refuseUpgrade(socket, verdict.status, verdict.message);
+    if (!verdict.ok) return refuseUpgrade(socket, verdict.code, verdict.message);
     const who = await identifier.identify(req);
-    if (!who.ok) return refuseUpgrade(socket, who.status, who.message, who.headers);
-    if (draining) return refuseUpgrade(socket, 503, 'the server is draining', { 'Retry-After': '5' });
+    if (!who.ok) return refuseUpgrade(socket, who.code, who.message, who.headers);
+    if (draining) return refuseUpgrade(socket, 'DRAINING', 'the server is draining', { 'Retry-After': '5' });
     if (!acceptsSubprotocol(req))
-      return refuseUpgrade(socket, 400, "offer the WebSocket subprotocol 'mcp' (or none)");
+      return refuseUpgrade(socket, 'INVALID_REQUEST', "offer the WebSocket subprotocol 'mcp' (or none)");
     const admission = quotas.openSession(who.owner);
     if (!admission.ok) {
-      return refuseUpgrade(socket, admission.status, admission.message, {
+      return refuseUpgrade(socket, admission.code, admission.message, {
         'Retry-After': String(admission.retryAfterSeconds),
       });
     }

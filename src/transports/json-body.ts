@@ -8,14 +8,13 @@
  */
 import express from 'express';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorCode } from '../errors.js';
 import {
   MAX_JSON_DEPTH,
-  RPC_INVALID_REQUEST,
-  RPC_PARSE_ERROR,
   isJsonContentType,
   nestsDeeperThan,
-  sendPlainError,
-  sendRpcError,
+  sendPlainRefusal,
+  sendRpcRefusal,
 } from './http-io.js';
 
 /** How a route's refusals look: `rpc` for JSON-RPC clients, `plain` for the tool API. */
@@ -24,13 +23,12 @@ export type BodyDialect = 'rpc' | 'plain';
 function refuseBody(
   res: Response,
   dialect: BodyDialect,
-  status: number,
-  rpcCode: number,
+  code: ErrorCode,
   message: string,
   headers: Record<string, string> = {},
 ): void {
-  if (dialect === 'rpc') sendRpcError(res, status, rpcCode, message, headers);
-  else sendPlainError(res, status, 'USAGE', message, headers);
+  if (dialect === 'rpc') sendRpcRefusal(res, code, message, headers);
+  else sendPlainRefusal(res, code, message, headers);
 }
 
 /** What body-parser attaches to the errors it raises. */
@@ -50,8 +48,7 @@ export function jsonBody(maxBytes: number, dialect: BodyDialect): (RequestHandle
     refuseBody(
       res,
       dialect,
-      415,
-      RPC_INVALID_REQUEST,
+      'UNSUPPORTED_MEDIA_TYPE',
       'Unsupported Media Type: Content-Type must be application/json',
     );
   };
@@ -62,20 +59,20 @@ export function jsonBody(maxBytes: number, dialect: BodyDialect): (RequestHandle
         return refuseBody(
           res,
           dialect,
-          413,
-          RPC_INVALID_REQUEST,
+          'PAYLOAD_TOO_LARGE',
           `Payload Too Large: the limit is ${maxBytes} bytes`,
-          { Connection: 'close' },
+          {
+            Connection: 'close',
+          },
         );
       case 'entity.parse.failed':
-        return refuseBody(res, dialect, 400, RPC_PARSE_ERROR, 'Parse error: the body is not valid JSON');
+        return refuseBody(res, dialect, 'PARSE_ERROR', 'Parse error: the body is not valid JSON');
       case 'encoding.unsupported':
       case 'charset.unsupported':
         return refuseBody(
           res,
           dialect,
-          415,
-          RPC_INVALID_REQUEST,
+          'UNSUPPORTED_MEDIA_TYPE',
           'Unsupported Media Type: send the body as uncompressed UTF-8 JSON',
         );
       case 'request.aborted':
@@ -94,8 +91,7 @@ export function jsonBody(maxBytes: number, dialect: BodyDialect): (RequestHandle
       return refuseBody(
         res,
         dialect,
-        400,
-        RPC_INVALID_REQUEST,
+        'INVALID_REQUEST',
         `Invalid Request: JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
       );
     }

@@ -12,7 +12,7 @@ import { SSEServerTransport } from '@modelcontextprotocol/server-legacy/sse';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import { ownerOf } from './client-identification.js';
 import type { ClientQuotas } from './client-quotas.js';
-import { RPC_INVALID_REQUEST, RPC_SERVER_REFUSED, RPC_SESSION_NOT_FOUND, sendRpcError } from './http-io.js';
+import { sendRpcRefusal } from './http-io.js';
 import { TrackedTransport } from './tracked-transport.js';
 import type { ServerFactory } from './contracts.js';
 import type { Logger } from '../logger.js';
@@ -59,7 +59,7 @@ export class LegacySseEndpoint {
     const owner = ownerOf(req);
     const admission = this.deps.quotas.openSession(owner);
     if (!admission.ok) {
-      sendRpcError(res, admission.status, RPC_SERVER_REFUSED, admission.message, {
+      sendRpcRefusal(res, admission.code, admission.message, {
         'Retry-After': String(admission.retryAfterSeconds),
       });
       return;
@@ -103,18 +103,18 @@ export class LegacySseEndpoint {
   ): Promise<void> {
     const id = query.get('sessionId');
     if (!id) {
-      sendRpcError(res, 400, RPC_INVALID_REQUEST, 'Bad Request: the sessionId query parameter is required');
+      sendRpcRefusal(res, 'INVALID_REQUEST', 'Bad Request: the sessionId query parameter is required');
       return;
     }
     const session = this.sessions.get(id);
     // Another client's stream answers like an unknown one: its id is no key to it.
     if (!session || session.owner !== ownerOf(req)) {
-      sendRpcError(res, 404, RPC_SESSION_NOT_FOUND, 'Session not found');
+      sendRpcRefusal(res, 'SESSION_NOT_FOUND', 'Session not found');
       return;
     }
     // Refused here rather than by the SDK transport, which answers such bodies with plain text.
     if (!isJsonRpcMessage(body)) {
-      sendRpcError(res, 400, RPC_INVALID_REQUEST, 'Invalid Request: not a JSON-RPC 2.0 message');
+      sendRpcRefusal(res, 'INVALID_REQUEST', 'Invalid Request: not a JSON-RPC 2.0 message');
       return;
     }
     await session.transport.handlePostMessage(req, res, body).catch((error: unknown) => {

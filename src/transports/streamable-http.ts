@@ -18,14 +18,7 @@ import { ownerOf } from './client-identification.js';
 import { RETRY_AFTER_SECONDS } from './client-limiter.js';
 import type { ClientQuotas } from './client-quotas.js';
 import { BoundedEventStore } from './event-store.js';
-import {
-  RPC_INVALID_REQUEST,
-  RPC_SERVER_REFUSED,
-  RPC_SESSION_NOT_FOUND,
-  headerValue,
-  isRecord,
-  sendRpcError,
-} from './http-io.js';
+import { headerValue, isRecord, sendRpcRefusal } from './http-io.js';
 import { TrackedTransport } from './tracked-transport.js';
 import type { ServerFactory } from './contracts.js';
 import type { Logger } from '../logger.js';
@@ -150,7 +143,7 @@ export class StreamableHttpEndpoint {
   async handleOther(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.deps.stateless) return this.modernNode(req, res);
     if (req.method === 'GET' || req.method === 'DELETE') return this.handleSessionOp(req, res);
-    sendRpcError(res, 405, RPC_SERVER_REFUSED, 'Method not allowed.', { Allow: 'GET, POST, DELETE' });
+    sendRpcRefusal(res, 'METHOD_NOT_ALLOWED', 'Method not allowed.', { Allow: 'GET, POST, DELETE' });
   }
 
   /** Closes sessions without traffic for longer than `idleMs`. */
@@ -188,7 +181,7 @@ export class StreamableHttpEndpoint {
     const sessionId = headerValue(req, 'mcp-session-id');
     if (sessionId === undefined) {
       if (!isInitializeRequest(body)) {
-        sendRpcError(res, 400, RPC_SERVER_REFUSED, 'Bad Request: Mcp-Session-Id header is required');
+        sendRpcRefusal(res, 'INVALID_REQUEST', 'Bad Request: Mcp-Session-Id header is required');
         return;
       }
       return this.openSession(req, res, body, facts, owner);
@@ -199,10 +192,9 @@ export class StreamableHttpEndpoint {
       // The SDK routes answers by request id: a second request with an id still in flight would
       // take over the first one's answer, so it is refused here and never reaches the SDK.
       if (session.tracked.isPending(facts.id)) {
-        sendRpcError(
+        sendRpcRefusal(
           res,
-          409,
-          RPC_INVALID_REQUEST,
+          'REQUEST_ID_IN_USE',
           `Conflict: request id ${JSON.stringify(facts.id)} is already in flight in this session`,
           {},
           facts.id,
@@ -231,7 +223,7 @@ export class StreamableHttpEndpoint {
   private async handleSessionOp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const sessionId = headerValue(req, 'mcp-session-id');
     if (sessionId === undefined) {
-      sendRpcError(res, 400, RPC_SERVER_REFUSED, 'Bad Request: Mcp-Session-Id header is required');
+      sendRpcRefusal(res, 'INVALID_REQUEST', 'Bad Request: Mcp-Session-Id header is required');
       return;
     }
     const session = this.ownSession(sessionId, ownerOf(req));
@@ -253,7 +245,7 @@ export class StreamableHttpEndpoint {
   ): Promise<void> {
     const admission = this.deps.quotas.openSession(owner);
     if (!admission.ok) {
-      sendRpcError(res, admission.status, RPC_SERVER_REFUSED, admission.message, {
+      sendRpcRefusal(res, admission.code, admission.message, {
         'Retry-After': String(admission.retryAfterSeconds),
       });
       return;
@@ -313,7 +305,7 @@ export class StreamableHttpEndpoint {
     if (!facts.isRequest) return runWithRequestContext(newRequestContext(identity), serve);
     const admission = this.deps.quotas.startSessionless(identity.owner ?? identity.clientId);
     if (!admission.ok) {
-      sendRpcError(res, admission.status, RPC_SERVER_REFUSED, admission.message, {
+      sendRpcRefusal(res, admission.code, admission.message, {
         'Retry-After': String(admission.retryAfterSeconds),
       });
       return;
@@ -329,23 +321,21 @@ export class StreamableHttpEndpoint {
     return runWithRequestContext(context, serve);
   }
 
+  /** 429: the session has its limit of requests in flight (max_requests_per_session). */
+  private tooMany(res: ServerResponse): void {
+    sendRpcRefusal(
+      res,
+      'RATE_LIMITED',
+      'Too Many Requests: this session has its limit of requests in flight (max_requests_per_session)',
+      { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+    );
+  }
+
   /**
    * Marks the session busy while a POST or DELETE is open. A GET stream only counts as activity when
    * it opens: a client that holds a stream but sends nothing for the idle timeout loses its session
    * (its next request gets 404 and it re-initializes), which bounds what abandoned sessions cost.
    */
-  private tooMany(res: ServerResponse): void {
-    sendRpcError(
-      res,
-      429,
-      RPC_SERVER_REFUSED,
-      'Too Many Requests: this client has too many requests in flight',
-      {
-        'Retry-After': String(RETRY_AFTER_SECONDS),
-      },
-    );
-  }
-
   private async withActivity(
     session: Session,
     res: ServerResponse,
@@ -384,5 +374,5 @@ export class StreamableHttpEndpoint {
 
 /** 404 for a session that does not exist or is not the caller's: the same answer for both. */
 function sessionNotFound(res: ServerResponse): void {
-  sendRpcError(res, 404, RPC_SESSION_NOT_FOUND, 'Session not found');
+  sendRpcRefusal(res, 'SESSION_NOT_FOUND', 'Session not found');
 }

@@ -19,7 +19,7 @@ import { newRequestContext, runWithRequestContext } from '../mcp/request-context
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import { ownerOf } from './client-identification.js';
 import type { ClientQuotas } from './client-quotas.js';
-import { isRecord, sendJson, sendPlainError } from './http-io.js';
+import { isRecord, sendJson, sendPlainRefusal } from './http-io.js';
 import type { ToolApi } from './contracts.js';
 import type { Logger } from '../logger.js';
 
@@ -121,16 +121,16 @@ function readCallRequest(res: ServerResponse, body: unknown): CallRequest | unde
     return { name: body.method, args: params, answer };
   }
   if (!isRecord(body)) {
-    sendPlainError(res, 400, 'USAGE', 'the body must be a JSON object {"name": "...", "arguments": {...}}');
+    sendPlainRefusal(res, 'USAGE', 'the body must be a JSON object {"name": "...", "arguments": {...}}');
     return undefined;
   }
   const { name, arguments: args = {} } = body;
   if (typeof name !== 'string' || name === '') {
-    sendPlainError(res, 400, 'USAGE', '"name" must name a tool (see GET /mcp/tools)');
+    sendPlainRefusal(res, 'USAGE', '"name" must name a tool (see GET /mcp/tools)');
     return undefined;
   }
   if (!isRecord(args)) {
-    sendPlainError(res, 400, 'USAGE', '"arguments" must be a JSON object');
+    sendPlainRefusal(res, 'USAGE', '"arguments" must be a JSON object');
     return undefined;
   }
   return { name, args, answer: PLAIN };
@@ -152,7 +152,7 @@ export async function handleToolCall(
   const owner = ownerOf(req);
   const admission = deps.quotas.startSessionless(owner);
   if (!admission.ok) {
-    sendPlainError(res, admission.status, 'RATE_LIMITED', admission.message, {
+    sendPlainRefusal(res, admission.code, admission.message, {
       'Retry-After': String(admission.retryAfterSeconds),
     });
     return;

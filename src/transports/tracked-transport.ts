@@ -14,7 +14,9 @@ import type { ClientIdentity } from '../mcp/request-context.js';
 import { newRequestContext, runWithRequestContext } from '../mcp/request-context.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import type { ClientLimiter } from './client-limiter.js';
-import { RPC_SERVER_REFUSED, isRecord } from './http-io.js';
+import { edgeCodes } from '../errors.js';
+import type { ErrorCode } from '../errors.js';
+import { isRecord } from './http-io.js';
 
 type RequestId = string | number;
 
@@ -201,7 +203,7 @@ export class TrackedTransport<Inner extends Transport = Transport>
     if (facts.method === 'initialize') this.learnClientName(message);
     const refusal = this.refusal(facts.id);
     if (refusal) {
-      this.refuse(facts.id, refusal);
+      this.refuse(facts.id, refusal.code, refusal.message);
       return;
     }
     const limiter = this.policy.limiter;
@@ -209,7 +211,11 @@ export class TrackedTransport<Inner extends Transport = Transport>
     if (reservedSlot) this.reserved!.delete(facts.id);
     const release = reservedSlot ?? limiter?.acquire(this.identity.clientId);
     if (limiter && !release) {
-      this.refuse(facts.id, 'too many concurrent requests from this client; retry after 1 s');
+      this.refuse(
+        facts.id,
+        'RATE_LIMITED',
+        'too many requests of this connection are in flight (max_requests_per_session); retry after 1 s',
+      );
       return;
     }
     const cancel = new AbortController();
@@ -236,15 +242,19 @@ export class TrackedTransport<Inner extends Transport = Transport>
     this.handleClosed();
   }
 
-  private refusal(id: RequestId): string | undefined {
-    if (this.policy.isDraining?.()) return 'server is draining; reconnect to another instance';
-    if (this.pending?.has(id)) return `request id ${String(id)} is already in flight`;
+  private refusal(id: RequestId): { code: ErrorCode; message: string } | undefined {
+    if (this.policy.isDraining?.()) {
+      return { code: 'DRAINING', message: 'server is draining; reconnect to another instance' };
+    }
+    if (this.pending?.has(id)) {
+      return { code: 'REQUEST_ID_IN_USE', message: `request id ${String(id)} is already in flight` };
+    }
     return undefined;
   }
 
-  private refuse(id: RequestId, message: string): void {
+  private refuse(id: RequestId, code: ErrorCode, message: string): void {
     void this.inner
-      .send({ jsonrpc: '2.0', id, error: { code: RPC_SERVER_REFUSED, message } })
+      .send({ jsonrpc: '2.0', id, error: { code: edgeCodes(code).rpc, message, data: { code } } })
       .catch(() => {});
   }
 

@@ -19,7 +19,7 @@ import { TrackedTransport } from './tracked-transport.js';
 import type { TrackingPolicy } from './tracked-transport.js';
 import type { ServerFactory, WebSocketOptions } from './contracts.js';
 import type { Logger } from '../logger.js';
-import { SendBudget, WS_CLOSE, WebSocketServerTransport } from './websocket-transport.js';
+import { SendBudget, WebSocketServerTransport, closeCodeOf } from './websocket-transport.js';
 import type { BackpressureLimits } from './websocket-transport.js';
 
 /** The subprotocol MCP WebSocket clients offer and the server echoes. */
@@ -104,7 +104,7 @@ export class WebSocketEndpoint {
       isDraining: deps.isDraining,
       onIdle: (tracked) => {
         if (deps.isDraining() && tracked.inFlight === 0)
-          socketOf(tracked).close(WS_CLOSE.tryAgainLater, 'server is draining');
+          socketOf(tracked).close(closeCodeOf('DRAINING'), 'server is draining');
       },
       onClosed: (tracked) => {
         this.connections.delete(tracked as Connection);
@@ -172,14 +172,14 @@ export class WebSocketEndpoint {
         clientId: slowest.identity.clientId,
         bufferedBytes: slowest.inner.socket.bufferedAmount,
       });
-      void slowest.inner.close(WS_CLOSE.tryAgainLater, 'client reads too slowly');
+      void slowest.inner.close(closeCodeOf('RATE_LIMITED'), 'client reads too slowly');
     }
   }
 
   /** Draining: idle connections close now with 1013, busy ones once their last request is answered. */
   drain(): void {
     for (const tracked of this.connections.keys()) {
-      if (tracked.inFlight === 0) tracked.inner.socket.close(WS_CLOSE.tryAgainLater, 'server is draining');
+      if (tracked.inFlight === 0) tracked.inner.socket.close(closeCodeOf('DRAINING'), 'server is draining');
     }
   }
 
@@ -187,7 +187,8 @@ export class WebSocketEndpoint {
   async close(): Promise<void> {
     clearInterval(this.pingTimer);
     const conns = [...this.connections];
-    for (const [tracked] of conns) void tracked.inner.close(WS_CLOSE.goingAway, 'server shutting down');
+    for (const [tracked] of conns)
+      void tracked.inner.close(closeCodeOf('SHUTTING_DOWN'), 'server shutting down');
     await Promise.allSettled(conns.map(([, handle]) => handle.close()));
     this.connections.clear();
     this.wss.close();
@@ -216,7 +217,7 @@ export class WebSocketEndpoint {
       return this.deps.factory(tracked.identity);
     } catch (error) {
       this.deps.logger.error('server factory failed for a WebSocket client', { error: String(error) });
-      tracked.inner.socket.close(WS_CLOSE.internal, 'internal error');
+      tracked.inner.socket.close(closeCodeOf('INTERNAL'), 'internal error');
       throw error;
     }
   }

@@ -8,18 +8,17 @@
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/server';
 import { parseJSONRPCMessage } from '@modelcontextprotocol/server';
 import type { RawData, WebSocket } from 'ws';
+import { edgeCodes } from '../errors.js';
+import type { ErrorCode } from '../errors.js';
 import type { AttachableTransport, InnerTransportEvents } from './tracked-transport.js';
 
-/** WebSocket close codes smcp uses, each saying why. */
-export const WS_CLOSE = {
-  normal: 1000,
-  goingAway: 1001,
-  unsupportedData: 1003,
-  policy: 1008,
-  tooBig: 1009,
-  internal: 1011,
-  tryAgainLater: 1013,
-} as const;
+/** The normal close; every other close code comes from the error catalogue (src/errors.ts). */
+export const WS_NORMAL_CLOSE = 1000;
+
+/** The close code for a connection ended because of `code`. */
+export function closeCodeOf(code: ErrorCode): number {
+  return edgeCodes(code).ws;
+}
 
 /** Backpressure thresholds in bytes. */
 export interface BackpressureLimits {
@@ -125,7 +124,7 @@ export class WebSocketServerTransport implements AttachableTransport {
     const socket = this.socket;
     if (socket.readyState !== OPEN) return Promise.reject(new Error('WebSocket is not open'));
     if (socket.bufferedAmount > this.limits.maxBufferedBytes) {
-      void this.close(WS_CLOSE.tryAgainLater, 'client reads too slowly');
+      void this.close(closeCodeOf('RATE_LIMITED'), 'client reads too slowly');
       return Promise.reject(new Error('WebSocket peer reads too slowly; closed'));
     }
     const text = JSON.stringify(message);
@@ -147,7 +146,7 @@ export class WebSocketServerTransport implements AttachableTransport {
   }
 
   /** Closes with `code` (1000 unless a reason calls for another). */
-  close(code: number = WS_CLOSE.normal, reason = ''): Promise<void> {
+  close(code: number = WS_NORMAL_CLOSE, reason = ''): Promise<void> {
     if (this.socket.readyState === OPEN) this.socket.close(code, reason);
     else if (this.socket.readyState !== 3) this.socket.terminate();
     this.closed();
@@ -160,7 +159,10 @@ export class WebSocketServerTransport implements AttachableTransport {
     if (this.isClosed) return;
     this.messageCount++;
     if (isBinary) {
-      void this.close(WS_CLOSE.unsupportedData, 'binary frames are not supported; send JSON-RPC as text');
+      void this.close(
+        closeCodeOf('UNSUPPORTED_MEDIA_TYPE'),
+        'binary frames are not supported; send JSON-RPC as text',
+      );
       return;
     }
     let value: unknown;

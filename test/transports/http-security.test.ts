@@ -7,6 +7,8 @@ import { createFixtureToolApi } from './fixtures/fixture-tool-api.js';
 import type { TestServer } from './helpers.js';
 import { JSON_HEADERS, modernEchoBody, startTestServer, waitFor } from './helpers.js';
 import { readResponse } from '../helpers/read-response.js';
+import { ERROR_CATALOGUE } from '../../src/errors.js';
+import type { ErrorCode } from '../../src/errors.js';
 
 /** The fields these tests read from JSON bodies. */
 interface Json {
@@ -262,6 +264,58 @@ describe('HTTP security defaults', () => {
       expect(a.headers['content-security-policy']).to.match(/frame-ancestors 'none'/);
       expect(a.headers['x-powered-by']).to.equal(undefined);
     }
+  });
+
+  it('derives every refusal status from the error catalogue and names the code in the body', async () => {
+    const answers = [
+      await raw(`${url}/status`).done,
+      await raw(`${url}/nowhere`, { headers: auth }).done,
+      await raw(`${url}/mcp`, {
+        method: 'POST',
+        headers: { ...MODERN, ...auth, host: 'evil.example' },
+        body: '{}',
+      }).done,
+      await raw(`${url}/mcp`, { method: 'PUT', headers: { ...MODERN, ...auth } }).done,
+      await raw(`${url}/mcp`, { method: 'POST', headers: { ...MODERN, ...auth }, body: 'x'.repeat(4096) })
+        .done,
+      await raw(`${url}/mcp`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'text/plain' },
+        body: '{}',
+      }).done,
+      await raw(`${url}/mcp`, { method: 'POST', headers: { ...MODERN, ...auth }, body: '{oops' }).done,
+      await raw(`${url}/mcp/tools/call`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'text/plain' },
+        body: '{}',
+      }).done,
+      await raw(`${url}/mcp`, {
+        method: 'POST',
+        headers: { ...JSON_HEADERS, ...auth, 'mcp-session-id': 'no-such-session' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+      }).done,
+    ];
+    const seen: string[] = [];
+    for (const a of answers) {
+      const body = JSON.parse(a.body) as { error: { code: number | string; data?: { code: ErrorCode } } };
+      const code = (
+        typeof body.error.code === 'string' ? body.error.code : body.error.data?.code
+      ) as ErrorCode;
+      expect(code, a.body).to.be.a('string');
+      expect(a.status, code).to.equal(ERROR_CATALOGUE[code].http);
+      seen.push(code);
+    }
+    expect(seen).to.deep.equal([
+      'UNAUTHORIZED',
+      'ROUTE_NOT_FOUND',
+      'FORBIDDEN',
+      'METHOD_NOT_ALLOWED',
+      'PAYLOAD_TOO_LARGE',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'PARSE_ERROR',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'SESSION_NOT_FOUND',
+    ]);
   });
 
   it('treats paths exactly: no case folding or trailing-slash aliases of /mcp', async () => {
