@@ -6,6 +6,7 @@
  */
 import type { DrainOutcome } from '../admin/protocol.js';
 import type { Logger } from '../logger.js';
+import { Deadline } from '../snowflake/deadline.js';
 import type { Runtime } from './runtime.js';
 
 /** How long cancelled calls get to wind down before sessions are closed anyway. */
@@ -51,13 +52,14 @@ export class DrainController {
   }
 
   private cutShort: ((value: void) => void) | undefined;
-  private deadlineAt = Infinity;
+  private deadline: Deadline | undefined;
 
   private shorten(timeoutSeconds: number): void {
-    if (Date.now() + timeoutSeconds * 1000 < this.deadlineAt) {
-      this.deadlineAt = Date.now() + timeoutSeconds * 1000;
-      setTimeout(() => this.cutShort?.(), timeoutSeconds * 1000).unref();
-    }
+    const sooner = Deadline.afterSeconds(timeoutSeconds);
+    if (this.deadline && sooner.min(this.deadline) !== sooner) return;
+    this.deadline = sooner;
+    this.runtime.tracker.setDrainDeadline(sooner);
+    setTimeout(() => this.cutShort?.(), sooner.remainingMs()).unref();
   }
 
   private async run(timeoutSeconds: number): Promise<DrainOutcome> {
@@ -67,12 +69,14 @@ export class DrainController {
     this.outcome = { startedAt, finishedAt: null, timeoutSeconds, inFlightAtStart, cancelled: 0 };
     logger.info('draining', { timeoutSeconds, inFlight: inFlightAtStart });
     runtime.drain();
-    this.deadlineAt = Date.now() + timeoutSeconds * 1000;
-    const deadline = new Promise<void>((resolve) => {
+    this.deadline = Deadline.afterSeconds(timeoutSeconds);
+    // Calls that start from now on (a session's message already in the pipe) share the deadline.
+    runtime.tracker.setDrainDeadline(this.deadline);
+    const deadlinePassed = new Promise<void>((resolve) => {
       this.cutShort = resolve;
-      setTimeout(resolve, timeoutSeconds * 1000).unref();
+      setTimeout(resolve, this.deadline?.remainingMs()).unref();
     });
-    await Promise.race([runtime.tracker.whenIdle(), deadline]);
+    await Promise.race([runtime.tracker.whenIdle(), deadlinePassed]);
     let cancelled = 0;
     if (runtime.tracker.activeCount > 0) {
       cancelled = runtime.tracker.cancelAll('the server is draining: the deadline passed');

@@ -6,6 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { Deadline } from '../snowflake/deadline.js';
 
 /** How a client reached smcp. */
 export type TransportKind =
@@ -49,6 +50,11 @@ export interface RequestContext extends ClientIdentity {
   tool?: string;
   readonly startedAt: number;
   readonly signal?: AbortSignal;
+  /**
+   * The call's one time budget, set when the call starts (its timeout argument under the server's
+   * ceiling, and any drain deadline): every step of the call gets only what remains of it.
+   */
+  readonly deadline?: Deadline;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -4,6 +4,7 @@
  * drain logic read it. Cheap on the hot path: one Map insert and delete per request.
  */
 import { setMaxListeners } from 'node:events';
+import type { Deadline } from '../snowflake/deadline.js';
 import type { RequestContext, TransportKind } from './request-context.js';
 
 /** A call's signal linked to the cancel-everything switch (see RequestTracker.linkSignal). */
@@ -41,6 +42,17 @@ export class RequestTracker {
   private completed = 0;
   private idleWaiters: (() => void)[] = [];
   private cancellation = cancelSwitch();
+  private drainDeadlineValue: Deadline | undefined;
+
+  /** The drain's deadline once a drain has begun: no call started after it may outlive it. */
+  get drainDeadline(): Deadline | undefined {
+    return this.drainDeadlineValue;
+  }
+
+  /** Sets the drain's deadline (a shorter one replaces a longer one). */
+  setDrainDeadline(deadline: Deadline): void {
+    this.drainDeadlineValue = deadline.min(this.drainDeadlineValue);
+  }
 
   /**
    * `signal` (and `other`) joined with the tracker's cancel-everything switch: the signal a tool

@@ -22,7 +22,7 @@ import { nearestName, parseToolArguments } from './tool-arguments.js';
 import { errorResult, successResult } from './tool-result.js';
 import type { ToolResult } from './tool-result.js';
 import type { CallOptions } from './tool-runtime.js';
-import { createToolCall } from './tool-runtime.js';
+import { callDeadline, createToolCall } from './tool-runtime.js';
 import { outputProblem, toolListing } from './tool-schemas.js';
 import type { QueryClient, Tool, ToolCall, ToolHints } from './tool-types.js';
 import { TOOLS } from './tools/index.js';
@@ -138,9 +138,12 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     // (the outer context's signal), or when the drain deadline cancels everything.
     const linked = tracker.linkSignal(options.signal, outer?.signal);
     options = { ...options, signal: linked.signal };
-    const context: RequestContext = outer
+    // The call's one deadline, set now: every step below gets only what remains of it.
+    const deadline = callDeadline(settings, options.timeoutSeconds, tracker.drainDeadline);
+    const base = outer
       ? { ...outer, tool: label, signal: linked.signal }
       : newRequestContext(identity, linked.signal, label);
+    const context: RequestContext = { ...base, deadline };
     const end = outer ? undefined : tracker.begin(context);
     try {
       // The context travels explicitly from here on (nothing below reads the ambient one).
@@ -160,7 +163,13 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
   ): Promise<ToolResult> => {
     let result: ToolResult;
     try {
-      const output = await runInContext(tool.name, identity, options, (call) => tool.run(args, call));
+      const timeoutSeconds = typeof args.timeout_s === 'number' ? args.timeout_s : undefined;
+      const output = await runInContext(
+        tool.name,
+        identity,
+        timeoutSeconds !== undefined ? { ...options, timeoutSeconds } : options,
+        (call) => tool.run(args, call),
+      );
       result = successResult(output);
     } catch (err) {
       if (err instanceof StatementRefusedError) logRefusal(logger, tool.name, identity, args, err);

@@ -5,6 +5,7 @@
  * Snowflake works, so clients that reset their timeout on progress keep waiting.
  */
 import { SmcpError, isSmcpError } from '../errors.js';
+import { Deadline } from '../snowflake/deadline.js';
 import type { QueryResult } from '../snowflake/client.js';
 import type { QueryClient } from './tool-types.js';
 import type { QueryOwnership } from './query-ownership.js';
@@ -23,10 +24,26 @@ export interface ProgressReport {
 /** Receives progress reports; must not throw (failures to deliver are the transport's business). */
 export type ProgressSink = (report: ProgressReport) => void | Promise<void>;
 
-/** How one call is run: cancellation and, when the caller asked for it, progress. */
+/** How one call is run: cancellation, its timeout argument and, when the caller asked, progress. */
 export interface CallOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: ProgressSink;
+  /** The call's timeout argument in seconds (timeout_s), before the server's ceiling applies. */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * The deadline of a call that starts now: its timeout argument (or the server's default) under
+ * the server's ceiling, and no later than `drain`.
+ */
+export function callDeadline(
+  settings: McpSettings,
+  timeoutSeconds: number | undefined,
+  drain?: Deadline,
+): Deadline {
+  return Deadline.afterSeconds(
+    clamp(timeoutSeconds, settings.defaultTimeoutSeconds, settings.maxTimeoutSeconds),
+  ).min(drain);
 }
 
 /** What createToolCall needs. */
@@ -89,6 +106,7 @@ export async function withProgress<T>(
 export function createToolCall(inputs: ToolCallInputs): ToolCall {
   const { client, settings, context, options, ownership } = inputs;
   const principal = principalOf(context);
+  const deadline = context.deadline ?? callDeadline(settings, undefined);
   const own = (queryId: string): void => {
     if (!ownership.owns(queryId, principal)) throw noSuchResult(queryId);
   };
@@ -129,6 +147,7 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
           maxBytes: settings.maxBytes,
           ...(options.signal ? { signal: options.signal } : {}),
           clientKey: principal,
+          deadline,
         }),
       );
     },
@@ -140,6 +159,11 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
   };
 
   function runQuery(request: ToolQuery): Promise<QueryResult> {
+    // A statement may ask for less time than the call has left, never for more.
+    const budget =
+      request.timeoutSeconds !== undefined
+        ? deadline.min(callDeadline(settings, request.timeoutSeconds))
+        : deadline;
     return client.query({
       sql: request.sql,
       ...(request.binds ? { binds: request.binds } : {}),
@@ -147,11 +171,8 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
       ...(request.schema !== undefined ? { schema: request.schema } : {}),
       maxRows: clamp(request.maxRows, settings.maxRows, settings.maxRows),
       maxBytes: settings.maxBytes,
-      timeoutSeconds: clamp(
-        request.timeoutSeconds,
-        settings.defaultTimeoutSeconds,
-        settings.maxTimeoutSeconds,
-      ),
+      timeoutSeconds: budget.statementSeconds(),
+      deadline: budget,
       ...(options.signal ? { signal: options.signal } : {}),
       context: queryContext,
       retryable: request.retryable,

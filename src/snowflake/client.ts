@@ -15,6 +15,7 @@ import { silentLogger } from '../logger.js';
 import type { Logger } from '../logger.js';
 import { SnowflakePool } from './pool.js';
 import type { PoolOptions, PoolStats } from './pool.js';
+import { Deadline } from './deadline.js';
 import { buildQueryTag } from './query-tag.js';
 import type { QueryTagContext } from './query-tag.js';
 import { loadSnowflakeSdk } from './sdk.js';
@@ -38,8 +39,13 @@ export interface QueryRequest {
   readonly schema?: string;
   readonly maxRows: number;
   readonly maxBytes: number;
-  /** Statement timeout in Snowflake (STATEMENT_TIMEOUT_IN_SECONDS), ≥ 1. */
+  /** Statement timeout in Snowflake (STATEMENT_TIMEOUT_IN_SECONDS), ≥ 1, when no deadline is given. */
   readonly timeoutSeconds: number;
+  /**
+   * The call's deadline (see deadline.ts): waiting for a connection, session setup, USE, the
+   * statement and a retry all share it. Default: `timeoutSeconds` from now.
+   */
+  readonly deadline?: Deadline;
   readonly signal?: AbortSignal;
   readonly context: QueryTagContext;
   /** True when the statement is read-only and may be re-run after a session expiry. */
@@ -64,8 +70,6 @@ export type HealthReport =
   | { readonly ok: false; readonly error: ReturnType<SmcpError['toJSON']>; readonly pool: PoolStats };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Grace beyond the statement timeout before smcp stops waiting for Snowflake's own timeout. */
-const DEADLINE_GRACE_MS = 5000;
 
 function connectOnce(
   sdk: SnowflakeSdk,
@@ -147,11 +151,12 @@ export class SnowflakeClient {
       });
     }
     const started = performance.now();
+    const deadline = request.deadline ?? Deadline.afterSeconds(request.timeoutSeconds);
     for (let attempt = 0; ; attempt++) {
-      const conn = await this.pool.acquire(request.signal, request.context.clientKey);
+      const conn = await this.pool.acquire(request.signal, request.context.clientKey, deadline);
       let outcome: StatementOutcome;
       try {
-        outcome = await this.runOn(conn, request);
+        outcome = await this.runOn(conn, request, deadline);
       } catch (err) {
         const error = mapSnowflakeError(err);
         const sessionGone = isSessionGone(error);
@@ -159,7 +164,13 @@ export class SnowflakeClient {
         if (sessionGone) this.pool.distrustIdle();
         if (leavesConnectionInDoubt(error) || sessionGone) await this.pool.destroy(conn);
         else await this.settle(conn, request, mayChangeSessionState(request.sql));
-        if (attempt === 0 && request.retryable && sessionGone && !request.signal?.aborted) {
+        if (
+          attempt === 0 &&
+          request.retryable &&
+          sessionGone &&
+          !request.signal?.aborted &&
+          !deadline.expired
+        ) {
           this.logger.info('snowflake session expired; retrying on a new connection', {
             requestId: request.context.requestId,
           });
@@ -173,22 +184,28 @@ export class SnowflakeClient {
     }
   }
 
-  private parameters(request: QueryRequest): Record<string, string | number | boolean> {
+  /** Statement parameters for a statement of `request` started now, within `deadline`. */
+  private parameters(request: QueryRequest, deadline: Deadline): Record<string, string | number | boolean> {
     return {
       QUERY_TAG: buildQueryTag(request.context),
-      STATEMENT_TIMEOUT_IN_SECONDS: Math.ceil(request.timeoutSeconds),
+      STATEMENT_TIMEOUT_IN_SECONDS: deadline.statementSeconds(),
       MULTI_STATEMENT_COUNT: 1,
     };
   }
 
   /** Runs a context statement (USE, probe) for a request; tracks the session context it reports. */
-  private async runContextStatement(conn: Connection, request: QueryRequest, sql: string): Promise<void> {
+  private async runContextStatement(
+    conn: Connection,
+    request: QueryRequest,
+    sql: string,
+    deadline: Deadline,
+  ): Promise<void> {
     const session = this.pool.session(conn);
     const out = await runStatement(conn, {
       sql,
-      parameters: this.parameters(request),
+      parameters: this.parameters(request, deadline),
       signal: request.signal,
-      deadlineMs: request.timeoutSeconds * 1000 + DEADLINE_GRACE_MS,
+      deadlineMs: deadline.waitMs(),
       maxRows: 1,
       maxBytes: 1024,
     });
@@ -196,12 +213,16 @@ export class SnowflakeClient {
     session.baseline ??= out.session;
   }
 
-  private async runOn(conn: Connection, request: QueryRequest): Promise<StatementOutcome> {
+  private async runOn(
+    conn: Connection,
+    request: QueryRequest,
+    deadline: Deadline,
+  ): Promise<StatementOutcome> {
     const session = this.pool.session(conn);
     const wantsContext = request.database !== undefined || request.schema !== undefined;
     // A fresh connection: set it up once; the answer also tells its baseline context.
     if (!session.ready) {
-      await this.runContextStatement(conn, request, SESSION_SETUP_SQL);
+      await this.runContextStatement(conn, request, SESSION_SETUP_SQL, deadline);
       session.ready = true;
     }
     let uses: string[] = [];
@@ -210,13 +231,13 @@ export class SnowflakeClient {
     } else if (session.baseline && session.current && !sameContext(session.current, session.baseline)) {
       uses = resetStatementsFor(session.current, session.baseline) ?? [];
     }
-    for (const use of uses) await this.runContextStatement(conn, request, use);
+    for (const use of uses) await this.runContextStatement(conn, request, use, deadline);
     const out = await runStatement(conn, {
       sql: request.sql,
       binds: request.binds,
-      parameters: this.parameters(request),
+      parameters: this.parameters(request, deadline),
       signal: request.signal,
-      deadlineMs: request.timeoutSeconds * 1000 + DEADLINE_GRACE_MS,
+      deadlineMs: deadline.waitMs(),
       maxRows: request.maxRows,
       maxBytes: request.maxBytes,
       serialize: { binaryEncoding: request.binaryEncoding },
@@ -258,6 +279,8 @@ export class SnowflakeClient {
       binaryEncoding?: SerializeOptions['binaryEncoding'];
       /** Who the pool's fair share counts the read against. */
       clientKey?: string;
+      /** The call's deadline: the wait for a connection and the read share it. */
+      deadline?: Deadline;
     },
   ): Promise<QueryResult> {
     if (!UUID.test(queryId))
@@ -266,7 +289,7 @@ export class SnowflakeClient {
       throw new SmcpError('USAGE', 'offset must be ≥ 0 and limit ≥ 1 (integers)', { field: 'offset' });
     }
     const started = performance.now();
-    const conn = await this.pool.acquire(options.signal, options.clientKey);
+    const conn = await this.pool.acquire(options.signal, options.clientKey, options.deadline);
     try {
       const { session: _s, ...window } = await readResultWindow(conn, queryId, offset, {
         maxRows: limit,

@@ -8,11 +8,12 @@
  */
 
 import type { Connection, ConnectionOptions } from 'snowflake-sdk';
-import { SmcpError } from '../errors.js';
+import { SmcpError, isSmcpError } from '../errors.js';
 import { mapSnowflakeError } from './error-map.js';
 import type { Logger } from '../logger.js';
 import type { SnowflakeSdk } from './sdk.js';
 import type { SessionContext } from './session-state.js';
+import type { Deadline } from './deadline.js';
 import { SlotGate } from './slot-gate.js';
 
 /** Pool bounds and timings. */
@@ -171,10 +172,28 @@ export class SnowflakePool {
    * QUERY_CANCELLED when `signal` aborts. A caller that gives up holds nothing: it leaves the queue
    * at once, and a connection still being borrowed for it goes back to the pool when it arrives.
    */
-  async acquire(signal?: AbortSignal, client = ''): Promise<Connection> {
+  async acquire(signal?: AbortSignal, client = '', callDeadline?: Deadline): Promise<Connection> {
     if (this.closed) throw closedError();
-    const deadline = performance.now() + this.options.acquireTimeoutMs;
-    await this.gate.take(signal, this.options.acquireTimeoutMs, client);
+    // The wait ends at the pool's own limit or the call's deadline, whichever comes first; a call
+    // whose deadline cut the wait ran out of time (QUERY_TIMEOUT), it did not find the pool full.
+    const waitMs = Math.min(
+      this.options.acquireTimeoutMs,
+      callDeadline?.remainingMs() ?? Number.POSITIVE_INFINITY,
+    );
+    const cutByCall = callDeadline !== undefined && waitMs < this.options.acquireTimeoutMs;
+    const outOfTime = (err: unknown): never => {
+      if (cutByCall && isSmcpError(err, 'POOL_EXHAUSTED')) {
+        throw new SmcpError(
+          'QUERY_TIMEOUT',
+          "the call's time limit passed while it waited for a Snowflake connection (all busy)",
+          {},
+          { cause: err },
+        );
+      }
+      throw err;
+    };
+    const deadline = performance.now() + waitMs;
+    await this.gate.take(signal, waitMs, client).catch(outOfTime);
     return new Promise<Connection>((resolve, reject) => {
       let settled = false;
       const finish = (fn: () => void): void => {
@@ -193,7 +212,14 @@ export class SnowflakePool {
       const timer = setTimeout(
         () =>
           finish(() =>
-            reject(new SmcpError('POOL_EXHAUSTED', 'no Snowflake connection became free in time')),
+            reject(
+              cutByCall
+                ? new SmcpError(
+                    'QUERY_TIMEOUT',
+                    "the call's time limit passed while a Snowflake connection was set up",
+                  )
+                : new SmcpError('POOL_EXHAUSTED', 'no Snowflake connection became free in time'),
+            ),
           ),
         Math.max(0, deadline - performance.now()),
       );

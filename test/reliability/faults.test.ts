@@ -308,7 +308,9 @@ describe('faults injected through the emulator', function () {
     it('ends 24 calls under 5xx, drops and expiry in successes or clear errors, no leaked slots', async function () {
       emu.faults.set({ failNextQueries: { count: 4, httpStatus: 503 }, dropNextConnections: 3 });
       const calls = Array.from({ length: 24 }, (_, i) =>
-        rig.call('execute_query', { sql: `${SELECT_COUNT} WHERE ${i} >= 0`, timeout_s: 5 }, 25_000),
+        // timeout_s covers the whole call, the wait for a connection included: 24 calls of one
+        // client share half the pool, so give them time for the queue as well as the retries.
+        rig.call('execute_query', { sql: `${SELECT_COUNT} WHERE ${i} >= 0`, timeout_s: 25 }, 40_000),
       );
       // Expire every session while the burst is in flight.
       setTimeout(() => emu.expireSessions({ master: true }), 20);
