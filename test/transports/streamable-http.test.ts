@@ -171,12 +171,13 @@ describe('Streamable HTTP transport', () => {
   });
 
   it('closes sessions idle past the timeout', async () => {
-    const short = await startTestServer({ sessionIdleTimeoutMs: 150 });
+    // Long enough that the handshake's two requests never straddle it on a busy machine.
+    const short = await startTestServer({ sessionIdleTimeoutMs: 1000 });
     try {
       const client = new Client({ name: 'idle', version: '1' });
       await client.connect(new StreamableHTTPClientTransport(new URL(`${short.handle.url}/mcp`)));
       expect(short.handle.stats().httpSessions).to.equal(1);
-      await waitFor(() => short.handle.stats().httpSessions === 0, 3000);
+      await waitFor(() => short.handle.stats().httpSessions === 0, 15_000);
       await client.close();
     } finally {
       await short.handle.close();
