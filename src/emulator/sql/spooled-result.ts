@@ -1,0 +1,305 @@
+/**
+ * A statement's result as the engine keeps it: every row it has produced sits in a RowSpool
+ * (memory, spilled to disk under the store's budget), and a big result may still have an open
+ * DuckDB stream for the rows not produced yet. The stream runs in its own connection and
+ * transaction, so everything it yields comes from the one snapshot the statement started on.
+ *
+ * - Rows are produced once, in order, as reads need them (a read far ahead produces and keeps
+ *   everything before it); a look back reads the spool. Nothing is ever run a second time.
+ * - Production is serialised; reads of produced rows run side by side.
+ * - The result can be asked to give up its stream (too many open at once): it then produces the
+ *   rest into the spool in the background when that fits the free disk budget, else it expires.
+ * - Expired (evicted by the budget) or closed, every later read fails with 000612 naming why.
+ *   Reads already under way finish first, then rows, file and connection go.
+ */
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
+import type { ColumnMeta, ResultSet, SizeHint } from '../engine-types.js';
+import { resultExpiredError } from '../engine-types.js';
+import { encodeChunk } from './row-encoder.js';
+import type { Evictable, ResultAccount, ResultStore } from './result-store.js';
+import { RowSpool } from './row-spool.js';
+import { mapDuckError, resultChanged } from './sql-errors.js';
+
+/** An open DuckDB stream positioned after the rows already produced. */
+export interface OpenStream {
+  /** The connection it runs on; the result owns it from now on and disconnects it. */
+  readonly conn: DuckDBConnection;
+  readonly stream: DuckDBResult;
+  /** Its DuckDB SQL, for error messages. */
+  readonly sql: string;
+}
+
+/** How a result holding a stream reports to whoever caps open streams. */
+export interface StreamHooks {
+  /** The result is being read: most recently used now. */
+  touched(result: SpooledResult): void;
+  /** The result gave its connection up (all rows produced, closed or expired). */
+  released(result: SpooledResult): void;
+}
+
+/** What a new result needs. */
+export interface SpooledInit {
+  readonly queryId: string;
+  readonly columns: ColumnMeta[];
+  readonly statementTypeId: number;
+  readonly store: ResultStore;
+  /** Its spill file (created on first spill). */
+  readonly file: string;
+  /** Heap bytes charged for the statement around the rows (its text, bookkeeping). */
+  readonly overheadBytes: number;
+}
+
+const MIB = 2 ** 20;
+/** A result giving its stream up may take at most this share of the disk budget for its rest. */
+const YIELD_SHARE = 8;
+
+/** A ResultSet whose rows are produced once and kept. */
+export class SpooledResult implements ResultSet, Evictable {
+  readonly queryId: string;
+  readonly columns: ColumnMeta[];
+  readonly statementTypeId: number;
+  readonly account: ResultAccount;
+  readonly #spool: RowSpool;
+  readonly #store: ResultStore;
+  #rowCount = -1;
+  #source: OpenStream | null = null;
+  #hooks: StreamHooks | null = null;
+  /** The production under way; later productions queue behind it. */
+  #producing: Promise<void> = Promise.resolve();
+  /** The DuckDB call in flight on the stream; the connection goes only after it settles. */
+  #inflight: Promise<unknown> | null = null;
+  /** Reads under way. */
+  #active = 0;
+  #expired: string | null = null;
+  #closed = false;
+  /** Set when the stream failed or yielded other rows than counted: every later read fails with it. */
+  #failure: Error | null = null;
+  #released!: Promise<void>;
+  #resolveReleased!: () => void;
+
+  constructor(init: SpooledInit) {
+    this.queryId = init.queryId;
+    this.columns = init.columns;
+    this.statementTypeId = init.statementTypeId;
+    this.#store = init.store;
+    this.account = init.store.open(this);
+    this.#spool = new RowSpool(init.file, this.account);
+    this.account.charge(init.overheadBytes, 0);
+    this.#released = new Promise((resolve) => (this.#resolveReleased = resolve));
+    this.#resolveReleased();
+  }
+
+  /** Exact total rows (known once complete() or streamRest() was called). */
+  get rowCount(): number {
+    return this.#rowCount;
+  }
+
+  /** Rows produced and kept so far. */
+  get produced(): number {
+    return this.#spool.rows;
+  }
+
+  /** Bytes of the rows produced so far. */
+  get producedBytes(): number {
+    return this.#spool.bytes;
+  }
+
+  /** True while a DuckDB stream (and its connection) is held. */
+  get holdsStream(): boolean {
+    return this.#source !== null;
+  }
+
+  get expired(): string | null {
+    if (this.#expired) return this.#expired;
+    return this.#closed ? 'it was closed' : null;
+  }
+
+  /** Heap bytes a spill would move to disk. */
+  get spillableBytes(): number {
+    return this.#spool.memoryBytes;
+  }
+
+  /** Encodes and keeps the rows of a chunk, then lets the store enforce its budgets. */
+  async append(chunk: DuckDBDataChunk): Promise<void> {
+    this.#check();
+    encodeChunk(chunk, this.columns, (text) => this.#spool.append(text));
+    await this.#store.settle();
+    this.#check();
+  }
+
+  /** Declares every row produced: the result is complete. */
+  complete(): void {
+    this.#rowCount = this.#spool.rows;
+  }
+
+  /**
+   * Declares `total` rows in all, the rest to come from `source` (which this result now owns), and
+   * reports to `hooks` while it holds the stream.
+   */
+  streamRest(source: OpenStream, total: number, hooks: StreamHooks): void {
+    this.#rowCount = total;
+    this.#source = source;
+    this.#hooks = hooks;
+    this.#released = new Promise((resolve) => (this.#resolveReleased = resolve));
+  }
+
+  readRows(offset: number, count: number): Promise<(string | null)[][]> {
+    return this.readRowTexts(offset, count).then((texts) =>
+      texts.map((t) => JSON.parse(t) as (string | null)[]),
+    );
+  }
+
+  async readRowTexts(offset: number, count: number): Promise<string[]> {
+    this.#check();
+    const start = Math.max(0, Math.floor(offset));
+    const end = Math.min(this.#rowCount, start + Math.max(0, Math.floor(count)));
+    if (start >= end) return [];
+    this.#active++;
+    try {
+      this.account.touch();
+      if (this.#source) this.#hooks?.touched(this);
+      if (end > this.#spool.rows) await this.#produceTo(end);
+      this.#check();
+      return await this.#spool.readTexts(start, end).catch((err: unknown) => {
+        this.#check();
+        throw err;
+      });
+    } finally {
+      this.#active--;
+      if (this.#active === 0 && (this.#closed || this.#expired)) void this.#spool.free();
+    }
+  }
+
+  takeSizeHint(): SizeHint {
+    return { known: this.#spool.takeSizes(), averageBytes: this.#spool.averageBytes };
+  }
+
+  spill(): Promise<void> {
+    return this.#spool.spill();
+  }
+
+  /**
+   * Gives the DuckDB stream up (the caller caps open streams): when the rows still to come are
+   * estimated to fit both the free disk budget and an eighth of it (so one yield cannot flood the
+   * disk) they are produced into the spool in the background, else the result expires. `maxOpen`
+   * is only for the message.
+   */
+  yieldStream(maxOpen: number): void {
+    if (!this.#source) return;
+    const remaining = this.#rowCount - this.#spool.rows;
+    const estimate = remaining * Math.max(1, this.#spool.averageBytes);
+    const room = Math.min(this.#store.diskFree, this.#store.diskBudget / YIELD_SHARE);
+    if (estimate > room) {
+      this.expire(
+        `evicted by the emulator's result byte budget: about ${Math.ceil(estimate / MIB)} MiB of its rows were still to be produced, more than the disk budget had room for, when its DuckDB stream had to close (more than ${maxOpen} big results open at once)`,
+      );
+      return;
+    }
+    this.#produceTo(this.#rowCount).catch(() => undefined);
+  }
+
+  /** Evicts the result: later reads fail naming `reason`. Idempotent. */
+  expire(reason: string): void {
+    if (this.#expired || this.#closed) return;
+    this.#expired = reason;
+    this.#shut();
+  }
+
+  close(): void {
+    if (this.#closed || this.#expired) {
+      this.#closed = true;
+      return;
+    }
+    this.#closed = true;
+    this.#shut();
+  }
+
+  /** Settles when the result holds no DuckDB connection any more (for an orderly shutdown). */
+  whenReleased(): Promise<void> {
+    return this.#released;
+  }
+
+  #check(): void {
+    if (this.#expired) throw resultExpiredError(this.queryId, this.#expired);
+    if (this.#closed) throw resultExpiredError(this.queryId, 'it was closed');
+    if (this.#failure) throw this.#failure;
+  }
+
+  /** Produces rows until `end` are kept (queued behind any production under way). */
+  #produceTo(end: number): Promise<void> {
+    const run = this.#producing.then(async () => {
+      while (this.#spool.rows < end) {
+        this.#check();
+        const chunk = await this.#fetch();
+        if (!chunk || chunk.rowCount === 0) throw this.#fail(resultChanged(this.#rowCount, this.#spool.rows));
+        const after = this.#spool.rows + chunk.rowCount;
+        if (after > this.#rowCount) throw this.#fail(resultChanged(this.#rowCount, after));
+        await this.append(chunk);
+      }
+      if (this.#spool.rows === this.#rowCount && this.#source) await this.#checkEnd();
+    });
+    this.#producing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** After the last counted row the stream must be at its end; then the connection goes. */
+  async #checkEnd(): Promise<void> {
+    const extra = await this.#fetch();
+    if (extra && extra.rowCount > 0)
+      throw this.#fail(resultChanged(this.#rowCount, this.#rowCount + extra.rowCount));
+    this.#release();
+  }
+
+  async #fetch(): Promise<DuckDBDataChunk | null> {
+    const source = this.#source;
+    if (!source) throw this.#fail(resultChanged(this.#rowCount, this.#spool.rows));
+    const call = source.stream.fetchChunk();
+    this.#inflight = call;
+    try {
+      return await call;
+    } catch (err) {
+      this.#check();
+      throw this.#fail(mapDuckError(err, source.sql));
+    } finally {
+      this.#inflight = null;
+    }
+  }
+
+  #fail(err: Error): Error {
+    this.#failure ??= err;
+    this.#release();
+    return this.#failure;
+  }
+
+  /** Stops everything: account, stream now; rows and file once no read is under way. */
+  #shut(): void {
+    this.account.close();
+    this.#release();
+    if (this.#active === 0) void this.#spool.free();
+  }
+
+  /** Gives the connection up: disconnected once no DuckDB call is in flight on it. */
+  #release(): void {
+    const source = this.#source;
+    if (!source) return;
+    this.#source = null;
+    this.#hooks?.released(this);
+    const done = this.#resolveReleased;
+    const disconnect = (): void => {
+      try {
+        source.conn.disconnectSync();
+      } catch {
+        // already gone with the instance
+      }
+      done();
+    };
+    const inflight = this.#inflight;
+    if (!inflight) {
+      disconnect();
+      return;
+    }
+    // Disconnecting under a running fetch could crash DuckDB: interrupt it and wait.
+    source.conn.interrupt();
+    inflight.then(disconnect, disconnect);
+  }
+}
