@@ -69,6 +69,13 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
+/** Where a chunk body goes (an HTTP response). */
+export interface ChunkSink {
+  /** Called once, right before the first piece (never when the rows cannot be read). */
+  start(): void;
+  write(data: Buffer): Promise<void>;
+}
+
 /** What is known of a result's row sizes when its wire layout is planned. */
 export interface SizeHint {
   /** Exact bytes (JSON text plus one separator) of the leading rows produced so far. */
@@ -99,8 +106,14 @@ export interface ResultSet {
    * and concurrently. Rejects (000612) once the result was closed or evicted.
    */
   readRows(offset: number, count: number): Promise<(string | null)[][]>;
-  /** The same rows as their JSON texts (`["1",null]`), as chunk bodies carry them. */
+  /** The same rows as their JSON texts (`["1",null]`). */
   readRowTexts(offset: number, count: number): Promise<string[]>;
+  /**
+   * Writes the same rows as a chunk body (texts joined by commas) to `sink`, piece by piece: once
+   * the rows are there and readable `sink.start()` is called, then `sink.write` for each piece (its
+   * promise is the back-pressure). Rejects before start() when the result is gone, like readRows.
+   */
+  writeChunkBody(offset: number, count: number, sink: ChunkSink): Promise<void>;
   /** Row sizes for planning the wire layout; the exact sizes are handed out once. */
   takeSizeHint(): SizeHint;
   /** Frees the result (rows, spill file and any open DuckDB stream). Idempotent. */

@@ -5,9 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ColumnMeta, WireBinding } from '../engine-types.js';
 import { RESULT_EXPIRED_CODE } from '../engine-types.js';
-import { obj, sendJson, sendText, str } from './http-io.js';
+import { obj, sendJson, str } from './http-io.js';
 import { toQueryError, type QueryRecord } from './query-registry.js';
-import { encodeChunkBody } from './result-chunks.js';
 import type { SessionRecord } from './sessions.js';
 import { OK_EMPTY, requireSession, type RequestTarget, type WireContext } from './wire-context.js';
 import {
@@ -362,15 +361,44 @@ export async function chunk(
     else sendJson(res, 404, failure(SQL.RESULT_NOT_FOUND, 'Result chunk not found or expired.'));
     return;
   }
-  let texts: string[];
+  let started = false;
   try {
-    texts = await result.readRowTexts(spec.offset, spec.rowCount);
+    await result.writeChunkBody(spec.offset, spec.rowCount, {
+      start() {
+        started = true;
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      },
+      write: (data) => writePiece(res, data),
+    });
   } catch (err) {
+    if (started) {
+      // Cut mid-body: the driver retries the chunk and then learns why.
+      res.destroy();
+      return;
+    }
     // Gone meanwhile, or its stream failed: a JSON body on 200 would be parsed as rows.
     const { code, sqlState, message } = toQueryError(err, false);
     sendJson(res, 410, sqlFailure(code, sqlState, message, record.id));
     return;
   }
+  res.end();
   ctx.counters.chunkDownloads++;
-  sendText(res, 200, encodeChunkBody(texts), 'application/octet-stream');
+}
+
+/** Writes a piece of a body, resolving when the socket takes more (rejects once the client is gone). */
+function writePiece(res: ServerResponse, data: Buffer): Promise<void> {
+  if (res.destroyed) return Promise.reject(new Error('the client went away'));
+  if (res.write(data)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error): void => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = (): void => done();
+    const onClose = (): void => done(new Error('the client went away'));
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
 }

@@ -36,11 +36,6 @@ export interface ResultLayout {
   chunks: ChunkSpec[];
 }
 
-/** Encodes rows the way chunk bodies carry them: `[..],[..]` without the outer brackets. */
-export function encodeChunkBody(texts: readonly string[]): string {
-  return texts.join(',');
-}
-
 /** Plans the inline part and the chunks of `result` from what is known of its row sizes. */
 export function layoutResult(result: ResultSet): ResultLayout {
   const total = result.rowCount;

@@ -39,6 +39,7 @@ import { StaticResultSet, statusResult } from './result-set.js';
 import { DEFAULT_RESULT_DISK_BYTES, DEFAULT_RESULT_MEMORY_BYTES, ResultStore } from './result-store.js';
 import { DEFAULT_MAX_OPEN_STREAMS, ResultTracker } from './result-tracker.js';
 import { createSpillDir, type SpillDir } from './spill-dir.js';
+import { ProductionGate } from './production-gate.js';
 import { isRerunnable, runSelect } from './select-runner.js';
 import { rewriteStatement } from './rewrite.js';
 import { bindValues, dmlResult, statementTypeOf } from './statement-results.js';
@@ -138,6 +139,10 @@ export async function createEngine(options: EngineOptions = {}): Promise<SqlEngi
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
       temp_directory: spill.duckdbTemp,
+      // DuckDB's allocator keeps what its threads freed (hundreds of megabytes after big results
+      // have streamed through): flush it after tasks past 16 MB and let its background thread purge.
+      allocator_flush_threshold: '16MB',
+      allocator_background_threads: 'true',
     });
   } catch (err) {
     spill.remove();
@@ -194,6 +199,8 @@ class DuckEngine implements SqlEngine {
   private closed = false;
   private systemQueries = 0;
   private spillFiles = 0;
+  private readonly gate = new ProductionGate();
+  private readonly maxConnections: number;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -201,7 +208,8 @@ class DuckEngine implements SqlEngine {
     private readonly store: ResultStore,
     options: EngineOptions,
   ) {
-    this.pool = new ConnectionPool(instance, options.maxConnections ?? 8);
+    this.maxConnections = options.maxConnections ?? 8;
+    this.pool = new ConnectionPool(instance, this.maxConnections);
     this.tracker = new ResultTracker(options.maxOpenStreams ?? DEFAULT_MAX_OPEN_STREAMS);
     this.account = options.account ?? 'EMULATOR';
   }
@@ -211,6 +219,9 @@ class DuckEngine implements SqlEngine {
   }
 
   async init(sampleData: boolean): Promise<void> {
+    // Connections for the statement pool, the open streams and a few producing their rest, made
+    // before the configuration is locked (see pool.ts).
+    await this.pool.prepare(this.maxConnections + this.tracker.maxStreams + 8);
     const pooled = await this.pool.acquire();
     try {
       // GLOBAL: every connection, including those made later (SET alone is per connection).
@@ -495,6 +506,7 @@ class DuckEngine implements SqlEngine {
         generation: this.generation,
         queryId,
         overheadBytes,
+        gate: this.gate,
         spillFile: () => join(this.spill.path, `r${++this.spillFiles}.rows`),
       },
     );

@@ -3,7 +3,7 @@
  * rows already encoded, held in memory and charged to the result store like any other result, so
  * they too live as long as the byte budget allows and no longer. Query results are SpooledResults.
  */
-import type { ColumnMeta, ResultSet, SizeHint } from '../engine-types.js';
+import type { ChunkSink, ColumnMeta, ResultSet, SizeHint } from '../engine-types.js';
 import { resultExpiredError } from '../engine-types.js';
 import type { Evictable, ResultAccount, ResultStore } from './result-store.js';
 
@@ -11,6 +11,7 @@ import type { Evictable, ResultAccount, ResultStore } from './result-store.js';
 export class StaticResultSet implements ResultSet, Evictable {
   readonly rowCount: number;
   readonly spillableBytes = 0;
+  readonly streaming = false;
   private rows: (string | null)[][] | null;
   private account: ResultAccount | null = null;
   private queryId = '';
@@ -48,6 +49,12 @@ export class StaticResultSet implements ResultSet, Evictable {
 
   async readRowTexts(offset: number, count: number): Promise<string[]> {
     return (await this.readRows(offset, count)).map((row) => JSON.stringify(row));
+  }
+
+  async writeChunkBody(offset: number, count: number, sink: ChunkSink): Promise<void> {
+    const texts = await this.readRowTexts(offset, count);
+    sink.start();
+    if (texts.length > 0) await sink.write(Buffer.from(texts.join(','), 'utf8'));
   }
 
   takeSizeHint(): SizeHint {

@@ -13,11 +13,15 @@ export const DEFAULT_RESULT_MEMORY_BYTES = 256 * 2 ** 20;
 export const DEFAULT_RESULT_DISK_BYTES = 4 * 2 ** 30;
 /** Results holding fewer heap bytes than this are evicted rather than given a spill file. */
 export const SPILL_MIN_BYTES = 64 * 1024;
+/** Once over the memory budget, results spill until memory is down to this share of it. */
+const SPILL_DOWN_TO = 0.75;
 
 /** What the store can do to a result. */
 export interface Evictable {
   /** Heap bytes that spill() would move to disk. */
   readonly spillableBytes: number;
+  /** True while rows are still produced from an open stream: not evicted to make memory room. */
+  readonly streaming: boolean;
   /** Moves the rows it holds in memory to its spill file. */
   spill(): Promise<void>;
   /** Frees the result for good (its account closes); later reads fail naming `reason`. */
@@ -88,7 +92,16 @@ export interface StoreStats {
   evictions: number;
 }
 
-const MIB = 2 ** 20;
+/** A byte count as people read it: 256 KiB, 4 MiB, 4 GiB. */
+export function size(bytes: number): string {
+  for (const [unit, factor] of [
+    ['GiB', 2 ** 30],
+    ['MiB', 2 ** 20],
+  ] as const) {
+    if (bytes >= factor) return `${Math.round((bytes / factor) * 10) / 10} ${unit}`;
+  }
+  return `${Math.round(bytes / 1024)} KiB`;
+}
 
 /** The accounts of one engine, least recently used first. */
 export class ResultStore {
@@ -183,8 +196,13 @@ export class ResultStore {
   }
 
   async #enforce(): Promise<boolean> {
+    // Spilling goes on below the budget, so that the next rows do not start it again at once.
+    let spillTo = this.memoryBudget;
+    // Memory of results still streaming: evicting other results cannot bring it down.
+    let streaming = -1;
     for (;;) {
-      if (this.#memory > this.memoryBudget) {
+      if (this.#memory > spillTo) {
+        spillTo = this.memoryBudget * SPILL_DOWN_TO;
         const big = this.#oldest((a) => !a.spilling && a.owner.spillableBytes >= SPILL_MIN_BYTES);
         if (big) {
           big.spilling = true;
@@ -198,11 +216,18 @@ export class ResultStore {
           }
           continue;
         }
-        const small = this.#oldest((a) => !a.spilling && a.memory > 0);
+        if (streaming < 0) {
+          streaming = 0;
+          for (const a of this.#accounts) if (a.owner.streaming) streaming += a.memory;
+        }
+        const small =
+          this.#memory > this.memoryBudget && streaming < this.memoryBudget
+            ? this.#oldest((a) => !a.spilling && !a.owner.streaming && a.memory > 0)
+            : undefined;
         if (small) {
           this.#evict(
             small,
-            `evicted by the emulator's result byte budget (memory ${Math.round(this.memoryBudget / MIB)} MiB; the least recently used results go first)`,
+            `evicted by the emulator's result byte budget (memory ${size(this.memoryBudget)}; the least recently used results go first)`,
           );
           continue;
         }
@@ -214,8 +239,8 @@ export class ResultStore {
           this.#evict(
             victim,
             alone
-              ? `evicted by the emulator's result byte budget: it alone needs more than the ${Math.round(this.diskBudget / MIB)} MiB disk budget`
-              : `evicted by the emulator's result byte budget (disk ${Math.round(this.diskBudget / MIB)} MiB; the least recently used results go first)`,
+              ? `evicted by the emulator's result byte budget: it alone needs more than the ${size(this.diskBudget)} disk budget`
+              : `evicted by the emulator's result byte budget (disk ${size(this.diskBudget)}; the least recently used results go first)`,
           );
           continue;
         }

@@ -5,6 +5,9 @@
  * the spool to spill: then its pages are appended to the result's own file in the engine's private
  * spill directory and only their position is kept. Reads take rows from memory or the file
  * alike, so a look back at any produced row gives exactly the text first produced.
+ *
+ * Pages in memory are Buffers, outside V8's heap: as strings they would be promoted to the old
+ * generation and linger there until a full collection, hundreds of megabytes past the budget.
  */
 import { open, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -14,6 +17,17 @@ import type { ResultAccount } from './result-store.js';
 export const PAGE_BYTES = 256 * 1024;
 /** Leading rows whose exact sizes are remembered, for planning the first chunks. */
 const SIZED_ROWS = 20_000;
+const NEWLINE = 0x0a;
+const COMMA = 0x2c;
+const SEPARATOR = Buffer.from(',');
+
+/** Reads one spilled page from the spill file. */
+async function readPage(file: FileHandle, page: Page, path: string): Promise<Buffer> {
+  const data = Buffer.allocUnsafe(page.length);
+  const { bytesRead } = await file.read(data, 0, page.length, page.at);
+  if (bytesRead !== page.length) throw new Error(`spill file ${path} is shorter than expected`);
+  return data;
+}
 
 interface Page {
   /** Index of the page's first row in the result. */
@@ -23,7 +37,7 @@ interface Page {
   readonly bytes: number;
   /** The rows, newline-joined, while in memory. */
   data: Buffer | null;
-  /** Byte length of `data`. */
+  /** UTF-8 byte length of the page (its size in the file). */
   readonly length: number;
   /** Position in the spill file once written; -1 before. */
   at: number;
@@ -114,11 +128,9 @@ export class RowSpool {
         const page = this.#pages[k];
         if (!page || page.first + page.rows <= row) continue;
         let data = page.data;
-        if (!data) {
+        if (data === null) {
           file ??= await open(this.path, 'r');
-          data = Buffer.allocUnsafe(page.length);
-          const { bytesRead } = await file.read(data, 0, page.length, page.at);
-          if (bytesRead !== page.length) throw new Error(`spill file ${this.path} is shorter than expected`);
+          data = await readPage(file, page, this.path);
         }
         const lines = data.toString('utf8').split('\n');
         const to = Math.min(end, page.first + page.rows);
@@ -131,6 +143,57 @@ export class RowSpool {
       await file?.close();
     }
     return out;
+  }
+
+  /**
+   * Writes rows [start, end), which must have been produced, as a chunk body (`[..],[..]`, rows
+   * joined by commas) to `write`, a page at a time: a chunk of wide rows never sits in memory whole.
+   * Rejects when the spool was freed meanwhile, the file cannot be read, or `write` rejects.
+   */
+  async writeBody(start: number, end: number, write: (data: Buffer) => Promise<void>): Promise<void> {
+    let file: FileHandle | null = null;
+    let row = start;
+    const separate = async (): Promise<void> => {
+      if (row > start) await write(SEPARATOR);
+    };
+    try {
+      for (let k = this.#pageOf(start); k < this.#pages.length && row < end; k++) {
+        const page = this.#pages[k];
+        if (!page || page.first + page.rows <= row) continue;
+        const to = Math.min(end, page.first + page.rows);
+        const kept = page.data;
+        let data: Buffer;
+        if (kept) {
+          data = kept;
+        } else {
+          file ??= await open(this.path, 'r');
+          data = await readPage(file, page, this.path);
+        }
+        let from = 0;
+        for (let r = page.first; r < row; r++) from = data.indexOf(NEWLINE, from) + 1;
+        let until = from;
+        for (let r = row; r < to; r++) {
+          const nl = data.indexOf(NEWLINE, until);
+          until = nl < 0 ? data.length : nl + 1;
+        }
+        if (until > from && data[until - 1] === NEWLINE) until--;
+        // Rows of a kept page are copied (the page must not change); a page read from the file is ours.
+        const piece = kept ? Buffer.from(data.subarray(from, until)) : data.subarray(from, until);
+        for (let nl = piece.indexOf(NEWLINE); nl >= 0; nl = piece.indexOf(NEWLINE, nl + 1)) piece[nl] = COMMA;
+        await separate();
+        await write(piece);
+        row = to;
+      }
+      if (this.#freed) throw new Error('the result was freed');
+      const openFirst = this.#rows - this.#open.length;
+      if (row < end && row < this.#rows) {
+        const texts = this.#open.slice(row - openFirst, Math.min(end, this.#rows) - openFirst);
+        await separate();
+        await write(Buffer.from(texts.join(','), 'utf8'));
+      }
+    } finally {
+      await file?.close();
+    }
   }
 
   /**
@@ -149,9 +212,10 @@ export class RowSpool {
         for (const page of pages) {
           const data = page.data;
           if (this.#freed || !data) return;
-          await file.write(data, 0, data.length, null);
+          const { bytesWritten } = await file.write(data, 0, data.length, null);
+          if (bytesWritten !== page.length) throw new Error(`short write to spill file ${this.path}`);
           page.at = this.#fileSize;
-          this.#fileSize += data.length;
+          this.#fileSize += page.length;
           page.data = null;
           this.#memory -= page.bytes;
           this.account.charge(-page.bytes, page.bytes);

@@ -20,6 +20,7 @@ import type { StatementContext } from './context.js';
 import type { ConnectionPool } from './pool.js';
 import type { DataGeneration } from './prepared-cache.js';
 import type { ResultStore } from './result-store.js';
+import type { ProductionGate } from './production-gate.js';
 import type { ResultTracker } from './result-tracker.js';
 import { SpooledResult } from './spooled-result.js';
 
@@ -93,6 +94,8 @@ export interface SelectDeps {
   spillFile(): string;
   /** Heap bytes charged for the statement around its rows. */
   readonly overheadBytes: number;
+  /** Bounds how many results produce rows lazily at once. */
+  readonly gate: ProductionGate;
 }
 
 /** Runs `stmt` in `ctx` and returns its result, complete or still streaming. */
@@ -111,19 +114,29 @@ export async function runSelect(
     store: deps.store,
     file: deps.spillFile(),
     overheadBytes: deps.overheadBytes,
+    gate: deps.gate,
   });
   let own: DuckDBConnection | null = null;
   try {
-    while (result.produced <= HEAD_MAX_ROWS && result.producedBytes <= HEAD_MAX_BYTES) {
-      const chunk = await pull(ctx, conn, stream);
-      if (!chunk) {
+    // The first chunk goes straight in (most results have one); later ones wait their turn with
+    // the other productions, so many big heads at once do not pile up chunks in memory.
+    for (
+      let chunks = 0;
+      result.produced <= HEAD_MAX_ROWS && result.producedBytes <= HEAD_MAX_BYTES;
+      chunks++
+    ) {
+      const step = async (): Promise<boolean> => {
+        const chunk = await pull(ctx, conn, stream);
+        if (chunk) await result.append(chunk);
+        return chunk !== null;
+      };
+      if (!(await (chunks === 0 ? step() : deps.gate.run(step)))) {
         result.complete();
         return result;
       }
-      await result.append(chunk);
     }
     if (!stmt.rerunnable) {
-      await drain(ctx, conn, stream, result);
+      await drain(ctx, conn, stream, result, deps.gate);
       return result;
     }
     // A big result: the open stream keeps this connection; the statement goes on with a fresh one.
@@ -131,17 +144,22 @@ export async function runSelect(
     await ctx.applySearchPath();
     const total = await countRows(ctx, stmt);
     if (total === null || total < result.produced || !deps.generation.unchangedSince(before)) {
-      await drain(ctx, own, stream, result);
-      own.disconnectSync();
+      await drain(ctx, own, stream, result, deps.gate);
+      deps.pool.recycle(own);
       return result;
     }
-    result.streamRest({ conn: own, stream, sql: stmt.sql }, total, deps.tracker.hooks);
+    const pool = deps.pool;
+    result.streamRest(
+      { conn: own, stream, sql: stmt.sql, recycle: (conn) => pool.recycle(conn) },
+      total,
+      deps.tracker.hooks,
+    );
     own = null;
     deps.tracker.add(result);
     return result;
   } catch (err) {
     // Nothing runs on `own` here: every call on it was awaited.
-    own?.disconnectSync();
+    if (own) deps.pool.recycle(own);
     result.close();
     throw err;
   }
@@ -165,12 +183,14 @@ async function drain(
   conn: DuckDBConnection,
   stream: DuckDBResult,
   result: SpooledResult,
+  gate: ProductionGate,
 ): Promise<void> {
-  for (;;) {
+  const step = async (): Promise<boolean> => {
     const chunk = await pull(ctx, conn, stream);
-    if (!chunk) break;
-    await result.append(chunk);
-  }
+    if (chunk) await result.append(chunk);
+    return chunk !== null;
+  };
+  while (await gate.run(step));
   result.complete();
 }
 

@@ -13,20 +13,23 @@
  *   Reads already under way finish first, then rows, file and connection go.
  */
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
-import type { ColumnMeta, ResultSet, SizeHint } from '../engine-types.js';
+import type { ChunkSink, ColumnMeta, ResultSet, SizeHint } from '../engine-types.js';
 import { resultExpiredError } from '../engine-types.js';
 import { encodeChunk } from './row-encoder.js';
-import type { Evictable, ResultAccount, ResultStore } from './result-store.js';
+import type { ProductionGate } from './production-gate.js';
+import { size, type Evictable, type ResultAccount, type ResultStore } from './result-store.js';
 import { RowSpool } from './row-spool.js';
 import { mapDuckError, resultChanged } from './sql-errors.js';
 
 /** An open DuckDB stream positioned after the rows already produced. */
 export interface OpenStream {
-  /** The connection it runs on; the result owns it from now on and disconnects it. */
+  /** The connection it runs on; the result owns it from now on and gives it back through `recycle`. */
   readonly conn: DuckDBConnection;
   readonly stream: DuckDBResult;
   /** Its DuckDB SQL, for error messages. */
   readonly sql: string;
+  /** Takes the connection back (no DuckDB call is running on it then). */
+  recycle(conn: DuckDBConnection): void;
 }
 
 /** How a result holding a stream reports to whoever caps open streams. */
@@ -47,11 +50,19 @@ export interface SpooledInit {
   readonly file: string;
   /** Heap bytes charged for the statement around the rows (its text, bookkeeping). */
   readonly overheadBytes: number;
+  /** Bounds how many results produce rows lazily at once. */
+  readonly gate: ProductionGate;
 }
 
-const MIB = 2 ** 20;
 /** A result giving its stream up may take at most this share of the disk budget for its rest. */
 const YIELD_SHARE = 8;
+/**
+ * What an open DuckDB stream holds outside the spool, in data chunks of 2,048 rows (the chunk it
+ * read ahead, its operators' chunks): measured about five for a plain projection. Charged to the
+ * memory budget while the stream is open.
+ */
+const STREAM_CHUNKS = 5;
+const CHUNK_ROWS = 2048;
 
 /** A ResultSet whose rows are produced once and kept. */
 export class SpooledResult implements ResultSet, Evictable {
@@ -61,9 +72,12 @@ export class SpooledResult implements ResultSet, Evictable {
   readonly account: ResultAccount;
   readonly #spool: RowSpool;
   readonly #store: ResultStore;
+  readonly #gate: ProductionGate;
   #rowCount = -1;
   #source: OpenStream | null = null;
   #hooks: StreamHooks | null = null;
+  /** Bytes charged for the open stream's own buffers. */
+  #streamCharge = 0;
   /** The production under way; later productions queue behind it. */
   #producing: Promise<void> = Promise.resolve();
   /** The DuckDB call in flight on the stream; the connection goes only after it settles. */
@@ -82,6 +96,7 @@ export class SpooledResult implements ResultSet, Evictable {
     this.columns = init.columns;
     this.statementTypeId = init.statementTypeId;
     this.#store = init.store;
+    this.#gate = init.gate;
     this.account = init.store.open(this);
     this.#spool = new RowSpool(init.file, this.account);
     this.account.charge(init.overheadBytes, 0);
@@ -109,6 +124,10 @@ export class SpooledResult implements ResultSet, Evictable {
     return this.#source !== null;
   }
 
+  get streaming(): boolean {
+    return this.#source !== null;
+  }
+
   get expired(): string | null {
     if (this.#expired) return this.#expired;
     return this.#closed ? 'it was closed' : null;
@@ -123,6 +142,9 @@ export class SpooledResult implements ResultSet, Evictable {
   async append(chunk: DuckDBDataChunk): Promise<void> {
     this.#check();
     encodeChunk(chunk, this.columns, (text) => this.#spool.append(text));
+    // Frees the chunk's buffers (wide strings: megabytes) now rather than whenever V8 collects the
+    // small wrapper object, which it cannot tell holds them.
+    chunk.reset();
     await this.#store.settle();
     this.#check();
   }
@@ -140,6 +162,8 @@ export class SpooledResult implements ResultSet, Evictable {
     this.#rowCount = total;
     this.#source = source;
     this.#hooks = hooks;
+    this.#streamCharge = Math.ceil(STREAM_CHUNKS * CHUNK_ROWS * Math.max(16, this.#spool.averageBytes));
+    this.account.charge(this.#streamCharge, 0);
     this.#released = new Promise((resolve) => (this.#resolveReleased = resolve));
   }
 
@@ -149,18 +173,38 @@ export class SpooledResult implements ResultSet, Evictable {
     );
   }
 
-  async readRowTexts(offset: number, count: number): Promise<string[]> {
+  readRowTexts(offset: number, count: number): Promise<string[]> {
+    return this.#reading(offset, count, (start, end) =>
+      start >= end ? Promise.resolve([]) : this.#spool.readTexts(start, end),
+    );
+  }
+
+  writeChunkBody(offset: number, count: number, sink: ChunkSink): Promise<void> {
+    return this.#reading(offset, count, async (start, end) => {
+      sink.start();
+      if (start < end) await this.#spool.writeBody(start, end, (data) => sink.write(data));
+    });
+  }
+
+  /**
+   * Runs `read` over rows [start, end) once they are produced, as one read under way: the spool is
+   * not freed before it settles, even when the result expires meanwhile.
+   */
+  async #reading<T>(
+    offset: number,
+    count: number,
+    read: (start: number, end: number) => Promise<T>,
+  ): Promise<T> {
     this.#check();
     const start = Math.max(0, Math.floor(offset));
-    const end = Math.min(this.#rowCount, start + Math.max(0, Math.floor(count)));
-    if (start >= end) return [];
+    const end = Math.max(start, Math.min(this.#rowCount, start + Math.max(0, Math.floor(count))));
     this.#active++;
     try {
       this.account.touch();
       if (this.#source) this.#hooks?.touched(this);
       if (end > this.#spool.rows) await this.#produceTo(end);
       this.#check();
-      return await this.#spool.readTexts(start, end).catch((err: unknown) => {
+      return await read(start, end).catch((err: unknown) => {
         this.#check();
         throw err;
       });
@@ -191,7 +235,7 @@ export class SpooledResult implements ResultSet, Evictable {
     const room = Math.min(this.#store.diskFree, this.#store.diskBudget / YIELD_SHARE);
     if (estimate > room) {
       this.expire(
-        `evicted by the emulator's result byte budget: about ${Math.ceil(estimate / MIB)} MiB of its rows were still to be produced, more than the disk budget had room for, when its DuckDB stream had to close (more than ${maxOpen} big results open at once)`,
+        `evicted by the emulator's result byte budget: about ${size(estimate)} of its rows were still to be produced, more than the disk budget had room for, when its DuckDB stream had to close (more than ${maxOpen} big results open at once)`,
       );
       return;
     }
@@ -229,12 +273,15 @@ export class SpooledResult implements ResultSet, Evictable {
   #produceTo(end: number): Promise<void> {
     const run = this.#producing.then(async () => {
       while (this.#spool.rows < end) {
-        this.#check();
-        const chunk = await this.#fetch();
-        if (!chunk || chunk.rowCount === 0) throw this.#fail(resultChanged(this.#rowCount, this.#spool.rows));
-        const after = this.#spool.rows + chunk.rowCount;
-        if (after > this.#rowCount) throw this.#fail(resultChanged(this.#rowCount, after));
-        await this.append(chunk);
+        await this.#gate.run(async () => {
+          this.#check();
+          const chunk = await this.#fetch();
+          if (!chunk || chunk.rowCount === 0)
+            throw this.#fail(resultChanged(this.#rowCount, this.#spool.rows));
+          const after = this.#spool.rows + chunk.rowCount;
+          if (after > this.#rowCount) throw this.#fail(resultChanged(this.#rowCount, after));
+          await this.append(chunk);
+        });
       }
       if (this.#spool.rows === this.#rowCount && this.#source) await this.#checkEnd();
     });
@@ -278,28 +325,26 @@ export class SpooledResult implements ResultSet, Evictable {
     if (this.#active === 0) void this.#spool.free();
   }
 
-  /** Gives the connection up: disconnected once no DuckDB call is in flight on it. */
+  /** Gives the connection up: handed back once no DuckDB call is in flight on it. */
   #release(): void {
     const source = this.#source;
     if (!source) return;
     this.#source = null;
+    this.account.charge(-this.#streamCharge, 0);
+    this.#streamCharge = 0;
     this.#hooks?.released(this);
     const done = this.#resolveReleased;
-    const disconnect = (): void => {
-      try {
-        source.conn.disconnectSync();
-      } catch {
-        // already gone with the instance
-      }
+    const giveBack = (): void => {
+      source.recycle(source.conn);
       done();
     };
     const inflight = this.#inflight;
     if (!inflight) {
-      disconnect();
+      giveBack();
       return;
     }
-    // Disconnecting under a running fetch could crash DuckDB: interrupt it and wait.
+    // Reusing or disconnecting under a running fetch could crash DuckDB: interrupt it and wait.
     source.conn.interrupt();
-    inflight.then(disconnect, disconnect);
+    inflight.then(giveBack, giveBack);
   }
 }

@@ -230,6 +230,23 @@ describe('emulator SQL engine: byte budgets and spill files', function () {
     }
   });
 
+  it('evicts small results, the least recently used first, when they alone fill the memory budget', async function () {
+    const engine = await bigEngine({ resultMemoryBytes: 64 * 1024, spillParentDir: parent });
+    try {
+      const results: ResultSet[] = [];
+      for (let i = 0; i < 100; i++)
+        results.push(await run(engine, `SELECT ${i} AS N, REPEAT('x', 200) AS PAD`));
+      const err = await failureOf(results[0].readRows(0, 1));
+      expect(err.code).to.equal('000612');
+      expect(String(err.message)).to.match(/evicted by the emulator's result byte budget \(memory 64 KiB;/);
+      expect(await results[99].readRows(0, 1)).to.deep.equal([['99', 'x'.repeat(200)]]);
+      expect(engine.stats().memoryBytes).to.be.at.most(64 * 1024);
+      expect(engine.stats().diskBytes).to.equal(0);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('expires a result whose stream must close when its rest would not fit the disk budget', async function () {
     const engine = await bigEngine({
       maxOpenStreams: 1,
