@@ -9,11 +9,22 @@ import { SmcpError } from '../errors.js';
 import type { Engine } from './engine-types.js';
 import type { EmulatorOptions, EmulatorUserSpec, RunningEmulator } from './server/types.js';
 import { DEFAULT_RESULT_LIFETIME_MS } from './server/query-registry.js';
+import { DEFAULT_RESULT_DISK_BYTES, DEFAULT_RESULT_MEMORY_BYTES } from './sql/result-store.js';
 import { UserDirectory } from './server/users.js';
 import { WireServer } from './server/wire-server.js';
 
 export type { EmulatorOptions, EmulatorStats, EmulatorUserSpec, RunningEmulator } from './server/types.js';
 export type { FaultControl, FaultSettings } from './server/faults.js';
+
+/**
+ * How long and how much the emulator keeps of results by default: 24 hours after the statement
+ * ended, 256 MiB of rows in memory, 4 GiB in spill files (least recently used evicted first).
+ */
+export const RESULT_DEFAULTS = {
+  lifetimeMs: DEFAULT_RESULT_LIFETIME_MS,
+  memoryBytes: DEFAULT_RESULT_MEMORY_BYTES,
+  diskBytes: DEFAULT_RESULT_DISK_BYTES,
+} as const;
 
 const DEFAULT_ACCOUNT = 'SMCPLOCAL';
 const DEFAULT_USER = 'SMCP';

@@ -42,9 +42,10 @@ export interface QueryRecord {
   sqlText: string;
   readonly numberOfBinds: number;
   readonly startTime: number;
-  readonly abort: AbortController;
+  /** Aborts the statement while it runs (a shared, unused controller once it has finished). */
+  abort: AbortController;
   /** Settles (never rejects) when the statement has finished. */
-  readonly done: Promise<void>;
+  done: Promise<void>;
   /** Secret path segment of this result's chunk URLs. */
   readonly chunkSecret: string;
   status: QueryStatus;
@@ -77,6 +78,9 @@ const GONE_SQL_CHARS = 1024;
 const MAX_REQUESTS_PER_SESSION = 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** What finished statements keep instead of their own controller and promise (kept for 24 h). */
+const FINISHED_ABORT = new AbortController();
+const FINISHED: Promise<void> = Promise.resolve();
 
 /** Four hex digits of FNV-1a over the first 32 characters of an id: marks ids this emulator issued. */
 function stamp(head: string): string {
@@ -192,6 +196,7 @@ export class QueryRegistry {
         } else {
           record.result = result;
         }
+        this.#finished(record);
         settle();
       },
       (err: unknown) => {
@@ -200,6 +205,7 @@ export class QueryRegistry {
         record.error = toQueryError(err, abort.signal.aborted);
         record.status = 'FAILED_WITH_ERROR';
         this.#markGone(record, null);
+        this.#finished(record);
         settle();
       },
     );
@@ -285,6 +291,12 @@ export class QueryRegistry {
   /** Number of results kept (statements with a readable result). */
   get kept(): number {
     return this.#byId.size - this.#gone.size;
+  }
+
+  /** Drops what only a running statement needs (waiters already hold the old promise). */
+  #finished(record: QueryRecord): void {
+    record.abort = FINISHED_ABORT;
+    record.done = FINISHED;
   }
 
   /** Moves a record whose result expired (or outlived the lifetime) to the remembered-only ones. */

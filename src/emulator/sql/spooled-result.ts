@@ -63,6 +63,8 @@ const YIELD_SHARE = 8;
  */
 const STREAM_CHUNKS = 5;
 const CHUNK_ROWS = 2048;
+/** Shared by every result that never held a stream (most): one promise less each. */
+const SETTLED: Promise<void> = Promise.resolve();
 
 /** A ResultSet whose rows are produced once and kept. */
 export class SpooledResult implements ResultSet, Evictable {
@@ -79,7 +81,7 @@ export class SpooledResult implements ResultSet, Evictable {
   /** Bytes charged for the open stream's own buffers. */
   #streamCharge = 0;
   /** The production under way; later productions queue behind it. */
-  #producing: Promise<void> = Promise.resolve();
+  #producing: Promise<void> = SETTLED;
   /** The DuckDB call in flight on the stream; the connection goes only after it settles. */
   #inflight: Promise<unknown> | null = null;
   /** Reads under way. */
@@ -88,8 +90,8 @@ export class SpooledResult implements ResultSet, Evictable {
   #closed = false;
   /** Set when the stream failed or yielded other rows than counted: every later read fails with it. */
   #failure: Error | null = null;
-  #released!: Promise<void>;
-  #resolveReleased!: () => void;
+  #released: Promise<void> = SETTLED;
+  #resolveReleased: () => void = () => {};
 
   constructor(init: SpooledInit) {
     this.queryId = init.queryId;
@@ -100,8 +102,6 @@ export class SpooledResult implements ResultSet, Evictable {
     this.account = init.store.open(this);
     this.#spool = new RowSpool(init.file, this.account);
     this.account.charge(init.overheadBytes, 0);
-    this.#released = new Promise((resolve) => (this.#resolveReleased = resolve));
-    this.#resolveReleased();
   }
 
   /** Exact total rows (known once complete() or streamRest() was called). */

@@ -10,7 +10,9 @@ export const fetchResultsTool = defineTool({
   title: 'Fetch more result rows',
   description:
     'Returns rows [offset, offset + limit) of an earlier query result by its query id, e.g. to continue a ' +
-    'truncated execute_query or query_view result from its nextOffset. Snowflake keeps results for 24 hours.',
+    'truncated execute_query or query_view result from its nextOffset. Snowflake keeps results for 24 hours; ' +
+    'the local emulator keeps them 24 hours too, from any session, but within its memory and disk budget ' +
+    '(least recently used evicted first) and not across a restart: then the error is RESULT_EXPIRED with the reason.',
   inputSchema: z.object({
     query_id: z.string().min(1).max(100).describe('The queryId of the earlier result.'),
     offset: z.int().min(0).describe('Position of the first row to return (0-based).'),
