@@ -66,11 +66,12 @@ const DENIED_FUNCTIONS = new Set([
 /** Name prefixes of DuckDB's file readers and foreign-database scanners. */
 const DENIED_PREFIXES = ['READ_', 'PARQUET_', 'ICEBERG_', 'SQLITE_', 'POSTGRES_', 'MYSQL_'];
 
-/** Words after which a table reference starts. */
-const TABLE_POSITION = new Set(['FROM', 'JOIN', 'TABLE', 'DESCRIBE', 'DESC']);
+/** Words after which a table reference starts (FROM only in a query's FROM clause, see below). */
+const TABLE_POSITION = new Set(['JOIN', 'TABLE', 'USING', 'INTO', 'DESCRIBE', 'DESC']);
 /** Clause words that end a FROM list at the same parenthesis depth (ON and USING do not: `a JOIN b ON …, c`). */
 const CLAUSE_WORDS = new Set([
   'SELECT',
+  'DELETE',
   'WHERE',
   'GROUP',
   'HAVING',
@@ -132,10 +133,17 @@ export function refuseHostAccess(tokens: readonly Token[]): void {
     }
     const upper = t.kind === 'word' ? t.text.toUpperCase() : '';
     const depth = clause.length - 1;
+    // FROM of a query (after SELECT, DELETE or UPDATE … SET, or leading DuckDB's FROM-first form) starts a table
+    // reference; FROM inside EXTRACT(YEAR FROM …), TRIM(… FROM …) or SUBSTRING does not.
+    const fromClause =
+      upper === 'FROM' &&
+      (['SELECT', 'DELETE', 'SET'].includes(clause[depth] ?? '') || k === 0 || sig[k - 1]?.text === '(');
     if (CLAUSE_WORDS.has(upper)) clause[depth] = upper;
-    else if (upper === 'FROM') clause[depth] = 'FROM';
+    else if (fromClause) clause[depth] = 'FROM';
     const startsRef =
-      TABLE_POSITION.has(upper) || (t.kind === 'punct' && t.text === ',' && clause[depth] === 'FROM');
+      fromClause ||
+      TABLE_POSITION.has(upper) ||
+      (t.kind === 'punct' && t.text === ',' && clause[depth] === 'FROM');
     if (startsRef) checkTableRef(tokens, sig, k + 1);
   }
 }

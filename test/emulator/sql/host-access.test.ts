@@ -33,6 +33,15 @@ describe('emulator SQL engine: no access to the host', function () {
     expect(files.entries()).to.deep.equal(['secret.csv']);
   });
 
+  it('still takes string literals after FROM inside EXTRACT, TRIM and SUBSTRING', async function () {
+    const out = await query(
+      engine,
+      session,
+      "SELECT EXTRACT(YEAR FROM '2020-03-04'::DATE) AS Y, TRIM(BOTH 'x' FROM 'xabx') AS T, SUBSTRING('abcdef' FROM 2 FOR 3) AS S",
+    );
+    expect(out.rows).to.deep.equal([['2020', 'ab', 'bcd']]);
+  });
+
   it('keeps Snowflake SET variables, CREATE DATABASE and queries working', async function () {
     expect((await query(engine, session, "SET ENABLE_PROFILING = 'json'")).rows).to.have.length(1);
     expect((await query(engine, session, 'SELECT $ENABLE_PROFILING AS V')).rows).to.deep.equal([['json']]);
