@@ -18,7 +18,6 @@ const emulator = await startEmulator({
   sampleData: false,
   resultMemoryBytes: memoryMiB * MIB,
   resultDiskBytes: diskMiB * MIB,
-  ...(process.env.BENCH_STREAMS ? { maxOpenStreams: Number(process.env.BENCH_STREAMS) } : {}),
 });
 
 process.on('message', (message) => {

@@ -14,14 +14,14 @@ process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
 process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE = '1';
 
 import { fork, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SmcpError } from '../src/errors.js';
 import { SnowflakeClient } from '../src/snowflake/client.js';
 import { BENCH_PASSWORD, benchConnection } from './bench-emulator.js';
-import { round } from './measure.js';
+import { median, percentile, round } from './measure.js';
 import { rssBytesOf } from './proc-stats.js';
 
 const MIB = 2 ** 20;
@@ -81,28 +81,16 @@ const baselineRss = rssBytesOf(hello.pid);
 let peakRss = baselineRss;
 let peakMemory = 0;
 let peakDisk = 0;
+const samples: number[] = [];
 const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, rssBytesOf(hello.pid) || 0);
+  const rss = rssBytesOf(hello.pid) || 0;
+  samples.push(rss);
+  peakRss = Math.max(peakRss, rss);
 }, 50);
-let polls = 0;
 const statsPoller = setInterval(() => {
-  void ask<{ engine: { memoryBytes?: number; diskBytes?: number }; memory: NodeJS.MemoryUsage }>(
-    'stats',
-  ).then((s) => {
-    if (process.env.BENCH_DEBUG && ++polls % 10 === 0)
-      console.error(
-        JSON.stringify({
-          rss: Math.round(rssBytesOf(hello.pid) / MIB),
-          heap: Math.round(s.memory.heapUsed / MIB),
-          heapTotal: Math.round(s.memory.heapTotal / MIB),
-          ext: Math.round(s.memory.external / MIB),
-          ab: Math.round(s.memory.arrayBuffers / MIB),
-          kept: Math.round((s.engine.memoryBytes ?? 0) / MIB),
-          streams: (s.engine as { openStreams?: number }).openStreams,
-        }),
-      );
-    peakMemory = Math.max(peakMemory, s.engine.memoryBytes ?? 0);
-    peakDisk = Math.max(peakDisk, s.engine.diskBytes ?? 0);
+  void ask<{ engine: { memoryBytes?: number; diskBytes?: number } }>('stats').then((stats) => {
+    peakMemory = Math.max(peakMemory, stats.engine.memoryBytes ?? 0);
+    peakDisk = Math.max(peakDisk, stats.engine.diskBytes ?? 0);
   });
 }, 500);
 
@@ -184,6 +172,8 @@ const report = {
   wallS: round(wallMs / 1000),
   emulatorRss: {
     baselineMiB: round(baselineRss / MIB),
+    medianMiB: round(median(samples) / MIB),
+    p95MiB: round(percentile(samples, 95) / MIB),
     peakMiB: round(peakRss / MIB),
     limitMiB,
   },
@@ -203,5 +193,13 @@ const report = {
 };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 const out = new URL('./results/result-budget.json', import.meta.url);
-writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+// One file for both sizes: this run replaces the figures of its own mode only.
+let both: Record<string, unknown>;
+try {
+  both = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+} catch {
+  both = {};
+}
+both[report.mode] = report;
+writeFileSync(out, `${JSON.stringify(both, null, 2)}\n`);
 console.log(JSON.stringify(report, null, 2));

@@ -69,8 +69,8 @@ export interface EngineOptions {
   /**
    * Most big results whose rows are still being produced from an open DuckDB stream (each holds a
    * connection outside the statement pool). Beyond it the least recently read one produces the rest
-   * into its spill file, or expires when that would take more than an eighth of the disk budget or
-   * more than is free. Default 16.
+   * into its spill file, or, when that would take more than an eighth of the disk budget or more
+   * than is free, keeps only the rows produced so far. Default 16.
    */
   maxOpenStreams?: number;
   /** Bytes of result rows kept in memory before results spill to disk. Default 256 MiB. */

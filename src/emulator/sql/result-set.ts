@@ -12,6 +12,7 @@ export class StaticResultSet implements ResultSet, Evictable {
   readonly rowCount: number;
   readonly spillableBytes = 0;
   readonly streaming = false;
+  readonly busy = false;
   private rows: (string | null)[][] | null;
   private account: ResultAccount | null = null;
   private queryId = '';

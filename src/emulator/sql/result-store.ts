@@ -3,7 +3,7 @@
  * counts the bytes it holds in memory (encoded rows plus a fixed overhead) and in its spill file.
  * Over the memory budget, results spill their rows to disk, the least recently used first; results
  * too small to be worth a file are evicted instead. Over the disk budget, results are evicted, the
- * least recently used first. An evicted result frees everything and names why in every later read.
+ * least recently used first. Results being built or read right now go only when no idle one can. An evicted result frees everything and names why in every later read.
  * Nothing is ever recomputed: a result is either kept as first produced, or gone with a reason.
  */
 
@@ -22,6 +22,8 @@ export interface Evictable {
   readonly spillableBytes: number;
   /** True while rows are still produced from an open stream: not evicted to make memory room. */
   readonly streaming: boolean;
+  /** True while its statement runs or a read of it is under way: evicted only when no idle result can be. */
+  readonly busy: boolean;
   /** Moves the rows it holds in memory to its spill file. */
   spill(): Promise<void>;
   /** Frees the result for good (its account closes); later reads fail naming `reason`. */
@@ -188,6 +190,11 @@ export class ResultStore {
     return undefined;
   }
 
+  /** The least recently used account passing `test` that is not busy, else the least recently used busy one. */
+  #oldestIdleFirst(test: (a: ResultAccount) => boolean): ResultAccount | undefined {
+    return this.#oldest((a) => test(a) && !a.owner.busy) ?? this.#oldest(test);
+  }
+
   #evict(account: ResultAccount, reason: string): void {
     this.#evictions++;
     account.owner.expire(reason);
@@ -222,7 +229,7 @@ export class ResultStore {
         }
         const small =
           this.#memory > this.memoryBudget && streaming < this.memoryBudget
-            ? this.#oldest((a) => !a.spilling && !a.owner.streaming && a.memory > 0)
+            ? this.#oldestIdleFirst((a) => !a.spilling && !a.owner.streaming && a.memory > 0)
             : undefined;
         if (small) {
           this.#evict(
@@ -233,7 +240,7 @@ export class ResultStore {
         }
       }
       if (this.#disk > this.diskBudget) {
-        const victim = this.#oldest((a) => a.disk > 0);
+        const victim = this.#oldestIdleFirst((a) => a.disk > 0);
         if (victim) {
           const alone = victim.disk + victim.memory > this.diskBudget;
           this.#evict(

@@ -2,7 +2,8 @@
  * Caps the DuckDB streams big results keep open (each holds a connection, a transaction and the
  * operator state of its query). Beyond the cap the least recently read one gives its stream up:
  * it produces the rest of its rows into its spool in the background when they fit the free disk
- * budget, or expires (SpooledResult.yieldStream). Never is a statement run again.
+ * budget, or else keeps only the rows produced so far (SpooledResult.yieldStream). Never is a
+ * statement run again.
  */
 import type { SpooledResult, StreamHooks } from './spooled-result.js';
 

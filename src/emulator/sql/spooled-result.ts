@@ -57,11 +57,12 @@ export interface SpooledInit {
 /** A result giving its stream up may take at most this share of the disk budget for its rest. */
 const YIELD_SHARE = 8;
 /**
- * What an open DuckDB stream holds outside the spool, in data chunks of 2,048 rows (the chunk it
- * read ahead, its operators' chunks): measured about five for a plain projection. Charged to the
- * memory budget while the stream is open.
+ * What an open DuckDB stream costs the process beyond the spool, in data chunks of 2,048 rows: the
+ * chunk it read ahead and its operators' chunks (about five for a plain projection), plus what
+ * DuckDB's allocator keeps of what the stream's work freed (measured 10-17 MB per stream of 1 KB
+ * rows). Charged to the memory budget while the stream is open.
  */
-const STREAM_CHUNKS = 5;
+const STREAM_CHUNKS = 8;
 const CHUNK_ROWS = 2048;
 /** Shared by every result that never held a stream (most): one promise less each. */
 const SETTLED: Promise<void> = Promise.resolve();
@@ -86,10 +87,14 @@ export class SpooledResult implements ResultSet, Evictable {
   #inflight: Promise<unknown> | null = null;
   /** Reads under way. */
   #active = 0;
+  /** True until its statement has made it complete or streaming (complete() / streamRest()). */
+  #building = true;
   #expired: string | null = null;
   #closed = false;
   /** Set when the stream failed or yielded other rows than counted: every later read fails with it. */
   #failure: Error | null = null;
+  /** Why rows not produced yet never will be (the stream had to go): reads of them fail naming it. */
+  #restGone: string | null = null;
   #released: Promise<void> = SETTLED;
   #resolveReleased: () => void = () => {};
 
@@ -128,6 +133,10 @@ export class SpooledResult implements ResultSet, Evictable {
     return this.#source !== null;
   }
 
+  get busy(): boolean {
+    return this.#building || this.#active > 0;
+  }
+
   get expired(): string | null {
     if (this.#expired) return this.#expired;
     return this.#closed ? 'it was closed' : null;
@@ -152,6 +161,7 @@ export class SpooledResult implements ResultSet, Evictable {
   /** Declares every row produced: the result is complete. */
   complete(): void {
     this.#rowCount = this.#spool.rows;
+    this.#building = false;
   }
 
   /**
@@ -160,6 +170,7 @@ export class SpooledResult implements ResultSet, Evictable {
    */
   streamRest(source: OpenStream, total: number, hooks: StreamHooks): void {
     this.#rowCount = total;
+    this.#building = false;
     this.#source = source;
     this.#hooks = hooks;
     this.#streamCharge = Math.ceil(STREAM_CHUNKS * CHUNK_ROWS * Math.max(16, this.#spool.averageBytes));
@@ -202,6 +213,7 @@ export class SpooledResult implements ResultSet, Evictable {
     try {
       this.account.touch();
       if (this.#source) this.#hooks?.touched(this);
+      if (end > this.#spool.rows && this.#restGone) throw resultExpiredError(this.queryId, this.#restGone);
       if (end > this.#spool.rows) await this.#produceTo(end);
       this.#check();
       return await read(start, end).catch((err: unknown) => {
@@ -225,18 +237,18 @@ export class SpooledResult implements ResultSet, Evictable {
   /**
    * Gives the DuckDB stream up (the caller caps open streams): when the rows still to come are
    * estimated to fit both the free disk budget and an eighth of it (so one yield cannot flood the
-   * disk) they are produced into the spool in the background, else the result expires. `maxOpen`
-   * is only for the message.
+   * disk) they are produced into the spool in the background; else the stream goes and only the
+   * rows produced so far stay readable, later ones failing with 000612 and why. `maxOpen` is only
+   * for the message.
    */
   yieldStream(maxOpen: number): void {
     if (!this.#source) return;
-    const remaining = this.#rowCount - this.#spool.rows;
-    const estimate = remaining * Math.max(1, this.#spool.averageBytes);
+    const produced = this.#spool.rows;
+    const estimate = (this.#rowCount - produced) * Math.max(1, this.#spool.averageBytes);
     const room = Math.min(this.#store.diskFree, this.#store.diskBudget / YIELD_SHARE);
     if (estimate > room) {
-      this.expire(
-        `evicted by the emulator's result byte budget: about ${size(estimate)} of its rows were still to be produced, more than the disk budget had room for, when its DuckDB stream had to close (more than ${maxOpen} big results open at once)`,
-      );
+      this.#restGone = `its rows from ${produced} on were evicted by the emulator's result byte budget: about ${size(estimate)} of them were still to be produced, more than the disk budget had room for, when its DuckDB stream had to close (more than ${maxOpen} big results open at once); rows before ${produced} can still be read`;
+      this.#release();
       return;
     }
     this.#produceTo(this.#rowCount).catch(() => undefined);
@@ -275,6 +287,9 @@ export class SpooledResult implements ResultSet, Evictable {
       while (this.#spool.rows < end) {
         await this.#gate.run(async () => {
           this.#check();
+          // A stream being read from is in use: the cap on open streams picks idle ones first. (The
+          // byte budget goes by reads: a result read long ago goes first, however big it grows.)
+          if (this.#source) this.#hooks?.touched(this);
           const chunk = await this.#fetch();
           if (!chunk || chunk.rowCount === 0)
             throw this.#fail(resultChanged(this.#rowCount, this.#spool.rows));
@@ -299,7 +314,11 @@ export class SpooledResult implements ResultSet, Evictable {
 
   async #fetch(): Promise<DuckDBDataChunk | null> {
     const source = this.#source;
-    if (!source) throw this.#fail(resultChanged(this.#rowCount, this.#spool.rows));
+    if (!source) {
+      // The stream had to go while this production waited: the rows not produced are gone.
+      if (this.#restGone) throw resultExpiredError(this.queryId, this.#restGone);
+      throw this.#fail(resultChanged(this.#rowCount, this.#spool.rows));
+    }
     const call = source.stream.fetchChunk();
     this.#inflight = call;
     try {

@@ -247,7 +247,7 @@ describe('emulator SQL engine: byte budgets and spill files', function () {
     }
   });
 
-  it('expires a result whose stream must close when its rest would not fit the disk budget', async function () {
+  it('keeps only the rows produced of a result whose stream must close when its rest would not fit the disk budget', async function () {
     const engine = await bigEngine({
       maxOpenStreams: 1,
       resultDiskBytes: 1024 * 1024,
@@ -261,6 +261,11 @@ describe('emulator SQL engine: byte budgets and spill files', function () {
       expect(String(err.message)).to.match(
         /DuckDB stream had to close \(more than 1 big results open at once\)/,
       );
+      expect(String(err.message)).to.match(
+        /its rows from \d+ on were evicted by the emulator's result byte budget/,
+      );
+      // What it had produced stays readable.
+      expectIds(await first.readRows(0, 10_000), 0, 10_000);
       expectIds(await second.readRows(0, 10), 0, 10);
     } finally {
       await engine.close();
