@@ -40,7 +40,7 @@ import { DEFAULT_RESULT_DISK_BYTES, DEFAULT_RESULT_MEMORY_BYTES, ResultStore } f
 import { DEFAULT_MAX_OPEN_STREAMS, ResultTracker } from './result-tracker.js';
 import { createSpillDir, type SpillDir } from './spill-dir.js';
 import { ProductionGate } from './production-gate.js';
-import { isRerunnable, runSelect } from './select-runner.js';
+import { isCountable, runSelect } from './select-runner.js';
 import { rewriteStatement } from './rewrite.js';
 import { bindValues, dmlResult, statementTypeOf } from './statement-results.js';
 import {
@@ -498,7 +498,7 @@ class DuckEngine implements SqlEngine {
         values,
         statementTypeId: typeId,
         // The history table changes with every statement, so a second run differs.
-        rerunnable: !rewritten.usesHistory && isRerunnable(words),
+        countable: !rewritten.usesHistory && isCountable(words),
         cacheable: !rewritten.usesHistory,
         columnsOf: (result) => resultColumns(ctx, result, sql),
       },

@@ -63,7 +63,7 @@ const VOLATILE_WORDS = new Set([
  * True when `words` (upper-cased significant tokens) form a plain query whose count (a second run,
  * as a subquery) gives its row count: no random, sampling or clock functions.
  */
-export function isRerunnable(words: readonly string[]): boolean {
+export function isCountable(words: readonly string[]): boolean {
   if (!QUERY_WORDS.has(words[0] ?? '')) return false;
   return !words.some((w) => VOLATILE_WORDS.has(w));
 }
@@ -73,8 +73,8 @@ export interface SelectStatement {
   readonly sql: string;
   readonly values: DuckDBValue[] | undefined;
   readonly statementTypeId: number;
-  /** Whether a big result may be counted and produced lazily (see isRerunnable); else it is produced whole. */
-  readonly rerunnable: boolean;
+  /** Whether a big result may be counted and produced lazily (see isCountable); else it is produced whole. */
+  readonly countable: boolean;
   /** Whether its DuckDB plan may be kept for the next run of the same text (see prepared-cache.ts). */
   readonly cacheable: boolean;
   /** Snowflake column metadata of the statement's DuckDB result. */
@@ -135,7 +135,7 @@ export async function runSelect(
         return result;
       }
     }
-    if (!stmt.rerunnable) {
+    if (!stmt.countable) {
       await drain(ctx, conn, stream, result, deps.gate);
       return result;
     }

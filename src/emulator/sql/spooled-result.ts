@@ -8,7 +8,8 @@
  *   everything before it); a look back reads the spool. Nothing is ever run a second time.
  * - Production is serialised; reads of produced rows run side by side.
  * - The result can be asked to give up its stream (too many open at once): it then produces the
- *   rest into the spool in the background when that fits the free disk budget, else it expires.
+ *   rest into the spool in the background when that fits the disk budget, else it keeps only the
+ *   rows produced so far and reads past them fail with 000612 naming why.
  * - Expired (evicted by the budget) or closed, every later read fails with 000612 naming why.
  *   Reads already under way finish first, then rows, file and connection go.
  */
