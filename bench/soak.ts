@@ -99,7 +99,7 @@ interface Sample {
   externalMiB: number;
   nativeMiB: number;
   heldResults: number;
-  heldRows: number;
+  heldMiB: number;
 }
 
 const counts = mix(clients);
@@ -173,7 +173,7 @@ async function sample(): Promise<Sample> {
     externalMiB: round((memoryOf(status).externalBytes ?? 0) / MIB, 1),
     nativeMiB: round((memoryOf(status).nativeBytes ?? 0) / MIB, 1),
     heldResults: emulatorOf(status).heldResults ?? -1,
-    heldRows: emulatorOf(status).heldRows ?? -1,
+    heldMiB: Math.round(((emulatorOf(status).resultMemoryBytes ?? 0) / 2 ** 20) * 10) / 10,
   };
 }
 
@@ -216,7 +216,7 @@ while (!stop.signal.aborted && performance.now() < deadline) {
   console.log(
     `t=${s.t.toFixed(0)}s rss=${s.rssMiB}MiB anon=${s.rssAnonMiB}MiB fds=${s.fds} calls/s=${s.callsPerSecond} ` +
       `p50=${s.p50}ms p99=${s.p99}ms errors=${s.errors} inFlight=${s.inFlight} heap=${s.heapUsedMiB}MiB ` +
-      `ext=${s.externalMiB}MiB native=${s.nativeMiB}MiB held=${s.heldResults}/${s.heldRows}rows`,
+      `ext=${s.externalMiB}MiB native=${s.nativeMiB}MiB held=${s.heldResults}/${s.heldMiB}MiB`,
   );
 }
 const loadSeconds = elapsedS();

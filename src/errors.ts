@@ -32,12 +32,17 @@ export const ERROR_CATALOGUE = {
   WAREHOUSE_UNAVAILABLE: { exit: 1, http: 503, summary: 'no usable warehouse for the statement' },
   NETWORK: { exit: 1, http: 502, summary: 'Snowflake could not be reached' },
   POOL_EXHAUSTED: { exit: 1, http: 503, summary: 'no Snowflake connection became free in time' },
-  RESULT_NOT_FOUND: { exit: 1, http: 404, summary: 'the query id is unknown or its result has expired' },
+  RESULT_NOT_FOUND: { exit: 1, http: 404, summary: 'the query id is unknown' },
   RESULT_UNREADABLE: {
     exit: 1,
     http: 422,
     summary:
       'the result cannot be returned: a column name the driver cannot read, or a row wider than max_bytes even with its values cut',
+  },
+  RESULT_EXPIRED: {
+    exit: 1,
+    http: 410,
+    summary: 'the result of the query id is no longer kept (too old, evicted, or the server restarted)',
   },
   DAEMON_RUNNING: { exit: 1, http: 409, summary: 'an smcp daemon already runs for this user' },
   DAEMON_NOT_RUNNING: { exit: 3, http: 503, summary: 'no smcp daemon runs for this user' },

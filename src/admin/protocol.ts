@@ -54,7 +54,7 @@ export interface DaemonStatus {
   readonly requestsCompleted: number;
   /** The daemon's memory in bytes (rss, V8 heap, external, native remainder). */
   readonly memory: Record<string, number>;
-  /** The embedded emulator's counters (sessions, held results and rows); null on Snowflake. */
+  /** The embedded emulator's counters (sessions, kept results, their bytes in memory and on disk); null on Snowflake. */
   readonly emulator: Record<string, number> | null;
   /** Seconds calls in flight may finish when the daemon drains or stops (its --drain-timeout). */
   readonly drainTimeoutSeconds: number;

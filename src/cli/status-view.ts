@@ -95,7 +95,7 @@ const mib = (bytes: number | undefined): string => `${Math.round((bytes ?? 0) / 
 function describeMemory(status: DaemonStatus): string {
   const m = status.memory;
   const held = status.emulator
-    ? `; emulator holds ${status.emulator.heldResults ?? 0} results, ${status.emulator.heldRows ?? 0} rows`
+    ? `; emulator holds ${status.emulator.heldResults ?? 0} results, ${mib(status.emulator.resultMemoryBytes)} in memory, ${mib(status.emulator.resultDiskBytes)} spilled`
     : '';
   return `${mib(m.rssBytes)} resident (JS heap ${mib(m.heapUsedBytes)} of ${mib(m.heapTotalBytes)}, buffers ${mib(m.externalBytes)}, native ${mib(m.nativeBytes)})${held}`;
 }

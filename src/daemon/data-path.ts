@@ -43,6 +43,17 @@ export interface OpenDataPathOptions {
   readonly logger?: Logger;
   /** Create the emulator's sample databases (default true). */
   readonly sampleData?: boolean;
+  /**
+   * What the embedded emulator keeps of results for fetch_results: bytes in memory and in spill
+   * files, lifetime, and where its private spill directory goes. Defaults: RESULT_DEFAULTS of the
+   * emulator (256 MiB, 4 GiB, 24 h) under the system temp dir.
+   */
+  readonly emulatorResults?: {
+    readonly memoryBytes?: number;
+    readonly diskBytes?: number;
+    readonly lifetimeMs?: number;
+    readonly spillParentDir?: string;
+  };
 }
 
 /**
@@ -61,7 +72,8 @@ export async function openDataPath(options: OpenDataPathOptions): Promise<DataPa
   const { requested, connectionName } = options.resolved;
   const emulatorReason: EmulatorReason = { requested, origin: connectionName.origin };
   const sampleData = options.sampleData ?? true;
-  const { startEmulator } = await import('../emulator/index.js');
+  const { startEmulator, RESULT_DEFAULTS } = await import('../emulator/index.js');
+  const results = options.emulatorResults ?? {};
   const password = randomBytes(18).toString('base64url');
   // DuckDB builds the sample data on its own threads: load the driver meanwhile (≈ 0.3 s of
   // this thread's time), so start-to-ready pays for the longer of the two, not both.
@@ -71,6 +83,10 @@ export async function openDataPath(options: OpenDataPathOptions): Promise<DataPa
     port: 0,
     password,
     sampleData,
+    resultMemoryBytes: results.memoryBytes ?? RESULT_DEFAULTS.memoryBytes,
+    resultDiskBytes: results.diskBytes ?? RESULT_DEFAULTS.diskBytes,
+    resultLifetimeMs: results.lifetimeMs ?? RESULT_DEFAULTS.lifetimeMs,
+    ...(results.spillParentDir !== undefined ? { spillParentDir: results.spillParentDir } : {}),
   });
   await driverLoaded;
   const connection = emulatorConnection({

@@ -69,10 +69,27 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
+/** Where a chunk body goes (an HTTP response). */
+export interface ChunkSink {
+  /** Called once, right before the first piece (never when the rows cannot be read). */
+  start(): void;
+  write(data: Buffer): Promise<void>;
+}
+
+/** What is known of a result's row sizes when its wire layout is planned. */
+export interface SizeHint {
+  /** Exact bytes (JSON text plus one separator) of the leading rows produced so far. */
+  readonly known: readonly number[];
+  /** Mean bytes per row over every row produced so far (0 when none). */
+  readonly averageBytes: number;
+}
+
 /**
- * A finished statement's result, held until the wire server has served it. Rows are already
- * encoded the Snowflake way: every value a string or null. `rowCount` is exact from the start,
- * even when the rows themselves are still being produced (big results stream; see readRows).
+ * A finished statement's result, kept until the wire server lets it go. Rows are already encoded
+ * the Snowflake way: every value a string or null. `rowCount` is exact from the start, even when
+ * the rows themselves are still being produced (big results are produced as they are read). A
+ * result is a snapshot: every read of a row gives what was first produced for it, never a
+ * recomputation, until the result is closed or evicted.
  */
 export interface ResultSet {
   readonly columns: ColumnMeta[];
@@ -80,19 +97,26 @@ export interface ResultSet {
   /** Snowflake statement type id (e.g. 0x1000 select); see the engine for the table. */
   readonly statementTypeId: number;
   /**
-   * Rows this result keeps in memory at most (for the holder's memory budget); `rowCount` when
-   * absent. A streaming result keeps only a small window, so its figure is far below rowCount.
+   * Why the result can no longer be read (evicted by the byte budget, the emulator closing), or
+   * null while it can.
    */
-  readonly memoryRows?: number;
+  readonly expired: string | null;
   /**
    * Reads `count` encoded rows starting at `offset`. May be called in any order, more than once,
-   * and concurrently (calls are served one at a time, in call order). For a streaming result,
-   * reading forward is cheap; reading rows it no longer holds (behind its small window) re-executes
-   * the statement and skips forward, which is correct for deterministic statements only. Rejects
-   * when the result was closed or expired, or when a re-execution yields other rows than counted.
+   * and concurrently. Rejects (000612) once the result was closed or evicted.
    */
   readRows(offset: number, count: number): Promise<(string | null)[][]>;
-  /** Frees the result (and, for a streaming result, its DuckDB stream and connection). Idempotent. */
+  /** The same rows as their JSON texts (`["1",null]`). */
+  readRowTexts(offset: number, count: number): Promise<string[]>;
+  /**
+   * Writes the same rows as a chunk body (texts joined by commas) to `sink`, piece by piece: once
+   * the rows are there and readable `sink.start()` is called, then `sink.write` for each piece (its
+   * promise is the back-pressure). Rejects before start() when the result is gone, like readRows.
+   */
+  writeChunkBody(offset: number, count: number, sink: ChunkSink): Promise<void>;
+  /** Row sizes for planning the wire layout; the exact sizes are handed out once. */
+  takeSizeHint(): SizeHint;
+  /** Frees the result (rows, spill file and any open DuckDB stream). Idempotent. */
   close(): void;
 }
 
@@ -108,10 +132,36 @@ export class EmulatorSqlError extends Error {
   }
 }
 
+/** Snowflake's code for a result that is no longer available (SQLSTATE 02000). */
+export const RESULT_EXPIRED_CODE = '000612';
+
+/**
+ * The error every read of a result that is gone answers with: Snowflake's wording ("Result for
+ * query … has expired") followed by why, so the client can say it (evicted by the byte budget,
+ * older than the lifetime, emulator restarted).
+ */
+export function resultExpiredError(queryId: string, reason: string): EmulatorSqlError {
+  return new EmulatorSqlError(
+    RESULT_EXPIRED_CODE,
+    '02000',
+    `Result for query ${queryId} has expired: ${reason}.`,
+  );
+}
+
+/** Bytes the engine keeps of results, for status figures. */
+export interface ResultBytes {
+  /** Encoded rows (and per-result overhead) held in memory. */
+  memoryBytes: number;
+  /** Rows in spill files. */
+  diskBytes: number;
+}
+
 /** The SQL engine as the wire server uses it. */
 export interface Engine {
   /** Runs one statement text (which may hold several statements if MULTI_STATEMENT_COUNT allows). Throws EmulatorSqlError. */
   execute(session: EmulatorSession, sqlText: string, options: ExecuteOptions): Promise<ResultSet>;
   /** Frees every result and the DuckDB instance. Idempotent. */
   close(): Promise<void>;
+  /** What kept results take now, when the engine tracks it. */
+  resultBytes?(): ResultBytes;
 }

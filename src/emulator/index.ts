@@ -8,11 +8,23 @@ import { isIP } from 'node:net';
 import { SmcpError } from '../errors.js';
 import type { Engine } from './engine-types.js';
 import type { EmulatorOptions, EmulatorUserSpec, RunningEmulator } from './server/types.js';
+import { DEFAULT_RESULT_LIFETIME_MS } from './server/query-registry.js';
+import { DEFAULT_RESULT_DISK_BYTES, DEFAULT_RESULT_MEMORY_BYTES } from './sql/result-store.js';
 import { UserDirectory } from './server/users.js';
 import { WireServer } from './server/wire-server.js';
 
 export type { EmulatorOptions, EmulatorStats, EmulatorUserSpec, RunningEmulator } from './server/types.js';
 export type { FaultControl, FaultSettings } from './server/faults.js';
+
+/**
+ * How long and how much the emulator keeps of results by default: 24 hours after the statement
+ * ended, 256 MiB of rows in memory, 4 GiB in spill files (least recently used evicted first).
+ */
+export const RESULT_DEFAULTS = {
+  lifetimeMs: DEFAULT_RESULT_LIFETIME_MS,
+  memoryBytes: DEFAULT_RESULT_MEMORY_BYTES,
+  diskBytes: DEFAULT_RESULT_DISK_BYTES,
+} as const;
 
 const DEFAULT_ACCOUNT = 'SMCPLOCAL';
 const DEFAULT_USER = 'SMCP';
@@ -28,6 +40,14 @@ function positiveSeconds(value: number | undefined, fallback: number, field: str
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0) {
     throw new SmcpError('CONFIG_INVALID', `${field} must be a positive number of seconds`, { field });
+  }
+  return value;
+}
+
+function positiveMs(value: number | undefined, fallback: number, field: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new SmcpError('CONFIG_INVALID', `${field} must be a positive number of milliseconds`, { field });
   }
   return value;
 }
@@ -79,7 +99,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     sessionValidityMs: positiveSeconds(options.sessionValiditySeconds, 3600, 'sessionValiditySeconds') * 1000,
     masterValidityMs: positiveSeconds(options.masterValiditySeconds, 14400, 'masterValiditySeconds') * 1000,
     queryWaitMs: options.queryWaitMs ?? 45_000,
-    resultTtlMs: options.resultTtlMs ?? 10 * 60_000,
+    resultLifetimeMs: positiveMs(options.resultLifetimeMs, DEFAULT_RESULT_LIFETIME_MS, 'resultLifetimeMs'),
     maxBodyBytes: MAX_BODY_BYTES,
   };
 
@@ -87,7 +107,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const engine: Engine =
     options.engine ??
     (await import('./sql/engine.js').then((m) =>
-      m.createEngine({ sampleData: options.sampleData ?? true, account }),
+      m.createEngine({
+        sampleData: options.sampleData ?? true,
+        account,
+        ...(options.resultMemoryBytes !== undefined ? { resultMemoryBytes: options.resultMemoryBytes } : {}),
+        ...(options.resultDiskBytes !== undefined ? { resultDiskBytes: options.resultDiskBytes } : {}),
+        ...(options.spillParentDir !== undefined ? { spillParentDir: options.spillParentDir } : {}),
+        ...(options.maxOpenStreams !== undefined ? { maxOpenStreams: options.maxOpenStreams } : {}),
+      }),
     ));
   const server = new WireServer(engine, users, settings);
   let bound: number;

@@ -41,6 +41,8 @@ const HINTS: Readonly<Record<ErrorCode, Hint>> = {
   RESULT_NOT_FOUND: (name) =>
     `A query id is valid only for the client that ran it, while its result is kept; run the query again ` +
     `with ${name('execute_query')} for a fresh id.`,
+  RESULT_EXPIRED: (name) =>
+    `The result is no longer kept (the message says why); run the query again with ${name('execute_query')}.`,
   RESULT_UNREADABLE: () =>
     'Give the columns the message names other names with AS (e.g. SELECT "constructor" AS ctor), or return fewer bytes per row.',
   DAEMON_RUNNING: () => 'Another smcp daemon already runs; use it.',

@@ -267,7 +267,8 @@ export class SnowflakeClient {
 
   /**
    * Reads rows [offset, offset + limit) of an earlier result (for fetch_results), within maxBytes.
-   * Throws RESULT_NOT_FOUND for an unknown or expired query id.
+   * Throws RESULT_NOT_FOUND for an unknown query id, RESULT_EXPIRED (saying why) for one whose
+   * result is no longer kept.
    */
   async getResult(
     queryId: string,
@@ -303,6 +304,8 @@ export class SnowflakeClient {
       const error = mapSnowflakeError(err, { queryId });
       if (leavesConnectionInDoubt(error)) await this.pool.destroy(conn);
       else await this.pool.release(conn);
+      // Snowflake's (or the emulator's) own words say why the result is gone: keep them.
+      if (error.code === 'RESULT_EXPIRED') throw error;
       if (
         ['NOT_FOUND', 'SQL_ERROR'].includes(error.code) ||
         /not found|expired|does not exist/i.test(error.message)

@@ -20,6 +20,8 @@ const BY_CODE: Readonly<Record<string, ErrorCode>> = {
   '000630': 'QUERY_TIMEOUT',
   '000604': 'QUERY_CANCELLED',
   '000606': 'WAREHOUSE_UNAVAILABLE',
+  // "Result for query … has expired" (kept 24 h; the emulator also evicts by its byte budget).
+  '000612': 'RESULT_EXPIRED',
   '401001': 'NETWORK',
   // 401002 "Request to Snowflake failed." (the driver gave up retrying 5xx answers), 401003 non-JSON answer.
   '401002': 'NETWORK',
@@ -46,6 +48,41 @@ interface DriverErrorShape {
   sqlState?: unknown;
   data?: { queryId?: unknown; errorCode?: unknown } | null;
   cause?: unknown;
+  response?: { statusCode?: unknown; body?: unknown } | null;
+}
+
+/** The driver's code for a result chunk download answered with an error status. */
+const CHUNK_DOWNLOAD_FAILED = '402002';
+
+/**
+ * Snowflake's own failure inside a chunk download the driver reports only as "Request to S3/Blob
+ * failed" (the emulator answers a chunk of an expired result with 410 and a JSON failure body).
+ */
+function chunkFailureOf(
+  err: DriverErrorShape,
+): { code: string; message: string; sqlState?: string } | undefined {
+  const response = err.response;
+  if (!response || typeof response !== 'object') return undefined;
+  let body = response.body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { code, message, data } = body as {
+    code?: unknown;
+    message?: unknown;
+    data?: { sqlState?: unknown };
+  };
+  if (typeof code !== 'string' || typeof message !== 'string') return undefined;
+  return {
+    code,
+    message,
+    ...(typeof data?.sqlState === 'string' ? { sqlState: data.sqlState } : {}),
+  };
 }
 
 /**
@@ -98,6 +135,7 @@ function classify(err: unknown, code: string | undefined, message: string): Erro
   const e = shape(err);
   if (e.name === 'TimeoutError' && /ResourceRequest timed out/i.test(message)) return 'POOL_EXHAUSTED';
   if (code === undefined && PROTOTYPE_NAME_FAULT.test(message)) return 'RESULT_UNREADABLE';
+  if (/Result for query \S* ?has expired/i.test(message)) return 'RESULT_EXPIRED';
   if (code !== undefined) {
     const direct = BY_CODE[code];
     if (direct) return direct;
@@ -132,11 +170,15 @@ function classify(err: unknown, code: string | undefined, message: string): Erro
  */
 export function mapSnowflakeError(err: unknown, context: { queryId?: string } = {}): SmcpError {
   if (err instanceof SmcpError) return err;
-  const e = shape(err);
+  let e = shape(err);
+  if (snowflakeCodeOf(err) === CHUNK_DOWNLOAD_FAILED) {
+    const inner = chunkFailureOf(e);
+    if (inner) e = { ...e, ...inner, name: 'ChunkDownloadError', response: null };
+  }
   const rawMessage = typeof e.message === 'string' && e.message !== '' ? e.message : String(err);
   const message = rawMessage.replace(/\s*\n\s*/g, ' ').trim();
-  const code = snowflakeCodeOf(err);
-  const smcpCode = classify(err, code, message);
+  const code = snowflakeCodeOf(e);
+  const smcpCode = classify(e, code, message);
   const queryId = typeof e.data?.queryId === 'string' ? e.data.queryId : context.queryId;
   const details = {
     ...(code !== undefined ? { snowflakeCode: code } : {}),

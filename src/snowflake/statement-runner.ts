@@ -302,7 +302,12 @@ export async function runStatement(conn: Connection, spec: StatementSpec): Promi
           truncated: false,
           bytes: 2,
         }
-      : await readRows(statement, statement.streamRows(), { ...spec, totalRows });
+      : // An end bounds what the driver downloads (and prefetches) to the chunks the caps can use;
+        // one row past the cap tells a cut result from an exact fit.
+        await readRows(statement, statement.streamRows({ start: 0, end: spec.maxRows }), {
+          ...spec,
+          totalRows,
+        });
   return { ...window, queryId, ...(session ? { session } : {}) };
 }
 

@@ -49,6 +49,14 @@ describe('smcp emulator (CLI)', function () {
     expect(run.stderr).not.to.match(/\n\s+at /);
   });
 
+  it('refuses a result budget or lifetime that is not a positive number, naming the flag', async () => {
+    for (const flag of ['--result-memory-mb', '--result-disk-mb', '--result-lifetime-hours']) {
+      const run = await runSmcp(['emulator', '--port', '0', flag, '0'], home.env);
+      expect(run.code, flag).to.equal(2);
+      expect(run.stderr, flag).to.contain(`${flag} must be a positive number, got 0`);
+    }
+  });
+
   it('refuses a port out of range with exit code 2', async () => {
     const run = await runSmcp(['emulator', '--port', '70000'], home.env);
     expect(run.code).to.equal(2);

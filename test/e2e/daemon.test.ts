@@ -107,7 +107,7 @@ describe('smcp daemon (e2e)', function () {
     expect(after.memory.rssBytes).to.be.greaterThan(after.memory.heapUsedBytes);
     expect(after.memory.heapUsedBytes).to.be.greaterThan(0);
     expect(after.emulator?.heldResults).to.be.greaterThan(0);
-    expect(after.emulator?.heldRows).to.be.greaterThan(0);
+    expect(after.emulator?.resultMemoryBytes).to.be.greaterThan(0);
 
     const stop = await d.smcp(['stop']);
     expect(stop.code, stop.stderr).to.equal(0);

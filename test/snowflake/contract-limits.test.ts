@@ -40,6 +40,16 @@ describe('snowflake client contract: limits', function () {
       expect(res.queryId).to.match(/^[0-9a-f-]{36}$/);
     });
 
+    it('downloads only the chunks the row cap needs, none the driver would prefetch beyond it', async () => {
+      const before = h.emu.stats().chunkDownloads;
+      const res = await h.q(h.main, 'SELECT * FROM SAMPLE_DB.SALES.EVENTS ORDER BY 1', { maxRows: 1500 });
+      expect(res.rowCount).to.equal(1500);
+      // Let downloads the driver may have started in the background land before counting.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Rows 0..1500: the inline part (1,000 rows) and the first chunk; not the chunks after it.
+      expect(h.emu.stats().chunkDownloads - before).to.equal(1);
+    });
+
     it('cuts a result at the byte cap', async () => {
       const res = await h.q(h.main, 'SELECT * FROM SAMPLE_DB.SALES.EVENTS', {
         maxRows: 100_000,

@@ -17,7 +17,22 @@ interface EmulatorArgs {
   user: string;
   password?: string;
   sampleData: boolean;
+  resultMemoryMb: number;
+  resultDiskMb: number;
+  resultLifetimeHours: number;
+  spillDir?: string;
   json: boolean;
+}
+
+const MIB = 2 ** 20;
+
+/** A positive number from a flag, or USAGE naming the flag. */
+function positive(value: unknown, flag: string): number {
+  const n = typeof value === 'number' ? value : Number.NaN;
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new SmcpError('USAGE', `${flag} must be a positive number, got ${String(value)}`, { field: flag });
+  }
+  return n;
 }
 
 function builder(yargs: Argv): Argv<EmulatorArgs> {
@@ -34,6 +49,25 @@ function builder(yargs: Argv): Argv<EmulatorArgs> {
       describe: 'password of the emulated user (default: $SMCP_EMULATOR_PASSWORD, else a random one)',
     })
     .option('sample-data', { type: 'boolean', default: true, describe: 'create the sample databases' })
+    .option('result-memory-mb', {
+      type: 'number',
+      default: 256,
+      describe: 'MiB of result rows kept in memory before they spill to disk',
+    })
+    .option('result-disk-mb', {
+      type: 'number',
+      default: 4096,
+      describe: 'MiB of result rows kept on disk before the least recently used results are evicted',
+    })
+    .option('result-lifetime-hours', {
+      type: 'number',
+      default: 24,
+      describe: 'hours a result stays readable by query id after its statement ended',
+    })
+    .option('spill-dir', {
+      type: 'string',
+      describe: 'directory for the private spill directory (default: the system temp dir)',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print the connection details as JSON' })
     .example(
       '$0 emulator --port 8090',
@@ -54,6 +88,12 @@ async function handler(args: ArgumentsCamelCase<EmulatorArgs>): Promise<void> {
   }
   const password =
     args.password ?? process.env.SMCP_EMULATOR_PASSWORD ?? randomBytes(12).toString('base64url');
+  const results = {
+    resultMemoryBytes: Math.round(positive(args.resultMemoryMb, '--result-memory-mb') * MIB),
+    resultDiskBytes: Math.round(positive(args.resultDiskMb, '--result-disk-mb') * MIB),
+    resultLifetimeMs: Math.round(positive(args.resultLifetimeHours, '--result-lifetime-hours') * 3600_000),
+    ...(args.spillDir !== undefined ? { spillParentDir: args.spillDir } : {}),
+  };
   const { startEmulator } = await import('../../emulator/index.js');
   const emulator = await startEmulator({
     host: args.host,
@@ -62,6 +102,7 @@ async function handler(args: ArgumentsCamelCase<EmulatorArgs>): Promise<void> {
       { name: args.user.toUpperCase(), password, roles: ['SYSADMIN', 'PUBLIC'], defaultRole: 'SYSADMIN' },
     ],
     sampleData: args.sampleData,
+    ...results,
   });
   const details = {
     url: emulator.url,

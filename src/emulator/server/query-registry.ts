@@ -1,10 +1,14 @@
 /**
  * Statements the emulator has run or is running, by query id, by (session, request id) for
- * idempotent retries and cancel, and by chunk secret. Finished results are kept until they have
- * not been accessed for the result TTL, until their session ends, or until the session holds too
- * many; then they are closed.
+ * idempotent retries and cancel, and by chunk secret. As in Snowflake, a result belongs to the user
+ * who ran the statement, not to the session: any session of that user reads it by query id, and it
+ * outlives the session's logout. A result is kept until the lifetime (24 h by default) has passed
+ * since its statement ended, or until the engine's byte budget evicts it; after that the statement
+ * is remembered (a bounded number of them) so that a read says why its result is gone. Query ids
+ * carry a tag of this emulator run and a check digit group, so an id issued before a restart is
+ * told apart from one that was never issued.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Engine, EmulatorSession, ExecuteOptions, ResultSet } from '../engine-types.js';
 import { layoutResult, type ResultLayout } from './result-chunks.js';
 import { wireParameters, type WireParameter } from './session-parameters.js';
@@ -35,12 +39,13 @@ export interface QueryRecord {
   readonly requestId: string | undefined;
   readonly sessionId: string;
   readonly user: string;
-  readonly sqlText: string;
+  sqlText: string;
   readonly numberOfBinds: number;
   readonly startTime: number;
-  readonly abort: AbortController;
+  /** Aborts the statement while it runs (a shared, unused controller once it has finished). */
+  abort: AbortController;
   /** Settles (never rejects) when the statement has finished. */
-  readonly done: Promise<void>;
+  done: Promise<void>;
   /** Secret path segment of this result's chunk URLs. */
   readonly chunkSecret: string;
   status: QueryStatus;
@@ -50,7 +55,8 @@ export interface QueryRecord {
   final: FinalState | null;
   /** Inline part and chunk plan, made on first fetch. */
   layout: Promise<ResultLayout> | null;
-  lastAccess: number;
+  /** Why the result of a successful statement is gone (evicted, too old, closed), or null. */
+  gone: string | null;
 }
 
 /** What a statement needs to start. */
@@ -62,17 +68,28 @@ export interface StartRequest {
   parameters: ExecuteOptions['parameters'];
 }
 
-/** Finished results a session may hold before the oldest are closed. */
-const MAX_HELD_PER_SESSION = 200;
-/**
- * Rows all held results may keep in memory before the least recently used are closed, so an
- * unbounded number of big ones cannot exhaust memory. A streaming result counts with its window
- * (ResultSet.memoryRows), not its row count.
- */
-const MAX_HELD_ROWS = 20_000_000;
+/** Default time a result is kept after its statement ended: Snowflake's 24 hours. */
+export const DEFAULT_RESULT_LIFETIME_MS = 24 * 3600_000;
+/** Statements without a result (failed, or result gone) remembered at most, oldest forgotten first. */
+const MAX_GONE = 10_000;
+/** Characters of SQL text kept for a statement without a result. */
+const GONE_SQL_CHARS = 1024;
+/** Request ids remembered per session for retries and cancels (older ones only lose dedupe). */
+const MAX_REQUESTS_PER_SESSION = 1000;
 
-function memoryRowsOf(result: ResultSet): number {
-  return result.memoryRows ?? result.rowCount;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** What finished statements keep instead of their own controller and promise (kept for 24 h). */
+const FINISHED_ABORT = new AbortController();
+const FINISHED: Promise<void> = Promise.resolve();
+
+/** Four hex digits of FNV-1a over the first 32 characters of an id: marks ids this emulator issued. */
+function stamp(head: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < head.length; i++) {
+    h ^= head.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return (h >>> 16).toString(16).padStart(4, '0');
 }
 
 /** A statement's failure as the wire reports it (Snowflake code and SQLSTATE when the error has them). */
@@ -91,25 +108,35 @@ export function toQueryError(err: unknown, aborted: boolean): QueryError {
   return { code: SQL.INTERNAL, sqlState: 'XX000', message: `Internal error in the emulator: ${String(err)}` };
 }
 
+function hours(ms: number): string {
+  const h = ms / 3600_000;
+  if (h >= 1) return `${Math.round(h * 10) / 10} h`;
+  const s = ms / 1000;
+  return s >= 60 ? `${Math.round(s / 6) / 10} min` : `${Math.round(s * 10) / 10} s`;
+}
+
 /** The statements of one emulator. */
 export class QueryRegistry {
   readonly #byId = new Map<string, QueryRecord>();
   readonly #bySecret = new Map<string, QueryRecord>();
-  /** Per session: request id (or query id when none) → record, in start order. */
+  /** Per session: request id (or query id when none) → record, oldest first. */
   readonly #bySession = new Map<string, Map<string, QueryRecord>>();
+  /** Records without a result, oldest first (bounded by MAX_GONE). */
+  readonly #gone = new Set<QueryRecord>();
+  /** First group of every query id of this run: tells ids from before a restart. */
+  readonly #tag = randomBytes(4).toString('hex');
   statements = 0;
-  #heldRows = 0;
 
   constructor(
     private readonly engine: Engine,
-    private readonly resultTtlMs: number,
+    private readonly lifetimeMs: number = DEFAULT_RESULT_LIFETIME_MS,
   ) {}
 
   /** Starts a statement in the background and registers it. */
   start(req: StartRequest): QueryRecord {
-    const id = randomUUID();
+    const head = `${this.#tag}${randomUUID().slice(8, 32)}`;
+    const id = head + stamp(head);
     const abort = new AbortController();
-    const now = Date.now();
     let settle!: () => void;
     const record: QueryRecord = {
       id,
@@ -118,7 +145,7 @@ export class QueryRegistry {
       user: req.session.user,
       sqlText: req.sqlText,
       numberOfBinds: req.bindings ? Object.keys(req.bindings).length : 0,
-      startTime: now,
+      startTime: Date.now(),
       abort,
       done: new Promise<void>((resolve) => (settle = resolve)),
       // 122 random bits; randomUUID draws from a buffered CSPRNG pool, far cheaper per call than
@@ -130,14 +157,17 @@ export class QueryRegistry {
       error: null,
       final: null,
       layout: null,
-      lastAccess: now,
+      gone: null,
     };
     this.#byId.set(id, record);
     this.#bySecret.set(record.chunkSecret, record);
-    let held = this.#bySession.get(req.session.id);
-    if (!held) this.#bySession.set(req.session.id, (held = new Map<string, QueryRecord>()));
-    held.set(req.requestId ?? id, record);
-    this.#trim(held);
+    let requests = this.#bySession.get(req.session.id);
+    if (!requests) this.#bySession.set(req.session.id, (requests = new Map<string, QueryRecord>()));
+    requests.set(req.requestId ?? id, record);
+    if (requests.size > MAX_REQUESTS_PER_SESSION) {
+      const oldest = requests.keys().next().value;
+      if (oldest !== undefined) requests.delete(oldest);
+    }
     this.statements++;
 
     const options: ExecuteOptions = { queryId: id, signal: abort.signal };
@@ -160,14 +190,13 @@ export class QueryRegistry {
       (result) => {
         record.final = snapshot();
         record.endTime = Date.now();
+        record.status = 'SUCCESS';
         if (!this.#byId.has(id)) {
-          result.close(); // the session ended while the statement ran
+          result.close(); // the emulator closed while the statement ran
         } else {
           record.result = result;
-          record.status = 'SUCCESS';
-          this.#heldRows += memoryRowsOf(result);
-          if (this.#heldRows > MAX_HELD_ROWS) this.#evictOverBudget(record);
         }
+        this.#finished(record);
         settle();
       },
       (err: unknown) => {
@@ -175,98 +204,125 @@ export class QueryRegistry {
         record.endTime = Date.now();
         record.error = toQueryError(err, abort.signal.aborted);
         record.status = 'FAILED_WITH_ERROR';
+        this.#markGone(record, null);
+        this.#finished(record);
         settle();
       },
     );
     return record;
   }
 
-  /** The statement with this query id, if still held. Marks it accessed. */
-  get(id: string): QueryRecord | undefined {
+  /**
+   * The statement with this query id when `user` ran it (null user: anyone). A successful
+   * statement whose result has expired comes back with `gone` set and no result.
+   */
+  get(id: string, user: string | null = null): QueryRecord | undefined {
     const record = this.#byId.get(id);
-    if (record) record.lastAccess = Date.now();
+    if (!record || (user !== null && record.user !== user)) return undefined;
+    this.#refresh(record, Date.now());
     return record;
   }
 
-  /** The statement a session started with this request id, if still held. */
+  /**
+   * Why an id this emulator does not know can never be read, when that can be told: an id issued by
+   * an earlier run of the emulator (results do not survive a restart). Undefined for any other id.
+   */
+  unknownReason(id: string): string | undefined {
+    const lower = id.toLowerCase();
+    if (!UUID.test(lower) || stamp(lower.slice(0, 32)) !== lower.slice(32) || lower.startsWith(this.#tag)) {
+      return undefined;
+    }
+    return 'the emulator restarted since the statement ran, and results do not survive a restart';
+  }
+
+  /** The statement a session started with this request id, if still remembered. */
   byRequest(sessionId: string, requestId: string): QueryRecord | undefined {
     return this.#bySession.get(sessionId)?.get(requestId);
   }
 
-  /** The statement whose chunk URLs carry this secret. Marks it accessed. */
+  /** The statement whose chunk URLs carry this secret, while its result is kept. */
   bySecret(secret: string): QueryRecord | undefined {
     const record = this.#bySecret.get(secret);
-    if (record) record.lastAccess = Date.now();
+    if (record) this.#refresh(record, Date.now());
     return record;
   }
 
   /** The inline part and chunk plan of a successful statement (made once). */
   layout(record: QueryRecord): Promise<ResultLayout> {
-    if (!record.result) return Promise.resolve({ inline: [], chunks: [] });
-    return (record.layout ??= layoutResult(record.result));
+    if (!record.result) return Promise.resolve({ inlineRows: 0, chunks: [] });
+    return (record.layout ??= Promise.resolve(layoutResult(record.result)));
   }
 
-  /** Aborts running statements of a session and closes its results. */
+  /**
+   * A session ended (logout, or its tokens died): its running statements are aborted and its
+   * request ids forgotten. Finished results stay, readable by the same user from other sessions.
+   */
   endSession(sessionId: string): void {
-    const held = this.#bySession.get(sessionId);
-    if (!held) return;
+    const requests = this.#bySession.get(sessionId);
     this.#bySession.delete(sessionId);
-    for (const record of held.values()) this.#drop(record);
+    for (const record of requests?.values() ?? []) {
+      if (record.status === 'RUNNING') record.abort.abort();
+    }
   }
 
-  /** Closes results not accessed within the TTL. */
+  /** Closes results older than the lifetime and notes results the engine evicted. */
   sweep(now = Date.now()): void {
-    for (const record of this.#byId.values()) {
-      if (record.status !== 'RUNNING' && now - record.lastAccess > this.resultTtlMs) {
-        this.#bySession.get(record.sessionId)?.delete(record.requestId ?? record.id);
-        this.#drop(record);
-      }
-    }
+    for (const record of this.#byId.values()) this.#refresh(record, now);
   }
 
   /** Aborts everything and closes every result. */
   closeAll(): void {
-    for (const sessionId of [...this.#bySession.keys()]) this.endSession(sessionId);
+    for (const record of this.#byId.values()) {
+      if (record.status === 'RUNNING') record.abort.abort();
+      record.result?.close();
+      record.result = null;
+    }
+    this.#byId.clear();
+    this.#bySecret.clear();
+    this.#bySession.clear();
+    this.#gone.clear();
   }
 
-  /** Number of statements held (running or finished). */
+  /** Number of statements remembered (running, with a result, or without). */
   get size(): number {
     return this.#byId.size;
   }
 
-  /** Rows the held results keep in memory (a streaming result counts with its window). */
-  get heldRows(): number {
-    return this.#heldRows;
+  /** Number of results kept (statements with a readable result). */
+  get kept(): number {
+    return this.#byId.size - this.#gone.size;
   }
 
-  #trim(held: Map<string, QueryRecord>): void {
-    if (held.size <= MAX_HELD_PER_SESSION) return;
-    for (const [key, record] of held) {
-      if (held.size <= MAX_HELD_PER_SESSION) break;
-      if (record.status === 'RUNNING') continue;
-      held.delete(key);
-      this.#drop(record);
+  /** Drops what only a running statement needs (waiters already hold the old promise). */
+  #finished(record: QueryRecord): void {
+    record.abort = FINISHED_ABORT;
+    record.done = FINISHED;
+  }
+
+  /** Moves a record whose result expired (or outlived the lifetime) to the remembered-only ones. */
+  #refresh(record: QueryRecord, now: number): void {
+    const result = record.result;
+    if (!result) return;
+    if (result.expired !== null) {
+      this.#markGone(record, result.expired);
+    } else if (record.endTime !== null && now - record.endTime > this.lifetimeMs) {
+      this.#markGone(record, `it is older than the emulator's result lifetime of ${hours(this.lifetimeMs)}`);
     }
   }
 
-  /** Closes the least recently used finished results (but not `keep`) until under the row budget. */
-  #evictOverBudget(keep: QueryRecord): void {
-    const candidates = [...this.#byId.values()]
-      .filter((r) => r !== keep && r.result !== null)
-      .sort((a, b) => a.lastAccess - b.lastAccess);
-    for (const record of candidates) {
-      if (this.#heldRows <= MAX_HELD_ROWS) break;
-      this.#bySession.get(record.sessionId)?.delete(record.requestId ?? record.id);
-      this.#drop(record);
-    }
-  }
-
-  #drop(record: QueryRecord): void {
-    this.#byId.delete(record.id);
-    this.#bySecret.delete(record.chunkSecret);
-    if (record.status === 'RUNNING') record.abort.abort();
-    if (record.result) this.#heldRows -= memoryRowsOf(record.result);
+  #markGone(record: QueryRecord, reason: string | null): void {
     record.result?.close();
     record.result = null;
+    record.layout = null;
+    record.gone = reason;
+    if (record.sqlText.length > GONE_SQL_CHARS)
+      record.sqlText = `${record.sqlText.slice(0, GONE_SQL_CHARS)}…`;
+    this.#bySecret.delete(record.chunkSecret);
+    this.#gone.add(record);
+    if (this.#gone.size <= MAX_GONE) return;
+    const oldest = this.#gone.values().next().value;
+    if (!oldest) return;
+    this.#gone.delete(oldest);
+    this.#byId.delete(oldest.id);
   }
 }

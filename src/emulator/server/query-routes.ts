@@ -4,9 +4,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ColumnMeta, WireBinding } from '../engine-types.js';
-import { obj, sendJson, sendText, str } from './http-io.js';
+import { RESULT_EXPIRED_CODE } from '../engine-types.js';
+import { obj, sendJson, str } from './http-io.js';
 import { toQueryError, type QueryRecord } from './query-registry.js';
-import { encodeChunkBody } from './result-chunks.js';
 import type { SessionRecord } from './sessions.js';
 import { OK_EMPTY, requireSession, type RequestTarget, type WireContext } from './wire-context.js';
 import {
@@ -68,6 +68,19 @@ function parametersOf(value: unknown): Record<string, string | number | boolean>
   return out;
 }
 
+/** Placeholder for the inline rows, swapped for their JSON texts after serialisation. */
+const ROWSET_MARK = `smcp-rowset-${process.pid}-${Date.now()}`;
+
+/** The failure answered for a statement whose result is gone. */
+function expiredFailure(queryId: string, reason: string): ReturnType<typeof sqlFailure> {
+  return sqlFailure(
+    RESULT_EXPIRED_CODE,
+    '02000',
+    `Result for query ${queryId} has expired: ${reason}.`,
+    queryId,
+  );
+}
+
 /** Answers with the statement's result or error, including chunk URLs for the rest of the rows. */
 async function sendOutcome(ctx: WireContext, req: IncomingMessage, res: ServerResponse, record: QueryRecord) {
   if (record.status === 'FAILED_WITH_ERROR') {
@@ -77,29 +90,30 @@ async function sendOutcome(ctx: WireContext, req: IncomingMessage, res: ServerRe
   }
   const result = record.result;
   if (!result) {
-    sendJson(
-      res,
-      200,
-      sqlFailure(
-        SQL.RESULT_NOT_FOUND,
-        '02000',
-        `Result of query ${record.id} is no longer available.`,
-        record.id,
-      ),
-    );
+    sendJson(res, 200, expiredFailure(record.id, record.gone ?? 'it was closed'));
     return;
   }
   const layout = await ctx.queries.layout(record);
+  let inline: string[];
+  try {
+    inline = await result.readRowTexts(0, layout.inlineRows);
+  } catch (err) {
+    const { code, sqlState, message } = toQueryError(err, false);
+    sendJson(res, 200, sqlFailure(code, sqlState, message, record.id));
+    return;
+  }
   const final = record.final!;
   const base = `${ctx.origin(req)}/chunks/${record.chunkSecret}/`;
-  sendJson(res, 200, {
+  // The rows are already JSON: spliced in rather than parsed and serialised again. `rowset` is the
+  // first string value of the answer, so the first occurrence of the mark is it.
+  const text = JSON.stringify({
     success: true,
     code: null,
     message: null,
     data: {
+      rowset: ROWSET_MARK,
       parameters: final.parameters,
       rowtype: result.columns.map(rowtype),
-      rowset: layout.inline,
       total: result.rowCount,
       returned: result.rowCount,
       queryId: record.id,
@@ -122,7 +136,10 @@ async function sendOutcome(ctx: WireContext, req: IncomingMessage, res: ServerRe
         compressedSize: chunk.uncompressedSize,
       })),
     },
-  });
+  }).replace(`"${ROWSET_MARK}"`, () => `[${inline.join(',')}]`);
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 /** Waits up to the long-poll time; answers the outcome, or 333333 "still running" with the result URL. */
@@ -149,7 +166,6 @@ async function answerWhenDone(
       return;
     }
   }
-  record.lastAccess = Date.now();
   await sendOutcome(ctx, req, res, record);
 }
 
@@ -218,33 +234,51 @@ function rememberEarlyAbort(record: SessionRecord, requestId: string): void {
   if (record.earlyAborts.size < 1000) record.earlyAborts.set(requestId, now);
 }
 
-/** GET /queries/<id>/result: the result of any statement of the account still held. */
+/**
+ * GET /queries/<id>/result: the result of a statement of the same user, from any of its sessions,
+ * while kept; a Snowflake-style "has expired" failure saying why once it is gone.
+ */
 export async function queryResult(
   ctx: WireContext,
   req: IncomingMessage,
   res: ServerResponse,
   queryId: string,
 ) {
-  if (!requireSession(ctx, req, res)) return;
-  const record = ctx.queries.get(queryId);
+  const session = requireSession(ctx, req, res);
+  if (!session) return;
+  const record = ctx.queries.get(queryId, session.session.user);
   if (!record) {
-    sendJson(res, 200, sqlFailure(SQL.RESULT_NOT_FOUND, '02000', `Statement ${queryId} not found.`, queryId));
+    const why = ctx.queries.unknownReason(queryId);
+    sendJson(
+      res,
+      200,
+      why
+        ? expiredFailure(queryId, why)
+        : sqlFailure(SQL.RESULT_NOT_FOUND, '02000', `Statement ${queryId} not found.`, queryId),
+    );
     return;
   }
   await answerWhenDone(ctx, req, res, record);
 }
 
-/** GET /monitoring/queries/<id>: status for getQueryStatus / getResultsFromQueryId. */
+/**
+ * GET /monitoring/queries/<id>: status for getQueryStatus / getResultsFromQueryId. A statement whose
+ * result is gone still reports how it ended (the result GET then says why it is gone); an id of an
+ * earlier emulator run fails with the same "has expired" error.
+ */
 export function queryStatus(
   ctx: WireContext,
   req: IncomingMessage,
   res: ServerResponse,
   queryId: string,
 ): void {
-  if (!requireSession(ctx, req, res)) return;
-  const record = ctx.queries.get(queryId);
+  const session = requireSession(ctx, req, res);
+  if (!session) return;
+  const record = ctx.queries.get(queryId, session.session.user);
   if (!record) {
-    sendJson(res, 200, { success: true, code: null, message: null, data: { queries: [] } });
+    const why = ctx.queries.unknownReason(queryId);
+    if (why) sendJson(res, 200, expiredFailure(queryId, why));
+    else sendJson(res, 200, { success: true, code: null, message: null, data: { queries: [] } });
     return;
   }
   const end = record.endTime;
@@ -286,8 +320,7 @@ export function abortRequest(
   if (!session) return;
   let record: QueryRecord | undefined;
   if (queryId !== undefined) {
-    record = ctx.queries.get(queryId);
-    if (record && record.user !== session.session.user) record = undefined;
+    record = ctx.queries.get(queryId, session.session.user);
   } else {
     const requestId = str(body, 'requestId');
     if (!requestId) {
@@ -310,7 +343,10 @@ export function abortRequest(
   sendJson(res, 200, OK_EMPTY);
 }
 
-/** GET /chunks/<secret>/<n>: rows of one chunk, `[..],[..]`, not labelled as JSON. */
+/**
+ * GET /chunks/<secret>/<n>: rows of one chunk, `[..],[..]`, not labelled as JSON. A result that is
+ * gone answers 410 (final for the driver, no retries) with the "has expired" failure as body.
+ */
 export async function chunk(
   ctx: WireContext,
   res: ServerResponse,
@@ -320,20 +356,49 @@ export async function chunk(
   const record = ctx.queries.bySecret(secret);
   const result = record?.result;
   const spec = record && result ? (await ctx.queries.layout(record)).chunks[index] : undefined;
-  if (!result || !spec) {
-    sendJson(res, 404, failure(SQL.RESULT_NOT_FOUND, 'Result chunk not found or expired.'));
+  if (!record || !result || !spec) {
+    if (record?.gone) sendJson(res, 410, expiredFailure(record.id, record.gone));
+    else sendJson(res, 404, failure(SQL.RESULT_NOT_FOUND, 'Result chunk not found or expired.'));
     return;
   }
-  let rows: (string | null)[][];
+  let started = false;
   try {
-    rows = await result.readRows(spec.offset, spec.rowCount);
+    await result.writeChunkBody(spec.offset, spec.rowCount, {
+      start() {
+        started = true;
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      },
+      write: (data) => writePiece(res, data),
+    });
   } catch (err) {
-    // A streaming result that expired or changed: 410 is final for the driver (no retries), and
-    // a JSON body on 200 would be parsed as rows.
-    const { code, message } = toQueryError(err, false);
-    sendJson(res, 410, failure(code, message));
+    if (started) {
+      // Cut mid-body: the driver retries the chunk and then learns why.
+      res.destroy();
+      return;
+    }
+    // Gone meanwhile, or its stream failed: a JSON body on 200 would be parsed as rows.
+    const { code, sqlState, message } = toQueryError(err, false);
+    sendJson(res, 410, sqlFailure(code, sqlState, message, record.id));
     return;
   }
+  res.end();
   ctx.counters.chunkDownloads++;
-  sendText(res, 200, encodeChunkBody(rows), 'application/octet-stream');
+}
+
+/** Writes a piece of a body, resolving when the socket takes more (rejects once the client is gone). */
+function writePiece(res: ServerResponse, data: Buffer): Promise<void> {
+  if (res.destroyed) return Promise.reject(new Error('the client went away'));
+  if (res.write(data)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error): void => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = (): void => done();
+    const onClose = (): void => done(new Error('the client went away'));
+    res.once('drain', onDrain);
+    res.once('close', onClose);
+  });
 }

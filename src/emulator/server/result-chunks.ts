@@ -1,64 +1,82 @@
 /**
  * How a result is cut for the wire, the way Snowflake does it: a small first part inline in the
- * answer, then chunks of growing size that the driver downloads (several at once) from chunk URLs.
- * Rows are read and encoded only when their part is requested, so a client that stops early never
- * pays for the rest.
+ * answer, then chunks that the driver downloads (several at once) from chunk URLs. Parts are sized
+ * in bytes as well as rows: the inline part stays within INLINE_MAX_BYTES and each chunk within
+ * MAX_CHUNK_BYTES, so a result of 1 MB rows is cut into chunks of a few rows and never into one
+ * giant string. The plan is made before most rows exist: exact sizes of the rows produced so far,
+ * the mean row size beyond them (a later row much wider than those seen can make its chunk larger;
+ * a single row wider than the cap always makes a chunk of its own). Rows are read and encoded only
+ * when their part is requested, so a client that stops early never pays for the rest.
  */
 import type { ResultSet } from '../engine-types.js';
 
 /** Inline part: at most this many rows… */
 const INLINE_MAX_ROWS = 1000;
-/** …and about this many bytes of JSON. */
-const INLINE_MAX_BYTES = 100_000;
+/** …and bytes of row text. A first row wider than this leaves the inline part empty. */
+export const INLINE_MAX_BYTES = 1024 * 1024;
 /** First downloaded chunk, doubled for each next one up to the caps. */
 const FIRST_CHUNK_ROWS = 2000;
 const MAX_CHUNK_ROWS = 50_000;
-/** Byte budget per chunk, applied through the row width seen in the inline part. */
-const MAX_CHUNK_BYTES = 4_000_000;
+/** Bytes of row text per chunk at most (unless a single row is wider). */
+export const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
+/** Margin on the mean row size for rows not produced yet. */
+const ESTIMATE_MARGIN = 1.25;
 
 /** One downloadable chunk: rows [offset, offset+rowCount). */
 export interface ChunkSpec {
   offset: number;
   rowCount: number;
-  /** Estimated, for the driver's bookkeeping. */
+  /** Bytes of the chunk body (estimated where rows were not produced yet). */
   uncompressedSize: number;
 }
 
-/** The inline rows and the chunk plan of one result; fixed once made so re-fetches agree. */
+/** How many leading rows go inline, and the chunk plan for the rest; fixed once made so re-fetches agree. */
 export interface ResultLayout {
-  inline: (string | null)[][];
+  inlineRows: number;
   chunks: ChunkSpec[];
 }
 
-/** Encodes rows the way chunk bodies carry them: `[..],[..]` without the outer brackets. */
-export function encodeChunkBody(rows: (string | null)[][]): string {
-  return rows.length === 0 ? '' : JSON.stringify(rows).slice(1, -1);
-}
-
-/** Reads the inline part of `result` and plans the chunks for the rest. */
-export async function layoutResult(result: ResultSet): Promise<ResultLayout> {
+/** Plans the inline part and the chunks of `result` from what is known of its row sizes. */
+export function layoutResult(result: ResultSet): ResultLayout {
   const total = result.rowCount;
-  if (total === 0) return { inline: [], chunks: [] };
-  const head = await result.readRows(0, Math.min(INLINE_MAX_ROWS, total));
-  let bytes = 0;
-  let inlineCount = 0;
-  for (const row of head) {
-    bytes += JSON.stringify(row).length + 1;
-    inlineCount++;
-    if (bytes >= INLINE_MAX_BYTES) break;
+  if (total === 0) return { inlineRows: 0, chunks: [] };
+  const { known, averageBytes } = result.takeSizeHint();
+  const estimate = Math.max(8, Math.ceil(averageBytes * ESTIMATE_MARGIN));
+
+  let inlineRows = 0;
+  let inlineBytes = 0;
+  while (inlineRows < total && inlineRows < INLINE_MAX_ROWS) {
+    const size = known[inlineRows] ?? estimate;
+    if (inlineBytes + size > INLINE_MAX_BYTES) break;
+    inlineBytes += size;
+    inlineRows++;
   }
-  const inline = inlineCount === head.length ? head : head.slice(0, inlineCount);
-  const bytesPerRow = Math.max(8, Math.ceil(bytes / Math.max(1, inlineCount)));
-  const byteCap = Math.max(100, Math.floor(MAX_CHUNK_BYTES / bytesPerRow));
 
   const chunks: ChunkSpec[] = [];
-  let offset = inline.length;
-  let size = FIRST_CHUNK_ROWS;
+  let offset = inlineRows;
+  let target = FIRST_CHUNK_ROWS;
   while (offset < total) {
-    const rowCount = Math.min(size, MAX_CHUNK_ROWS, byteCap, total - offset);
-    chunks.push({ offset, rowCount, uncompressedSize: rowCount * bytesPerRow });
-    offset += rowCount;
-    size *= 2;
+    const cap = Math.min(target, MAX_CHUNK_ROWS, total - offset);
+    let rows = 0;
+    let bytes = 0;
+    // Rows of known size one by one, the rest by the estimate.
+    while (rows < cap && offset + rows < known.length) {
+      const size = known[offset + rows] ?? estimate;
+      if (rows > 0 && bytes + size > MAX_CHUNK_BYTES) break;
+      bytes += size;
+      rows++;
+    }
+    if (rows < cap && offset + rows >= known.length && (rows === 0 || bytes + estimate <= MAX_CHUNK_BYTES)) {
+      const more = Math.min(
+        cap - rows,
+        Math.max(rows === 0 ? 1 : 0, Math.floor((MAX_CHUNK_BYTES - bytes) / estimate)),
+      );
+      rows += more;
+      bytes += more * estimate;
+    }
+    chunks.push({ offset, rowCount: rows, uncompressedSize: bytes });
+    offset += rows;
+    target *= 2;
   }
-  return { inline, chunks };
+  return { inlineRows, chunks };
 }

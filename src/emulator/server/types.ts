@@ -54,8 +54,23 @@ export interface EmulatorOptions {
   engine?: Engine;
   /** How long a synchronous request waits for its statement before answering "still running"; default 45 s. */
   queryWaitMs?: number;
-  /** How long a finished result stays fetchable after its last access; default 10 minutes. */
-  resultTtlMs?: number;
+  /**
+   * How long a result stays readable by query id after its statement ended (from any session of
+   * the same user, after logout too), unless the byte budgets evict it first; default 24 h, as
+   * Snowflake keeps results.
+   */
+  resultLifetimeMs?: number;
+  /** Bytes of result rows a default engine keeps in memory before spilling to disk; default 256 MiB. */
+  resultMemoryBytes?: number;
+  /** Bytes of result rows a default engine keeps in spill files before evicting the oldest; default 4 GiB. */
+  resultDiskBytes?: number;
+  /**
+   * Directory under which a default engine creates its private spill directory
+   * (`smcp-emulator-<pid>-<random>`, 0700, removed on close); default the system temp dir.
+   */
+  spillParentDir?: string;
+  /** Big results a default engine produces from open DuckDB streams at once; default 16. */
+  maxOpenStreams?: number;
 }
 
 /** A started emulator. */
@@ -94,8 +109,10 @@ export interface EmulatorStats {
   statements: number;
   chunkDownloads: number;
   activeSessions: number;
-  /** Statements held (running, or finished with results kept for fetches). */
+  /** Results kept for fetches by query id. */
   heldResults: number;
-  /** Rows those results keep in memory. */
-  heldRows: number;
+  /** Bytes those results keep in memory (encoded rows and bookkeeping). */
+  resultMemoryBytes: number;
+  /** Bytes of their rows in spill files. */
+  resultDiskBytes: number;
 }

@@ -15,7 +15,8 @@ export interface WireSettings {
   sessionValidityMs: number;
   masterValidityMs: number;
   queryWaitMs: number;
-  resultTtlMs: number;
+  /** How long a result is kept after its statement ended. */
+  resultLifetimeMs: number;
   maxBodyBytes: number;
 }
 

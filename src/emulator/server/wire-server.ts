@@ -1,7 +1,7 @@
 /**
  * The HTTP server speaking Snowflake's REST protocol as snowflake-sdk uses it. It routes requests,
  * reads bounded bodies, turns every fault into a Snowflake-style JSON error (never a crash) and
- * sweeps expired results and dead sessions.
+ * sweeps results past their lifetime and dead sessions.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -44,7 +44,11 @@ export class WireServer {
   /** Injected faults (tests); inactive unless set. */
   readonly faults = new Faults();
 
-  constructor(engine: Engine, users: UserDirectory, settings: WireSettings) {
+  constructor(
+    private readonly engine: Engine,
+    users: UserDirectory,
+    settings: WireSettings,
+  ) {
     const counters: WireCounters = { logins: 0, failedLogins: 0, chunkDownloads: 0 };
     this.#ctx = {
       settings,
@@ -53,7 +57,7 @@ export class WireServer {
         sessionMs: settings.sessionValidityMs,
         masterMs: settings.masterValidityMs,
       }),
-      queries: new QueryRegistry(engine, settings.resultTtlMs),
+      queries: new QueryRegistry(engine, settings.resultLifetimeMs),
       counters,
       origin: (req) => {
         const host = req.headers.host;
@@ -103,8 +107,9 @@ export class WireServer {
       statements: queries.statements,
       chunkDownloads: counters.chunkDownloads,
       activeSessions: sessions.size,
-      heldResults: queries.size,
-      heldRows: queries.heldRows,
+      heldResults: queries.kept,
+      resultMemoryBytes: this.engine.resultBytes?.().memoryBytes ?? 0,
+      resultDiskBytes: this.engine.resultBytes?.().diskBytes ?? 0,
     };
   }
 

@@ -12,14 +12,22 @@
  *   string casts (INSERT … VALUES ('… +02:00') without ::TIMESTAMP_TZ) keep the instant but give +00:00.
  * TIMESTAMP_NS is reserved for TIMESTAMP_TZ, so NTZ cannot use it for nanoseconds.
  */
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Engine, EmulatorSession, ExecuteOptions, ResultSet, WireBinding } from '../engine-types.js';
+import type {
+  Engine,
+  EmulatorSession,
+  ExecuteOptions,
+  ResultBytes,
+  ResultSet,
+  WireBinding,
+} from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
 import { Catalog } from './catalog.js';
 import { runCommand } from './commands.js';
-import { StatementContext, WAREHOUSES, searchPathSql } from './context.js';
+import { StatementContext, WAREHOUSES } from './context.js';
 import { runDdl } from './ddl.js';
+import { refuseHostAccess } from './host-guard.js';
 import { resultColumns } from './result-columns.js';
 import { systemWait } from './system-wait.js';
 import { QueryHistory } from './history.js';
@@ -27,9 +35,12 @@ import type { QueryRecord } from './history.js';
 import { MACROS } from './macros.js';
 import { ConnectionPool } from './pool.js';
 import { DataGeneration } from './prepared-cache.js';
-import { statusResult } from './result-set.js';
-import { ResultTracker, type HeldStats } from './result-tracker.js';
-import { isRerunnable, runSelect } from './select-runner.js';
+import { StaticResultSet, statusResult } from './result-set.js';
+import { DEFAULT_RESULT_DISK_BYTES, DEFAULT_RESULT_MEMORY_BYTES, ResultStore } from './result-store.js';
+import { DEFAULT_MAX_OPEN_STREAMS, ResultTracker } from './result-tracker.js';
+import { createSpillDir, type SpillDir } from './spill-dir.js';
+import { ProductionGate } from './production-gate.js';
+import { isCountable, runSelect } from './select-runner.js';
 import { rewriteStatement } from './rewrite.js';
 import { bindValues, dmlResult, statementTypeOf } from './statement-results.js';
 import {
@@ -45,6 +56,7 @@ import { isSignificant, joinTokens, splitStatements, tokenize } from './tokenize
 import type { Token } from './tokenizer.js';
 import { substituteVariables, runVariableCommand } from './variables.js';
 import { loadSampleData } from '../sample-data/index.js';
+import { SmcpError } from '../../errors.js';
 
 /** Options of createEngine. */
 export interface EngineOptions {
@@ -55,31 +67,97 @@ export interface EngineOptions {
   /** Most DuckDB connections used at once by running statements. Default 8. */
   maxConnections?: number;
   /**
-   * Most big results streaming at once, each holding its own DuckDB connection (outside the
-   * statement pool). Beyond it the least recently used one expires. Default 16.
+   * Most big results whose rows are still being produced from an open DuckDB stream (each holds a
+   * connection outside the statement pool). Beyond it the least recently read one produces the rest
+   * into its spill file, or, when that would take more than an eighth of the disk budget or more
+   * than is free, keeps only the rows produced so far. Default 16.
    */
   maxOpenStreams?: number;
+  /** Bytes of result rows kept in memory before results spill to disk. Default 256 MiB. */
+  resultMemoryBytes?: number;
+  /** Bytes of result rows kept in spill files before the least recently used results are evicted. Default 4 GiB. */
+  resultDiskBytes?: number;
+  /**
+   * Directory under which the engine creates its private spill directory (0700, removed on close);
+   * default the system temp dir.
+   */
+  spillParentDir?: string;
+}
+
+/** What kept results hold right now. */
+export interface HeldStats {
+  /** Big results holding a DuckDB stream (and connection). */
+  openStreams: number;
+  /** Results kept (complete or still streaming). */
+  openResults: number;
+  /** Bytes of encoded rows (and per-result overhead) in memory. */
+  memoryBytes: number;
+  /** Bytes of rows in spill files. */
+  diskBytes: number;
+  /** Results with rows in a spill file. */
+  spilledResults: number;
+  /** Results evicted by the byte budgets so far. */
+  evictions: number;
 }
 
 /** The engine as the emulator uses it, plus in-process inspection for tests and tools. */
 export interface SqlEngine extends Engine {
   /** Every statement run so far (bounded), newest first. */
   queryHistory(): QueryRecord[];
-  /** What open results hold now: open streams, rows buffered in memory, open results. */
+  /** What kept results hold now. */
   stats(): HeldStats;
+  /** The engine's private spill directory. */
+  readonly spillDir: string;
 }
 
 /**
- * Creates a DuckDB-backed engine (extension autoload/autoinstall off), with Snowflake's helper
- * functions, the SNOWFLAKE database and, when asked, the sample data.
+ * Heap bytes charged per result beyond its rows and statement text: its bookkeeping here and its
+ * record in the wire server (measured about 2.2 KB for a one-row result).
+ */
+const RESULT_OVERHEAD_BYTES = 2048;
+
+/**
+ * Creates a DuckDB-backed engine (extension autoload/autoinstall off, temporary files in its private
+ * spill directory), with Snowflake's helper functions, the SNOWFLAKE database and, when asked, the
+ * sample data. Once set up, DuckDB is locked: no file access, no configuration changes.
+ * Throws SmcpError CONFIG_INVALID for a bad budget or spill directory.
  */
 export async function createEngine(options: EngineOptions = {}): Promise<SqlEngine> {
-  const instance = await DuckDBInstance.create(':memory:', {
-    autoinstall_known_extensions: 'false',
-    autoload_known_extensions: 'false',
-  });
-  const engine = new DuckEngine(instance, options);
-  await engine.init(options.sampleData === true);
+  const memory = options.resultMemoryBytes ?? DEFAULT_RESULT_MEMORY_BYTES;
+  const disk = options.resultDiskBytes ?? DEFAULT_RESULT_DISK_BYTES;
+  for (const [field, value] of [
+    ['resultMemoryBytes', memory],
+    ['resultDiskBytes', disk],
+  ] as const) {
+    if (!Number.isFinite(value) || value < 0) {
+      throw new SmcpError('CONFIG_INVALID', `${field} must be a number of bytes ≥ 0, got ${value}`, {
+        field,
+      });
+    }
+  }
+  const spill = createSpillDir(options.spillParentDir);
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(':memory:', {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      temp_directory: spill.duckdbTemp,
+      // DuckDB's allocator keeps what its threads freed (hundreds of megabytes after big results
+      // have streamed through): flush it after tasks past 16 MB and let its background thread purge.
+      allocator_flush_threshold: '16MB',
+      allocator_background_threads: 'true',
+    });
+  } catch (err) {
+    spill.remove();
+    throw err;
+  }
+  const engine = new DuckEngine(instance, spill, new ResultStore(memory, disk), options);
+  try {
+    await engine.init(options.sampleData === true);
+  } catch (err) {
+    await engine.close();
+    throw err;
+  }
   return engine;
 }
 
@@ -123,20 +201,34 @@ class DuckEngine implements SqlEngine {
   private readonly generation = new DataGeneration();
   private closed = false;
   private systemQueries = 0;
+  private spillFiles = 0;
+  private readonly gate = new ProductionGate();
+  private readonly maxConnections: number;
 
   constructor(
     private readonly instance: DuckDBInstance,
+    private readonly spill: SpillDir,
+    private readonly store: ResultStore,
     options: EngineOptions,
   ) {
-    this.pool = new ConnectionPool(instance, options.maxConnections ?? 8);
-    this.tracker = new ResultTracker(options.maxOpenStreams);
+    this.maxConnections = options.maxConnections ?? 8;
+    this.pool = new ConnectionPool(instance, this.maxConnections);
+    this.tracker = new ResultTracker(options.maxOpenStreams ?? DEFAULT_MAX_OPEN_STREAMS);
     this.account = options.account ?? 'EMULATOR';
   }
 
+  get spillDir(): string {
+    return this.spill.path;
+  }
+
   async init(sampleData: boolean): Promise<void> {
+    // Connections for the statement pool, the open streams and a few producing their rest, made
+    // before the configuration is locked (see pool.ts).
+    await this.pool.prepare(this.maxConnections + this.tracker.maxStreams + 8);
     const pooled = await this.pool.acquire();
     try {
-      await pooled.conn.run("SET TimeZone = 'UTC'");
+      // GLOBAL: every connection, including those made later (SET alone is per connection).
+      await pooled.conn.run("SET GLOBAL TimeZone = 'UTC'");
       await this.catalog.setup(pooled.conn);
       for (const sql of MACROS) await pooled.conn.run(sql);
       await pooled.conn.run(`ATTACH ':memory:' AS SNOWFLAKE`);
@@ -154,6 +246,10 @@ class DuckEngine implements SqlEngine {
     const pooled2 = await this.pool.acquire();
     try {
       await this.catalog.sync(pooled2.conn);
+      // From here on DuckDB cannot read or write a file (ATTACH ':memory:' still works, which CREATE
+      // DATABASE uses), and no statement can change a setting back; search_path stays settable.
+      await pooled2.conn.run('SET GLOBAL enable_external_access = false');
+      await pooled2.conn.run('SET GLOBAL lock_configuration = true');
     } finally {
       this.pool.release(pooled2);
     }
@@ -171,7 +267,20 @@ class DuckEngine implements SqlEngine {
   }
 
   stats(): HeldStats {
-    return this.tracker.stats();
+    const store = this.store.stats();
+    return {
+      openStreams: this.tracker.openStreams,
+      openResults: store.results,
+      memoryBytes: store.memoryBytes,
+      diskBytes: store.diskBytes,
+      spilledResults: store.spilledResults,
+      evictions: store.evictions,
+    };
+  }
+
+  resultBytes(): ResultBytes {
+    const { memoryBytes, diskBytes } = this.store.stats();
+    return { memoryBytes, diskBytes };
   }
 
   async execute(
@@ -285,11 +394,13 @@ class DuckEngine implements SqlEngine {
     // A write bumps the generation before it starts and after it ends, so no plan made before or
     // during it is reused after it.
     const mayWrite = !READ_ONLY_FIRST_WORDS.has(words[0] ?? '');
-    if (mayWrite) this.generation.bump();
+    if (mayWrite) this.generation.startWrite();
     const pooled = await this.pool.acquire();
     const ctx = new StatementContext(session, pooled, this.catalog, signal, this.account, text);
     try {
-      const result = await this.dispatch(ctx, tokens, words, bindings);
+      const overhead = RESULT_OVERHEAD_BYTES + text.length;
+      const result = await this.dispatch(ctx, tokens, words, bindings, queryId, overhead);
+      if (result instanceof StaticResultSet) result.retainIn(this.store, queryId, overhead);
       if (rec) this.history.succeed(rec, result.rowCount);
       this.lastQueryIds.set(session.id, queryId);
       return result;
@@ -303,7 +414,8 @@ class DuckEngine implements SqlEngine {
       this.lastQueryIds.set(session.id, queryId);
       throw mapped;
     } finally {
-      if (mayWrite || ctx.wrote) this.generation.bump();
+      if (mayWrite) this.generation.endWrite();
+      else if (ctx.wrote) this.generation.bump();
       this.pool.release(pooled);
     }
   }
@@ -313,6 +425,8 @@ class DuckEngine implements SqlEngine {
     tokens: Token[],
     words: string[],
     bindings: Record<string, WireBinding> | undefined,
+    queryId: string,
+    overheadBytes: number,
   ): Promise<ResultSet> {
     const substituted = substituteVariables(tokens, ctx.session);
     if (substituted !== tokens) {
@@ -321,6 +435,7 @@ class DuckEngine implements SqlEngine {
     }
     const bad = tokens.find((t) => t.kind === 'punct' && t.text.charCodeAt(0) < 32);
     if (bad) throw syntaxError(1, bad.start, bad.text);
+    refuseHostAccess(tokens);
     const first = words[0] ?? '';
     if (first === 'SET' || first === 'UNSET') {
       await ctx.applySearchPath();
@@ -383,30 +498,21 @@ class DuckEngine implements SqlEngine {
         values,
         statementTypeId: typeId,
         // The history table changes with every statement, so a second run differs.
-        rerunnable: !rewritten.usesHistory && isRerunnable(words),
+        countable: !rewritten.usesHistory && isCountable(words),
         cacheable: !rewritten.usesHistory,
         columnsOf: (result) => resultColumns(ctx, result, sql),
       },
       {
         pool: this.pool,
         tracker: this.tracker,
+        store: this.store,
         generation: this.generation,
-        connect: (path) => this.streamConnection(path),
+        queryId,
+        overheadBytes,
+        gate: this.gate,
+        spillFile: () => join(this.spill.path, `r${++this.spillFiles}.rows`),
       },
     );
-  }
-
-  /** A connection outside the pool, for a streaming result that must run its statement again. */
-  private async streamConnection(searchPath: string): Promise<DuckDBConnection> {
-    if (this.closed) throw new EmulatorSqlError('390100', '08001', 'The emulator is shutting down.');
-    const conn = await this.instance.connect();
-    try {
-      if (searchPath) await conn.run(searchPathSql(searchPath));
-    } catch (err) {
-      conn.disconnectSync();
-      throw err;
-    }
-    return conn;
   }
 
   private checkWarehouse(ctx: StatementContext, first: string, words: string[]): void {
@@ -428,8 +534,10 @@ class DuckEngine implements SqlEngine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.tracker.closeAll();
+    this.store.closeAll('the emulator shut down');
+    await this.tracker.whenReleased();
     this.pool.close();
     this.instance.closeSync();
+    this.spill.remove();
   }
 }

@@ -8,12 +8,21 @@
 import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
 import { StatementType } from '@duckdb/node-api';
 
+/** A point in the data's history, from DataGeneration.mark(). */
+export interface GenerationMark {
+  readonly value: number;
+  /** No write was running when the mark was taken. */
+  readonly quiet: boolean;
+}
+
 /**
- * A counter of changes to data or schema. `bump()` before a write starts (so a plan made while it
- * runs is not kept past it) and again after it ends.
+ * A counter of changes to data or schema. `startWrite()` before a write starts (so a plan made while
+ * it runs is not kept past it) and `endWrite()` after it ends; `bump()` for a change noticed late.
+ * It also tells whether two moments saw the same committed data (see unchangedSince).
  */
 export class DataGeneration {
   #value = 0;
+  #writing = 0;
 
   /** The current generation. */
   get value(): number {
@@ -23,6 +32,31 @@ export class DataGeneration {
   /** Marks that data or schema may change (or just changed). */
   bump(): void {
     this.#value++;
+  }
+
+  /** A write starts: the generation moves on and the write counts as running until endWrite(). */
+  startWrite(): void {
+    this.#value++;
+    this.#writing++;
+  }
+
+  /** The write started by startWrite() has ended (committed or failed). */
+  endWrite(): void {
+    this.#value++;
+    this.#writing = Math.max(0, this.#writing - 1);
+  }
+
+  /** The current point, to compare with later. */
+  mark(): GenerationMark {
+    return { value: this.#value, quiet: this.#writing === 0 };
+  }
+
+  /**
+   * True when no write was running at `mark` and none started or ended since: anything DuckDB read
+   * in between saw the same committed data.
+   */
+  unchangedSince(mark: GenerationMark): boolean {
+    return mark.quiet && this.#value === mark.value;
   }
 }
 

@@ -1,35 +1,38 @@
 /**
- * Runs a row-returning statement without materialising big results. The statement is started as a
- * DuckDB stream and its first rows are pulled into memory, up to a small budget:
- * - the stream ends within the budget → a fully held result (most statements);
+ * Runs a row-returning statement. The statement starts as a DuckDB stream and its first rows are
+ * encoded into the result's spool, up to a small budget of rows and bytes:
+ * - the stream ends within the budget → a complete result (most statements);
  * - it does not → a big result: its exact total comes from `SELECT COUNT(*)` over the same statement
- *   and binds (cheap for scans: DuckDB answers plain table counts from metadata), and the rows are
- *   served lazily from the still-open stream (streaming-result.ts), which keeps the statement's
- *   DuckDB connection while the statement pool gets a fresh one.
- * Statements that are not plain queries, or whose second run may differ (RANDOM, SAMPLE, clock
- * functions, query history), are never counted or re-run: their rows are all pulled and held, as
- * before streaming. So is a statement whose count fails.
- * The statement's timeout and abort apply to all of this (stream start, head, count); producing
- * the rest of a big result later is bounded by the result's time to live.
+ *   and binds (cheap for scans: DuckDB answers plain table counts from metadata), and the rest of the
+ *   rows are produced lazily from the still-open stream as they are read (spooled-result.ts). The
+ *   stream keeps the statement's DuckDB connection (and transaction, so one snapshot) while the
+ *   statement pool gets a fresh one.
+ * The count runs on another connection, so it is trusted only when no write ran or started between
+ * the stream's start and the count's end (DataGeneration); otherwise, and for statements whose
+ * second run may differ (RANDOM, SAMPLE, clock functions, query history), every row is produced
+ * into the spool before the statement answers. Either way each row is produced exactly once.
+ * The statement's timeout and abort apply to all of this (stream start, head, count, full drain);
+ * producing the rest of a big result later is bounded by the result's lifetime and byte budget.
  */
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBResult, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnMeta, ResultSet } from '../engine-types.js';
 import type { StatementContext } from './context.js';
 import type { ConnectionPool } from './pool.js';
 import type { DataGeneration } from './prepared-cache.js';
+import type { ResultStore } from './result-store.js';
+import type { ProductionGate } from './production-gate.js';
 import type { ResultTracker } from './result-tracker.js';
-import { ChunkResultSet } from './result-set.js';
-import { StreamingResultSet } from './streaming-result.js';
+import { SpooledResult } from './spooled-result.js';
 
 /**
- * Rows pulled before a result counts as big: the inline part and the first three downloaded chunks
- * of the wire layout (1,000 + 2,000 + 4,000 + 8,000). The driver prefetches those at once, so a
- * client that stops early gets them answered from memory, without waiting on DuckDB — and without
+ * Rows produced before a result counts as big: the inline part and the first three downloaded
+ * chunks of the wire layout (1,000 + 2,000 + 4,000 + 8,000). The driver prefetches those at once, so
+ * a client that stops early gets them answered from memory, without waiting on DuckDB — and without
  * a download still in flight when it disconnects (which snowflake-sdk would retry for minutes).
  */
 export const HEAD_MAX_ROWS = 15_000;
-/** …or values (rows × columns), so wide rows reach the budget sooner. */
-const HEAD_MAX_CELLS = 375_000;
+/** …or bytes of encoded rows, so wide rows reach the budget sooner. */
+export const HEAD_MAX_BYTES = 8 * 2 ** 20;
 
 /** First words of statements whose rows may be streamed (plain queries). */
 const QUERY_WORDS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'FROM', '(']);
@@ -57,10 +60,10 @@ const VOLATILE_WORDS = new Set([
 ]);
 
 /**
- * True when `words` (upper-cased significant tokens) form a plain query that may be counted and
- * re-run to give the same rows: no random, sampling or clock functions.
+ * True when `words` (upper-cased significant tokens) form a plain query whose count (a second run,
+ * as a subquery) gives its row count: no random, sampling or clock functions.
  */
-export function isRerunnable(words: readonly string[]): boolean {
+export function isCountable(words: readonly string[]): boolean {
   if (!QUERY_WORDS.has(words[0] ?? '')) return false;
   return !words.some((w) => VOLATILE_WORDS.has(w));
 }
@@ -70,8 +73,8 @@ export interface SelectStatement {
   readonly sql: string;
   readonly values: DuckDBValue[] | undefined;
   readonly statementTypeId: number;
-  /** Whether a big result may be counted and streamed (see isRerunnable); else it is held. */
-  readonly rerunnable: boolean;
+  /** Whether a big result may be counted and produced lazily (see isCountable); else it is produced whole. */
+  readonly countable: boolean;
   /** Whether its DuckDB plan may be kept for the next run of the same text (see prepared-cache.ts). */
   readonly cacheable: boolean;
   /** Snowflake column metadata of the statement's DuckDB result. */
@@ -82,60 +85,82 @@ export interface SelectStatement {
 export interface SelectDeps {
   readonly pool: ConnectionPool;
   readonly tracker: ResultTracker;
-  /** The engine's data generation, which cached plans must match. */
+  readonly store: ResultStore;
+  /** The engine's data generation, which cached plans and counts must match. */
   readonly generation: DataGeneration;
-  /** A new connection (outside the pool) with this DuckDB search path, for re-fetches. */
-  connect(searchPath: string): Promise<DuckDBConnection>;
+  /** The statement's query id (named in "result expired" errors). */
+  readonly queryId: string;
+  /** A new spill file path for the result. */
+  spillFile(): string;
+  /** Heap bytes charged for the statement around its rows. */
+  readonly overheadBytes: number;
+  /** Bounds how many results produce rows lazily at once. */
+  readonly gate: ProductionGate;
 }
 
-/** Runs `stmt` in `ctx` and returns its result, held or streaming (tracked by deps.tracker). */
+/** Runs `stmt` in `ctx` and returns its result, complete or still streaming. */
 export async function runSelect(
   ctx: StatementContext,
   stmt: SelectStatement,
   deps: SelectDeps,
 ): Promise<ResultSet> {
   const conn = ctx.pooled.conn;
+  const before = deps.generation.mark();
   const stream = await ctx.streamQuery(stmt.sql, stmt.values, deps.generation, stmt.cacheable);
-  const columns = stmt.columnsOf(stream);
-  const budget = Math.min(HEAD_MAX_ROWS, Math.floor(HEAD_MAX_CELLS / Math.max(1, columns.length)));
-  const head: DuckDBDataChunk[] = [];
-  let rows = 0;
-  while (rows <= budget) {
-    const chunk = await pull(ctx, conn, stream);
-    if (!chunk) return deps.tracker.add(new ChunkResultSet(head, columns, stmt.statementTypeId));
-    head.push(chunk);
-    rows += chunk.rowCount;
-  }
-  if (!stmt.rerunnable) {
-    await drain(ctx, conn, stream, head);
-    return deps.tracker.add(new ChunkResultSet(head, columns, stmt.statementTypeId));
-  }
-
-  // A big result: the open stream keeps this connection; the statement goes on with a fresh one.
-  const own = await deps.pool.detach(ctx.pooled);
+  const result = new SpooledResult({
+    queryId: deps.queryId,
+    columns: stmt.columnsOf(stream),
+    statementTypeId: stmt.statementTypeId,
+    store: deps.store,
+    file: deps.spillFile(),
+    overheadBytes: deps.overheadBytes,
+    gate: deps.gate,
+  });
+  let own: DuckDBConnection | null = null;
   try {
-    await ctx.applySearchPath();
-    const searchPath = ctx.pooled.searchPath;
-    const total = await countRows(ctx, stmt);
-    if (total === null || total < rows) {
-      await drain(ctx, own, stream, head);
-      own.disconnectSync();
-      return deps.tracker.add(new ChunkResultSet(head, columns, stmt.statementTypeId));
+    // The first chunk goes straight in (most results have one); later ones wait their turn with
+    // the other productions, so many big heads at once do not pile up chunks in memory.
+    for (
+      let chunks = 0;
+      result.produced <= HEAD_MAX_ROWS && result.producedBytes <= HEAD_MAX_BYTES;
+      chunks++
+    ) {
+      const step = async (): Promise<boolean> => {
+        const chunk = await pull(ctx, conn, stream);
+        if (chunk) await result.append(chunk);
+        return chunk !== null;
+      };
+      if (!(await (chunks === 0 ? step() : deps.gate.run(step)))) {
+        result.complete();
+        return result;
+      }
     }
-    const source = {
-      sql: stmt.sql,
-      values: stmt.values,
-      conn: own,
-      stream,
-      head,
-      reconnect: () => deps.connect(searchPath),
-    };
-    return deps.tracker.add(
-      new StreamingResultSet(source, total, columns, stmt.statementTypeId, deps.tracker.hooks),
+    if (!stmt.countable) {
+      await drain(ctx, conn, stream, result, deps.gate);
+      return result;
+    }
+    // A big result: the open stream keeps this connection; the statement goes on with a fresh one.
+    own = await deps.pool.detach(ctx.pooled);
+    await ctx.applySearchPath();
+    const total = await countRows(ctx, stmt);
+    if (total === null || total < result.produced || !deps.generation.unchangedSince(before)) {
+      await drain(ctx, own, stream, result, deps.gate);
+      deps.pool.recycle(own);
+      return result;
+    }
+    const pool = deps.pool;
+    result.streamRest(
+      { conn: own, stream, sql: stmt.sql, recycle: (conn) => pool.recycle(conn) },
+      total,
+      deps.tracker.hooks,
     );
+    own = null;
+    deps.tracker.add(result);
+    return result;
   } catch (err) {
     // Nothing runs on `own` here: every call on it was awaited.
-    own.disconnectSync();
+    if (own) deps.pool.recycle(own);
+    result.close();
     throw err;
   }
 }
@@ -152,18 +177,21 @@ async function pull(
   return chunk && chunk.rowCount > 0 ? chunk : null;
 }
 
-/** Pulls the rest of the stream into `head`. */
+/** Produces the rest of the stream into `result` and completes it. */
 async function drain(
   ctx: StatementContext,
   conn: DuckDBConnection,
   stream: DuckDBResult,
-  head: DuckDBDataChunk[],
+  result: SpooledResult,
+  gate: ProductionGate,
 ): Promise<void> {
-  for (;;) {
+  const step = async (): Promise<boolean> => {
     const chunk = await pull(ctx, conn, stream);
-    if (!chunk) return;
-    head.push(chunk);
-  }
+    if (chunk) await result.append(chunk);
+    return chunk !== null;
+  };
+  while (await gate.run(step));
+  result.complete();
 }
 
 /** The statement's exact row count, or null when DuckDB cannot count it as a subquery. */

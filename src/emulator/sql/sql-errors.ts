@@ -104,25 +104,17 @@ export function unsupported(what: string): EmulatorSqlError {
   return new EmulatorSqlError('002040', '0A000', `SQL compilation error:\nUnsupported feature '${what}'.`);
 }
 
-/** 000709 / 02000: a result read after it was closed or evicted. */
-export function resultExpired(): EmulatorSqlError {
-  return new EmulatorSqlError(
-    '000709',
-    '02000',
-    'Result expired: it was closed, its time to live passed, or too many streaming results were open. Run the statement again.',
-  );
-}
-
 /**
- * 000603 / XX000: a streaming result's statement yielded other rows than were counted for it (the
- * count and any re-fetch run the statement again, which is exact only for deterministic ones).
+ * 000603 / XX000: a big result's stream yielded other rows than its count said. The count is trusted
+ * only when no write ran meanwhile, so this should never happen; if it does, the result is not
+ * served half-right.
  */
 export function resultChanged(counted: number, seen: number): EmulatorSqlError {
   const got = seen < counted ? `only ${seen}` : `more than ${counted}`;
   return new EmulatorSqlError(
     '000603',
     'XX000',
-    `The result changed while it was read: ${counted} rows were counted, but the statement yielded ${got}. A large result is counted and re-fetched by running its statement again, which is exact only for deterministic statements; run it again.`,
+    `The result changed while it was produced: ${counted} rows were counted, but the statement yielded ${got}. Run it again.`,
   );
 }
 
