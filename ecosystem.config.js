@@ -5,6 +5,9 @@
 // Read when pm2 loads the file (start, or reload/restart naming this file):
 //   SMCP_PORT, SMCP_HOST  where smcp listens (default 8000 on 127.0.0.1)
 //   SMCP_PM2_LOG_DIR      where pm2 writes smcp's stdout/stderr (default: $PM2_HOME/logs)
+// pm2 reads this file as plain JavaScript, outside the build, so the port and host fallbacks below
+// repeat the defaults of --port and --host declared in smcp's option table
+// (src/config/options/network.ts); test/config/option-table.test.ts keeps them equal.
 import { homedir } from 'node:os';
 import process from 'node:process';
 import { dirname, join } from 'node:path';

@@ -74,7 +74,10 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
     },
   },
-  { files: ['src/cli/**/*.ts', 'bench/**', 'bin/**', 'test/**'], rules: { 'no-console': 'off' } },
+  {
+    files: ['src/cli/**/*.ts', 'bench/**', 'bin/**', 'scripts/**', 'test/**'],
+    rules: { 'no-console': 'off' },
+  },
   {
     files: ['test/**/*.ts'],
     rules: {

@@ -9,7 +9,7 @@ import type { Argv } from 'yargs';
 import { daemonFiles, resolvePaths } from '../config/paths.js';
 import { readSmcpConfig } from '../config/smcp-config.js';
 import type { SmcpConfig } from '../config/smcp-config.js';
-import { specFor } from '../snowflake/settings-keys.js';
+import { findOption } from '../config/options/table.js';
 
 const cache = new Map<string, SmcpConfig>();
 const applied = new Map<string, unknown>();
@@ -31,16 +31,13 @@ export function loadSmcpConfig(env: NodeJS.ProcessEnv = process.env): SmcpConfig
 }
 
 /**
- * Environment variables that outrank config.toml for the connection keys, so the precedence stays
- * flag > SNOWFLAKE_* variable > config.toml > connections.toml.
+ * The variables that outrank config.toml for an option, so the precedence stays flag > variable >
+ * config.toml (> connections.toml for the connection keys). A variable holding something else
+ * than the option's value (SMCP_TOKEN for auth_token_file) is weighed by the option's reader.
  */
-const CONNECTION_ENV: Readonly<Record<string, readonly string[]>> = {
-  connection: ['SNOWFLAKE_DEFAULT_CONNECTION_NAME'],
-  warehouse: specFor('warehouse').envVars,
-  database: specFor('database').envVars,
-  schema: specFor('schema').envVars,
-  role: specFor('role').envVars,
-};
+function outrankingEnv(key: string): readonly string[] {
+  return (findOption(key)?.env ?? []).filter((v) => v.holds === undefined).map((v) => v.name);
+}
 
 /** Options of {@link applySmcpConfig}. */
 export interface ApplySmcpConfigOptions {
@@ -72,7 +69,7 @@ export function applySmcpConfig<T>(yargs: Argv<T>, options: ApplySmcpConfigOptio
   const picked: Record<string, unknown> = {};
   for (const key of keys) {
     if (!Object.hasOwn(config.values, key)) continue;
-    if (CONNECTION_ENV[key]?.some((name) => (env[name] ?? '') !== '')) continue;
+    if (outrankingEnv(key).some((name) => (env[name] ?? '') !== '')) continue;
     picked[key] = config.values[key];
     applied.set(key, config.values[key]);
   }

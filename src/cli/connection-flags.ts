@@ -1,85 +1,26 @@
 /**
- * The Snowflake connection flags shared by every command that opens a connection. Secrets
- * (password, passphrase, token) have no flags on purpose: command lines are visible to every user
- * of the machine through `ps`; they come from the environment or the settings files.
+ * The Snowflake connection flags (declared in the option table) as the connection resolver takes
+ * them. Secrets (password, passphrase, token) have no flags on purpose: command lines are visible
+ * to every user of the machine through `ps`; they come from the environment or the settings files.
  */
-import type { Argv } from 'yargs';
+import { optionsOf } from '../config/options/table.js';
 import { displayPath } from '../config/settings-source.js';
 import type { ConnectionFlags } from '../snowflake/settings.js';
-import { appliedSmcpConfig, applySmcpConfig, loadSmcpConfig } from './config-defaults.js';
+import { appliedSmcpConfig, loadSmcpConfig } from './config-defaults.js';
+import type { OptionArgs } from './option-flags.js';
+import { camelCase } from './option-flags.js';
 
-/** Parsed connection flags as yargs hands them over (camel-cased). */
-export interface ConnectionFlagArgs {
-  connection?: string;
-  emulator?: boolean;
-  account?: string;
-  user?: string;
-  authenticator?: string;
-  privateKeyPath?: string;
-  tokenFilePath?: string;
-  warehouse?: string;
-  database?: string;
-  schema?: string;
-  role?: string;
-  snowflakeHost?: string;
-  snowflakePort?: number;
-  snowflakeProtocol?: string;
-}
-
-const GROUP = 'Snowflake connection:';
+/** Parsed connection flags as yargs hands them over (camel-cased), typed from the option table. */
+export type ConnectionFlagArgs = OptionArgs<'config show', 'Snowflake connection'>;
 
 /**
- * The connection options smcp's config.toml may default. The account, user and authentication
- * belong in connections.toml, shared with the other Snowflake tools.
+ * The connection options smcp's config.toml may default (the option table says which: the
+ * connection choice and the session context; the account, user and authentication belong in
+ * connections.toml, shared with the other Snowflake tools).
  */
-export const CONNECTION_CONFIG_KEYS = ['connection', 'warehouse', 'database', 'schema', 'role'] as const;
-
-/**
- * Adds the connection flags to a command's options; `connection`, `warehouse`, `database`,
- * `schema` and `role` default from config.toml unless a SNOWFLAKE_* variable sets them.
- */
-export function withConnectionFlags<T>(yargs: Argv<T>): Argv<T & ConnectionFlagArgs> {
-  const withFlags = yargs
-    .option('connection', {
-      type: 'string',
-      group: GROUP,
-      describe: 'named connection in connections.toml ("emulator": the embedded emulator)',
-    })
-    .option('emulator', {
-      type: 'boolean',
-      group: GROUP,
-      describe: "serve the embedded emulator's sample data, whatever Snowflake settings exist",
-    })
-    .option('account', { type: 'string', group: GROUP, describe: 'account identifier (myorg-myaccount)' })
-    .option('user', { type: 'string', group: GROUP, describe: 'login name' })
-    .option('authenticator', {
-      type: 'string',
-      group: GROUP,
-      describe: 'SNOWFLAKE, SNOWFLAKE_JWT, OAUTH, PROGRAMMATIC_ACCESS_TOKEN, EXTERNALBROWSER, …',
-    })
-    .option('private-key-path', {
-      type: 'string',
-      group: GROUP,
-      describe: 'PEM private key for SNOWFLAKE_JWT',
-    })
-    .option('token-file-path', {
-      type: 'string',
-      group: GROUP,
-      describe: 'file holding an OAuth or access token',
-    })
-    .option('warehouse', { type: 'string', group: GROUP, describe: 'warehouse' })
-    .option('database', { type: 'string', group: GROUP, describe: 'default database' })
-    .option('schema', { type: 'string', group: GROUP, describe: 'default schema' })
-    .option('role', { type: 'string', group: GROUP, describe: 'role' })
-    .option('snowflake-host', {
-      type: 'string',
-      group: GROUP,
-      describe: 'Snowflake host (for private links and the emulator)',
-    })
-    .option('snowflake-port', { type: 'number', group: GROUP, describe: 'Snowflake port' })
-    .option('snowflake-protocol', { type: 'string', group: GROUP, describe: 'http or https' });
-  return applySmcpConfig(withFlags, { keys: CONNECTION_CONFIG_KEYS });
-}
+const CONNECTION_CONFIG_KEYS = optionsOf('config show')
+  .filter((spec) => spec.group === 'Snowflake connection' && spec.config)
+  .map((spec) => spec.key);
 
 /** Converts parsed flags into the resolver's input, leaving out flags that were not given. */
 export function toConnectionFlags(args: ConnectionFlagArgs): ConnectionFlags {
@@ -113,9 +54,11 @@ export function connectionFlagOrigins(
   const origins: Partial<Record<keyof ConnectionFlags, string>> = {};
   for (const key of CONNECTION_CONFIG_KEYS) {
     // A flag on the command line replaces the file's value: then the two differ.
-    if (!applied.has(key) || args[key] !== applied.get(key)) continue;
+    const value: unknown = args[camelCase(key) as keyof ConnectionFlagArgs];
+    if (!applied.has(key) || value !== applied.get(key)) continue;
     const config = loadSmcpConfig();
-    origins[key] = `${displayPath(config.file)} ${config.spelled[key] ?? key}`;
+    origins[camelCase(key) as keyof ConnectionFlags] =
+      `${displayPath(config.file)} ${config.spelled[key] ?? key}`;
   }
   return origins;
 }

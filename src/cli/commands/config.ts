@@ -7,24 +7,25 @@ import { chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { ensurePrivateDir } from '../../config/paths.js';
+import { stringDefault } from '../../config/options/table.js';
 import { displayPath } from '../../config/settings-source.js';
-import { smcpConfigTemplate } from '../../config/smcp-config.js';
+import { SMCP_CONFIG_KEYS, smcpConfigTemplate } from '../../config/smcp-config.js';
 import type { SmcpConfig } from '../../config/smcp-config.js';
 import { SmcpError } from '../../errors.js';
 import { loadSmcpConfig, smcpConfigFile } from '../config-defaults.js';
-import { connectionFlagOrigins, withConnectionFlags, toConnectionFlags } from '../connection-flags.js';
-import type { ConnectionFlagArgs } from '../connection-flags.js';
+import { connectionFlagOrigins, toConnectionFlags } from '../connection-flags.js';
+import { withTableOptions } from '../option-flags.js';
+import type { OptionArgs } from '../option-flags.js';
 import { say, sayJson, warn } from '../output.js';
 import { emulatorWhy } from '../status-view.js';
-import { httpOptionsFrom, mcpSettingsFrom, withHttpFlags, withMcpFlags } from '../serve-options.js';
-import type { HttpFlagArgs, McpFlagArgs } from '../serve-options.js';
+import { httpOptionsFrom, mcpSettingsFrom } from '../serve-options.js';
 import { assertBindAllowed } from '../../transports/http-security.js';
 import { resolveConnectionSettings } from '../../snowflake/settings.js';
 import type { ResolvedConnection } from '../../snowflake/settings.js';
 import { describeConnection } from '../../snowflake/settings-view.js';
 
-type ConfigArgs = ConnectionFlagArgs & { json: boolean };
-type ValidateArgs = ConfigArgs & McpFlagArgs & HttpFlagArgs;
+type ConfigArgs = OptionArgs<'config show'> & { json: boolean };
+type ValidateArgs = OptionArgs<'config validate'> & { json: boolean };
 type InitArgs = { force: boolean; print: boolean };
 
 /** One of smcp's own settings as shown by `config show`. */
@@ -34,13 +35,13 @@ interface SmcpSettingRow {
   readonly origin: string;
 }
 
+/** What config.toml sets, in the option table's order, each with the key as the file spells it. */
 function smcpRows(config: SmcpConfig): SmcpSettingRow[] {
   const where = displayPath(config.file);
-  return Object.entries(config.values).map(([key, value]) => ({
-    key: config.spelled[key] ?? key,
-    value,
-    origin: `${where} ${config.spelled[key] ?? key}`,
-  }));
+  return SMCP_CONFIG_KEYS.filter((spec) => Object.hasOwn(config.values, spec.key)).map((spec) => {
+    const spelled = config.spelled[spec.key] ?? spec.key;
+    return { key: spelled, value: config.values[spec.key], origin: `${where} ${spelled}` };
+  });
 }
 
 function formatValue(value: unknown): string {
@@ -112,7 +113,7 @@ function showHandler(args: ArgumentsCamelCase<ConfigArgs>): void {
 function checkServingSettings(args: ValidateArgs): void {
   mcpSettingsFrom(args);
   const http = httpOptionsFrom(args);
-  assertBindAllowed(http.host ?? '127.0.0.1', http.token);
+  assertBindAllowed(http.host ?? stringDefault('host'), http.token);
 }
 
 function validateHandler(args: ArgumentsCamelCase<ValidateArgs>): void {
@@ -135,12 +136,8 @@ function validateHandler(args: ArgumentsCamelCase<ValidateArgs>): void {
   }
 }
 
-function withJson(yargs: Argv): Argv<ConfigArgs> {
-  return withConnectionFlags(yargs).option('json', {
-    type: 'boolean',
-    default: false,
-    describe: 'print JSON',
-  });
+function withJson<T>(yargs: Argv<T>): Argv<T & { json: boolean }> {
+  return yargs.option('json', { type: 'boolean', default: false, describe: 'print JSON' });
 }
 
 /** Writes `text` to `file` with mode 0600 via a temp file, so a reader never sees half a file. */
@@ -203,14 +200,14 @@ export const configCommand: CommandModule<object, object> = {
       .command({
         command: 'show',
         describe: 'print each setting and where it came from',
-        builder: withJson,
+        builder: (yargs) => withJson(withTableOptions(yargs, 'config show')),
         handler: showHandler,
       })
       .command({
         command: 'validate',
         describe:
           'check config.toml, the connection and what smcp start would refuse; exit 2 naming the file and field when wrong',
-        builder: (yargs) => withHttpFlags(withMcpFlags(withJson(yargs))),
+        builder: (yargs) => withJson(withTableOptions(yargs, 'config validate')),
         handler: validateHandler,
       })
       .demandCommand(1, 'Name a config action: init, show or validate.'),

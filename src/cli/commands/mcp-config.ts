@@ -6,6 +6,7 @@
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { numberDefault, stringDefault } from '../../config/options/table.js';
 import { daemonFiles, resolvePaths } from '../../config/paths.js';
 import { findDaemon } from '../../daemon/control.js';
 import { SmcpError } from '../../errors.js';
@@ -52,11 +53,11 @@ function builder(yargs: Argv): Argv<McpConfigArgs> {
     .option('connection', { type: 'string', describe: 'named connection for smcp stdio' })
     .option('port', {
       type: 'number',
-      describe: "daemon port (http; default: the running daemon's, else 8000)",
+      describe: `daemon port (http; default: the running daemon's, else ${numberDefault('port')})`,
     })
     .option('host', {
       type: 'string',
-      describe: "daemon address (http; default: the running daemon's, else 127.0.0.1)",
+      describe: `daemon address (http; default: the running daemon's, else ${stringDefault('host')})`,
     })
     .option('auth-token-file', {
       type: 'string',
@@ -157,7 +158,11 @@ async function handler(args: ArgumentsCamelCase<McpConfigArgs>): Promise<void> {
       ? await runningDaemonAddress()
       : undefined;
   const req = toRequest(
-    { ...args, port: args.port ?? running?.port ?? 8000, host: args.host ?? running?.host ?? '127.0.0.1' },
+    {
+      ...args,
+      port: args.port ?? running?.port ?? numberDefault('port'),
+      host: args.host ?? running?.host ?? stringDefault('host'),
+    },
     process.env,
   );
   if (args.json) {

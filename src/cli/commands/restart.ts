@@ -8,11 +8,11 @@ import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { daemonFiles, resolvePaths } from '../../config/paths.js';
 import { afterCommand, cliArgv } from '../argv.js';
 import { daemonArgs, reportStarted, startInBackground } from '../background-start.js';
-import { withStartFlags } from './start.js';
-import type { StartArgs } from './start.js';
+import { withTableOptions } from '../option-flags.js';
+import type { OptionArgs } from '../option-flags.js';
 import { stopIfRunning } from './stop.js';
 
-type RestartArgs = StartArgs & { force: boolean };
+type RestartArgs = OptionArgs<'restart'> & { force: boolean };
 
 async function handler(args: ArgumentsCamelCase<RestartArgs>): Promise<void> {
   const files = daemonFiles(resolvePaths());
@@ -30,7 +30,7 @@ export const restartCommand: CommandModule<object, RestartArgs> = {
   command: 'restart',
   describe: 'Stop the daemon and start it again (with its previous options unless new ones are given)',
   builder: (yargs) =>
-    withStartFlags(yargs).option('force', {
+    withTableOptions(yargs, 'restart').option('force', {
       type: 'boolean',
       default: false,
       describe: 'cancel in-flight calls at once instead of draining them',

@@ -4,60 +4,19 @@
  * attached (for pm2 and systemd): JSON log lines to stderr and the log file, `process.send('ready')`
  * once listening, SIGTERM/SIGINT drain and exit 0, a second signal forces, SIGHUP reloads.
  */
-import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { ArgumentsCamelCase, CommandModule } from 'yargs';
 import { daemonFiles, resolvePaths } from '../../config/paths.js';
 import type { DaemonFiles } from '../../config/paths.js';
 import { SmcpError } from '../../errors.js';
 import { afterCommand, cliArgv } from '../argv.js';
-import { applySmcpConfig } from '../config-defaults.js';
-import { withConnectionFlags } from '../connection-flags.js';
-import type { ConnectionFlagArgs } from '../connection-flags.js';
+import { numberDefault, stringDefault } from '../../config/options/table.js';
+import { withTableOptions } from '../option-flags.js';
+import type { OptionArgs } from '../option-flags.js';
 import { say } from '../output.js';
 import { daemonArgs, reportStarted, startInBackground } from '../background-start.js';
-import { withHttpFlags, withMcpFlags } from '../serve-options.js';
-import type { HttpFlagArgs, McpFlagArgs } from '../serve-options.js';
 
-/** Arguments of `smcp start` (and `smcp restart`). */
-export type StartArgs = ConnectionFlagArgs &
-  McpFlagArgs &
-  HttpFlagArgs & {
-    foreground: boolean;
-    daemonized: boolean;
-    logLevel: string;
-    logSplit: boolean;
-    drainTimeout: number;
-    waitTimeout: number;
-  };
-
-/** Adds the `start` options to `yargs` (shared with `restart`). */
-export function withStartFlags<T>(yargs: Argv<T>): Argv<T & StartArgs> {
-  const withFlags = withConnectionFlags(withMcpFlags(withHttpFlags(yargs)))
-    .option('foreground', {
-      type: 'boolean',
-      default: false,
-      describe: 'run attached to the terminal (for pm2, systemd)',
-    })
-    .option('daemonized', { type: 'boolean', default: false, hidden: true })
-    .option('log-level', { type: 'string', default: 'info', describe: 'debug, info, warn or error' })
-    .option('log-split', {
-      type: 'boolean',
-      default: false,
-      describe: 'with --foreground: info lines to stdout, warnings and errors to stderr (pm2, systemd)',
-    })
-    .option('drain-timeout', {
-      type: 'number',
-      default: 30,
-      describe: 'seconds in-flight calls may finish when the daemon stops',
-    })
-    .option('wait-timeout', {
-      type: 'number',
-      default: 30,
-      describe: 'seconds to wait for a background daemon to become ready',
-    });
-  return applySmcpConfig(withFlags, { keys: ['log-level', 'drain-timeout'] }) as unknown as Argv<
-    T & StartArgs
-  >;
-}
+/** Arguments of `smcp start`: every option the option table gives it. */
+export type StartArgs = OptionArgs<'start'>;
 
 async function runForeground(args: ArgumentsCamelCase<StartArgs>, files: DaemonFiles): Promise<void> {
   const { prepareServing, describeBackend } = await import('../serving.js');
@@ -119,7 +78,7 @@ async function handler(args: ArgumentsCamelCase<StartArgs>): Promise<void> {
 /** The `start` command module. */
 export const startCommand: CommandModule<object, StartArgs> = {
   command: 'start',
-  describe: 'Start the daemon in the background (MCP on http://127.0.0.1:8000/mcp)',
-  builder: (yargs) => withStartFlags(yargs),
+  describe: `Start the daemon in the background (MCP on http://${stringDefault('host')}:${numberDefault('port')}/mcp)`,
+  builder: (yargs) => withTableOptions(yargs, 'start'),
   handler,
 };

@@ -3,22 +3,14 @@
  * messages; logs go to stderr (warnings and errors only unless --log-level says otherwise).
  */
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { withConnectionFlags } from '../connection-flags.js';
-import type { ConnectionFlagArgs } from '../connection-flags.js';
-import { withMcpFlags } from '../serve-options.js';
-import type { McpFlagArgs } from '../serve-options.js';
-import { applySmcpConfig } from '../config-defaults.js';
+import { withTableOptions } from '../option-flags.js';
+import type { OptionArgs } from '../option-flags.js';
 import { prepareServing } from '../serving.js';
 
-type StdioArgs = ConnectionFlagArgs & McpFlagArgs & { logLevel: string };
+type StdioArgs = OptionArgs<'stdio'>;
 
 function builder(yargs: Argv): Argv<StdioArgs> {
-  const withLevel = withConnectionFlags(withMcpFlags(yargs)).option('log-level', {
-    type: 'string',
-    default: 'warn',
-    describe: 'stderr log level: debug, info, warn or error',
-  });
-  return applySmcpConfig(withLevel, { keys: ['log-level'] }) as unknown as Argv<StdioArgs>;
+  return withTableOptions(yargs, 'stdio');
 }
 
 async function handler(args: ArgumentsCamelCase<StdioArgs>): Promise<void> {

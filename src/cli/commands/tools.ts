@@ -13,15 +13,13 @@ import { SmcpError, isSmcpError } from '../../errors.js';
 import type { ToolListing } from '../../mcp/tool-registry.js';
 import type { ToolResult } from '../../mcp/tool-result.js';
 import { givenOptionNames } from '../argv.js';
-import { withConnectionFlags } from '../connection-flags.js';
-import type { ConnectionFlagArgs } from '../connection-flags.js';
+import { withTableOptions } from '../option-flags.js';
+import type { OptionArgs } from '../option-flags.js';
 import { warn } from '../output.js';
 import { findTool, printToolResult, printTools } from '../tool-output.js';
-import { withMcpFlags } from '../serve-options.js';
-import type { McpFlagArgs } from '../serve-options.js';
 import { buildToolArgs } from '../tool-args.js';
 
-type CommonArgs = ConnectionFlagArgs & McpFlagArgs & { json?: boolean; daemon: boolean; verbose: boolean };
+type CommonArgs = OptionArgs<'tools'> & { json?: boolean; daemon: boolean; verbose: boolean };
 type CallArgs = CommonArgs & { tool: string; pairs?: string[]; args?: string };
 
 /** Options of these commands that are about output or routing, not about serving. */
@@ -141,8 +139,8 @@ async function callHandler(args: ArgumentsCamelCase<CallArgs>): Promise<void> {
   });
 }
 
-function common<T>(yargs: Argv<T>): Argv<T & CommonArgs> {
-  return withConnectionFlags(withMcpFlags(yargs))
+function common<T>(yargs: Argv<T>, command: 'tools' | 'call'): Argv<T & CommonArgs> {
+  return withTableOptions(yargs, command)
     .option('json', {
       type: 'boolean',
       describe: 'print JSON (the default when stdout is not a terminal)',
@@ -163,7 +161,7 @@ function common<T>(yargs: Argv<T>): Argv<T & CommonArgs> {
 export const toolsCommand: CommandModule<object, CommonArgs> = {
   command: 'tools',
   describe: 'List the tools MCP clients see',
-  builder: (yargs) => common(yargs),
+  builder: (yargs) => common(yargs, 'tools'),
   handler: toolsHandler,
 };
 
@@ -172,7 +170,7 @@ export const callCommand: CommandModule<object, CallArgs> = {
   command: 'call <tool> [pairs..]',
   describe: 'Call a tool: smcp call execute_query sql="SELECT 1"',
   builder: (yargs) =>
-    common(yargs)
+    common(yargs, 'call')
       .positional('tool', { type: 'string', describe: 'tool name (see smcp tools)' })
       .positional('pairs', { type: 'string', array: true, describe: 'arguments as key=value' })
       .option('args', { type: 'string', describe: 'arguments as one JSON object' })

@@ -1,0 +1,198 @@
+/**
+ * The option table's "Limits and safety" group: what a call may do and return, and how much of
+ * the daemon one client may hold. Most defaults here are applied by the layer the option feeds
+ * (McpSettings, the connection pool, the HTTP server), so those flags stay unset unless given.
+ */
+import { z } from 'zod';
+import { HTTP_COMMANDS } from './network.js';
+import { EXPECTED, schemas } from './spec.js';
+import type { OptionSpec } from './spec.js';
+
+/** The commands that run tools, in-process or as a server. */
+export const TOOL_COMMANDS = ['start', 'restart', 'stdio', 'tools', 'call', 'config validate'] as const;
+
+const positive = { expected: EXPECTED.positive, schema: schemas.int(1) };
+
+/** Limit and safety options, in display order. */
+export const LIMIT_OPTIONS = [
+  {
+    key: 'max-rows',
+    type: 'number',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    metavar: 'N',
+    default: 1000,
+    unsetByDefault: true,
+    help: 'rows a call returns at most',
+    doc: 'Rows one call returns at most (at most 10000); `fetch_results` continues a truncated result.',
+    config: positive,
+  },
+  {
+    key: 'max-bytes',
+    type: 'number',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    metavar: 'N',
+    default: 1048576,
+    defaultText: '1 MiB',
+    unsetByDefault: true,
+    help: 'bytes a call returns at most',
+    doc:
+      'Bytes one call returns at most (at most 10 MiB): for the query tools, the JSON of the whole ' +
+      'tool result, text and structured content together. A row wider than that comes back with ' +
+      'its longest values cut (listed in `cutValues`).',
+    config: positive,
+  },
+  {
+    key: 'timeout',
+    type: 'number',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    metavar: 'S',
+    default: 60,
+    unsetByDefault: true,
+    help: 'statement timeout in seconds when a call names none',
+    config: { expected: 'a positive integer (seconds)', schema: schemas.int(1) },
+  },
+  {
+    key: 'max-sessions-per-client',
+    type: 'number',
+    group: 'Limits and safety',
+    commands: HTTP_COMMANDS,
+    metavar: 'N',
+    default: 256,
+    unsetByDefault: true,
+    help: 'open MCP sessions and WebSocket connections per client (token, local user or address)',
+    doc:
+      'Open MCP sessions, SSE streams and WebSocket connections one client may hold (429 above). A ' +
+      "client is a bearer token's holders, a local user, or an address.",
+    config: positive,
+  },
+  {
+    key: 'max-requests-per-session',
+    type: 'number',
+    group: 'Limits and safety',
+    commands: HTTP_COMMANDS,
+    metavar: 'N',
+    default: 16,
+    unsetByDefault: true,
+    help: 'requests in flight per session or connection',
+    doc: 'Requests in flight per session or connection (429 or a JSON-RPC error above).',
+    config: positive,
+  },
+  {
+    key: 'max-requests-per-address',
+    type: 'number',
+    group: 'Limits and safety',
+    commands: HTTP_COMMANDS,
+    metavar: 'N',
+    default: 256,
+    unsetByDefault: true,
+    help: 'sessionless requests (stateless MCP, the tool API) in flight per client',
+    config: positive,
+  },
+  {
+    key: 'websocket-buffer-mb',
+    type: 'number',
+    group: 'Limits and safety',
+    commands: HTTP_COMMANDS,
+    metavar: 'N',
+    default: 64,
+    unsetByDefault: true,
+    help: 'MiB of answers queued over all WebSockets before the slowest reader is closed',
+    doc:
+      'MiB of answers waiting to be sent over all WebSocket connections together; past it the ' +
+      'connection holding the most is closed with 1013.',
+    config: { expected: 'a positive integer (MiB)', schema: schemas.int(1) },
+  },
+  {
+    key: 'tools',
+    type: 'array',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    metavar: 'NAMES',
+    defaultText: 'all',
+    help: 'serve only these tools (names without prefix, comma- or space-separated)',
+    doc:
+      'Serve only these tools (names without prefix, comma- or space-separated). Every tools/list ' +
+      'costs a model context on each turn: list what its agents use.',
+    config: {
+      expected: EXPECTED.stringList,
+      schema: schemas.stringList,
+      example: '["list_databases", "execute_query"]',
+    },
+  },
+  {
+    key: 'pool-size',
+    type: 'number',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    metavar: 'N',
+    default: 8,
+    unsetByDefault: true,
+    help: 'Snowflake connections open at most',
+    config: positive,
+  },
+  {
+    key: 'pool-share',
+    type: 'number',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    metavar: 'N',
+    defaultText: 'half the pool',
+    help: 'Snowflake connections one client may hold at once',
+    doc:
+      'Snowflake connections one client (an MCP session or connection, or a sessionless caller) may ' +
+      "hold at once. Waiting clients get free connections in turn, so one client's long statements " +
+      'never take every connection.',
+    config: { ...positive, example: '4' },
+  },
+  {
+    key: 'allow-write',
+    type: 'boolean',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    default: false,
+    help: 'allow DML (INSERT, UPDATE, DELETE, MERGE, ...)',
+    doc:
+      'Allow DML (INSERT, UPDATE, DELETE, MERGE, ...) through `execute_query`. smcp is read-only ' +
+      'otherwise: a SQL classifier allows only SELECT, WITH ... SELECT, SHOW, DESCRIBE and EXPLAIN, ' +
+      'one statement at a time.',
+    config: { expected: EXPECTED.boolean, schema: schemas.boolean },
+  },
+  {
+    key: 'allow-ddl',
+    type: 'boolean',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    default: false,
+    help: 'allow DDL too (CREATE, ALTER, DROP); needs --allow-write',
+    doc: 'Allow DDL as well (CREATE, ALTER, DROP); needs `--allow-write`.',
+    config: { expected: EXPECTED.boolean, schema: schemas.boolean },
+  },
+  {
+    key: 'tool-prefix',
+    type: 'string',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    metavar: 'P',
+    default: '',
+    unsetByDefault: true,
+    help: 'prefix for tool names, e.g. snowflake_',
+    config: { expected: 'a string', schema: z.string() },
+  },
+  {
+    key: 'format',
+    type: 'string',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    metavar: 'F',
+    default: 'markdown',
+    unsetByDefault: true,
+    help: 'default result text: markdown, csv or json',
+    config: {
+      expected: 'one of "markdown", "csv", "json"',
+      schema: z.enum(['markdown', 'csv', 'json']),
+    },
+  },
+] as const satisfies readonly OptionSpec[];
