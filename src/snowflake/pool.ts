@@ -8,6 +8,7 @@
  */
 
 import type { Connection, ConnectionOptions } from 'snowflake-sdk';
+import { numberDefault } from '../config/options/table.js';
 import { SmcpError, isSmcpError } from '../errors.js';
 import { mapSnowflakeError } from './error-map.js';
 import type { Logger } from '../logger.js';
@@ -107,13 +108,14 @@ export class SnowflakePool {
   ): SnowflakePool {
     const resolved: Required<PoolOptions> = {
       min: options.min ?? 0,
-      max: options.max ?? 8,
+      max: options.max ?? numberDefault('pool-size'),
       acquireTimeoutMs: options.acquireTimeoutMs ?? 10_000,
       idleTimeoutMs: options.idleTimeoutMs ?? 10 * 60_000,
       evictionRunIntervalMs: options.evictionRunIntervalMs ?? 60_000,
       maxWaiting: options.maxWaiting ?? 1000,
       validateIdleMs: options.validateIdleMs ?? 30_000,
-      maxPerClient: options.maxPerClient ?? Math.max(1, Math.ceil((options.max ?? 8) / 2)),
+      maxPerClient:
+        options.maxPerClient ?? Math.max(1, Math.ceil((options.max ?? numberDefault('pool-size')) / 2)),
     };
     if (!Number.isInteger(resolved.maxPerClient) || resolved.maxPerClient < 1) {
       throw new SmcpError(

@@ -12,6 +12,7 @@ import { ClientIdentifier } from './client-identification.js';
 import { ClientQuotas } from './client-quotas.js';
 import type { HealthDeps } from './health-routes.js';
 import { buildHttpApp } from './http-app.js';
+import { numberDefault } from '../config/options/table.js';
 import { edgeCodes } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import { HttpGuard, assertBindAllowed } from './http-security.js';
@@ -85,9 +86,21 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const maxBodyBytes = positiveInt(options.maxBodyBytes, 1024 * 1024, 'maxBodyBytes');
   const idleMs = positiveInt(options.sessionIdleTimeoutMs, 30 * 60_000, 'sessionIdleTimeoutMs', true);
   const quotas = new ClientQuotas({
-    requestsPerSession: positiveInt(options.maxConcurrentPerClient, 16, 'maxConcurrentPerClient'),
-    requestsPerOwner: positiveInt(options.maxConcurrentPerAddress, 256, 'maxConcurrentPerAddress'),
-    sessionsPerOwner: positiveInt(options.maxSessionsPerClient, 256, 'maxSessionsPerClient'),
+    requestsPerSession: positiveInt(
+      options.maxConcurrentPerClient,
+      numberDefault('max-requests-per-session'),
+      'maxConcurrentPerClient',
+    ),
+    requestsPerOwner: positiveInt(
+      options.maxConcurrentPerAddress,
+      numberDefault('max-requests-per-address'),
+      'maxConcurrentPerAddress',
+    ),
+    sessionsPerOwner: positiveInt(
+      options.maxSessionsPerClient,
+      numberDefault('max-sessions-per-client'),
+      'maxSessionsPerClient',
+    ),
     sessionsTotal: positiveInt(options.maxSessions, 20_000, 'maxSessions'),
   });
   const eventStoreMaxEvents = positiveInt(options.eventStoreMaxEvents, 256, 'eventStoreMaxEvents');
@@ -95,7 +108,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const tracker = options.tracker;
 
   const server = createServer();
-  const port = await listen(server, host, options.port ?? 8000);
+  const port = await listen(server, host, options.port ?? numberDefault('port'));
   const guard = new HttpGuard({ ...options, host, port });
   const identifier = new ClientIdentifier(guard, {
     ...(options.allowLocalUsers !== undefined ? { allowLocalUsers: options.allowLocalUsers } : {}),

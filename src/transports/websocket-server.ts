@@ -14,6 +14,7 @@ import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 import type { RequestTracker } from '../mcp/request-tracker.js';
+import { numberDefault } from '../config/options/table.js';
 import type { ClientQuotas } from './client-quotas.js';
 import { TrackedTransport } from './tracked-transport.js';
 import type { TrackingPolicy } from './tracked-transport.js';
@@ -94,8 +95,9 @@ export class WebSocketEndpoint {
     this.limits = {
       highWaterBytes: deps.options.highWaterBytes ?? 1024 * 1024,
       maxBufferedBytes: deps.options.maxBufferedBytes ?? 16 * 1024 * 1024,
-      budget: new SendBudget(deps.options.maxBufferedBytesTotal ?? 64 * 1024 * 1024, () =>
-        this.evictSlowest(),
+      budget: new SendBudget(
+        deps.options.maxBufferedBytesTotal ?? numberDefault('websocket-buffer-mb') * 1024 * 1024,
+        () => this.evictSlowest(),
       ),
     };
     this.policy = {
