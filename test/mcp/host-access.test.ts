@@ -23,11 +23,14 @@ describe('MCP execute_query on the emulator: no access to the host', function ()
 
   it('refuses to read a file, with the Snowflake error and nothing of its content', async () => {
     for (const [sql, code] of [
-      // Past smcp's SQL guard (a plain SELECT): the emulator refuses it as Snowflake would.
-      [`SELECT * FROM '${files.secretFile}'`, 'SQL_SYNTAX'],
-      [`WITH T AS (SELECT 1 AS A) SELECT * FROM T, '${files.secretFile}'`, 'SQL_SYNTAX'],
-      // The guard itself already refuses DuckDB's file functions.
+      // smcp's SQL guard refuses a string where a table goes, and DuckDB's file functions.
+      [`SELECT * FROM '${files.secretFile}'`, 'STATEMENT_REFUSED'],
+      [`WITH T AS (SELECT 1 AS A) SELECT * FROM T, '${files.secretFile}'`, 'STATEMENT_REFUSED'],
       [`SELECT content FROM read_text('${files.secretFile}')`, 'STATEMENT_REFUSED'],
+      // A quoted name that looks like a path is a valid Snowflake name, so it passes the guard:
+      // the emulator answers as Snowflake would, an unknown table.
+      [`SELECT * FROM "${files.secretFile}"`, 'NOT_FOUND'],
+      [`SELECT * FROM IDENTIFIER('"${files.secretFile}"')`, 'NOT_FOUND'],
     ] as const) {
       const result = await c.client.callTool({ name: 'execute_query', arguments: { sql } });
       const text = (result.content as { text?: string }[])[0]?.text ?? '';

@@ -10,9 +10,8 @@ export const fetchResultsTool = defineTool({
   name: 'fetch_results',
   title: 'Fetch more result rows',
   description:
-    'More rows of an earlier result by query id, from offset (a truncated answer gives nextOffset). ' +
-    'Answers as execute_query. Only the client that ran the query can fetch it. Results are kept 24 h ' +
-    '(the local emulator: within its memory and disk budget, not across a restart); else RESULT_EXPIRED says why.',
+    'More rows of a result you ran, by query id, from offset (a truncated answer gives nextOffset). ' +
+    'Answers as execute_query. Results are kept 24 h, within memory limits; else RESULT_EXPIRED says why.',
   inputSchema: z.strictObject({
     query_id: boundedText(100),
     offset: z.int().min(0).max(1e12).describe('0-based'),
