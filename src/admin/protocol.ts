@@ -83,6 +83,14 @@ export interface DrainRequest {
   readonly timeoutSeconds?: number;
 }
 
+/** Answer of `GET /v1/metrics`: what `GET /metrics` serves over TCP, as text and as JSON. */
+export interface MetricsAnswer {
+  /** Prometheus' text exposition format. */
+  readonly text: string;
+  /** The same metrics as prom-client's JSON (name, help, type, values with labels). */
+  readonly metrics: readonly unknown[];
+}
+
 /** Body of `POST /v1/shutdown`. */
 export interface ShutdownRequest {
   readonly timeoutSeconds?: number;

@@ -11,6 +11,11 @@ export function say(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** Writes a block of text to stdout as it is, ending it with a newline if it has none. */
+export function sayText(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
 /** Writes one line to stderr. */
 export function warn(line: string): void {
   process.stderr.write(`${line}\n`);

@@ -8,6 +8,7 @@ import { configCommand } from './commands/config.js';
 import { logsCommand } from './commands/logs.js';
 import { mcpConfigCommand } from './commands/mcp-config.js';
 import { drainCommand } from './commands/drain.js';
+import { metricsCommand } from './commands/metrics.js';
 import { reloadCommand } from './commands/reload.js';
 import { restartCommand } from './commands/restart.js';
 import { startCommand } from './commands/start.js';
@@ -33,6 +34,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(restartCommand)
     .command(statusCommand)
     .command(drainCommand)
+    .command(metricsCommand)
     .command(reloadCommand)
     .command(stdioCommand)
     .command(toolsCommand)

@@ -1,10 +1,11 @@
 /**
- * The admin API's routes in the daemon: status, sessions, in-flight requests, drain, shutdown,
+ * The admin API's routes in the daemon: status, metrics, sessions, in-flight requests, drain, shutdown,
  * reload, and tool calls for `smcp call` (same registry, guard, limits and tracking as MCP calls).
  */
 import type {
   DaemonStatus,
   DrainOutcome,
+  MetricsAnswer,
   ReloadAnswer,
   ShutdownAnswer,
   ShutdownRequest,
@@ -94,6 +95,10 @@ export function adminRoutes(deps: AdminRouteDeps): AdminRoutes {
     'GET /sessions': () => Promise.resolve({ sessions: runtime.tracker.sessionCounts() }),
     'GET /requests': () => Promise.resolve({ inFlight: runtime.tracker.list() }),
     'GET /history': () => Promise.resolve({ runs: deps.history() }),
+    'GET /metrics': async (): Promise<MetricsAnswer> => ({
+      text: await runtime.metrics.text(),
+      metrics: await runtime.metrics.json(),
+    }),
     'POST /drain': async (body): Promise<DrainOutcome> =>
       drain.drain(timeoutFrom(body, deps.drainTimeoutSeconds)),
     'POST /shutdown': (body): Promise<ShutdownAnswer> => {

@@ -104,7 +104,16 @@ export class HealthMonitor {
     const report = await this.probe.healthCheck(this.timeoutSeconds).catch((err: unknown): HealthReport => ({
       ok: false,
       error: { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) },
-      pool: { size: 0, available: 0, borrowed: 0, pending: 0, max: 0, min: 0 },
+      pool: {
+        size: 0,
+        available: 0,
+        borrowed: 0,
+        pending: 0,
+        max: 0,
+        min: 0,
+        acquires: 0,
+        acquireSeconds: 0,
+      },
     }));
     this.checks++;
     this.lastCheckAt = Date.now();

@@ -16,6 +16,7 @@ import type { ResolvedConnection } from '../snowflake/settings.js';
 import type { DataPath } from './data-path.js';
 import type { ReloadOutcome } from './tool-host.js';
 import { HealthMonitor } from './health-monitor.js';
+import { DaemonMetrics } from './metrics.js';
 import { toolApiFor } from './tool-api.js';
 import { openToolHost } from './tool-host.js';
 import { processMemory } from './process-memory.js';
@@ -23,7 +24,7 @@ import { processMemory } from './process-memory.js';
 /** HTTP options the runtime passes through (everything but what it builds itself). */
 export type RuntimeHttpOptions = Omit<
   HttpServerOptions,
-  'factory' | 'tracker' | 'toolApi' | 'readiness' | 'extraStatus' | 'logger'
+  'factory' | 'tracker' | 'toolApi' | 'readiness' | 'extraStatus' | 'logger' | 'metrics'
 >;
 
 /** What startRuntime needs. */
@@ -46,6 +47,8 @@ export interface Runtime {
   readonly registry: ToolRegistry;
   readonly http: HttpServerHandle;
   readonly health: HealthMonitor;
+  /** Prometheus metrics (GET /metrics, the admin API, `smcp metrics`). */
+  readonly metrics: DaemonMetrics;
   readonly startedAt: number;
   /** Stops taking new work (the HTTP server answers 503; /readyz not ready). */
   drain(): void;
@@ -64,10 +67,18 @@ export interface Runtime {
  */
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? silentLogger;
-  const host = await openToolHost(options);
+  const metrics = new DaemonMetrics();
+  const host = await openToolHost({ ...options, observer: metrics });
   const { tracker, registry } = host;
   const health = new HealthMonitor(host.client, { intervalMs: options.healthIntervalMs ?? 15_000 });
-  let http: HttpServerHandle;
+  let http: HttpServerHandle | undefined;
+  metrics.watch({
+    tracker,
+    connection: () => host.dataPath.connection.connectionName.value,
+    pool: () => host.client.stats(),
+    databaseHealthy: () => health.isHealthy(),
+    draining: () => http?.stats().draining ?? false,
+  });
   try {
     await health.start();
     http = await startHttpServer({
@@ -94,6 +105,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         database: { ...health.snapshot() },
         pool: { ...host.client.stats() },
       }),
+      metrics: async () => ({ contentType: metrics.contentType, text: await metrics.text() }),
       ...(options.version ? { version: options.version } : {}),
       logger,
     });
@@ -111,6 +123,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     registry,
     http,
     health,
+    metrics,
     startedAt: Date.now(),
     drain: () => http.drain(),
     reload: (resolved, graceMs) => host.reload(resolved, graceMs),

@@ -6,6 +6,8 @@
 import { createMcpServerFactory, createToolRegistry } from '../mcp/server-factory.js';
 import type { ToolRegistry } from '../mcp/server-factory.js';
 import type { ClientIdentity } from '../mcp/request-context.js';
+import type { CallObserver } from '../mcp/call-observer.js';
+import { QueryOwnership } from '../mcp/query-ownership.js';
 import { RequestTracker } from '../mcp/request-tracker.js';
 import type { McpSettings } from '../mcp/settings.js';
 import type { McpServer } from '@modelcontextprotocol/server';
@@ -23,6 +25,8 @@ export interface ToolHostOptions {
   readonly mcp: McpSettings;
   readonly pool?: ClientOptions;
   readonly logger?: Logger;
+  /** Who keeps figures about calls (the daemon's metrics). */
+  readonly observer?: CallObserver;
 }
 
 /** What a reload did. */
@@ -61,7 +65,16 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     openDataPath({ resolved, client: options.pool, logger });
   const client = new ClientSwitch(await open(options.resolved));
   const tracker = new RequestTracker();
-  const deps = { client, settings: options.mcp, tracker, logger };
+  // One registry, one ownership record and one observer for every path (MCP, tool API, admin).
+  const deps = {
+    client,
+    settings: options.mcp,
+    tracker,
+    logger,
+    ownership: new QueryOwnership(),
+    ...(options.observer ? { observer: options.observer } : {}),
+  };
+  const registry = createToolRegistry(deps);
   const outcome = (changed: boolean): ReloadOutcome => ({
     changed,
     backend: client.current.backend,
@@ -73,8 +86,8 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     },
     client,
     tracker,
-    registry: createToolRegistry(deps),
-    factory: createMcpServerFactory(deps),
+    registry,
+    factory: createMcpServerFactory(deps, registry),
     reload: async (resolved, graceMs) => {
       if (!resolved.configured && client.current.backend === 'emulator') return outcome(false);
       const next = await open(resolved);

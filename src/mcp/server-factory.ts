@@ -13,7 +13,7 @@
 import { McpServer } from '@modelcontextprotocol/server';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/server/validators/ajv';
 import { readFileSync } from 'node:fs';
-import type { McpDeps } from './tool-registry.js';
+import type { McpDeps, ToolRegistry } from './tool-registry.js';
 import type { ClientIdentity } from './request-context.js';
 import { ListingCache, createResourceHandlers } from './resources.js';
 import type { ResourceHandlers } from './resources.js';
@@ -78,8 +78,10 @@ function buildServer(
  * request; all share one client and pool. The identity names the transport and client for
  * request context, /status and QUERY_TAG.
  */
-export function createMcpServerFactory(deps: McpDeps): (identity: ClientIdentity) => McpServer {
-  const registry = createToolRegistry(deps);
+export function createMcpServerFactory(
+  deps: McpDeps,
+  registry: ToolRegistry = createToolRegistry(deps),
+): (identity: ClientIdentity) => McpServer {
   const tools = createToolHandlers(registry);
   const cache = new ListingCache(deps.settings.resultCacheTtlSeconds * 1000);
   const resources = createResourceHandlers(registry, cache, deps.settings.resourcePageSize);

@@ -19,7 +19,9 @@ import type { RequestTracker } from './request-tracker.js';
 import type { McpSettings } from './settings.js';
 import { StatementRefusedError } from './sql-policy.js';
 import { nearestName, parseToolArguments } from './tool-arguments.js';
-import { errorResult, successResult } from './tool-result.js';
+import { errorInfoOf, errorResult, successResult } from './tool-result.js';
+import type { CallObserver } from './call-observer.js';
+import { silentObserver } from './call-observer.js';
 import type { ToolResult } from './tool-result.js';
 import type { CallOptions } from './tool-runtime.js';
 import { callDeadline, createToolCall } from './tool-runtime.js';
@@ -35,6 +37,8 @@ export interface McpDeps {
   readonly logger?: Logger;
   /** Which client each query id belongs to; one per daemon (a registry makes its own if absent). */
   readonly ownership?: QueryOwnership;
+  /** Who keeps figures about calls (the daemon's metrics); silent by default. */
+  readonly observer?: CallObserver;
 }
 
 /** A tool as every path lists it: the MCP `Tool` shape (tools/list and GET /mcp/tools alike). */
@@ -109,11 +113,25 @@ function servedTools(settings: McpSettings): readonly Tool[] {
   return TOOLS.filter((t) => settings.tools.includes(t.name));
 }
 
+/**
+ * Rows and truncation of a tabular answer (execute_query, query_view, fetch_results), and the
+ * size of any answer's text (string lengths, already known: nothing is serialized again to count).
+ */
+function answerFigures(result: ToolResult): { rows?: number; bytes: number; truncatedBy?: 'rows' | 'bytes' } {
+  let bytes = 0;
+  for (const part of result.content) if (part.type === 'text') bytes += part.text.length;
+  const s = result.structuredContent;
+  if (!s || typeof s.rowCount !== 'number') return { bytes };
+  const truncatedBy = s.truncatedBy === 'rows' || s.truncatedBy === 'bytes' ? s.truncatedBy : undefined;
+  return { rows: s.rowCount, bytes, ...(truncatedBy ? { truncatedBy } : {}) };
+}
+
 /** Builds the registry over `deps` (one per configuration; cheap to call concurrently). */
 export function createToolRegistry(deps: McpDeps): ToolRegistry {
   const { client, settings, tracker } = deps;
   const ownership = deps.ownership ?? new QueryOwnership();
   const logger = deps.logger ?? silentLogger;
+  const observer = deps.observer ?? silentObserver;
   const publicName = (canonical: string): string => `${settings.toolPrefix}${canonical}`;
   const hints = (tool: Tool): ToolHints =>
     typeof tool.annotations === 'function' ? tool.annotations(settings) : tool.annotations;
@@ -147,15 +165,36 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     const end = outer ? undefined : tracker.begin(context);
     try {
       // The context travels explicitly from here on (nothing below reads the ambient one).
-      return await work(createToolCall({ client, settings, context, options, publicName, ownership }));
+      return await work(
+        createToolCall({ client, settings, context, options, publicName, ownership, observer }),
+      );
     } finally {
       linked.unlink();
       end?.();
     }
   };
 
-  /** Runs `tool` with checked arguments and checks its answer; failures become error results. */
+  /** Runs `tool` with checked arguments, checks its answer, and reports how the call ended. */
   const run = async (
+    tool: Tool,
+    args: Record<string, unknown>,
+    identity: ClientIdentity,
+    options: CallOptions,
+  ): Promise<ToolResult> => {
+    const started = performance.now();
+    const result = await runChecked(tool, args, identity, options);
+    observer.callEnded({
+      tool: tool.name,
+      transport: identity.transport,
+      outcome: errorInfoOf(result)?.code ?? 'ok',
+      durationSeconds: (performance.now() - started) / 1000,
+      ...answerFigures(result),
+    });
+    return result;
+  };
+
+  /** Runs `tool` with checked arguments and checks its answer; failures become error results. */
+  const runChecked = async (
     tool: Tool,
     args: Record<string, unknown>,
     identity: ClientIdentity,
@@ -172,7 +211,10 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
       );
       result = successResult(output);
     } catch (err) {
-      if (err instanceof StatementRefusedError) logRefusal(logger, tool.name, identity, args, err);
+      if (err instanceof StatementRefusedError) {
+        logRefusal(logger, tool.name, identity, args, err);
+        observer.statementRefused(err.statement?.kind ?? 'fragment');
+      }
       if (!isSmcpError(err)) {
         logger.error('tool failed unexpectedly', {
           tool: tool.name,
@@ -220,7 +262,14 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
       try {
         checked = parseToolArguments(tool, publicName(tool.name), args);
       } catch (err) {
-        return errorResult(err, publicName);
+        const refused = errorResult(err, publicName);
+        observer.callEnded({
+          tool: tool.name,
+          transport: identity.transport,
+          outcome: errorInfoOf(refused)?.code ?? 'USAGE',
+          durationSeconds: 0,
+        });
+        return refused;
       }
       return run(tool, checked, identity, options);
     },

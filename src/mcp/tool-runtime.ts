@@ -8,6 +8,7 @@ import { SmcpError, isSmcpError } from '../errors.js';
 import { Deadline } from '../snowflake/deadline.js';
 import type { QueryResult } from '../snowflake/client.js';
 import type { QueryClient } from './tool-types.js';
+import type { CallObserver } from './call-observer.js';
 import type { QueryOwnership } from './query-ownership.js';
 import type { RequestContext } from './request-context.js';
 import { principalOf } from './request-context.js';
@@ -55,6 +56,8 @@ export interface ToolCallInputs {
   readonly publicName: (tool: string) => string;
   /** Which client each query id belongs to: ids run here are recorded, others are not served. */
   readonly ownership: QueryOwnership;
+  /** Who keeps figures about statements. */
+  readonly observer: CallObserver;
 }
 
 /** The one answer for a query id this client may not read, whether it exists or not. */
@@ -104,7 +107,7 @@ export async function withProgress<T>(
 
 /** Builds the ToolCall a tool's run function receives. */
 export function createToolCall(inputs: ToolCallInputs): ToolCall {
-  const { client, settings, context, options, ownership } = inputs;
+  const { client, settings, context, options, ownership, observer } = inputs;
   const principal = principalOf(context);
   const deadline = context.deadline ?? callDeadline(settings, undefined);
   const own = (queryId: string): void => {
@@ -129,6 +132,7 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
     publicName: inputs.publicName,
     query(request: ToolQuery): Promise<QueryResult> {
       return progress('query', async () => {
+        const started = performance.now();
         try {
           const result = await runQuery(request);
           ownership.record(result.queryId, principal);
@@ -137,6 +141,8 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
           // A failed or timed-out statement has an id too (query_status reads it).
           if (isSmcpError(err) && err.details.queryId) ownership.record(err.details.queryId, principal);
           throw err;
+        } finally {
+          observer.statementEnded((performance.now() - started) / 1000);
         }
       });
     },

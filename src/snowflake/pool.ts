@@ -55,6 +55,10 @@ export interface PoolStats {
   readonly pending: number;
   readonly max: number;
   readonly min: number;
+  /** Connections lent since start. */
+  readonly acquires: number;
+  /** Seconds callers waited for the connections they were lent (queue and login included). */
+  readonly acquireSeconds: number;
 }
 
 /** Per-connection session bookkeeping (see session-state.ts). */
@@ -89,6 +93,8 @@ export class SnowflakePool {
   /** Connections idle since before this instant are validated whatever their idle time. */
   private distrustedAt = -Infinity;
   private closed = false;
+  private acquires = 0;
+  private acquireSeconds = 0;
 
   private constructor(
     pool: GenericPool,
@@ -176,6 +182,7 @@ export class SnowflakePool {
    */
   async acquire(signal?: AbortSignal, client = '', callDeadline?: Deadline): Promise<Connection> {
     if (this.closed) throw closedError();
+    const askedAt = performance.now();
     // The wait ends at the pool's own limit or the call's deadline, whichever comes first; a call
     // whose deadline cut the wait ran out of time (QUERY_TIMEOUT), it did not find the pool full.
     const waitMs = Math.min(
@@ -237,6 +244,8 @@ export class SnowflakePool {
             return;
           }
           this.lent.add(conn);
+          this.acquires += 1;
+          this.acquireSeconds += (performance.now() - askedAt) / 1000;
           finish(() => resolve(conn));
         },
         (err: unknown) => {
@@ -359,6 +368,8 @@ export class SnowflakePool {
       pending: p.pending + this.gate.waiting,
       max: p.max,
       min: p.min,
+      acquires: this.acquires,
+      acquireSeconds: this.acquireSeconds,
     };
   }
 

@@ -63,6 +63,9 @@ export interface WebSocketOptions {
   maxBufferedBytesTotal?: number;
 }
 
+/** The metrics page: Prometheus' text format and its Content-Type. */
+export type MetricsSource = () => Promise<{ readonly contentType: string; readonly text: string }>;
+
 /** Options of {@link startHttpServer}. Everything but `factory` and `tracker` has a safe default. */
 export interface HttpServerOptions {
   /** Builds one McpServer per session, connection or stateless request. */
@@ -120,6 +123,8 @@ export interface HttpServerOptions {
   extraStatus?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** Database and pool facts for `GET /health`; without it the database counts as unknown (degraded). */
   health?: () => HealthFacts;
+  /** Prometheus text behind `GET /metrics`; without it that route answers 404. */
+  metrics?: MetricsSource;
   /** smcp's version, for `/health` and `/status`. */
   version?: string;
   /** Where the server logs; silent by default. */

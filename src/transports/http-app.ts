@@ -7,7 +7,7 @@
  * 3. Host and Origin allow-lists (403, DNS rebinding);
  * 4. CORS for configured origins only (the `cors` middleware; preflights end here);
  * 5. who is asking: the bearer token (401) or, without one, the local OS user (403 for others);
- * 6. `/readyz`, `/status`, `/health` (still served while draining);
+ * 6. `/readyz`, `/status`, `/health`, `/metrics` (still served while draining);
  * 7. the drain switch (503 + Retry-After + Connection: close);
  * 8. MCP (`/mcp`, `/sse`, `/messages`), the plain tool API (`/mcp/tools`, `/mcp/tools/call`);
  * 9. 404 for anything else, and one error handler that never leaks a stack trace.
@@ -21,6 +21,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import type { ErrorCode } from '../errors.js';
 import type { ClientIdentifier } from './client-identification.js';
+import type { MetricsSource } from './contracts.js';
 import { RETRY_AFTER_SECONDS } from './client-limiter.js';
 import { sendHealth, sendHealthDocument, sendReadiness, sendStatus } from './health-routes.js';
 import type { HealthDeps } from './health-routes.js';
@@ -46,6 +47,7 @@ export interface HttpAppDeps {
   readonly sse: LegacySseEndpoint;
   readonly toolApi: ToolApiDeps | undefined;
   readonly health: HealthDeps;
+  readonly metrics: MetricsSource | undefined;
   readonly stateless: boolean;
   readonly maxBodyBytes: number;
   readonly isDraining: () => boolean;
@@ -150,6 +152,13 @@ export function buildHttpApp(deps: HttpAppDeps): express.Express {
   app.get('/readyz', (_req, res) => sendReadiness(res, deps.health));
   app.get('/status', (_req, res) => sendStatus(res, deps.health));
   app.get('/health', (_req, res) => sendHealthDocument(res, deps.health));
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.get('/metrics', async (_req, res) => {
+      const page = await metrics();
+      res.status(200).set({ 'Content-Type': page.contentType, 'Cache-Control': 'no-store' }).send(page.text);
+    });
+  }
   app.use(drainSwitch(deps.isDraining));
 
   const rpcBody = jsonBody(deps.maxBodyBytes, 'rpc');

@@ -165,6 +165,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       sse,
       toolApi: toolDeps,
       health,
+      metrics: options.metrics,
       stateless: options.stateless ?? false,
       maxBodyBytes,
       isDraining,
