@@ -245,8 +245,11 @@ export async function modernRequest(
   return { status: res.status, body: await readRpc(res) };
 }
 
-/** Polls `check` (async) every 100 ms until it returns a value other than undefined, bounded. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+/**
+ * Polls `check` (async) every 100 ms until it returns a value other than undefined, bounded. The
+ * default bound is generous (a busy 2-core machine): it limits a failing test, it times nothing.
+ */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

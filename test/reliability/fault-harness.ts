@@ -111,7 +111,9 @@ export async function startRig(emu: RunningEmulator, options: RigOptions = {}): 
       resolved,
       mcp: defineMcpSettings(options.mcp ?? {}),
       http: { host: '127.0.0.1', port: 0 },
-      pool: { max: 4, acquireTimeoutMs: 8000, ...options.pool },
+      // A wait for a connection is bounded by each call's own timeout_s: on a busy machine a burst
+      // under faults must end in successes or the call's QUERY_TIMEOUT, not in the pool's limit.
+      pool: { max: 4, acquireTimeoutMs: 60_000, ...options.pool },
       // The monitor's own checks would borrow connections mid-scenario: one at start is enough.
       healthIntervalMs: 3_600_000,
     });
