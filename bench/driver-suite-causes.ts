@@ -86,6 +86,7 @@ const RULES: readonly (readonly [RegExp, string])[] = [
   [/rsa_public_key|\bjwt\b|key.?pair/i, '9'],
   [/describeOnly|multi.?statement|390111|390112|session token|\blogout\b/i, '7'],
   [/\btemporary\b|\btransaction\b|autocommit|\brollback\b|\bcommit\b|^\s*begin\b/i, '10'],
+  [/(Date|Timestamp|Time) '[^']*' is not recognized/, '5'],
   [/\bbinds?\b|\bbinding|002049|stage_array/i, '3'],
   [/\btruncate\b|\bclone\b|insert\s+all|decfloat|parse_json|\bmerge\b|duplicate column/i, '6'],
   [/time.?zone|100051|division by zero|_output_format/i, '5'],
