@@ -67,6 +67,18 @@ export interface ExecuteOptions {
   parameters?: Record<string, string | number | boolean>;
   /** Fires when the client aborts the statement; the engine stops it and fails with 000604. */
   signal?: AbortSignal;
+  /** The results of the session's user, for RESULT_SCAN and DESCRIBE RESULT (none: every id is unknown). */
+  results?: KeptResults;
+}
+
+/** Results the statement's user may read back by query id (the wire server keeps them). */
+export interface KeptResults {
+  /**
+   * The result of statement `queryId` run by the same user, waiting (until `signal` aborts) while
+   * it still runs. Rejects with EmulatorSqlError: 000709 for an id unknown to this user or a
+   * statement that failed, 000612 for a result that expired.
+   */
+  read(queryId: string, signal: AbortSignal): Promise<ResultSet>;
 }
 
 /** Where a chunk body goes (an HTTP response). */

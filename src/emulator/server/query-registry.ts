@@ -9,7 +9,8 @@
  * told apart from one that was never issued.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Engine, EmulatorSession, ExecuteOptions, ResultSet } from '../engine-types.js';
+import type { Engine, EmulatorSession, ExecuteOptions, KeptResults, ResultSet } from '../engine-types.js';
+import { EmulatorSqlError, resultExpiredError } from '../engine-types.js';
 import { layoutResult, type ResultLayout } from './result-chunks.js';
 import { wireParameters, type WireParameter } from './session-parameters.js';
 import { MESSAGES, SQL } from './wire-errors.js';
@@ -170,7 +171,11 @@ export class QueryRegistry {
     }
     this.statements++;
 
-    const options: ExecuteOptions = { queryId: id, signal: abort.signal };
+    const options: ExecuteOptions = {
+      queryId: id,
+      signal: abort.signal,
+      results: this.#keptFor(req.session.user),
+    };
     if (req.bindings) options.bindings = req.bindings;
     if (req.parameters) options.parameters = req.parameters;
     const snapshot = (): FinalState => ({
@@ -281,6 +286,45 @@ export class QueryRegistry {
     this.#bySecret.clear();
     this.#bySession.clear();
     this.#gone.clear();
+  }
+
+  /**
+   * The results `user` may read back in a statement (RESULT_SCAN, DESCRIBE RESULT): as the result
+   * endpoint, an unknown id or another user's is not found, and a statement still running is waited for.
+   */
+  #keptFor(user: string): KeptResults {
+    return {
+      read: async (queryId, signal) => {
+        const record = this.get(queryId, user);
+        if (!record) {
+          const why = this.unknownReason(queryId);
+          if (why) throw resultExpiredError(queryId, why);
+          throw new EmulatorSqlError(SQL.RESULT_NOT_FOUND, '02000', `Statement ${queryId} not found.`);
+        }
+        if (record.status === 'RUNNING') {
+          await new Promise<void>((resolve, reject) => {
+            const onAbort = (): void =>
+              reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+            if (signal.aborted) return onAbort();
+            signal.addEventListener('abort', onAbort, { once: true });
+            void record.done.then(() => {
+              signal.removeEventListener('abort', onAbort);
+              resolve();
+            });
+          });
+        }
+        if (record.status === 'FAILED_WITH_ERROR') {
+          throw new EmulatorSqlError(
+            SQL.RESULT_NOT_FOUND,
+            '02000',
+            `Statement ${queryId} not found: it failed (${record.error?.code ?? ''}) and has no result.`,
+          );
+        }
+        const result = this.get(queryId, user)?.result;
+        if (!result) throw resultExpiredError(queryId, record.gone ?? 'it was closed');
+        return result;
+      },
+    };
   }
 
   /** Number of statements remembered (running, with a result, or without). */

@@ -18,6 +18,7 @@ import type {
   Engine,
   EmulatorSession,
   ExecuteOptions,
+  KeptResults,
   ResultBytes,
   ResultSet,
   WireBinding,
@@ -42,6 +43,15 @@ import { createSpillDir, type SpillDir } from './spill-dir.js';
 import { ProductionGate } from './production-gate.js';
 import { isCountable, runSelect } from './select-runner.js';
 import { rewriteStatement } from './rewrite.js';
+import {
+  SessionQueryIds,
+  describeResult,
+  isDescribeResult,
+  prepareTableSources,
+  withScanTypes,
+} from './table-functions/index.js';
+import type { TableSources } from './table-functions/index.js';
+import { waitAbortably } from './table-functions/wait.js';
 import { bindValues, dmlResult, statementTypeOf } from './statement-results.js';
 import {
   mapDuckError,
@@ -195,7 +205,7 @@ class DuckEngine implements SqlEngine {
   private readonly catalog = new Catalog();
   private readonly history = new QueryHistory();
   private readonly account: string;
-  private readonly lastQueryIds = new Map<string, string>();
+  private readonly queryIds = new SessionQueryIds();
   private readonly tracker: ResultTracker;
   /** Changes whenever data or schema may have changed: cached plans of older generations are dropped. */
   private readonly generation = new DataGeneration();
@@ -330,6 +340,7 @@ class DuckEngine implements SqlEngine {
           options.bindings,
           controller.signal,
           record ? (param('QUERY_TAG') ?? '') : null,
+          options.results,
         );
       }
       if (!last) throw new EmulatorSqlError('000900', '42000', 'Empty SQL statement.');
@@ -381,6 +392,7 @@ class DuckEngine implements SqlEngine {
     bindings: Record<string, WireBinding> | undefined,
     signal: AbortSignal,
     tag: string | null,
+    results: KeptResults | undefined,
   ): Promise<ResultSet> {
     const words = tokens
       .filter(isSignificant)
@@ -399,10 +411,10 @@ class DuckEngine implements SqlEngine {
     const ctx = new StatementContext(session, pooled, this.catalog, signal, this.account, text);
     try {
       const overhead = RESULT_OVERHEAD_BYTES + text.length;
-      const result = await this.dispatch(ctx, tokens, words, bindings, queryId, overhead);
+      const result = await this.dispatch(ctx, tokens, words, bindings, queryId, overhead, results);
       if (result instanceof StaticResultSet) result.retainIn(this.store, queryId, overhead);
       if (rec) this.history.succeed(rec, result.rowCount);
-      this.lastQueryIds.set(session.id, queryId);
+      this.queryIds.record(session.id, queryId);
       return result;
     } catch (err) {
       const mapped = signal.aborted
@@ -411,7 +423,7 @@ class DuckEngine implements SqlEngine {
           : statementCancelled()
         : mapDuckError(err, text);
       if (rec) this.history.fail(rec, mapped.code, mapped.message);
-      this.lastQueryIds.set(session.id, queryId);
+      this.queryIds.record(session.id, queryId);
       throw mapped;
     } finally {
       if (mayWrite) this.generation.endWrite();
@@ -427,6 +439,7 @@ class DuckEngine implements SqlEngine {
     bindings: Record<string, WireBinding> | undefined,
     queryId: string,
     overheadBytes: number,
+    results: KeptResults | undefined,
   ): Promise<ResultSet> {
     const substituted = substituteVariables(tokens, ctx.session);
     if (substituted !== tokens) {
@@ -446,6 +459,8 @@ class DuckEngine implements SqlEngine {
         (t) => this.rewrite(ctx, t).sql,
       );
     }
+    const scanDeps = { results, queryIds: this.queryIds.of(ctx.session.id), currentId: queryId };
+    if (isDescribeResult(words)) return describeResult(ctx, tokens, scanDeps);
     const command = await runCommand(ctx, tokens, words);
     if (command) return command;
     if (words[0] === 'SELECT' && words[1] === 'SYSTEM$WAIT' && words[2] === '(')
@@ -472,9 +487,32 @@ class DuckEngine implements SqlEngine {
     ].includes(first);
     if (needsCompute) this.checkWarehouse(ctx, first, words);
     await ctx.applySearchPath();
-    const ddl = await runDdl(ctx, tokens, words, (t) => this.rewrite(ctx, t).sql);
+    const sources = await prepareTableSources(ctx, tokens, scanDeps);
+    try {
+      return await this.runStatement(ctx, tokens, words, first, bindings, sources, queryId, overheadBytes);
+    } finally {
+      await sources.release();
+    }
+  }
+
+  /** Runs DDL, DML or a query after its table sources (RESULT_SCAN copies) are ready. */
+  private async runStatement(
+    ctx: StatementContext,
+    tokens: Token[],
+    words: string[],
+    first: string,
+    bindings: Record<string, WireBinding> | undefined,
+    sources: TableSources,
+    queryId: string,
+    overheadBytes: number,
+  ): Promise<ResultSet> {
+    const ddl = await runDdl(ctx, tokens, words, (t) => this.rewrite(ctx, t, sources).sql);
     if (ddl) return ddl;
-    const rewritten = this.rewrite(ctx, tokens);
+    const rewritten = this.rewrite(ctx, tokens, sources);
+    // GENERATOR(TIMELIMIT => s): the statement takes that long, as in Snowflake.
+    if (sources.waitMs > 0) await waitAbortably(ctx.signal, sources.waitMs);
+    // A scanned result lives in temporary tables only while the statement runs.
+    const scans = sources.scans.size > 0;
     if (rewritten.usesHistory) {
       // Refilling the history table is a write like any other.
       this.generation.bump();
@@ -498,9 +536,9 @@ class DuckEngine implements SqlEngine {
         values,
         statementTypeId: typeId,
         // The history table changes with every statement, so a second run differs.
-        countable: !rewritten.usesHistory && isCountable(words),
-        cacheable: !rewritten.usesHistory,
-        columnsOf: (result) => resultColumns(ctx, result, sql),
+        countable: !rewritten.usesHistory && !scans && isCountable(words),
+        cacheable: !rewritten.usesHistory && !scans,
+        columnsOf: (result) => withScanTypes(resultColumns(ctx, result, sql), sources),
       },
       {
         pool: this.pool,
@@ -523,11 +561,16 @@ class DuckEngine implements SqlEngine {
     if (!wh || !known || known.state !== 'STARTED') throw noWarehouse();
   }
 
-  private rewrite(ctx: StatementContext, tokens: Token[]): ReturnType<typeof rewriteStatement> {
+  private rewrite(
+    ctx: StatementContext,
+    tokens: Token[],
+    tables?: TableSources,
+  ): ReturnType<typeof rewriteStatement> {
     return rewriteStatement(tokens, {
       session: ctx.session,
       account: this.account,
-      lastQueryId: this.lastQueryIds.get(ctx.session.id) ?? null,
+      lastQueryId: this.queryIds.last(ctx.session.id),
+      ...(tables ? { tables } : {}),
     });
   }
 

@@ -9,6 +9,7 @@ import { isSignificant, quoteString, stringValue } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
 import { duckTypeFor, parseSfType } from './types.js';
 import { rewriteCall } from './rewrite-calls.js';
+import { rewriteTableCall, rewriteTableSyntax } from './table-functions/index.js';
 import type { RewriteContext } from './rewrite.js';
 
 const INFO_VIEWS = new Set(['TABLES', 'COLUMNS', 'VIEWS', 'SCHEMATA', 'DATABASES']);
@@ -247,9 +248,13 @@ export class Writer {
         return [`_SMCP.main.QUERY_HISTORY_FN()${hasAlias ? '' : ' AS QUERY_HISTORY'}`, close + 1];
       }
     }
+    if (!prevDot) {
+      const table = rewriteTableSyntax(this, i, to);
+      if (table) return table;
+    }
     if (isCall && !prevDot) {
       const close = this.closeOf(n);
-      const call = rewriteCall(this, up, n, close);
+      const call = rewriteTableCall(this, up, n, close) ?? rewriteCall(this, up, n, close);
       if (call !== null) return [call, close + 1];
     }
     if (up === 'MINUS' && !isCall) return ['EXCEPT', i + 1];

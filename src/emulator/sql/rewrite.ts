@@ -5,6 +5,7 @@
  * point at the engine's own catalog, and unnamed select items get Snowflake's column names.
  */
 import type { EmulatorSession } from '../engine-types.js';
+import type { TableSources } from './table-functions/index.js';
 import { isSignificant } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
 import { CLAUSE_END, Writer } from './rewrite-writer.js';
@@ -14,6 +15,8 @@ export interface RewriteContext {
   session: EmulatorSession;
   account: string;
   lastQueryId: string | null;
+  /** Kept results RESULT_SCAN reads and the session's query ids (table-functions/). */
+  tables?: TableSources;
 }
 
 /** The DuckDB text and what it touches. */
