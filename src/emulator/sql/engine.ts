@@ -16,15 +16,23 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type {
   Engine,
+  EngineHost,
   EmulatorSession,
   ExecuteOptions,
   ResultBytes,
   ResultSet,
+  StatementOutcome,
   WireBinding,
 } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
 import { Catalog } from './catalog.js';
 import { runCommand } from './commands.js';
+import { isCallCommand, runCallCommand, type NestedRunner } from './call-commands.js';
+import { waitForDefaults } from './default-waits.js';
+import { describeStatement } from './describe-only.js';
+import { bindingsPerStatement, multiStatementResult, splitRequest } from './multi-statement.js';
+import { ProcedureStore } from './procedures.js';
+import { isUserCommand, runUserCommand } from './user-commands.js';
 import { StatementContext, WAREHOUSES } from './context.js';
 import { runDdl } from './ddl.js';
 import { refuseHostAccess } from './host-guard.js';
@@ -204,6 +212,12 @@ class DuckEngine implements SqlEngine {
   private spillFiles = 0;
   private readonly gate = new ProductionGate();
   private readonly maxConnections: number;
+  /** SQL procedures (CREATE PROCEDURE … LANGUAGE SQL), by qualified name. */
+  private readonly procedures = new ProcedureStore();
+  /** The wire server's users and running statements, once attached. */
+  private host: EngineHost | null = null;
+  /** Set once a table got a SYSTEM$WAIT column default: INSERTs then check for them. */
+  private waitDefaults = false;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -283,6 +297,10 @@ class DuckEngine implements SqlEngine {
     return { memoryBytes, diskBytes };
   }
 
+  attachHost(host: EngineHost): void {
+    this.host = host;
+  }
+
   async execute(
     session: EmulatorSession,
     sqlText: string,
@@ -290,7 +308,7 @@ class DuckEngine implements SqlEngine {
     record = true,
   ): Promise<ResultSet> {
     if (this.closed) throw new EmulatorSqlError('390100', '08001', 'The emulator is shutting down.');
-    const statements = splitStatements(tokenize(sqlText));
+    const statements = splitRequest(tokenize(sqlText));
     const param = (name: string): string | undefined => {
       const v = options.parameters?.[name] ?? options.parameters?.[name.toLowerCase()];
       return v !== undefined ? String(v) : session.params.get(name);
@@ -313,13 +331,18 @@ class DuckEngine implements SqlEngine {
       Number.isFinite(timeoutSecs) && timeoutSecs > 0
         ? setTimeout(() => controller.abort(statementTimeout(timeoutSecs)), timeoutSecs * 1000)
         : null;
+    // Snowflake's multi-statement answer: each statement's result under its own query id.
+    const perStatement = statements.length > 1 ? options.statementQueryId : undefined;
+    const binds = bindingsPerStatement(statements, options.bindings);
+    const outcomes: StatementOutcome[] = [];
     try {
       let last: ResultSet | null = null;
       for (const [k, tokens] of statements.entries()) {
-        last?.close();
+        if (!perStatement) last?.close();
         const text = statements.length === 1 ? sqlText.trim() : joinTokens(tokens).trim();
-        const queryId =
-          statements.length === 1 || k === statements.length - 1
+        const queryId = perStatement
+          ? perStatement(k)
+          : statements.length === 1 || k === statements.length - 1
             ? options.queryId
             : `${options.queryId}-${k + 1}`;
         last = await this.executeOne(
@@ -327,13 +350,21 @@ class DuckEngine implements SqlEngine {
           tokens,
           text,
           queryId,
-          options.bindings,
+          binds[k],
           controller.signal,
           record ? (param('QUERY_TAG') ?? '') : null,
+          options.describeOnly === true,
         );
+        if (perStatement) outcomes.push({ queryId, sqlText: text, result: last });
       }
       if (!last) throw new EmulatorSqlError('000900', '42000', 'Empty SQL statement.');
-      return last;
+      if (!perStatement) return last;
+      const summary = multiStatementResult(outcomes);
+      summary.retainIn(this.store, options.queryId, RESULT_OVERHEAD_BYTES);
+      return summary;
+    } catch (err) {
+      for (const outcome of outcomes) outcome.result.close();
+      throw err;
     } finally {
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -381,6 +412,7 @@ class DuckEngine implements SqlEngine {
     bindings: Record<string, WireBinding> | undefined,
     signal: AbortSignal,
     tag: string | null,
+    describeOnly = false,
   ): Promise<ResultSet> {
     const words = tokens
       .filter(isSignificant)
@@ -399,7 +431,7 @@ class DuckEngine implements SqlEngine {
     const ctx = new StatementContext(session, pooled, this.catalog, signal, this.account, text);
     try {
       const overhead = RESULT_OVERHEAD_BYTES + text.length;
-      const result = await this.dispatch(ctx, tokens, words, bindings, queryId, overhead);
+      const result = await this.dispatch(ctx, tokens, words, bindings, queryId, overhead, describeOnly);
       if (result instanceof StaticResultSet) result.retainIn(this.store, queryId, overhead);
       if (rec) this.history.succeed(rec, result.rowCount);
       this.lastQueryIds.set(session.id, queryId);
@@ -427,6 +459,7 @@ class DuckEngine implements SqlEngine {
     bindings: Record<string, WireBinding> | undefined,
     queryId: string,
     overheadBytes: number,
+    describeOnly = false,
   ): Promise<ResultSet> {
     const substituted = substituteVariables(tokens, ctx.session);
     if (substituted !== tokens) {
@@ -435,8 +468,21 @@ class DuckEngine implements SqlEngine {
     }
     const bad = tokens.find((t) => t.kind === 'punct' && t.text.charCodeAt(0) < 32);
     if (bad) throw syntaxError(1, bad.start, bad.text);
+    if (isCallCommand(words)) {
+      // Calls and scripts reach DuckDB only through their own statements, each checked below.
+      const answered = describeOnly
+        ? await this.describe(ctx, tokens, words)
+        : await runCallCommand(ctx, tokens, words, {
+            procedures: this.procedures,
+            host: this.host,
+            run: this.nestedRunner(ctx, queryId),
+          });
+      if (answered) return answered;
+    }
     refuseHostAccess(tokens);
+    if (describeOnly) return this.describe(ctx, tokens, words);
     const first = words[0] ?? '';
+    if ((first === 'CREATE' || first === 'ALTER') && words.includes('SYSTEM$WAIT')) this.waitDefaults = true;
     if (first === 'SET' || first === 'UNSET') {
       await ctx.applySearchPath();
       return runVariableCommand(
@@ -446,6 +492,8 @@ class DuckEngine implements SqlEngine {
         (t) => this.rewrite(ctx, t).sql,
       );
     }
+    const users = isUserCommand(words) ? runUserCommand(ctx, tokens, words, this.host) : null;
+    if (users) return users;
     const command = await runCommand(ctx, tokens, words);
     if (command) return command;
     if (words[0] === 'SELECT' && words[1] === 'SYSTEM$WAIT' && words[2] === '(')
@@ -482,6 +530,7 @@ class DuckEngine implements SqlEngine {
       await this.catalog.syncHistory(ctx.pooled.conn, this.history);
     }
     const typeId = statementTypeOf(first);
+    if (first === 'INSERT' && this.waitDefaults) await waitForDefaults(ctx, tokens, bindings);
     const values = bindValues(bindings);
     if (typeId >= STATEMENT_TYPE.DML && typeId < STATEMENT_TYPE.SCL)
       return dmlResult(typeId, await (await ctx.run(rewritten.sql, values)).getRows());
@@ -513,6 +562,47 @@ class DuckEngine implements SqlEngine {
         spillFile: () => join(this.spill.path, `r${++this.spillFiles}.rows`),
       },
     );
+  }
+
+  /** describeOnly: the statement's columns and type, nothing run (see describe-only.ts). */
+  private describe(ctx: StatementContext, tokens: Token[], words: string[]): Promise<ResultSet> {
+    return describeStatement(ctx, tokens, words, {
+      rewrite: (t) => this.rewrite(ctx, t).sql,
+      command: () => runCommand(ctx, tokens, words),
+      callShape: () => this.procedures.callShape(ctx.session, tokens),
+    });
+  }
+
+  /**
+   * Runs statements of a procedure or script in the calling statement: same session, connection,
+   * abort signal and timeout. The caller closes each result.
+   */
+  private nestedRunner(outer: StatementContext, queryId: string): NestedRunner {
+    let n = 0;
+    return async (sql) => {
+      const statements = splitStatements(tokenize(sql));
+      const tokens = statements[0];
+      if (!tokens || statements.length !== 1) throw syntaxError(1, 0, sql.trim().slice(0, 40));
+      const words = tokens
+        .filter(isSignificant)
+        .map((t) => (t.kind === 'word' ? t.text.toUpperCase() : t.text));
+      const ctx = new StatementContext(
+        outer.session,
+        outer.pooled,
+        this.catalog,
+        outer.signal,
+        this.account,
+        sql,
+      );
+      try {
+        return await this.dispatch(ctx, tokens, words, undefined, `${queryId}-${++n}`, RESULT_OVERHEAD_BYTES);
+      } catch (err) {
+        ctx.throwIfAborted();
+        throw mapDuckError(err, sql);
+      } finally {
+        if (ctx.wrote) outer.wrote = true;
+      }
+    };
   }
 
   private checkWarehouse(ctx: StatementContext, first: string, words: string[]): void {
