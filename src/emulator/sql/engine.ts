@@ -468,19 +468,22 @@ class DuckEngine implements SqlEngine {
     }
     const bad = tokens.find((t) => t.kind === 'punct' && t.text.charCodeAt(0) < 32);
     if (bad) throw syntaxError(1, bad.start, bad.text);
+    // Calls and scripts reach DuckDB only through their own statements, each checked on its own;
+    // described, they only answer a status column or a procedure's declared result.
+    const call = isCallCommand(words) && words[0] !== 'SELECT';
+    if (describeOnly) {
+      if (!call) refuseHostAccess(tokens);
+      return this.describe(ctx, tokens, words);
+    }
     if (isCallCommand(words)) {
-      // Calls and scripts reach DuckDB only through their own statements, each checked below.
-      const answered = describeOnly
-        ? await this.describe(ctx, tokens, words)
-        : await runCallCommand(ctx, tokens, words, {
-            procedures: this.procedures,
-            host: this.host,
-            run: this.nestedRunner(ctx, queryId),
-          });
+      const answered = await runCallCommand(ctx, tokens, words, {
+        procedures: this.procedures,
+        host: this.host,
+        run: this.nestedRunner(ctx, queryId),
+      });
       if (answered) return answered;
     }
     refuseHostAccess(tokens);
-    if (describeOnly) return this.describe(ctx, tokens, words);
     const first = words[0] ?? '';
     if ((first === 'CREATE' || first === 'ALTER') && words.includes('SYSTEM$WAIT')) this.waitDefaults = true;
     if (first === 'SET' || first === 'UNSET') {
