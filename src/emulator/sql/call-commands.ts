@@ -3,7 +3,7 @@
  * procedures), CREATE / DROP PROCEDURE, anonymous Snowflake Scripting blocks, EXECUTE IMMEDIATE,
  * and `SELECT SYSTEM$CANCEL_QUERY('<id>')`. `runCallCommand` returns null for anything else.
  */
-import type { EngineHost, ResultSet } from '../engine-types.js';
+import type { EngineHost, ResultSet, WireBinding } from '../engine-types.js';
 import { schemaExists } from './commands.js';
 import type { StatementContext } from './context.js';
 import { runAnonymousBlock, type ProcedureStore } from './procedures.js';
@@ -23,6 +23,8 @@ export interface CallDeps {
   readonly host: EngineHost | null;
   /** Runs one statement in the calling statement (procedure bodies, EXECUTE IMMEDIATE). */
   readonly run: NestedRunner;
+  /** The statement's own binds (`CALL p(?, ?)`). */
+  readonly bindings?: Record<string, WireBinding>;
 }
 
 function word(t: Token | undefined): string {
@@ -131,7 +133,7 @@ export async function runCallCommand(
       if (callee === 'SYSTEM$CANCEL_QUERY') return cancelQuery(ctx, sig, 1, deps.host, 'SYSTEM$CANCEL_QUERY');
       if (callee.startsWith('SYSTEM$')) throw unsupported(`CALL ${callee}`);
       await ctx.applySearchPath();
-      return deps.procedures.call(ctx, sig, deps.run);
+      return deps.procedures.call(ctx, sig, deps.run, deps.bindings);
     }
     case 'SELECT':
       return selectCancel(ctx, tokens, sig, deps.host);

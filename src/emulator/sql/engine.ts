@@ -60,7 +60,7 @@ import {
   syntaxError,
 } from './sql-errors.js';
 import { STATEMENT_TYPE, queryTypeOf } from './statement-types.js';
-import { isSignificant, joinTokens, splitStatements, tokenize } from './tokenizer.js';
+import { isSignificant, joinTokens, tokenize } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
 import { substituteVariables, runVariableCommand } from './variables.js';
 import { loadSampleData } from '../sample-data/index.js';
@@ -480,6 +480,7 @@ class DuckEngine implements SqlEngine {
         procedures: this.procedures,
         host: this.host,
         run: this.nestedRunner(ctx, queryId),
+        ...(bindings ? { bindings } : {}),
       });
       if (answered) return answered;
     }
@@ -582,8 +583,8 @@ class DuckEngine implements SqlEngine {
    */
   private nestedRunner(outer: StatementContext, queryId: string): NestedRunner {
     let n = 0;
-    return async (sql) => {
-      const statements = splitStatements(tokenize(sql));
+    return async (sql, bindings) => {
+      const statements = splitRequest(tokenize(sql));
       const tokens = statements[0];
       if (!tokens || statements.length !== 1) throw syntaxError(1, 0, sql.trim().slice(0, 40));
       const words = tokens
@@ -598,7 +599,7 @@ class DuckEngine implements SqlEngine {
         sql,
       );
       try {
-        return await this.dispatch(ctx, tokens, words, undefined, `${queryId}-${++n}`, RESULT_OVERHEAD_BYTES);
+        return await this.dispatch(ctx, tokens, words, bindings, `${queryId}-${++n}`, RESULT_OVERHEAD_BYTES);
       } catch (err) {
         ctx.throwIfAborted();
         throw mapDuckError(err, sql);

@@ -6,7 +6,7 @@
  * number of arguments. Other languages (JavaScript, Python, Java, Scala) are refused with 0A000.
  * Procedures live in the engine's memory, by database and schema, like everything else.
  */
-import type { EmulatorSession, ResultSet } from '../engine-types.js';
+import type { EmulatorSession, ResultSet, WireBinding } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
 import { qualifiedName } from './commands.js';
 import type { StatementContext } from './context.js';
@@ -228,7 +228,12 @@ export class ProcedureStore {
   }
 
   /** CALL name(args): runs the procedure in the caller's statement and answers its result. */
-  async call(ctx: StatementContext, sig: Token[], run: NestedRunner): Promise<ResultSet> {
+  async call(
+    ctx: StatementContext,
+    sig: Token[],
+    run: NestedRunner,
+    bindings?: Record<string, WireBinding>,
+  ): Promise<ResultSet> {
     const { parts, next } = qualifiedName(sig, 1);
     if (parts.length === 0 || sig[next]?.text !== '(') {
       throw syntaxError(1, sig[next]?.start ?? 0, sig[next]?.text ?? '<EOF>');
@@ -259,7 +264,8 @@ export class ProcedureStore {
     });
     const scope = new Scope();
     if (exprs.length > 0) {
-      const values = await run(`SELECT ${exprs.join(', ')}`);
+      // The CALL's own `?` binds go to its arguments, in the order they are written.
+      const values = await run(`SELECT ${exprs.join(', ')}`, bindings);
       try {
         const row = (await values.readRows(0, 1))[0] ?? [];
         proc.args.forEach((arg, k) =>

@@ -4,7 +4,7 @@
  * values: an expression runs as `SELECT <expr>` and keeps the type Snowflake gives it; a variable
  * goes back into SQL as a typed literal (`:name` in statements, the bare name in expressions).
  */
-import type { ResultSet } from '../engine-types.js';
+import type { ResultSet, WireBinding } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
 import type { ScriptBlock, ScriptHandler, ScriptStatement } from './script-parse.js';
 import { Scope, splitInto, substitute } from './script-scope.js';
@@ -15,8 +15,11 @@ import { tokenize, type Token } from './tokenizer.js';
 
 export { Scope } from './script-scope.js';
 
-/** Runs one Snowflake SQL statement in the calling statement; the caller closes the result. */
-export type NestedRunner = (sql: string) => Promise<ResultSet>;
+/**
+ * Runs one Snowflake SQL statement in the calling statement, with `bindings` for its `?` binds;
+ * the caller closes the result.
+ */
+export type NestedRunner = (sql: string, bindings?: Record<string, WireBinding>) => Promise<ResultSet>;
 
 /** How a block ended: by falling off its end, RETURN <expr> (as SQL text) or RETURN TABLE(…). */
 export type ScriptOutcome =

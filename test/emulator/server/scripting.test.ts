@@ -174,8 +174,9 @@ describe('emulator wire server: calls and scripts', function () {
     expect((called.statement.getColumns() ?? [])[0]?.getType()).to.equal('fixed');
     expect((await execute(conn, 'CALL ADD_UP(5)')).rows).to.deep.equal([{ ADD_UP: 42 }]);
     expect((await execute(conn, 'CALL ADD_UP(y => 100, x => 1)')).rows).to.deep.equal([{ ADD_UP: -1 }]);
+    expect((await execute(conn, 'CALL ADD_UP(?, ?)', [1, 2])).rows).to.deep.equal([{ ADD_UP: 9 }]);
     const { rows } = await execute(conn, 'SELECT N FROM AUDIT ORDER BY N');
-    expect(rows).to.deep.equal([{ N: 9 }, { N: 21 }, { N: 107 }]);
+    expect(rows).to.deep.equal([{ N: 9 }, { N: 9 }, { N: 21 }, { N: 107 }]);
   });
 
   it('returns a table from RETURN TABLE(resultset), iterates cursors and reads SELECT … INTO', async function () {
@@ -212,7 +213,7 @@ describe('emulator wire server: calls and scripts', function () {
          RETURN how_many || ' rows, sum ' || total;
        END;`,
     );
-    expect(block.rows).to.deep.equal([{ 'anonymous block': '3 rows, sum 137' }]);
+    expect(block.rows).to.deep.equal([{ 'anonymous block': '4 rows, sum 146' }]);
   });
 
   it('runs EXCEPTION handlers with SQLCODE and SQLERRM, and EXECUTE IMMEDIATE of a block', async function () {
