@@ -4,11 +4,12 @@
  * them, SHOW and DESCRIBE (which only read) run and drop their rows, and nothing that changes the
  * session or data runs at all.
  */
-import type { DuckDBType } from '@duckdb/node-api';
+import { VARCHAR, type DuckDBType } from '@duckdb/node-api';
 import type { ColumnMeta, ResultSet } from '../engine-types.js';
 import type { StatementContext } from './context.js';
 import { resultColumns } from './result-columns.js';
 import { StaticResultSet, statusResult } from './result-set.js';
+import { startsBlock } from './script-parse.js';
 import { dmlResult, statementTypeOf } from './statement-results.js';
 import { STATEMENT_TYPE } from './statement-types.js';
 import type { Token } from './tokenizer.js';
@@ -37,11 +38,23 @@ async function preparedColumns(ctx: StatementContext, sql: string): Promise<Colu
     const types: DuckDBType[] = [];
     for (let i = 0; i < prepared.columnCount; i++) {
       names.push(prepared.columnName(i));
-      types.push(prepared.columnType(i));
+      types.push(typeOrText(() => prepared.columnType(i)));
     }
     return resultColumns(ctx, { columnNames: () => names, columnTypes: () => types }, sql);
   } finally {
     prepared.destroySync();
+  }
+}
+
+/**
+ * A column's planned type; a column whose type depends on a bind not given yet (`SELECT ? AS X`)
+ * has none until it runs, and describes as text.
+ */
+function typeOrText(planned: () => DuckDBType): DuckDBType {
+  try {
+    return planned();
+  } catch {
+    return VARCHAR;
   }
 }
 
@@ -92,6 +105,12 @@ export async function describeStatement(
       await ctx.applySearchPath();
       return described(await preparedColumns(ctx, shape), STATEMENT_TYPE.SELECT);
     }
+  }
+  if (startsBlock(tokens)) {
+    // An anonymous block answers its RETURN value, whose type is only known once it ran.
+    const status = statusResult('', STATEMENT_TYPE.SELECT);
+    status.close();
+    return described([{ ...status.columns[0], name: 'anonymous block' }], STATEMENT_TYPE.SELECT);
   }
   const typeId = statementTypeOf(first);
   if (typeId >= STATEMENT_TYPE.DML && typeId < STATEMENT_TYPE.SCL) {

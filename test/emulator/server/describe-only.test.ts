@@ -68,6 +68,15 @@ describe('emulator wire server: describeOnly', function () {
     ]);
   });
 
+  it('describes a query whose binds are not given yet, and an anonymous block', async function () {
+    const { statement } = await describeOnly(conn, 'SELECT NAME FROM DESCDB.PUBLIC.T WHERE ID = ?');
+    expect((statement.getColumns() ?? []).map((c) => [c.getName(), c.getType()])).to.deep.equal([
+      ['NAME', 'text'],
+    ]);
+    const block = await describeOnly(conn, 'BEGIN RETURN 1; END');
+    expect((block.statement.getColumns() ?? []).map((c) => c.getName())).to.deep.equal(['anonymous block']);
+  });
+
   it('runs nothing: an INSERT adds no row and answers its count column', async function () {
     const { statement, rows } = await describeOnly(conn, "INSERT INTO DESCDB.PUBLIC.T VALUES (1, 'x')");
     expect(rows).to.deep.equal([]);
