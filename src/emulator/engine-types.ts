@@ -69,6 +69,17 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
   /** The results of the session's user, for RESULT_SCAN and DESCRIBE RESULT (none: every id is unknown). */
   results?: KeptResults;
+  /**
+   * Compile only (the driver's describeOnly): the result has the statement's columns and
+   * statement type but no rows, and nothing runs, writes or changes the session.
+   */
+  describeOnly?: boolean;
+  /**
+   * Query id of statement `index` (from 0) of a text of several statements. When given, such a
+   * text answers as Snowflake does: a one-row summary result whose `statements` hold each
+   * statement's own result under its own id. Without it the last statement's result is answered.
+   */
+  statementQueryId?: (index: number) => string;
 }
 
 /** Results the statement's user may read back by query id (the wire server keeps them). */
@@ -79,6 +90,14 @@ export interface KeptResults {
    * statement that failed, 000612 for a result that expired.
    */
   read(queryId: string, signal: AbortSignal): Promise<ResultSet>;
+}
+
+/** One statement of a multi-statement text, with its own query id and result. */
+export interface StatementOutcome {
+  readonly queryId: string;
+  /** The statement's text as it ran. */
+  readonly sqlText: string;
+  readonly result: ResultSet;
 }
 
 /** Where a chunk body goes (an HTTP response). */
@@ -130,6 +149,11 @@ export interface ResultSet {
   takeSizeHint(): SizeHint;
   /** Frees the result (rows, spill file and any open DuckDB stream). Idempotent. */
   close(): void;
+  /**
+   * Set on the summary result of a multi-statement text run with `statementQueryId`: each
+   * statement's outcome, in order. The wire server owns (and closes) these results.
+   */
+  readonly statements?: readonly StatementOutcome[];
 }
 
 /** Why a statement failed, with Snowflake's code and SQLSTATE. */
@@ -168,6 +192,42 @@ export interface ResultBytes {
   diskBytes: number;
 }
 
+/** What DESC USER shows of a user: defaults and registered RSA public keys (bare base64 SPKI). */
+export interface UserInfo {
+  /** Upper-case login name. */
+  readonly name: string;
+  readonly disabled: boolean;
+  readonly defaultRole: string;
+  readonly defaultWarehouse: string | null;
+  readonly defaultNamespace: string | null;
+  readonly rsaPublicKey: string | null;
+  /** `SHA256:<base64>` of the key, as Snowflake shows RSA_PUBLIC_KEY_FP. */
+  readonly rsaPublicKeyFp: string | null;
+  readonly rsaPublicKey2: string | null;
+  readonly rsaPublicKey2Fp: string | null;
+}
+
+/**
+ * What the engine may ask of the server that hosts it: the account's users (ALTER USER … SET
+ * RSA_PUBLIC_KEY, DESC USER) and the statements running (SYSTEM$CANCEL_QUERY). The wire server
+ * attaches one; an engine used on its own has none, and those statements then fail with 0A000.
+ */
+export interface EngineHost {
+  /** The user (name case-insensitive), or undefined when no such user exists. */
+  user(name: string): UserInfo | undefined;
+  /**
+   * Registers (a PEM or bare base64 SPKI key) or removes (null) key 1 or 2 of a user; with
+   * `checkOnly` only validates. Throws EmulatorSqlError for an unknown user or a key that is not
+   * an RSA public key.
+   */
+  setUserKey(name: string, slot: 1 | 2, key: string | null, checkOnly?: boolean): void;
+  /**
+   * Cancels the running statement `queryId` when `session`'s user ran it (or its role is
+   * ACCOUNTADMIN). Throws EmulatorSqlError 000605 when no such statement is running.
+   */
+  cancelQuery(queryId: string, session: EmulatorSession): void;
+}
+
 /** The SQL engine as the wire server uses it. */
 export interface Engine {
   /** Runs one statement text (which may hold several statements if MULTI_STATEMENT_COUNT allows). Throws EmulatorSqlError. */
@@ -176,4 +236,6 @@ export interface Engine {
   close(): Promise<void>;
   /** What kept results take now, when the engine tracks it. */
   resultBytes?(): ResultBytes;
+  /** Gives the engine its host (users, running statements); called once by the wire server. */
+  attachHost?(host: EngineHost): void;
 }

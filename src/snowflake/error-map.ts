@@ -9,8 +9,12 @@ import type { ErrorCode } from '../errors.js';
 /** Snowflake codes that mean the session (not the credentials) is gone or expired. */
 export const SESSION_GONE_CODES: ReadonlySet<string> = new Set(['390104', '390111', '390112', '390114']);
 
-/** Driver codes for "this connection is no longer connected" (405503, 407002). */
-const DISCONNECTED_DRIVER_CODES: ReadonlySet<string> = new Set(['405503', '407001', '407002']);
+/**
+ * Driver codes for "this connection is no longer connected" (405503, 407002), and 401004: Snowflake
+ * answered HTTP 401 with 390104, a session token it does not know (the driver keeps the connection
+ * up, so smcp must drop it itself).
+ */
+const DISCONNECTED_DRIVER_CODES: ReadonlySet<string> = new Set(['405503', '407001', '407002', '401004']);
 
 const BY_CODE: Readonly<Record<string, ErrorCode>> = {
   '002003': 'NOT_FOUND',

@@ -1,5 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'chai';
-import { connect, execute } from '../emulator/server/driver.js';
+import { connect, destroy, execute } from '../emulator/server/driver.js';
+import { makeKeys } from '../emulator/server/harness.js';
 import { isolatedHome, portAnswers, readJsonOutput, runSmcp, startSmcp, stopChild } from '../helpers/cli.js';
 import type { IsolatedHome } from '../helpers/cli.js';
 
@@ -10,6 +13,7 @@ interface EmulatorDetails {
   password: string;
   host: string;
   port: number;
+  rsaPublicKeyFp?: string;
 }
 
 describe('smcp emulator (CLI)', function () {
@@ -39,6 +43,52 @@ describe('smcp emulator (CLI)', function () {
       expect(await portAnswers(details.port)).to.equal(false);
     } finally {
       await stopChild(child, 'SIGKILL');
+    }
+  });
+
+  it('registers --rsa-public-key for the user, so key-pair login works', async () => {
+    const keys = makeKeys();
+    const publicFile = join(keys.dir, 'registered.pub');
+    writeFileSync(publicFile, keys.registered.publicPem);
+    const child = startSmcp(
+      ['emulator', '--port', '0', '--json', '--no-sample-data', '--rsa-public-key', publicFile],
+      home.env,
+    );
+    try {
+      const details = await readJsonOutput<EmulatorDetails>(child);
+      expect(details.rsaPublicKeyFp).to.match(/^SHA256:[A-Za-z0-9+/]+=*$/);
+      const conn = await connect(details, {
+        username: details.user,
+        authenticator: 'SNOWFLAKE_JWT',
+        privateKeyPath: keys.registered.plainPath,
+      });
+      const { rows } = await execute(conn, 'SELECT CURRENT_USER() AS U');
+      expect(rows).to.deep.equal([{ U: details.user }]);
+      await destroy(conn);
+      expect(await stopChild(child, 'SIGTERM')).to.equal(0);
+    } finally {
+      await stopChild(child, 'SIGKILL');
+      keys.remove();
+    }
+  });
+
+  it('refuses an --rsa-public-key file that holds no RSA public key, naming the flag', async () => {
+    const keys = makeKeys();
+    try {
+      const run = await runSmcp(
+        ['emulator', '--port', '0', '--rsa-public-key', keys.registered.plainPath],
+        home.env,
+      );
+      expect(run.code).to.equal(2);
+      expect(run.stderr).to.contain('--rsa-public-key');
+      const missing = await runSmcp(
+        ['emulator', '--port', '0', '--rsa-public-key', join(keys.dir, 'nope.pub')],
+        home.env,
+      );
+      expect(missing.code).to.equal(2);
+      expect(missing.stderr).to.contain('--rsa-public-key');
+    } finally {
+      keys.remove();
     }
   });
 

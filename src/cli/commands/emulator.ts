@@ -2,8 +2,9 @@
  * `smcp emulator`: runs the local Snowflake emulator in the foreground until SIGINT/SIGTERM and
  * prints how to connect to it. DuckDB and the emulator load only when this command runs.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { BoundedFileError, readBoundedFile } from '../../config/bounded-file.js';
 import { SmcpError } from '../../errors.js';
 import { checkPort, isLoopbackHost, waitForStopSignal } from '../options.js';
 import { say, sayJson } from '../output.js';
@@ -21,10 +22,48 @@ interface EmulatorArgs {
   resultDiskMb: number;
   resultLifetimeHours: number;
   spillDir?: string;
+  rsaPublicKey?: string;
   json: boolean;
 }
 
 const MIB = 2 ** 20;
+
+/**
+ * The RSA public key (PEM, or the bare base64 Snowflake's RSA_PUBLIC_KEY takes) in `path`, with its
+ * fingerprint as the driver puts it in the JWT; USAGE naming --rsa-public-key when unreadable or
+ * not an RSA public key.
+ */
+function readPublicKey(path: string): { pem: string; fingerprint: string } {
+  let text: string;
+  try {
+    text = readBoundedFile(path).trim();
+  } catch (err) {
+    const why = err instanceof BoundedFileError ? err.reason : String(err);
+    throw new SmcpError('USAGE', `--rsa-public-key: file ${path} ${why}`, { field: '--rsa-public-key' });
+  }
+  if (text.includes('PRIVATE KEY')) {
+    throw new SmcpError('USAGE', `--rsa-public-key: file ${path} holds a private key; give its public key`, {
+      field: '--rsa-public-key',
+    });
+  }
+  const pem = text.startsWith('-----BEGIN')
+    ? text
+    : `-----BEGIN PUBLIC KEY-----\n${(text.replace(/\s+/g, '').match(/.{1,64}/g) ?? []).join('\n')}\n-----END PUBLIC KEY-----\n`;
+  try {
+    const key = createPublicKey({ key: pem, format: 'pem' });
+    if (key.asymmetricKeyType !== 'rsa') throw new Error('not RSA');
+    const der = key.export({ format: 'der', type: 'spki' });
+    return { pem, fingerprint: `SHA256:${createHash('sha256').update(der).digest('base64')}` };
+  } catch {
+    throw new SmcpError(
+      'USAGE',
+      `--rsa-public-key: file ${path} holds no RSA public key (PEM or base64 DER)`,
+      {
+        field: '--rsa-public-key',
+      },
+    );
+  }
+}
 
 /** A positive number from a flag, or USAGE naming the flag. */
 function positive(value: unknown, flag: string): number {
@@ -68,6 +107,10 @@ function builder(yargs: Argv): Argv<EmulatorArgs> {
       type: 'string',
       describe: 'directory for the private spill directory (default: the system temp dir)',
     })
+    .option('rsa-public-key', {
+      type: 'string',
+      describe: "file with the user's RSA public key (PEM or base64) for key-pair (SNOWFLAKE_JWT) login",
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print the connection details as JSON' })
     .example(
       '$0 emulator --port 8090',
@@ -94,12 +137,19 @@ async function handler(args: ArgumentsCamelCase<EmulatorArgs>): Promise<void> {
     resultLifetimeMs: Math.round(positive(args.resultLifetimeHours, '--result-lifetime-hours') * 3600_000),
     ...(args.spillDir !== undefined ? { spillParentDir: args.spillDir } : {}),
   };
+  const key = args.rsaPublicKey !== undefined ? readPublicKey(args.rsaPublicKey) : undefined;
   const { startEmulator } = await import('../../emulator/index.js');
   const emulator = await startEmulator({
     host: args.host,
     port,
     users: [
-      { name: args.user.toUpperCase(), password, roles: ['SYSADMIN', 'PUBLIC'], defaultRole: 'SYSADMIN' },
+      {
+        name: args.user.toUpperCase(),
+        password,
+        roles: ['SYSADMIN', 'PUBLIC'],
+        defaultRole: 'SYSADMIN',
+        ...(key ? { rsaPublicKey: key.pem } : {}),
+      },
     ],
     sampleData: args.sampleData,
     ...results,
@@ -112,6 +162,7 @@ async function handler(args: ArgumentsCamelCase<EmulatorArgs>): Promise<void> {
     host: emulator.host,
     port: emulator.port,
     protocol: 'http',
+    ...(key ? { rsaPublicKeyFp: key.fingerprint } : {}),
   };
   if (args.json) {
     sayJson(details);
@@ -120,6 +171,7 @@ async function handler(args: ArgumentsCamelCase<EmulatorArgs>): Promise<void> {
     say(`  account  ${details.account}`);
     say(`  user     ${details.user}`);
     say(`  password ${password}`);
+    if (key) say(`  key-pair ${key.fingerprint} (authenticator SNOWFLAKE_JWT)`);
     say('');
     say('A connection for ~/.snowflake/connections.toml:');
     say('  [local]');

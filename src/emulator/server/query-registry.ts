@@ -9,56 +9,29 @@
  * told apart from one that was never issued.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Engine, EmulatorSession, ExecuteOptions, KeptResults, ResultSet } from '../engine-types.js';
+import type {
+  Engine,
+  EmulatorSession,
+  ExecuteOptions,
+  KeptResults,
+  ResultSet,
+  StatementOutcome,
+} from '../engine-types.js';
 import { EmulatorSqlError, resultExpiredError } from '../engine-types.js';
+import {
+  FINISHED,
+  FINISHED_ABORT,
+  partRecord,
+  type FinalState,
+  type QueryError,
+  type QueryRecord,
+} from './query-record.js';
 import { layoutResult, type ResultLayout } from './result-chunks.js';
-import { wireParameters, type WireParameter } from './session-parameters.js';
+import type { ResultFormat } from './result-format.js';
+import { wireParameters } from './session-parameters.js';
 import { MESSAGES, SQL } from './wire-errors.js';
 
-/** Where a statement stands, in the monitoring API's words. */
-export type QueryStatus = 'RUNNING' | 'SUCCESS' | 'FAILED_WITH_ERROR';
-
-/** Why a statement failed. */
-export interface QueryError {
-  code: string;
-  sqlState: string;
-  message: string;
-}
-
-/** The session's state right after the statement, reported as final*Name in the answer. */
-export interface FinalState {
-  database: string | null;
-  schema: string | null;
-  warehouse: string | null;
-  role: string;
-  parameters: WireParameter[];
-}
-
-/** One statement. */
-export interface QueryRecord {
-  readonly id: string;
-  readonly requestId: string | undefined;
-  readonly sessionId: string;
-  readonly user: string;
-  sqlText: string;
-  readonly numberOfBinds: number;
-  readonly startTime: number;
-  /** Aborts the statement while it runs (a shared, unused controller once it has finished). */
-  abort: AbortController;
-  /** Settles (never rejects) when the statement has finished. */
-  done: Promise<void>;
-  /** Secret path segment of this result's chunk URLs. */
-  readonly chunkSecret: string;
-  status: QueryStatus;
-  endTime: number | null;
-  result: ResultSet | null;
-  error: QueryError | null;
-  final: FinalState | null;
-  /** Inline part and chunk plan, made on first fetch. */
-  layout: Promise<ResultLayout> | null;
-  /** Why the result of a successful statement is gone (evicted, too old, closed), or null. */
-  gone: string | null;
-}
+export type { FinalState, QueryError, QueryRecord, QueryStatus } from './query-record.js';
 
 /** What a statement needs to start. */
 export interface StartRequest {
@@ -67,6 +40,10 @@ export interface StartRequest {
   requestId: string | undefined;
   bindings: ExecuteOptions['bindings'];
   parameters: ExecuteOptions['parameters'];
+  /** Compile only (describeOnly): columns, no rows, nothing run. */
+  describeOnly?: boolean;
+  /** Result format for the statement; default JSON. */
+  format?: ResultFormat;
 }
 
 /** Default time a result is kept after its statement ended: Snowflake's 24 hours. */
@@ -79,9 +56,6 @@ const GONE_SQL_CHARS = 1024;
 const MAX_REQUESTS_PER_SESSION = 1000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** What finished statements keep instead of their own controller and promise (kept for 24 h). */
-const FINISHED_ABORT = new AbortController();
-const FINISHED: Promise<void> = Promise.resolve();
 
 /** Four hex digits of FNV-1a over the first 32 characters of an id: marks ids this emulator issued. */
 function stamp(head: string): string {
@@ -126,6 +100,8 @@ export class QueryRegistry {
   readonly #gone = new Set<QueryRecord>();
   /** First group of every query id of this run: tells ids from before a restart. */
   readonly #tag = randomBytes(4).toString('hex');
+  /** Statements of multi-statement texts still running, by their own id → the request's record. */
+  readonly #parts = new Map<string, QueryRecord>();
   statements = 0;
 
   constructor(
@@ -133,10 +109,15 @@ export class QueryRegistry {
     private readonly lifetimeMs: number = DEFAULT_RESULT_LIFETIME_MS,
   ) {}
 
+  /** A new query id of this run (tag, random part, check digits). */
+  #newId(): string {
+    const head = `${this.#tag}${randomUUID().slice(8, 32)}`;
+    return head + stamp(head);
+  }
+
   /** Starts a statement in the background and registers it. */
   start(req: StartRequest): QueryRecord {
-    const head = `${this.#tag}${randomUUID().slice(8, 32)}`;
-    const id = head + stamp(head);
+    const id = this.#newId();
     const abort = new AbortController();
     let settle!: () => void;
     const record: QueryRecord = {
@@ -159,6 +140,8 @@ export class QueryRegistry {
       final: null,
       layout: null,
       gone: null,
+      format: req.format ?? 'json',
+      children: null,
     };
     this.#byId.set(id, record);
     this.#bySecret.set(record.chunkSecret, record);
@@ -171,13 +154,21 @@ export class QueryRegistry {
     }
     this.statements++;
 
+    const parts: string[] = [];
     const options: ExecuteOptions = {
       queryId: id,
       signal: abort.signal,
       results: this.#keptFor(req.session.user),
+      statementQueryId: () => {
+        const part = this.#newId();
+        parts.push(part);
+        this.#parts.set(part, record);
+        return part;
+      },
     };
     if (req.bindings) options.bindings = req.bindings;
     if (req.parameters) options.parameters = req.parameters;
+    if (req.describeOnly) options.describeOnly = true;
     const snapshot = (): FinalState => ({
       database: req.session.database,
       schema: req.session.schema,
@@ -193,18 +184,22 @@ export class QueryRegistry {
     }
     running.then(
       (result) => {
+        for (const part of parts) this.#parts.delete(part);
         record.final = snapshot();
         record.endTime = Date.now();
         record.status = 'SUCCESS';
         if (!this.#byId.has(id)) {
           result.close(); // the emulator closed while the statement ran
+          for (const outcome of result.statements ?? []) outcome.result.close();
         } else {
           record.result = result;
+          if (result.statements) this.#adopt(record, result.statements);
         }
         this.#finished(record);
         settle();
       },
       (err: unknown) => {
+        for (const part of parts) this.#parts.delete(part);
         record.final = snapshot();
         record.endTime = Date.now();
         record.error = toQueryError(err, abort.signal.aborted);
@@ -215,6 +210,41 @@ export class QueryRegistry {
       },
     );
     return record;
+  }
+
+  /**
+   * Registers the statements of a multi-statement text as finished statements of their own, each
+   * readable by its query id like any other, and notes them on the request's record.
+   */
+  #adopt(parent: QueryRecord, outcomes: readonly StatementOutcome[]): void {
+    parent.children = outcomes.map((o) => ({ id: o.queryId, statementTypeId: o.result.statementTypeId }));
+    for (const outcome of outcomes) {
+      const child = partRecord(parent, outcome);
+      this.#byId.set(child.id, child);
+      this.#bySecret.set(child.chunkSecret, child);
+      this.statements++;
+    }
+  }
+
+  /**
+   * SYSTEM$CANCEL_QUERY: aborts the running statement `queryId` (or the multi-statement text one of
+   * whose statements it is) when `session`'s user ran it or its role is ACCOUNTADMIN. Throws
+   * EmulatorSqlError 000605 when no such statement is running, 003001 for another user's.
+   */
+  cancel(queryId: string, session: EmulatorSession): void {
+    const id = queryId.toLowerCase();
+    const record = this.#byId.get(id) ?? this.#parts.get(id);
+    if (!record || record.status !== 'RUNNING') {
+      throw new EmulatorSqlError('000605', '01000', `Identified SQL statement is not currently executing.`);
+    }
+    if (record.user !== session.user && session.role !== 'ACCOUNTADMIN') {
+      throw new EmulatorSqlError(
+        '003001',
+        '42501',
+        `SQL access control error:\nInsufficient privileges to operate on query '${queryId}'`,
+      );
+    }
+    record.abort.abort();
   }
 
   /**

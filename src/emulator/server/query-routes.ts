@@ -7,6 +7,8 @@ import type { ColumnMeta, WireBinding } from '../engine-types.js';
 import { RESULT_EXPIRED_CODE } from '../engine-types.js';
 import { obj, sendJson, str } from './http-io.js';
 import { toQueryError, type QueryRecord } from './query-registry.js';
+import { resultFormat } from './result-format.js';
+import { arrowRows, arrowRowsetBase64, isArrowResult } from './arrow-result.js';
 import type { SessionRecord } from './sessions.js';
 import { OK_EMPTY, requireSession, type RequestTarget, type WireContext } from './wire-context.js';
 import {
@@ -94,9 +96,12 @@ async function sendOutcome(ctx: WireContext, req: IncomingMessage, res: ServerRe
     return;
   }
   const layout = await ctx.queries.layout(record);
-  let inline: string[];
+  const arrow = isArrowResult(record.format, result);
+  let inline: string[] = [];
+  let rowsetBase64 = '';
   try {
-    inline = await result.readRowTexts(0, layout.inlineRows);
+    if (arrow) rowsetBase64 = await arrowRowsetBase64(result, layout.inlineRows);
+    else inline = await result.readRowTexts(0, layout.inlineRows);
   } catch (err) {
     const { code, sqlState, message } = toQueryError(err, false);
     sendJson(res, 200, sqlFailure(code, sqlState, message, record.id));
@@ -104,6 +109,13 @@ async function sendOutcome(ctx: WireContext, req: IncomingMessage, res: ServerRe
   }
   const final = record.final!;
   const base = `${ctx.origin(req)}/chunks/${record.chunkSecret}/`;
+  // A multi-statement text: the driver fetches each statement's result by its own id.
+  const children = record.children
+    ? {
+        resultIds: record.children.map((c) => c.id).join(','),
+        resultTypes: record.children.map((c) => String(c.statementTypeId)).join(','),
+      }
+    : {};
   // The rows are already JSON: spliced in rather than parsed and serialised again. `rowset` is the
   // first string value of the answer, so the first occurrence of the mark is it.
   const text = JSON.stringify({
@@ -125,9 +137,11 @@ async function sendOutcome(ctx: WireContext, req: IncomingMessage, res: ServerRe
       numberOfBinds: record.numberOfBinds,
       arrayBindSupported: false,
       statementTypeId: result.statementTypeId,
+      ...children,
       version: 1,
       sendResultTime: record.endTime ?? Date.now(),
-      queryResultFormat: 'json',
+      queryResultFormat: arrow ? 'arrow' : 'json',
+      ...(arrow ? { rowsetBase64 } : {}),
       chunkHeaders: {},
       chunks: layout.chunks.map((chunk, index) => ({
         url: base + index,
@@ -136,7 +150,7 @@ async function sendOutcome(ctx: WireContext, req: IncomingMessage, res: ServerRe
         compressedSize: chunk.uncompressedSize,
       })),
     },
-  }).replace(`"${ROWSET_MARK}"`, () => `[${inline.join(',')}]`);
+  }).replace(`"${ROWSET_MARK}"`, () => (arrow ? 'null' : `[${inline.join(',')}]`));
   if (res.headersSent || res.destroyed) return;
   res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
@@ -192,20 +206,15 @@ export async function queryRequest(
     sendJson(res, 200, sqlFailure('000900', '42000', 'Empty SQL statement.', null));
     return;
   }
-  if (body.describeOnly === true) {
-    sendJson(
-      res,
-      200,
-      sqlFailure(SQL.UNSUPPORTED, '0A000', "Unsupported feature 'describeOnly' in the smcp emulator.", null),
-    );
-    return;
-  }
+  const parameters = parametersOf(body.parameters);
   const query = ctx.queries.start({
     session: record.session,
     sqlText,
     requestId,
     bindings: bindingsOf(body.bindings),
-    parameters: parametersOf(body.parameters),
+    parameters,
+    describeOnly: body.describeOnly === true,
+    format: resultFormat(record.clientApp, record.session, parameters),
   });
   if (requestId && takeEarlyAbort(record, requestId)) query.abort.abort();
   if (asyncExec) sendAsyncAccepted(res, query);
@@ -363,6 +372,16 @@ export async function chunk(
   }
   let started = false;
   try {
+    if (isArrowResult(record.format, result)) {
+      // An Arrow chunk is one IPC stream, built whole (a chunk is at most a few MB of rows).
+      const body = await arrowRows(result, spec.offset, spec.rowCount);
+      started = true;
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': body.byteLength });
+      await writePiece(res, body);
+      res.end();
+      ctx.counters.chunkDownloads++;
+      return;
+    }
     await result.writeChunkBody(spec.offset, spec.rowCount, {
       start() {
         started = true;

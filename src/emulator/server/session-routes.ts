@@ -56,15 +56,18 @@ export function login(
     const text = paramString(value);
     if (text !== undefined) params.set(name.toUpperCase(), text);
   }
-  const record = ctx.sessions.create({
-    user: user.name,
-    grantedRoles: user.grantedRoles,
-    role,
-    warehouse: folded(target.query.get('warehouse')) ?? folded(user.spec.defaultWarehouse),
-    database: folded(target.query.get('databaseName')) ?? folded(user.spec.defaultDatabase),
-    schema: folded(target.query.get('schemaName')) ?? folded(user.spec.defaultSchema),
-    params,
-  });
+  const record = ctx.sessions.create(
+    {
+      user: user.name,
+      grantedRoles: user.grantedRoles,
+      role,
+      warehouse: folded(target.query.get('warehouse')) ?? folded(user.spec.defaultWarehouse),
+      database: folded(target.query.get('databaseName')) ?? folded(user.spec.defaultDatabase),
+      schema: folded(target.query.get('schemaName')) ?? folded(user.spec.defaultSchema),
+      params,
+    },
+    str(data, 'CLIENT_APP_ID') ?? '',
+  );
   ctx.counters.logins++;
   const { session } = record;
   sendJson(res, 200, {

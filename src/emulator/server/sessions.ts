@@ -1,7 +1,9 @@
 /**
  * Emulated Snowflake sessions and their tokens. A session token authorises requests and expires
  * after the session validity; the master token (valid longer) renews it through
- * /session/token-request, as Snowflake's do. Ended sessions are forgotten entirely.
+ * /session/token-request, as Snowflake's do. Ended sessions are forgotten, but their tokens are
+ * remembered for a while (bounded) so that using one answers Snowflake's "session no longer exists"
+ * (390111) rather than "invalid token" (HTTP 401, 390104), which is kept for tokens never issued.
  */
 import { randomBytes } from 'node:crypto';
 import type { EmulatorSession } from '../engine-types.js';
@@ -18,13 +20,19 @@ export interface SessionRecord {
   masterExpiresAt: number;
   /** Request ids whose abort arrived before their statement (cancel racing the query). */
   readonly earlyAborts: Map<string, number>;
+  /** The client's CLIENT_APP_ID at login (`JavaScript`, `PythonConnector`, `JDBC`, …), or ''. */
+  readonly clientApp: string;
 }
 
-/** A token lookup that failed, with the code the driver reacts to. */
+/** A token lookup that failed, with the code the driver reacts to and the HTTP status to send. */
 export interface TokenFailure {
   code: string;
   message: string;
+  status: number;
 }
+
+/** Tokens of ended sessions remembered at most (oldest forgotten first). */
+const MAX_ENDED_TOKENS = 20_000;
 
 /** Token lifetimes in milliseconds. */
 export interface SessionValidity {
@@ -41,14 +49,16 @@ export class SessionStore {
   readonly #bySessionToken = new Map<string, SessionRecord>();
   readonly #byMasterToken = new Map<string, SessionRecord>();
   readonly #byId = new Map<string, SessionRecord>();
+  /** Tokens of ended sessions → when they may be forgotten. */
+  readonly #ended = new Map<string, number>();
   #nextId = 1_000_001;
   /** Number of successful renewals (tests assert that renewal really happened). */
   renewals = 0;
 
   constructor(private readonly validity: SessionValidity) {}
 
-  /** Opens a session for `init` (its id is assigned here). */
-  create(init: Omit<EmulatorSession, 'id'>): SessionRecord {
+  /** Opens a session for `init` (its id is assigned here) of client `clientApp`. */
+  create(init: Omit<EmulatorSession, 'id'>, clientApp = ''): SessionRecord {
     const numericId = this.#nextId++;
     const now = Date.now();
     const record: SessionRecord = {
@@ -59,6 +69,7 @@ export class SessionStore {
       sessionExpiresAt: now + this.validity.sessionMs,
       masterExpiresAt: now + this.validity.masterMs,
       earlyAborts: new Map(),
+      clientApp,
     };
     this.#bySessionToken.set(record.sessionToken, record);
     this.#byMasterToken.set(record.masterToken, record);
@@ -66,14 +77,30 @@ export class SessionStore {
     return record;
   }
 
-  /** The session a session token authorises, or why not (390104 unknown, 390112 expired). */
+  /**
+   * The session a session token authorises, or why not: no token 401/390101, a token never issued
+   * 401/390104, the token of an ended session 390111, an expired one 390112 (renew and retry).
+   */
   authorize(token: string | undefined): SessionRecord | TokenFailure {
-    const record = token === undefined ? undefined : this.#bySessionToken.get(token);
-    if (!record) return { code: GS.SESSION_TOKEN_INVALID, message: MESSAGES.sessionInvalid };
+    if (token === undefined)
+      return { code: GS.NO_AUTHORIZATION, message: MESSAGES.noAuthorization, status: 401 };
+    const record = this.#bySessionToken.get(token);
+    if (!record) {
+      if (this.#wasEnded(token)) return { code: GS.GONE_SESSION, message: MESSAGES.goneSession, status: 200 };
+      return { code: GS.SESSION_TOKEN_INVALID, message: MESSAGES.sessionInvalid, status: 401 };
+    }
     if (Date.now() >= record.sessionExpiresAt) {
-      return { code: GS.SESSION_TOKEN_EXPIRED, message: MESSAGES.sessionExpired };
+      return { code: GS.SESSION_TOKEN_EXPIRED, message: MESSAGES.sessionExpired, status: 200 };
     }
     return record;
+  }
+
+  #wasEnded(token: string): boolean {
+    const until = this.#ended.get(token);
+    if (until === undefined) return false;
+    if (Date.now() < until) return true;
+    this.#ended.delete(token);
+    return false;
   }
 
   /**
@@ -82,12 +109,17 @@ export class SessionStore {
    */
   renew(masterToken: string | undefined, oldSessionToken: string | undefined): SessionRecord | TokenFailure {
     const record = masterToken === undefined ? undefined : this.#byMasterToken.get(masterToken);
-    if (!record) return { code: GS.SESSION_TOKEN_INVALID, message: MESSAGES.sessionInvalid };
+    if (!record) {
+      if (masterToken !== undefined && this.#wasEnded(masterToken)) {
+        return { code: GS.GONE_SESSION, message: MESSAGES.goneSession, status: 200 };
+      }
+      return { code: GS.SESSION_TOKEN_INVALID, message: MESSAGES.sessionInvalid, status: 200 };
+    }
     if (Date.now() >= record.masterExpiresAt) {
-      return { code: GS.MASTER_TOKEN_EXPIRED, message: MESSAGES.masterExpired };
+      return { code: GS.MASTER_TOKEN_EXPIRED, message: MESSAGES.masterExpired, status: 200 };
     }
     if (oldSessionToken !== undefined && oldSessionToken !== record.sessionToken) {
-      return { code: GS.SESSION_TOKEN_INVALID, message: MESSAGES.sessionInvalid };
+      return { code: GS.SESSION_TOKEN_INVALID, message: MESSAGES.sessionInvalid, status: 200 };
     }
     this.#bySessionToken.delete(record.sessionToken);
     record.sessionToken = newToken('st');
@@ -116,11 +148,22 @@ export class SessionStore {
     return this.#byId.get(id);
   }
 
-  /** Forgets a session; returns false when it was already gone. */
+  /**
+   * Ends a session; returns false when it was already gone. Its current tokens are remembered
+   * until its master token would have expired, so late requests with them answer 390111.
+   */
   delete(record: SessionRecord): boolean {
     if (!this.#byId.delete(record.session.id)) return false;
     this.#bySessionToken.delete(record.sessionToken);
     this.#byMasterToken.delete(record.masterToken);
+    const until = Math.max(record.masterExpiresAt, Date.now() + this.validity.sessionMs);
+    for (const token of [record.sessionToken, record.masterToken]) {
+      this.#ended.set(token, until);
+      if (this.#ended.size > MAX_ENDED_TOKENS) {
+        const oldest = this.#ended.keys().next().value;
+        if (oldest !== undefined) this.#ended.delete(oldest);
+      }
+    }
     return true;
   }
 

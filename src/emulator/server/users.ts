@@ -34,6 +34,23 @@ export function foldIdentifier(name: string): string {
   return trimmed.toUpperCase();
 }
 
+/**
+ * A public key as PEM: PEM text as it is, or the bare base64 of the DER SubjectPublicKeyInfo (what
+ * ALTER USER … SET RSA_PUBLIC_KEY takes, without the BEGIN/END lines) wrapped into PEM.
+ */
+export function publicKeyPem(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('-----BEGIN')) return trimmed;
+  const body = trimmed.replace(/\s+/g, '');
+  const lines = body.match(/.{1,64}/g) ?? [];
+  return `-----BEGIN PUBLIC KEY-----\n${lines.join('\n')}\n-----END PUBLIC KEY-----\n`;
+}
+
+/** The bare base64 body of a PEM public key (how DESC USER shows RSA_PUBLIC_KEY). */
+export function publicKeyBody(pem: string): string {
+  return pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '');
+}
+
 /** Users by name; `add` validates keys and replaces a user of the same name. */
 export class UserDirectory {
   readonly #users = new Map<string, DirectoryUser>();
@@ -51,7 +68,9 @@ export class UserDirectory {
       if (!pem) continue;
       let key: KeyObject;
       try {
-        key = createPublicKey({ key: pem, format: 'pem' });
+        // createPublicKey would derive one from a private key: that is a mistake, not a key.
+        if (pem.includes('PRIVATE KEY')) throw new Error('a private key');
+        key = createPublicKey({ key: publicKeyPem(pem), format: 'pem' });
       } catch {
         throw new SmcpError('CONFIG_INVALID', `user ${name}: ${field} is not a PEM public key`, {
           field: `users.${field}`,
@@ -71,6 +90,25 @@ export class UserDirectory {
     const user: DirectoryUser = { name, spec, keys, grantedRoles: [...roles], defaultRole };
     this.#users.set(name, user);
     return user;
+  }
+
+  /**
+   * Replaces key 1 (`rsaPublicKey`) or 2 of a user, or removes it (null), keeping the rest of the
+   * user; with `checkOnly` only validates. Throws SmcpError CONFIG_INVALID for a key that is not an
+   * RSA public key, and for an unknown user.
+   */
+  setKey(loginName: string, slot: 1 | 2, key: string | null, checkOnly = false): DirectoryUser {
+    const user = this.get(loginName);
+    if (!user) throw new SmcpError('CONFIG_INVALID', `no user ${loginName}`, { field: 'users.name' });
+    const field = slot === 1 ? 'rsaPublicKey' : 'rsaPublicKey2';
+    const spec: EmulatorUserSpec = { ...user.spec };
+    if (key === null) delete spec[field];
+    else spec[field] = publicKeyPem(key);
+    if (checkOnly) {
+      new UserDirectory().add(spec);
+      return user;
+    }
+    return this.add(spec);
   }
 
   /** The user with this login name (case-insensitive), or undefined. */

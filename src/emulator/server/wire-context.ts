@@ -45,8 +45,10 @@ export interface RequestTarget {
 }
 
 /**
- * The session authorised by the request's session token; otherwise answers with the code that
- * drives snowflake-sdk's state machine (390104 drop, 390112 renew) and returns undefined.
+ * The session authorised by the request's session token; otherwise answers as Snowflake does and
+ * returns undefined: HTTP 401 with 390104 for a token never issued (the driver's "invalid token"
+ * error, the connection stays up) or 390101 without one, 390111 for an ended session (the driver
+ * drops the connection) and 390112 for an expired token (the driver renews and retries).
  */
 export function requireSession(
   ctx: WireContext,
@@ -55,7 +57,7 @@ export function requireSession(
 ): SessionRecord | undefined {
   const found = ctx.sessions.authorize(bearerToken(req));
   if ('session' in found) return found;
-  sendJson(res, 200, failure(found.code, found.message));
+  sendJson(res, found.status, failure(found.code, found.message));
   return undefined;
 }
 

@@ -7,7 +7,9 @@
 /** Login and session codes (GS codes the driver reacts to are marked). */
 export const GS = {
   INCORRECT_USERNAME_PASSWORD: '390100',
+  /** User disabled at login; also, on HTTP 401, a request without an Authorization header. */
   USER_DISABLED: '390101',
+  NO_AUTHORIZATION: '390101',
   /** Driver drops the session. */
   SESSION_TOKEN_INVALID: '390104',
   /** Driver drops the session. */
@@ -42,6 +44,7 @@ export const MESSAGES = {
   incorrectCredentials: 'Incorrect username or password was specified.',
   userDisabled: 'User access disabled. Contact your local system administrator.',
   sessionInvalid: 'User must login again to access the service.',
+  noAuthorization: 'Authorization header not found in the request data.',
   goneSession: 'Session no longer exists.  New login required to access the service.',
   sessionExpired: 'Session token expired. Renew the session with the master token.',
   masterExpired: 'Authentication token has expired.  The user must authenticate again.',

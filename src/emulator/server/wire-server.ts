@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Engine } from '../engine-types.js';
+import { engineHost } from './engine-host.js';
 import { Faults } from './faults.js';
 import { BodyError, parseJsonObject, readBody, sendJson } from './http-io.js';
 import { QueryRegistry } from './query-registry.js';
@@ -64,6 +65,7 @@ export class WireServer {
         return typeof host === 'string' && HOST_HEADER.test(host) ? `http://${host}` : this.#fallbackOrigin;
       },
     };
+    engine.attachHost?.(engineHost(users, this.#ctx.queries));
     this.#server = createServer({ keepAlive: true }, (req, res) => this.#handle(req, res));
     // Longer than the driver's 30 s idle-socket timeout, so the server never closes a socket
     // the client is about to reuse.

@@ -16,16 +16,24 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type {
   Engine,
+  EngineHost,
   EmulatorSession,
   ExecuteOptions,
   KeptResults,
   ResultBytes,
   ResultSet,
+  StatementOutcome,
   WireBinding,
 } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
 import { Catalog } from './catalog.js';
 import { runCommand } from './commands.js';
+import { isCallCommand, runCallCommand, type NestedRunner } from './call-commands.js';
+import { waitForDefaults } from './default-waits.js';
+import { describeStatement } from './describe-only.js';
+import { bindingsPerStatement, multiStatementResult, splitRequest } from './multi-statement.js';
+import { ProcedureStore } from './procedures.js';
+import { isUserCommand, runUserCommand } from './user-commands.js';
 import { StatementContext, WAREHOUSES } from './context.js';
 import { runDdl } from './ddl.js';
 import { refuseHostAccess } from './host-guard.js';
@@ -62,7 +70,7 @@ import {
   syntaxError,
 } from './sql-errors.js';
 import { STATEMENT_TYPE, queryTypeOf } from './statement-types.js';
-import { isSignificant, joinTokens, splitStatements, tokenize } from './tokenizer.js';
+import { isSignificant, joinTokens, tokenize } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
 import { substituteVariables, runVariableCommand } from './variables.js';
 import { loadSampleData } from '../sample-data/index.js';
@@ -214,6 +222,12 @@ class DuckEngine implements SqlEngine {
   private spillFiles = 0;
   private readonly gate = new ProductionGate();
   private readonly maxConnections: number;
+  /** SQL procedures (CREATE PROCEDURE … LANGUAGE SQL), by qualified name. */
+  private readonly procedures = new ProcedureStore();
+  /** The wire server's users and running statements, once attached. */
+  private host: EngineHost | null = null;
+  /** Set once a table got a SYSTEM$WAIT column default: INSERTs then check for them. */
+  private waitDefaults = false;
 
   constructor(
     private readonly instance: DuckDBInstance,
@@ -293,6 +307,10 @@ class DuckEngine implements SqlEngine {
     return { memoryBytes, diskBytes };
   }
 
+  attachHost(host: EngineHost): void {
+    this.host = host;
+  }
+
   async execute(
     session: EmulatorSession,
     sqlText: string,
@@ -300,7 +318,7 @@ class DuckEngine implements SqlEngine {
     record = true,
   ): Promise<ResultSet> {
     if (this.closed) throw new EmulatorSqlError('390100', '08001', 'The emulator is shutting down.');
-    const statements = splitStatements(tokenize(sqlText));
+    const statements = splitRequest(tokenize(sqlText));
     const param = (name: string): string | undefined => {
       const v = options.parameters?.[name] ?? options.parameters?.[name.toLowerCase()];
       return v !== undefined ? String(v) : session.params.get(name);
@@ -323,13 +341,18 @@ class DuckEngine implements SqlEngine {
       Number.isFinite(timeoutSecs) && timeoutSecs > 0
         ? setTimeout(() => controller.abort(statementTimeout(timeoutSecs)), timeoutSecs * 1000)
         : null;
+    // Snowflake's multi-statement answer: each statement's result under its own query id.
+    const perStatement = statements.length > 1 ? options.statementQueryId : undefined;
+    const binds = bindingsPerStatement(statements, options.bindings);
+    const outcomes: StatementOutcome[] = [];
     try {
       let last: ResultSet | null = null;
       for (const [k, tokens] of statements.entries()) {
-        last?.close();
+        if (!perStatement) last?.close();
         const text = statements.length === 1 ? sqlText.trim() : joinTokens(tokens).trim();
-        const queryId =
-          statements.length === 1 || k === statements.length - 1
+        const queryId = perStatement
+          ? perStatement(k)
+          : statements.length === 1 || k === statements.length - 1
             ? options.queryId
             : `${options.queryId}-${k + 1}`;
         last = await this.executeOne(
@@ -337,14 +360,22 @@ class DuckEngine implements SqlEngine {
           tokens,
           text,
           queryId,
-          options.bindings,
+          binds[k],
           controller.signal,
           record ? (param('QUERY_TAG') ?? '') : null,
           options.results,
+          options.describeOnly === true,
         );
+        if (perStatement) outcomes.push({ queryId, sqlText: text, result: last });
       }
       if (!last) throw new EmulatorSqlError('000900', '42000', 'Empty SQL statement.');
-      return last;
+      if (!perStatement) return last;
+      const summary = multiStatementResult(outcomes);
+      summary.retainIn(this.store, options.queryId, RESULT_OVERHEAD_BYTES);
+      return summary;
+    } catch (err) {
+      for (const outcome of outcomes) outcome.result.close();
+      throw err;
     } finally {
       if (timer) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
@@ -393,6 +424,7 @@ class DuckEngine implements SqlEngine {
     signal: AbortSignal,
     tag: string | null,
     results: KeptResults | undefined,
+    describeOnly = false,
   ): Promise<ResultSet> {
     const words = tokens
       .filter(isSignificant)
@@ -411,7 +443,16 @@ class DuckEngine implements SqlEngine {
     const ctx = new StatementContext(session, pooled, this.catalog, signal, this.account, text);
     try {
       const overhead = RESULT_OVERHEAD_BYTES + text.length;
-      const result = await this.dispatch(ctx, tokens, words, bindings, queryId, overhead, results);
+      const result = await this.dispatch(
+        ctx,
+        tokens,
+        words,
+        bindings,
+        queryId,
+        overhead,
+        results,
+        describeOnly,
+      );
       if (result instanceof StaticResultSet) result.retainIn(this.store, queryId, overhead);
       if (rec) this.history.succeed(rec, result.rowCount);
       this.queryIds.record(session.id, queryId);
@@ -440,6 +481,7 @@ class DuckEngine implements SqlEngine {
     queryId: string,
     overheadBytes: number,
     results: KeptResults | undefined,
+    describeOnly = false,
   ): Promise<ResultSet> {
     const substituted = substituteVariables(tokens, ctx.session);
     if (substituted !== tokens) {
@@ -448,8 +490,25 @@ class DuckEngine implements SqlEngine {
     }
     const bad = tokens.find((t) => t.kind === 'punct' && t.text.charCodeAt(0) < 32);
     if (bad) throw syntaxError(1, bad.start, bad.text);
+    // Calls and scripts reach DuckDB only through their own statements, each checked on its own;
+    // described, they only answer a status column or a procedure's declared result.
+    const call = isCallCommand(words) && words[0] !== 'SELECT';
+    if (describeOnly) {
+      if (!call) refuseHostAccess(tokens);
+      return this.describe(ctx, tokens, words);
+    }
+    if (isCallCommand(words)) {
+      const answered = await runCallCommand(ctx, tokens, words, {
+        procedures: this.procedures,
+        host: this.host,
+        run: this.nestedRunner(ctx, queryId, results),
+        ...(bindings ? { bindings } : {}),
+      });
+      if (answered) return answered;
+    }
     refuseHostAccess(tokens);
     const first = words[0] ?? '';
+    if ((first === 'CREATE' || first === 'ALTER') && words.includes('SYSTEM$WAIT')) this.waitDefaults = true;
     if (first === 'SET' || first === 'UNSET') {
       await ctx.applySearchPath();
       return runVariableCommand(
@@ -461,6 +520,8 @@ class DuckEngine implements SqlEngine {
     }
     const scanDeps = { results, queryIds: this.queryIds.of(ctx.session.id), currentId: queryId };
     if (isDescribeResult(words)) return describeResult(ctx, tokens, scanDeps);
+    const users = isUserCommand(words) ? runUserCommand(ctx, tokens, words, this.host) : null;
+    if (users) return users;
     const command = await runCommand(ctx, tokens, words);
     if (command) return command;
     if (words[0] === 'SELECT' && words[1] === 'SYSTEM$WAIT' && words[2] === '(')
@@ -520,6 +581,7 @@ class DuckEngine implements SqlEngine {
       await this.catalog.syncHistory(ctx.pooled.conn, this.history);
     }
     const typeId = statementTypeOf(first);
+    if (first === 'INSERT' && this.waitDefaults) await waitForDefaults(ctx, tokens, bindings);
     const values = bindValues(bindings);
     if (typeId >= STATEMENT_TYPE.DML && typeId < STATEMENT_TYPE.SCL)
       return dmlResult(typeId, await (await ctx.run(rewritten.sql, values)).getRows());
@@ -551,6 +613,59 @@ class DuckEngine implements SqlEngine {
         spillFile: () => join(this.spill.path, `r${++this.spillFiles}.rows`),
       },
     );
+  }
+
+  /** describeOnly: the statement's columns and type, nothing run (see describe-only.ts). */
+  private describe(ctx: StatementContext, tokens: Token[], words: string[]): Promise<ResultSet> {
+    return describeStatement(ctx, tokens, words, {
+      rewrite: (t) => this.rewrite(ctx, t).sql,
+      command: () => runCommand(ctx, tokens, words),
+      callShape: () => this.procedures.callShape(ctx.session, tokens),
+    });
+  }
+
+  /**
+   * Runs statements of a procedure or script in the calling statement: same session, connection,
+   * abort signal and timeout. The caller closes each result.
+   */
+  private nestedRunner(
+    outer: StatementContext,
+    queryId: string,
+    results: KeptResults | undefined,
+  ): NestedRunner {
+    let n = 0;
+    return async (sql, bindings) => {
+      const statements = splitRequest(tokenize(sql));
+      const tokens = statements[0];
+      if (!tokens || statements.length !== 1) throw syntaxError(1, 0, sql.trim().slice(0, 40));
+      const words = tokens
+        .filter(isSignificant)
+        .map((t) => (t.kind === 'word' ? t.text.toUpperCase() : t.text));
+      const ctx = new StatementContext(
+        outer.session,
+        outer.pooled,
+        this.catalog,
+        outer.signal,
+        this.account,
+        sql,
+      );
+      try {
+        return await this.dispatch(
+          ctx,
+          tokens,
+          words,
+          bindings,
+          `${queryId}-${++n}`,
+          RESULT_OVERHEAD_BYTES,
+          results,
+        );
+      } catch (err) {
+        ctx.throwIfAborted();
+        throw mapDuckError(err, sql);
+      } finally {
+        if (ctx.wrote) outer.wrote = true;
+      }
+    };
   }
 
   private checkWarehouse(ctx: StatementContext, first: string, words: string[]): void {

@@ -40,6 +40,9 @@ const TZ_MACROS: readonly string[] = [
 /** `CREATE MACRO` statements, run once when the engine starts. */
 export const MACROS: readonly string[] = [
   ...TZ_MACROS,
+  // Inside expressions and column defaults SYSTEM$WAIT only answers; its wait is in default-waits.ts
+  // (defaults) and system-wait.ts (a statement of its own).
+  `CREATE MACRO SYSTEM$WAIT(n, u := 'SECONDS') AS 'waited ' || CAST(n AS VARCHAR) || ' ' || lower(u)`,
   'CREATE MACRO IFF(c, a, b) AS CASE WHEN c THEN a ELSE b END',
   'CREATE MACRO NVL(a, b) AS COALESCE(a, b)',
   'CREATE MACRO NVL2(a, b, c) AS CASE WHEN a IS NOT NULL THEN b ELSE c END',

@@ -64,8 +64,12 @@ function declaredFor(
   return undefined;
 }
 
-/** The rowtype of `result`, the DuckDB result of `sql` run in `ctx`. */
-export function resultColumns(ctx: StatementContext, result: DuckDBResult, sql: string): ColumnMeta[] {
+/** The rowtype of `result`, the DuckDB result of `sql` run in `ctx` (or only prepared: describeOnly). */
+export function resultColumns(
+  ctx: StatementContext,
+  result: Pick<DuckDBResult, 'columnNames' | 'columnTypes'>,
+  sql: string,
+): ColumnMeta[] {
   const names = result.columnNames();
   const types = result.columnTypes();
   const refs = referencedTables(ctx, sql);

@@ -9,8 +9,16 @@ import { STATEMENT_TYPE } from './statement-types.js';
 import { isSignificant, joinTokens, stringValue } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
 
-/** SELECT SYSTEM$WAIT(n [, 'SECONDS'|'MILLISECONDS'|'MINUTES']): really waits, abortable by the statement's signal. */
-export async function systemWait(ctx: StatementContext, tokens: Token[]): Promise<ResultSet> {
+/**
+ * SELECT (or CALL) SYSTEM$WAIT(n [, 'SECONDS'|'MILLISECONDS'|'MINUTES']): really waits, abortable
+ * by the statement's signal. The column is named `columnName` (CALL names it after the procedure),
+ * else after the expression as Snowflake does.
+ */
+export async function systemWait(
+  ctx: StatementContext,
+  tokens: Token[],
+  columnName?: string,
+): Promise<ResultSet> {
   const sig = tokens.filter(isSignificant);
   const amount = Number(sig[3]?.text ?? 'NaN');
   const unitTok = sig[5];
@@ -39,9 +47,11 @@ export async function systemWait(ctx: StatementContext, tokens: Token[]): Promis
     if (ctx.signal.aborted) onAbort();
     else ctx.signal.addEventListener('abort', onAbort, { once: true });
   });
-  const name = joinTokens(tokens.slice(tokens.findIndex((t) => t.text.toUpperCase() === 'SYSTEM$WAIT')))
-    .trim()
-    .toUpperCase();
+  const name =
+    columnName ??
+    joinTokens(tokens.slice(tokens.findIndex((t) => t.text.toUpperCase() === 'SYSTEM$WAIT')))
+      .trim()
+      .toUpperCase();
   const column = {
     name,
     type: 'text' as const,

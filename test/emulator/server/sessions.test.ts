@@ -89,15 +89,15 @@ describe('emulator wire server: sessions and robustness', function () {
     expect(emulator.stats().activeSessions).to.equal(before - 1);
   });
 
-  it('refuses a request without a session token with 390104', async function () {
+  it('refuses a request without a session token with HTTP 401 and 390101, as Snowflake does', async function () {
     const answer = await raw(
       emulator,
       'POST',
       '/queries/v1/query-request',
       JSON.stringify({ sqlText: 'SELECT 1' }),
     );
-    expect(answer.status).to.equal(200);
-    expect(answer.json).to.include({ success: false, code: '390104' });
+    expect(answer.status).to.equal(401);
+    expect(answer.json).to.include({ success: false, code: '390101' });
   });
 
   it('answers an unknown endpoint with 404 JSON code 390400', async function () {
