@@ -69,6 +69,9 @@ export type HealthReport =
   | { readonly ok: true; readonly latencyMs: number; readonly pool: PoolStats }
   | { readonly ok: false; readonly error: ReturnType<SmcpError['toJSON']>; readonly pool: PoolStats };
 
+/** Time for the statements of a fetch that has no deadline of its own (a re-read under real names). */
+const RESULT_REREAD_LIMIT_MS = 60_000;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function connectOnce(
@@ -297,6 +300,7 @@ export class SnowflakeClient {
         maxBytes: options.maxBytes,
         signal: options.signal,
         serialize: { binaryEncoding: options.binaryEncoding },
+        deadlineMs: options.deadline?.waitMs() ?? RESULT_REREAD_LIMIT_MS,
       });
       await this.pool.release(conn);
       return { ...window, elapsedMs: Math.round((performance.now() - started) * 1000) / 1000 };

@@ -3,6 +3,7 @@
  * own error code, SQLSTATE and query id beside ours.
  */
 
+import { isBuiltinNameFault } from './builtin-names.js';
 import { SmcpError } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 
@@ -89,13 +90,6 @@ function chunkFailureOf(
   };
 }
 
-/**
- * snowflake-sdk (3.3) indexes result columns by name in a plain object, so a column named after an
- * Object.prototype member (constructor, __proto__, toString, valueOf, hasOwnProperty, …) makes it
- * throw this TypeError before any row is read. The statement ran; the connection is unharmed.
- */
-const PROTOTYPE_NAME_FAULT = /mapColumnNameToIndices/;
-
 /** What smcp says instead of the driver's TypeError for a column name it cannot read. */
 const PROTOTYPE_NAME_MESSAGE =
   'snowflake-sdk cannot read a result with a column named after a JavaScript built-in ' +
@@ -138,7 +132,8 @@ export function isSessionGone(err: unknown): boolean {
 function classify(err: unknown, code: string | undefined, message: string): ErrorCode {
   const e = shape(err);
   if (e.name === 'TimeoutError' && /ResourceRequest timed out/i.test(message)) return 'POOL_EXHAUSTED';
-  if (code === undefined && PROTOTYPE_NAME_FAULT.test(message)) return 'RESULT_UNREADABLE';
+  // Read again under real names by the statement runner; this is only reached without a query id.
+  if (isBuiltinNameFault(err)) return 'RESULT_UNREADABLE';
   if (/Result for query \S* ?has expired/i.test(message)) return 'RESULT_EXPIRED';
   if (code !== undefined) {
     const direct = BY_CODE[code];

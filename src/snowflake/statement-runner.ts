@@ -8,6 +8,13 @@
 import type { Bind, Connection, DataType, RowStatement } from 'snowflake-sdk';
 import type { Readable } from 'node:stream';
 import { SmcpError } from '../errors.js';
+import {
+  aliasedRereadSql,
+  BuiltinNameFault,
+  describeResultSql,
+  isBuiltinNameFault,
+  namesFromDescribe,
+} from './builtin-names.js';
 import { mapSnowflakeError } from './error-map.js';
 import { columnSerializers, describeColumns, DRIVER_FETCH_AS_STRING, serializeRow } from './serialize.js';
 import type { ColumnInfo, DriverColumn, JsonValue, SerializeOptions, ValueSerializer } from './serialize.js';
@@ -132,7 +139,10 @@ function execute(conn: Connection, spec: StatementSpec): Promise<RowStatement> {
         fetchAsString: [...DRIVER_FETCH_AS_STRING] as unknown as DataType[],
         rowMode: 'array',
         complete: (err, stmt) => {
-          if (err) {
+          const queryId = stmt?.getQueryId?.();
+          if (err && isBuiltinNameFault(err) && typeof queryId === 'string' && queryId !== '') {
+            finish(() => reject(new BuiltinNameFault(queryId)));
+          } else if (err) {
             const mapped = mapSnowflakeError(err, { queryId: stmt?.getQueryId?.() });
             finish(() => reject(mapped));
           } else {
@@ -286,29 +296,75 @@ function totalRowsOf(statement: RowStatement): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
+/** Rows [offset, offset + maxRows) of a statement that has answered, within the caps. */
+async function windowOf(
+  statement: RowStatement,
+  offset: number,
+  caps: RowCaps & { signal?: AbortSignal; serialize?: SerializeOptions },
+): Promise<RowWindow> {
+  const totalRows = totalRowsOf(statement);
+  if (totalRows === 0 && offset === 0) {
+    return {
+      columns: describeColumns(statement.getColumns() ?? []),
+      rows: [],
+      rowCount: 0,
+      totalRows: 0,
+      truncated: false,
+      bytes: 2,
+    };
+  }
+  // An end bounds what the driver downloads (and prefetches) to the chunks the caps can use;
+  // one row past the cap tells a cut result from an exact fit.
+  const stream = statement.streamRows({ start: offset, end: offset + caps.maxRows });
+  return readRows(statement, stream, { ...caps, totalRows, offset });
+}
+
 /** Runs a statement and reads its rows within the caps. Throws mapped SmcpErrors. */
 export async function runStatement(conn: Connection, spec: StatementSpec): Promise<StatementOutcome> {
-  const statement = await execute(conn, spec);
-  const totalRows = totalRowsOf(statement);
+  let statement: RowStatement;
+  try {
+    statement = await execute(conn, spec);
+  } catch (err) {
+    if (err instanceof BuiltinNameFault) return readUnderRealNames(conn, err.queryId, 0, spec);
+    throw err;
+  }
   const queryId = statement.getQueryId();
   const session = sessionContextOf(statement.getSessionState());
-  const window =
-    totalRows === 0
-      ? {
-          columns: describeColumns(statement.getColumns() ?? []),
-          rows: [],
-          rowCount: 0,
-          totalRows: 0,
-          truncated: false,
-          bytes: 2,
-        }
-      : // An end bounds what the driver downloads (and prefetches) to the chunks the caps can use;
-        // one row past the cap tells a cut result from an exact fit.
-        await readRows(statement, statement.streamRows({ start: 0, end: spec.maxRows }), {
-          ...spec,
-          totalRows,
-        });
+  const window = await windowOf(statement, 0, spec);
   return { ...window, queryId, ...(session ? { session } : {}) };
+}
+
+/** Most columns a result can have: a DESCRIBE RESULT answer of any real result fits. */
+const DESCRIBE_CAPS: RowCaps = { maxRows: 100_000, maxBytes: 64 * 1024 * 1024 };
+
+/**
+ * Rows [offset, offset + maxRows) of the stored result of `queryId`, whose column names snowflake-sdk
+ * cannot index (see builtin-names.ts): read by position through RESULT_SCAN on the same session,
+ * then answered under the real names and the original query id.
+ */
+async function readUnderRealNames(
+  conn: Connection,
+  queryId: string,
+  offset: number,
+  spec: StatementSpec,
+): Promise<StatementOutcome> {
+  const plain = { parameters: spec.parameters, signal: spec.signal, deadlineMs: spec.deadlineMs };
+  const described = await execute(conn, { ...plain, ...DESCRIBE_CAPS, sql: describeResultSql(queryId) });
+  const description = await windowOf(described, 0, { ...DESCRIBE_CAPS, signal: spec.signal });
+  const names = namesFromDescribe(
+    description.columns.map((c) => c.name),
+    description.rows,
+  );
+  const reread = await execute(conn, {
+    ...plain,
+    ...spec,
+    sql: aliasedRereadSql(queryId, names.length),
+    binds: [],
+  });
+  const session = sessionContextOf(reread.getSessionState());
+  const window = await windowOf(reread, offset, spec);
+  const columns = window.columns.map((c, i) => ({ ...c, name: names[i] ?? c.name }));
+  return { ...window, columns, queryId, ...(session ? { session } : {}) };
 }
 
 /**
@@ -320,7 +376,12 @@ export async function readResultWindow(
   conn: Connection,
   queryId: string,
   offset: number,
-  caps: RowCaps & { signal?: AbortSignal; serialize?: SerializeOptions },
+  caps: RowCaps & {
+    signal?: AbortSignal;
+    serialize?: SerializeOptions;
+    /** Limit for the statements of a re-read under real names (see builtin-names.ts). */
+    deadlineMs: number;
+  },
 ): Promise<StatementOutcome> {
   let statement: RowStatement;
   try {
@@ -337,10 +398,11 @@ export async function readResultWindow(
         .catch(reject);
     });
   } catch (err) {
+    if (isBuiltinNameFault(err)) {
+      return readUnderRealNames(conn, queryId, offset, { ...caps, sql: '', parameters: {} });
+    }
     throw mapSnowflakeError(err, { queryId });
   }
-  const totalRows = totalRowsOf(statement);
-  const stream = statement.streamRows({ start: offset, end: offset + caps.maxRows });
-  const window = await readRows(statement, stream, { ...caps, totalRows, offset });
+  const window = await windowOf(statement, offset, caps);
   return { ...window, queryId };
 }

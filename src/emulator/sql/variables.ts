@@ -92,8 +92,9 @@ function identifierTokens(text: string, at: number): Token[] {
 }
 
 /**
- * Replaces `$name` with the variable's literal and `IDENTIFIER(<string | $name>)` with the name it
- * holds. Returns the tokens unchanged (same array) when there is nothing to replace, so the common
+ * Replaces `$name` with the variable's literal, `IDENTIFIER(<string | $name>)` with the name it
+ * holds, and a positional column reference `$n` (Snowflake's, e.g. over RESULT_SCAN or VALUES)
+ * with DuckDB's `#n`, which DuckDB would otherwise take for a prepared-statement parameter. Returns the tokens unchanged (same array) when there is nothing to replace, so the common
  * path costs one scan. Throws 002211 for an unknown variable.
  */
 export function substituteVariables(tokens: Token[], session: EmulatorSession): Token[] {
@@ -104,6 +105,13 @@ export function substituteVariables(tokens: Token[], session: EmulatorSession): 
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const next = tokens[i + 1];
+    if (t.kind === 'punct' && t.text === '$' && next?.kind === 'number' && next.start === t.start + 1) {
+      if (/^[1-9][0-9]*$/.test(next.text)) {
+        out.push({ kind: 'punct', text: '#', start: t.start }, next);
+        i++;
+        continue;
+      }
+    }
     if (t.kind === 'punct' && t.text === '$' && next?.kind === 'word' && next.start === t.start + 1) {
       const name = next.text.toUpperCase();
       const v = vars?.get(name);

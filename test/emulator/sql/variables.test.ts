@@ -22,6 +22,13 @@ describe('emulator SQL engine: session variables and SHOW PARAMETERS', function 
     expect(out.rows).to.deep.equal([['5', '6']]);
   });
 
+  it('reads $1, $2 … as columns by position, not as variables or binds', async function () {
+    const s = makeSession();
+    const out = await query(engine, s, "SELECT $2 AS B, $1 + 1 AS N FROM (SELECT 41 AS X, 'y' AS Y)");
+    expect(out.names).to.deep.equal(['B', 'N']);
+    expect(out.rows).to.deep.equal([['y', '42']]);
+  });
+
   it('sets several at once, from expressions and other variables', async function () {
     const s = makeSession();
     await query(engine, s, "SET (a, b) = (1, 'two')");
