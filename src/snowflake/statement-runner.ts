@@ -86,16 +86,21 @@ function inDoubt(err: SmcpError): SmcpError {
   return err;
 }
 
+/** How often a cancel is repeated while Snowflake has not confirmed it. */
+const CANCEL_RETRY_MS = 1000;
+
 /** Waits for the statement's first response; cancels it in Snowflake when `signal` aborts. */
 function execute(conn: Connection, spec: StatementSpec): Promise<RowStatement> {
   return new Promise<RowStatement>((resolve, reject) => {
     let settled = false;
     let statement: RowStatement | undefined;
     let timer: NodeJS.Timeout | undefined;
+    let recancel: NodeJS.Timeout | undefined;
     const finish = (fn: () => void): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearInterval(recancel);
       spec.signal?.removeEventListener('abort', onAbort);
       fn();
     };
@@ -110,6 +115,9 @@ function execute(conn: Connection, spec: StatementSpec): Promise<RowStatement> {
       // The deadline timer gives way to the shorter cancel-confirmation timer.
       clearTimeout(timer);
       cancelInSnowflake();
+      // A cancel can overtake its own statement (sent before the statement reached Snowflake, which
+      // then finds nothing to cancel by that request id): ask again until the statement ends.
+      recancel = setInterval(cancelInSnowflake, CANCEL_RETRY_MS);
       // Snowflake answers a cancel by failing the statement with 000604; if it never does, give up.
       timer = setTimeout(() => {
         finish(() =>

@@ -206,6 +206,26 @@ describe('MCP tools over the SDK client', function () {
     ]);
   });
 
+  it('answers columns named after JavaScript built-ins under their real names, in every format', async () => {
+    const sql = 'SELECT 1 AS "__proto__", 2 AS "constructor", \'x\' AS "toString"';
+    const tabular = structured<Tabular>(await call('execute_query', { sql }));
+    expect(tabular.columns.map((c) => c.name)).to.deep.equal(['__proto__', 'constructor', 'toString']);
+    expect(tabular.rows).to.deep.equal([[1, 2, 'x']]);
+    const [row] = JSON.parse(text(await call('execute_query', { sql, format: 'json' }))) as Record<
+      string,
+      unknown
+    >[];
+    expect(Object.getPrototypeOf(row)).to.equal(Object.prototype);
+    expect(Object.entries(row ?? {})).to.deep.equal([
+      ['__proto__', 1],
+      ['constructor', 2],
+      ['toString', 'x'],
+    ]);
+    expect(text(await call('execute_query', { sql, format: 'csv' }))).to.equal(
+      '__proto__,constructor,toString\r\n1,2,x',
+    );
+  });
+
   it('refuses a DROP in read-only mode with the guard’s reason, and runs nothing', async () => {
     const result = await call('execute_query', { sql: 'DROP TABLE SAMPLE_DB.SALES.CUSTOMERS' });
     expect(result.isError).to.equal(true);
