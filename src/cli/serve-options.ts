@@ -7,7 +7,9 @@ import { BoundedFileError, readBoundedFile } from '../config/bounded-file.js';
 import { numberDefault } from '../config/options/table.js';
 import { SmcpError } from '../errors.js';
 import { defineMcpSettings } from '../mcp/settings.js';
-import { checkToolNames } from '../mcp/tool-registry.js';
+import { buildSqlTools, checkToolNames } from '../mcp/tool-registry.js';
+import { loadSmcpConfig } from './config-defaults.js';
+import { displayPath } from '../config/settings-source.js';
 import type { McpSettings } from '../mcp/settings.js';
 import type { RuntimeHttpOptions } from '../daemon/runtime.js';
 import type { ClientOptions } from '../snowflake/client.js';
@@ -47,8 +49,22 @@ export function mcpSettingsFrom(args: McpFlagArgs): McpSettings {
       throw new SmcpError('USAGE', `--tools: ${(err as Error).message}`, { field: '--tools' });
     }
   }
+  const config = loadSmcpConfig();
+  if (config.sqlTools.length > 0) input.sqlTools = config.sqlTools;
   try {
-    return defineMcpSettings(input);
+    const settings = defineMcpSettings(input);
+    // A SQL tool that cannot be served stops the command now (exit 2), not the daemon later.
+    try {
+      buildSqlTools(settings);
+    } catch (err) {
+      if (err instanceof SmcpError)
+        throw new SmcpError(err.code, `${displayPath(config.file)} ${err.message}`, {
+          ...err.details,
+          file: config.file,
+        });
+      throw err;
+    }
+    return settings;
   } catch (err) {
     const field = err instanceof SmcpError ? err.details.field : undefined;
     const flag = map.find(([, key]) => key === field)?.[2];

@@ -15,6 +15,8 @@ import { configKeyName } from './options/spec.js';
 import type { ConfigurableOption, OptionConfigKey, OptionValue } from './options/spec.js';
 import { CONFIG_OPTIONS, configKeyNames, findOption } from './options/table.js';
 import { displayPath } from './settings-source.js';
+import { parseSqlTools } from './sql-tools.js';
+import type { SqlToolDefinition } from './sql-tools.js';
 
 /** One key of config.toml: an option of the table that the file may set. */
 export type SmcpConfigKey = ConfigurableOption;
@@ -83,6 +85,8 @@ export interface SmcpConfig {
   readonly values: Readonly<Record<string, unknown>>;
   /** How each key was spelled in the file (`max_rows`), for messages and provenance. */
   readonly spelled: Readonly<Record<string, string>>;
+  /** The `[sql_tools.<name>]` sections: curated tools (see sql-tools.ts); none when absent. */
+  readonly sqlTools: readonly SqlToolDefinition[];
 }
 
 /** Keys that would hold secrets, with where the secret belongs instead. */
@@ -139,7 +143,7 @@ function validateValue(file: string, spelledKey: string, config: OptionConfigKey
  * A file writable by group or others is refused: it could switch writes on.
  */
 export function readSmcpConfig(file: string): SmcpConfig {
-  if (!existsSync(file)) return Object.freeze({ file, exists: false, values: {}, spelled: {} });
+  if (!existsSync(file)) return Object.freeze({ file, exists: false, values: {}, spelled: {}, sqlTools: [] });
   let text: string;
   try {
     if (process.platform !== 'win32' && (statSync(file).mode & 0o022) !== 0) {
@@ -156,7 +160,17 @@ export function readSmcpConfig(file: string): SmcpConfig {
   const table = parseToml(file, text);
   const values: Record<string, unknown> = {};
   const spelled: Record<string, string> = {};
+  let sqlTools: SqlToolDefinition[] = [];
+  let sqlToolsKey: string | undefined;
   for (const [key, raw] of Object.entries(table)) {
+    if (key === 'sql_tools' || key === 'sql-tools') {
+      if (sqlToolsKey !== undefined) {
+        throw fail(file, `: "${key}" and "${sqlToolsKey}" both declare SQL tools; keep one`, key);
+      }
+      sqlTools = parseSqlTools(file, key, raw);
+      sqlToolsKey = key;
+      continue;
+    }
     const secretHint = SECRET_KEYS[key.replace(/-/g, '_').toLowerCase()];
     if (secretHint !== undefined) {
       throw fail(file, ` ${key}: secrets do not belong in this file; ${secretHint}`, key);
@@ -164,7 +178,7 @@ export function readSmcpConfig(file: string): SmcpConfig {
     const name = canonical(key);
     const spec = findOption(name);
     if (!spec?.config) {
-      const known = configKeyNames().join(', ');
+      const known = [...configKeyNames(), 'sql_tools'].join(', ');
       throw fail(file, `: unknown key "${key}" (known keys: ${known})`, key);
     }
     if (spelled[name] !== undefined) {
@@ -178,5 +192,6 @@ export function readSmcpConfig(file: string): SmcpConfig {
     exists: true,
     values: Object.freeze(values),
     spelled: Object.freeze(spelled),
+    sqlTools: Object.freeze(sqlTools),
   });
 }

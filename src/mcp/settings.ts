@@ -3,6 +3,7 @@
  * cadence. Validated once with zod and frozen; every tool reads them, none changes them.
  */
 import { z } from 'zod';
+import type { SqlToolDefinition } from '../config/sql-tools.js';
 import { SmcpError } from '../errors.js';
 
 /** Hard ceilings no configuration can pass: they keep one call from exhausting the daemon. */
@@ -59,6 +60,14 @@ export const mcpSettingsSchema = z
      * listed tool's schema on every model turn: serve only what its agents use.
      */
     tools: z.array(z.string().min(1)).max(100).default([]),
+    /**
+     * Curated tools from config.toml's `[sql_tools.<name>]` sections (shape checked there; SQL and
+     * names checked when the registry builds them). Served besides the built-in tools.
+     */
+    sqlTools: z
+      .array(z.custom<SqlToolDefinition>((v) => typeof v === 'object' && v !== null))
+      .max(50)
+      .default([]),
   })
   .refine((s) => s.defaultTimeoutSeconds <= s.maxTimeoutSeconds, {
     path: ['defaultTimeoutSeconds'],

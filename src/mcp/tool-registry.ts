@@ -28,6 +28,7 @@ import { callDeadline, createToolCall } from './tool-runtime.js';
 import { outputProblem, toolListing } from './tool-schemas.js';
 import type { QueryClient, Tool, ToolCall, ToolHints } from './tool-types.js';
 import { TOOLS } from './tools/index.js';
+import { sqlTool } from './tools/sql-tool.js';
 
 /** Dependencies of the server factory and the tool registry. */
 export interface McpDeps {
@@ -106,11 +107,32 @@ export function checkToolNames(names: readonly string[]): void {
   }
 }
 
-/** The tools `settings.tools` names (all when it names none). */
+/**
+ * The SQL tools of `settings` (config.toml's `[sql_tools.<name>]`), built and checked. Throws
+ * CONFIG_INVALID naming `sql_tools.<name>.<field>` for one that cannot be served, including a name
+ * a built-in tool has.
+ */
+export function buildSqlTools(settings: McpSettings): Tool[] {
+  const builtIn = new Set(TOOLS.map((t) => t.name));
+  return settings.sqlTools.map((def) => {
+    if (builtIn.has(def.name)) {
+      throw new SmcpError(
+        'CONFIG_INVALID',
+        `sql_tools.${def.name}: ${def.name} is a built-in tool; choose another name`,
+        {
+          field: `sql_tools.${def.name}`,
+        },
+      );
+    }
+    return sqlTool(def, settings);
+  });
+}
+
+/** The built-in tools `settings.tools` names (all when it names none), then the SQL tools. */
 function servedTools(settings: McpSettings): readonly Tool[] {
-  if (settings.tools.length === 0) return TOOLS;
-  checkToolNames(settings.tools);
-  return TOOLS.filter((t) => settings.tools.includes(t.name));
+  const builtIn = settings.tools.length === 0 ? TOOLS : TOOLS.filter((t) => settings.tools.includes(t.name));
+  if (settings.tools.length > 0) checkToolNames(settings.tools);
+  return [...builtIn, ...buildSqlTools(settings)];
 }
 
 /**

@@ -99,6 +99,32 @@ describe('smcp config init and config.toml (CLI)', function () {
     expect(validate.stderr).to.contain('max_rowz');
   });
 
+  it('serves SQL tools of config.toml to smcp tools and smcp call, and refuses a bad one with exit 2', async () => {
+    writeConfig(
+      '[sql_tools.department]\ndescription = "A department by id"\n' +
+        'sql = "SELECT NAME, LOCATION FROM SAMPLE_DB.HR.DEPARTMENTS WHERE DEPARTMENT_ID = :id"\n' +
+        '[sql_tools.department.parameters.id]\ntype = "integer"\n',
+    );
+    const listed = await runSmcp(['tools', '--json'], home.env);
+    expect(listed.code, listed.stderr).to.equal(0);
+    expect(listed.stdout).to.contain('"department"');
+    const run = await runSmcp(['call', 'department', 'id=2', '--json'], home.env);
+    expect(run.code, run.stderr).to.equal(0);
+    expect((JSON.parse(run.stdout) as QueryJson).rows).to.deep.equal([['Sales', 'New York']]);
+    const missing = await runSmcp(['call', 'department', '--json'], home.env);
+    expect(missing.code).to.not.equal(0);
+    expect(missing.stderr).to.contain('id');
+
+    writeConfig(
+      '[sql_tools.wipe]\ndescription = "d"\nsql = "DELETE FROM SAMPLE_DB.HR.DEPARTMENTS WHERE DEPARTMENT_ID = :id"\n' +
+        '[sql_tools.wipe.parameters.id]\ntype = "integer"\n',
+    );
+    const refused = await runSmcp(['call', 'list_databases'], home.env);
+    expect(refused.code).to.equal(2);
+    expect(refused.stderr).to.match(/config\.toml sql_tools\.wipe\.sql: .*DELETE.*\[CONFIG_INVALID\]\n$/);
+    expect(refused.stderr.trim().split('\n')).to.have.length(1);
+  });
+
   it('names the key and expected type for a wrong value, exit 2', async () => {
     writeConfig('max_rows = "many"\n');
     const run = await runSmcp(['call', 'list_databases'], home.env);

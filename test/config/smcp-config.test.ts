@@ -148,6 +148,7 @@ describe("smcp's config.toml", () => {
       exists: true,
       values: { 'max-rows': 5, port: 9100, warehouse: 'CFG_WH', 'allow-write': true },
       spelled: {},
+      sqlTools: [],
     };
 
     async function parse(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {
