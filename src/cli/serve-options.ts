@@ -8,6 +8,7 @@ import { numberDefault } from '../config/options/table.js';
 import { SmcpError } from '../errors.js';
 import { defineMcpSettings } from '../mcp/settings.js';
 import { buildSqlTools, checkToolNames } from '../mcp/tool-registry.js';
+import { visibilityOf } from '../mcp/visibility-policy.js';
 import { loadSmcpConfig } from './config-defaults.js';
 import { displayPath } from '../config/settings-source.js';
 import type { McpSettings } from '../mcp/settings.js';
@@ -36,6 +37,8 @@ export function mcpSettingsFrom(args: McpFlagArgs): McpSettings {
     ['toolPrefix', 'toolPrefix', '--tool-prefix'],
     ['format', 'defaultFormat', '--format'],
     ['tools', 'tools', '--tools'],
+    ['showObjects', 'showObjects', '--show-objects'],
+    ['hideObjects', 'hideObjects', '--hide-objects'],
   ];
   for (const [arg, key] of map) if (args[arg] !== undefined) input[key] = args[arg];
   if (args.tools?.length) {
@@ -53,6 +56,8 @@ export function mcpSettingsFrom(args: McpFlagArgs): McpSettings {
   if (config.sqlTools.length > 0) input.sqlTools = config.sqlTools;
   try {
     const settings = defineMcpSettings(input);
+    // Malformed visibility patterns stop the command now: CONFIG_INVALID naming the option.
+    visibilityOf(settings);
     // A SQL tool that cannot be served stops the command now (exit 2), not the daemon later.
     try {
       buildSqlTools(settings);

@@ -4,6 +4,7 @@
  * no binds), their output read by column name so column order changes in Snowflake do no harm.
  */
 import { z } from 'zod';
+import { visibilityOf } from './visibility-policy.js';
 import { SmcpError } from '../errors.js';
 import type { QueryResult } from '../snowflake/client.js';
 import type { JsonValue } from '../snowflake/serialize.js';
@@ -69,8 +70,11 @@ async function show(
 /** SHOW DATABASES. */
 export async function listDatabases(call: ToolCall): Promise<Listing<DatabaseInfo>> {
   const { rows, truncated } = await show(call, 'SHOW DATABASES');
+  const rules = visibilityOf(call.settings);
   return {
-    items: rows.map((r) => ({ name: text(r.name), comment: text(r.comment), owner: text(r.owner) })),
+    items: rows
+      .map((r) => ({ name: text(r.name), comment: text(r.comment), owner: text(r.owner) }))
+      .filter((d) => rules.visible([d.name])),
     truncated,
   };
 }
@@ -78,13 +82,17 @@ export async function listDatabases(call: ToolCall): Promise<Listing<DatabaseInf
 /** SHOW SCHEMAS IN DATABASE "db" (INFORMATION_SCHEMA included, as Snowflake lists it). */
 export async function listSchemas(call: ToolCall, database: string): Promise<Listing<SchemaInfo>> {
   const db = resolveName(database, 'database');
+  const rules = visibilityOf(call.settings);
+  rules.assertVisible([db]);
   const { rows, truncated } = await show(call, `SHOW SCHEMAS IN DATABASE ${quoteName(db)}`);
   return {
-    items: rows.map((r) => ({
-      database: text(r.database_name) || db,
-      name: text(r.name),
-      comment: text(r.comment),
-    })),
+    items: rows
+      .map((r) => ({
+        database: text(r.database_name) || db,
+        name: text(r.name),
+        comment: text(r.comment),
+      }))
+      .filter((s) => rules.visible([s.database, s.name])),
     truncated,
   };
 }
@@ -100,6 +108,8 @@ export async function listObjects(
 ): Promise<Listing<ObjectInfo>> {
   const db = resolveName(scope.database, 'database');
   const schema = scope.schema !== undefined ? resolveName(scope.schema, 'schema') : undefined;
+  const rules = visibilityOf(call.settings);
+  rules.assertVisible(schema !== undefined ? [db, schema] : [db]);
   const like = scope.like !== undefined ? ` LIKE ${stringLiteral(scope.like, 'like')}` : '';
   const where =
     schema !== undefined ? `IN SCHEMA ${qualifiedName(db, schema)}` : `IN DATABASE ${quoteName(db)}`;
@@ -117,7 +127,8 @@ export async function listObjects(
       if (kind === 'TABLES') return { ...item, rows: count(r.rows), bytes: count(r.bytes) };
       return item;
     })
-    .filter((o) => schema !== undefined || o.schema !== 'INFORMATION_SCHEMA');
+    .filter((o) => schema !== undefined || o.schema !== 'INFORMATION_SCHEMA')
+    .filter((o) => rules.visible([o.database, o.schema, o.name]));
   return { items, truncated };
 }
 
@@ -152,6 +163,13 @@ function nullableText(value: JsonValue | undefined): string | null {
   return value === null || value === undefined || value === '' ? null : text(value);
 }
 
+function missingView(full: string): SmcpError {
+  return new SmcpError(
+    'NOT_FOUND',
+    `View '${full}' does not exist or not authorized (for tables use describe_table).`,
+  );
+}
+
 /**
  * Columns (DESCRIBE), kind and comment (SHOW … LIKE … IN SCHEMA) of one object, and a view's text
  * where visible. `want: 'view'` refuses a table with NOT_FOUND; `'any'` describes either.
@@ -164,6 +182,13 @@ export async function describeObject(
   const db = resolveName(names.database, 'database');
   const schema = resolveName(names.schema, 'schema');
   const name = resolveName(names.object, want === 'any' ? 'object' : want);
+  // A hidden object is answered as a missing one.
+  const full = `${db}.${schema}.${name}`;
+  if (!visibilityOf(call.settings).visible([db, schema, name])) {
+    if (want === 'view') throw missingView(full);
+    const noun = want === 'table' ? 'Table' : 'Object';
+    throw new SmcpError('NOT_FOUND', `${noun} '${full}' does not exist or not authorized.`);
+  }
   const inSchema = `IN SCHEMA ${qualifiedName(db, schema)}`;
   const like = ` LIKE ${stringLiteral(name, want)} `;
   const [views, tables] = await Promise.all([
@@ -173,13 +198,7 @@ export async function describeObject(
   // LIKE matches case-insensitively and treats _ and % as wildcards: keep the exact name only.
   const view = views.rows.find((r) => r.name === name);
   const table = tables?.rows.find((r) => r.name === name);
-  const full = `${db}.${schema}.${name}`;
-  if (want === 'view' && !view) {
-    throw new SmcpError(
-      'NOT_FOUND',
-      `View '${full}' does not exist or not authorized (for tables use describe_table).`,
-    );
-  }
+  if (want === 'view' && !view) throw missingView(full);
   const described = await call.query({
     sql: `DESCRIBE ${view ? 'VIEW' : 'TABLE'} ${qualifiedName(db, schema, name)}`,
     retryable: true,

@@ -60,6 +60,9 @@ export const mcpSettingsSchema = z
      * listed tool's schema on every model turn: serve only what its agents use.
      */
     tools: z.array(z.string().min(1)).max(100).default([]),
+    /** Visibility rules: patterns of the only places shown (none: all) and of hidden places. */
+    showObjects: z.array(z.string().min(1).max(800)).max(1000).default([]),
+    hideObjects: z.array(z.string().min(1).max(800)).max(1000).default([]),
     /**
      * Curated tools from config.toml's `[sql_tools.<name>]` sections (shape checked there; SQL and
      * names checked when the registry builds them). Served besides the built-in tools.

@@ -125,6 +125,25 @@ describe('smcp config init and config.toml (CLI)', function () {
     expect(refused.stderr.trim().split('\n')).to.have.length(1);
   });
 
+  it('applies visibility rules from config.toml and flags, and refuses a bad pattern with exit 2', async () => {
+    writeConfig('hide_objects = ["ANALYTICS"]\n');
+    const listed = await runSmcp(['call', 'list_databases', '--json'], home.env);
+    expect(listed.code, listed.stderr).to.equal(0);
+    const names = (JSON.parse(listed.stdout) as { databases: { name: string }[] }).databases.map(
+      (d) => d.name,
+    );
+    expect(names).to.include('SAMPLE_DB').and.not.include('ANALYTICS');
+    const flagged = await runSmcp(
+      ['call', 'list_databases', '--json', '--show-objects', 'ANALYTICS'],
+      home.env,
+    );
+    expect((JSON.parse(flagged.stdout) as { databases: unknown[] }).databases).to.deep.equal([]);
+    writeConfig('hide_objects = ["a.b.c.d"]\n');
+    const bad = await runSmcp(['call', 'list_databases'], home.env);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.contain('hide-objects: "a.b.c.d" is not a pattern of 1 to 3 dotted parts');
+  });
+
   it('names the key and expected type for a wrong value, exit 2', async () => {
     writeConfig('max_rows = "many"\n');
     const run = await runSmcp(['call', 'list_databases'], home.env);

@@ -118,9 +118,7 @@ describe('SQL tools from config.toml', function () {
     const text = "x' OR '1'='1"; // would change the statement if it were pasted
     const result = await call('sf_echo', { text, since: '2024-02-29' });
     expect(result.isError, JSON.stringify(result.content)).to.not.equal(true);
-    expect((result.structuredContent as Tabular).rows).to.deep.equal([
-      [text, `${text}!`, '2024-02-29'],
-    ]);
+    expect((result.structuredContent as Tabular).rows).to.deep.equal([[text, `${text}!`, '2024-02-29']]);
     const none = await call('sf_echo', { text: 'a' });
     expect((none.structuredContent as Tabular).rows).to.deep.equal([['a', 'a!', null]]);
   });

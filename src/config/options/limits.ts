@@ -123,6 +123,43 @@ export const LIMIT_OPTIONS = [
     },
   },
   {
+    key: 'show-objects',
+    type: 'array',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    metavar: 'PATTERNS',
+    defaultText: 'all',
+    help: 'show only these databases, schemas or objects (db[.schema[.object]], * and ? wildcards)',
+    doc:
+      'Visibility rules: only these places are shown (patterns `db`, `db.schema` or ' +
+      '`db.schema.object`, `*` and `?` as wildcards, unquoted parts upper-cased, "quoted" exact; the ' +
+      'databases and schemas leading to them are listed too). Hidden objects never appear in ' +
+      'listings, descriptions or resources, and statements naming them are refused. Defence in ' +
+      "depth: Snowflake's roles are the real boundary.",
+    config: {
+      expected: EXPECTED.stringList,
+      schema: schemas.stringList,
+      example: '["SAMPLE_DB.SALES", "ANALYTICS.*"]',
+    },
+  },
+  {
+    key: 'hide-objects',
+    type: 'array',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    metavar: 'PATTERNS',
+    defaultText: 'none',
+    help: 'hide these databases, schemas or objects (same patterns; wins over --show-objects)',
+    doc:
+      'Visibility rules: these places are hidden (same patterns as `show-objects`; a hidden database ' +
+      'hides its schemas and objects) and win over `show-objects`.',
+    config: {
+      expected: EXPECTED.stringList,
+      schema: schemas.stringList,
+      example: '["SAMPLE_DB.HR", "*.*.SECRET_*"]',
+    },
+  },
+  {
     key: 'pool-size',
     type: 'number',
     group: 'Limits and safety',

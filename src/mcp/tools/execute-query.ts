@@ -7,6 +7,7 @@ import { tabularResultSchema } from '../result-format.js';
 import { tabularAnswer } from '../tabular-answer.js';
 import { assertResultScansOwned, assertSqlAllowed } from '../sql-policy.js';
 import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
+import { assertSqlVisible, visibilityOf } from '../visibility-policy.js';
 import { boundedText, formatArg, maxRowsArg, nameArg, timeoutArg } from './common.js';
 
 /** The execute_query tool. */
@@ -35,6 +36,7 @@ export const executeQueryTool = defineTool({
   async run(args, call) {
     const { readOnly } = assertSqlAllowed(args.sql, call.settings);
     assertResultScansOwned(args.sql, (id) => call.assertOwnsQuery(id));
+    assertSqlVisible(args.sql, visibilityOf(call.settings), args);
     const result = await call.query({
       sql: args.sql,
       ...(args.database !== undefined ? { database: args.database } : {}),

@@ -9,6 +9,7 @@ import { tabularResultSchema } from '../result-format.js';
 import { tabularAnswer } from '../tabular-answer.js';
 import { assertFragmentAllowed, assertSqlAllowed } from '../sql-policy.js';
 import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
+import { assertSqlVisible, visibilityOf } from '../visibility-policy.js';
 import { boundedText, formatArg, maxRowsArg, nameArg, timeoutArg } from './common.js';
 
 /** The query_view tool. */
@@ -50,6 +51,7 @@ export const queryViewTool = defineTool({
     }
     if (args.limit !== undefined) sql += `\nLIMIT ${args.limit}`;
     assertSqlAllowed(sql, { allowWrite: false, allowDdl: false });
+    assertSqlVisible(sql, visibilityOf(call.settings), args);
     const result = await call.query({
       sql,
       ...(args.limit !== undefined ? { maxRows: args.limit } : {}),

@@ -17,6 +17,7 @@ import { assertSqlAllowed, StatementRefusedError } from '../sql-policy.js';
 import { tabularAnswer } from '../tabular-answer.js';
 import type { StrictInput, Tool, ToolHints } from '../tool-types.js';
 import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
+import { assertSqlVisible, visibilityOf } from '../visibility-policy.js';
 import { formatArg, maxRowsArg, timeoutArg } from './common.js';
 
 /** A SQL tool's statement with `?` binds in place of its placeholders. */
@@ -134,7 +135,7 @@ function inputSchemaOf(def: SqlToolDefinition): StrictInput {
 function bindOf(p: SqlToolParameter | undefined, args: Record<string, unknown>, name: string): QueryBind {
   const given = args[name];
   if (given !== undefined) return given as QueryBind;
-  return (p?.default ?? null);
+  return p?.default ?? null;
 }
 
 /**
@@ -146,6 +147,7 @@ export function sqlTool(def: SqlToolDefinition, settings: McpSettings): Tool {
   let readOnly: boolean;
   try {
     ({ readOnly } = assertSqlAllowed(compiled.sql, settings));
+    assertSqlVisible(compiled.sql, visibilityOf(settings), def);
   } catch (err) {
     if (err instanceof StatementRefusedError) throw invalid(def, 'sql', err.message);
     throw err;
