@@ -97,6 +97,16 @@ export class ClientIdentifier {
     };
   }
 
+  /**
+   * True when `owner` speaks for whoever runs smcp: the bearer token's holders, the daemon's own
+   * OS user, or root. Others (another local user or an address, let in by `allowLocalUsers`) act
+   * on their own calls only.
+   */
+  isOperator(owner: string): boolean {
+    if (owner.startsWith('token:')) return true;
+    return owner === 'uid:0' || (this.ownUid !== undefined && owner === `uid:${this.ownUid}`);
+  }
+
   /** The client's address: the peer, or the first X-Forwarded-For hop when the peer is a trusted proxy. */
   private clientAddress(req: IncomingMessage): string {
     const peer = req.socket.remoteAddress ?? 'unknown';
