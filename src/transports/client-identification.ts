@@ -33,10 +33,19 @@ export interface IdentificationSettings {
 }
 
 const owners = new WeakMap<IncomingMessage, string>();
+const addresses = new WeakMap<IncomingMessage, string>();
 
 /** The owner key the identification middleware recorded for `req` (`unknown` if none ran). */
 export function ownerOf(req: IncomingMessage): string {
   return owners.get(req) ?? 'unknown';
+}
+
+/**
+ * The client's address the identification middleware recorded for `req` (the forwarded one only
+ * from a trusted proxy); `unknown` if none ran.
+ */
+export function addressOf(req: IncomingMessage): string {
+  return addresses.get(req) ?? 'unknown';
 }
 
 /** Decides who is behind each request; one per listening server. */
@@ -60,7 +69,10 @@ export class ClientIdentifier {
       code: 'FORBIDDEN',
       message: 'Forbidden: the client cannot be identified',
     }));
-    if (answer.ok) owners.set(req, answer.owner);
+    if (answer.ok) {
+      owners.set(req, answer.owner);
+      addresses.set(req, answer.address);
+    }
     return answer;
   }
 

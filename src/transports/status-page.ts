@@ -17,15 +17,23 @@ import { readFile } from 'node:fs/promises';
 import express from 'express';
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { ClientIdentifier } from './client-identification.js';
-import { ownerOf } from './client-identification.js';
+import { addressOf, ownerOf } from './client-identification.js';
 import type { StatusPageFacts, StatusPageSource } from './contracts.js';
 import { statusDocument } from './health-routes.js';
 import type { HealthDeps } from './health-routes.js';
 import { headerValue, isRecord, sendJson, sendPlainRefusal } from './http-io.js';
+import { isLoopbackHost } from './http-security.js';
 import type { HttpGuard } from './http-security.js';
 import { jsonBody } from './json-body.js';
 import type { Logger } from '../logger.js';
-import { CSRF_HEADER, CsrfTokens, isSameOrigin, loginCookie, loginToken } from './status-page-session.js';
+import {
+  CSRF_HEADER,
+  CsrfTokens,
+  isSameOrigin,
+  isStatusPagePath,
+  loginCookie,
+  loginToken,
+} from './status-page-session.js';
 
 /** What the page's routes read. */
 export interface StatusPageDeps {
@@ -90,6 +98,17 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
   const router = express.Router({ caseSensitive: true, strict: true });
   const csrf = new CsrfTokens();
   const asset = assetReader();
+
+  // An operator's console: even a daemon bound beyond loopback (with a token) serves it only to
+  // clients on this machine.
+  router.use((req, res, next) => {
+    if (!isStatusPagePath(req.path) || isLoopbackAddress(addressOf(req))) return next();
+    sendPlainRefusal(
+      res,
+      'FORBIDDEN',
+      'Forbidden: the status page is served to clients on this machine only',
+    );
+  });
 
   const send = async (res: Response, name: string, transform?: (text: string) => string): Promise<void> => {
     let body: Buffer;
@@ -164,6 +183,12 @@ export function statusPageRouter(deps: StatusPageDeps): Router {
   );
   router.all('/ui/cancel', methodNotAllowed('/ui/cancel', 'POST'));
   return router;
+}
+
+/** True for 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6 addresses. */
+function isLoopbackAddress(address: string): boolean {
+  const plain = address.toLowerCase().replace(/^::ffff:/, '');
+  return plain !== 'localhost' && isLoopbackHost(plain);
 }
 
 /** `POST /ui/cancel` with `{requestId}`: cancels that call as its client's own cancel would. */
