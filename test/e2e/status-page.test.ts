@@ -17,6 +17,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { E2eServer, ToolAnswer } from './helpers.js';
+import { runSmcp } from '../helpers/cli.js';
 import { answer, eventually, HISTORY_SQL, startE2eServer, tabular, textOf } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -266,5 +267,20 @@ describe('e2e: status page in a headless browser', function () {
     await row.waitFor({ state: 'detached', timeout: 20_000 });
     expect(problems, 'console errors (a CSP violation would show here)').to.deep.equal([]);
     await page.close();
+  });
+
+  it('keeps showing the daemon while it drains, as draining', async () => {
+    const page = await browser!.newPage();
+    try {
+      await page.goto(`${server!.base}/ui?token=${TOKEN}`);
+      await page.locator('#state[data-state="serving"]').waitFor({ timeout: 20_000 });
+      const drained = await runSmcp(['drain', '--timeout', '0', '--json'], server!.home.env, 60_000);
+      expect(drained.code, drained.stderr).to.equal(0);
+      await page.locator('#state[data-state="draining"]').waitFor({ timeout: 20_000 });
+      expect((await status(server!.base)).status).to.equal('draining');
+      expect(await page.locator('#state').textContent()).to.equal('draining');
+    } finally {
+      await page.close();
+    }
   });
 });
