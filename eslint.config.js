@@ -87,6 +87,18 @@ export default tseslint.config(
   },
   { files: ['**/*.js', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   {
+    // The status page's script runs in the browser, served as it is (no build step).
+    files: ['static/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: {
+        document: 'readonly',
+        fetch: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
+  },
+  {
     // CommonJS loaded by another program's require (the driver suite's mocha reporter).
     files: ['**/*.cjs'],
     languageOptions: {

@@ -10,6 +10,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { CallObserver, CallRecord } from '../mcp/call-observer.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import type { PoolStats } from '../snowflake/pool.js';
+import type { StatusPageFacts } from '../transports/contracts.js';
+import { RecentCalls } from './recent-calls.js';
 
 /** What the metrics read at scrape time. */
 export interface MetricsSources {
@@ -35,6 +37,7 @@ export class DaemonMetrics implements CallObserver {
   private readonly truncations: Counter<'tool' | 'by'>;
   private readonly refusals: Counter<'kind'>;
   private sources: MetricsSources | undefined;
+  private readonly recent = new RecentCalls();
 
   /** Metrics that count calls at once; gauges read their sources once {@link watch} names them. */
   constructor() {
@@ -169,12 +172,33 @@ export class DaemonMetrics implements CallObserver {
     return this.registry.getMetricsAsJSON();
   }
 
+  /**
+   * What the status page shows beyond /status: the latest calls, and the refusal and outcome
+   * counters themselves (summed over their other labels), so the page and /metrics agree.
+   */
+  async pageFacts(): Promise<StatusPageFacts> {
+    const sumBy = async (counter: Counter<string>, label: string): Promise<Record<string, number>> => {
+      const totals: Record<string, number> = {};
+      for (const { labels, value } of (await counter.get()).values) {
+        const key = String(labels[label] ?? '');
+        totals[key] = (totals[key] ?? 0) + value;
+      }
+      return totals;
+    };
+    return {
+      recentCalls: this.recent.list(),
+      refusals: await sumBy(this.refusals, 'kind'),
+      outcomes: await sumBy(this.calls, 'outcome'),
+    };
+  }
+
   /** The Content-Type of {@link text}. */
   get contentType(): string {
     return this.registry.contentType;
   }
 
   callEnded(record: CallRecord): void {
+    this.recent.add(record);
     this.calls.inc({
       tool: record.tool,
       transport: record.transport,

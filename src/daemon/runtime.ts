@@ -24,7 +24,7 @@ import { processMemory } from './process-memory.js';
 /** HTTP options the runtime passes through (everything but what it builds itself). */
 export type RuntimeHttpOptions = Omit<
   HttpServerOptions,
-  'factory' | 'tracker' | 'toolApi' | 'readiness' | 'extraStatus' | 'logger' | 'metrics'
+  'factory' | 'tracker' | 'toolApi' | 'readiness' | 'extraStatus' | 'logger' | 'metrics' | 'statusPage'
 >;
 
 /** What startRuntime needs. */
@@ -106,6 +106,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         pool: { ...host.client.stats() },
       }),
       metrics: async () => ({ contentType: metrics.contentType, text: await metrics.text() }),
+      statusPage: () => metrics.pageFacts(),
       ...(options.version ? { version: options.version } : {}),
       logger,
     });

@@ -42,6 +42,8 @@ export class RequestTracker {
   private completed = 0;
   private idleWaiters: (() => void)[] = [];
   private cancellation = cancelSwitch();
+  /** The linked signal's controller of each call in flight that named its request id. */
+  private readonly cancellers = new Map<string, AbortController>();
   private drainDeadlineValue: Deadline | undefined;
 
   /** The drain's deadline once a drain has begun: no call started after it may outlive it. */
@@ -56,10 +58,11 @@ export class RequestTracker {
 
   /**
    * `signal` (and `other`) joined with the tracker's cancel-everything switch: the signal a tool
-   * call must pass down to Snowflake so {@link cancelAll} reaches it. Call `unlink` exactly once
-   * when the call ends, so the shared switch holds listeners only for calls in flight.
+   * call must pass down to Snowflake so {@link cancelAll} reaches it, and with `requestId` named,
+   * {@link cancel} too. Call `unlink` exactly once when the call ends, so the shared switch holds
+   * listeners only for calls in flight.
    */
-  linkSignal(signal?: AbortSignal, other?: AbortSignal): LinkedSignal {
+  linkSignal(signal?: AbortSignal, other?: AbortSignal, requestId?: string): LinkedSignal {
     const all = this.cancellation.signal;
     // One controller and one listener per source instead of AbortSignal.any, whose weak
     // references cost far more per call on Node 20.
@@ -75,7 +78,35 @@ export class RequestTracker {
       source.addEventListener('abort', onAbort, { once: true });
       return () => source.removeEventListener('abort', onAbort);
     });
-    return { signal: own.signal, unlink: () => listeners.forEach((remove) => remove()) };
+    if (requestId !== undefined) this.cancellers.set(requestId, own);
+    return {
+      signal: own.signal,
+      unlink: () => {
+        listeners.forEach((remove) => remove());
+        if (requestId !== undefined && this.cancellers.get(requestId) === own)
+          this.cancellers.delete(requestId);
+      },
+    };
+  }
+
+  /**
+   * Cancels one call in flight the way its client's own cancel does: its linked signal aborts, so
+   * the statement is cancelled in Snowflake and the client gets QUERY_CANCELLED. `allowed` sees
+   * the call's context first (who may cancel whose calls). `not-cancellable` is a request in flight
+   * that runs no tool call (or has not linked its signal yet).
+   */
+  cancel(
+    requestId: string,
+    reason: string,
+    allowed: (context: RequestContext) => boolean = () => true,
+  ): 'cancelled' | 'not-found' | 'forbidden' | 'not-cancellable' {
+    const context = this.inFlight.get(requestId);
+    if (!context) return 'not-found';
+    if (!allowed(context)) return 'forbidden';
+    const controller = this.cancellers.get(requestId);
+    if (!controller) return 'not-cancellable';
+    controller.abort(new Error(reason));
+    return 'cancelled';
   }
 
   /**

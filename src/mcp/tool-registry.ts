@@ -176,14 +176,13 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     if (outer && !outer.tool) outer.tool = label;
     // The call ends when its client cancels it, when the transport that carried it goes away
     // (the outer context's signal), or when the drain deadline cancels everything.
-    const linked = tracker.linkSignal(options.signal, outer?.signal);
+    // Named by its request id, so an operator's cancel (RequestTracker.cancel) reaches it too.
+    const own = outer ?? newRequestContext(identity, undefined, label);
+    const linked = tracker.linkSignal(options.signal, outer?.signal, own.requestId);
     options = { ...options, signal: linked.signal };
     // The call's one deadline, set now: every step below gets only what remains of it.
     const deadline = callDeadline(settings, options.timeoutSeconds, tracker.drainDeadline);
-    const base = outer
-      ? { ...outer, tool: label, signal: linked.signal }
-      : newRequestContext(identity, linked.signal, label);
-    const context: RequestContext = { ...base, deadline };
+    const context: RequestContext = { ...own, tool: label, signal: linked.signal, deadline };
     const end = outer ? undefined : tracker.begin(context);
     try {
       // The context travels explicitly from here on (nothing below reads the ambient one).

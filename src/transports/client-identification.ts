@@ -33,10 +33,19 @@ export interface IdentificationSettings {
 }
 
 const owners = new WeakMap<IncomingMessage, string>();
+const addresses = new WeakMap<IncomingMessage, string>();
 
 /** The owner key the identification middleware recorded for `req` (`unknown` if none ran). */
 export function ownerOf(req: IncomingMessage): string {
   return owners.get(req) ?? 'unknown';
+}
+
+/**
+ * The client's address the identification middleware recorded for `req` (the forwarded one only
+ * from a trusted proxy); `unknown` if none ran.
+ */
+export function addressOf(req: IncomingMessage): string {
+  return addresses.get(req) ?? 'unknown';
 }
 
 /** Decides who is behind each request; one per listening server. */
@@ -60,7 +69,10 @@ export class ClientIdentifier {
       code: 'FORBIDDEN',
       message: 'Forbidden: the client cannot be identified',
     }));
-    if (answer.ok) owners.set(req, answer.owner);
+    if (answer.ok) {
+      owners.set(req, answer.owner);
+      addresses.set(req, answer.address);
+    }
     return answer;
   }
 
@@ -95,6 +107,16 @@ export class ClientIdentifier {
         'loopback only), so a bearer token is required: set --auth-token-file or SMCP_TOKEN ' +
         '(or start smcp with --allow-local-users)',
     };
+  }
+
+  /**
+   * True when `owner` speaks for whoever runs smcp: the bearer token's holders, the daemon's own
+   * OS user, or root. Others (another local user or an address, let in by `allowLocalUsers`) act
+   * on their own calls only.
+   */
+  isOperator(owner: string): boolean {
+    if (owner.startsWith('token:')) return true;
+    return owner === 'uid:0' || (this.ownUid !== undefined && owner === `uid:${this.ownUid}`);
   }
 
   /** The client's address: the peer, or the first X-Forwarded-For hop when the peer is a trusted proxy. */

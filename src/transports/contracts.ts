@@ -125,6 +125,8 @@ export interface HttpServerOptions {
   health?: () => HealthFacts;
   /** Prometheus text behind `GET /metrics`; without it that route answers 404. */
   metrics?: MetricsSource;
+  /** Recent calls and refusals for the status page (`GET /`, `/ui`); without it they show empty. */
+  statusPage?: StatusPageSource;
   /** smcp's version, for `/health` and `/status`. */
   version?: string;
   /** Where the server logs; silent by default. */
@@ -158,3 +160,27 @@ export interface HttpServerHandle {
   /** Sessions and requests right now. */
   stats(): HttpServerStats;
 }
+
+/** One finished tool call as the status page lists it (bounded values only, like the metrics). */
+export interface RecentCall {
+  readonly tool: string;
+  readonly transport: string;
+  /** `ok`, or the catalogue code of the failure. */
+  readonly outcome: string;
+  readonly durationMs: number;
+  readonly rows?: number;
+  readonly endedAt: string;
+}
+
+/** What the status page shows beyond `/status`, read from the daemon's metrics. */
+export interface StatusPageFacts {
+  /** The latest finished calls, newest first. */
+  readonly recentCalls: readonly RecentCall[];
+  /** Statements the SQL guard refused since start, by kind (`smcp_guard_refusals_total`). */
+  readonly refusals: Readonly<Record<string, number>>;
+  /** Calls ended since start, by outcome (`smcp_calls_total`). */
+  readonly outcomes: Readonly<Record<string, number>>;
+}
+
+/** Reads the {@link StatusPageFacts} at each refresh of the page. */
+export type StatusPageSource = () => Promise<StatusPageFacts>;

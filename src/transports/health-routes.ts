@@ -97,8 +97,11 @@ export function sendHealthDocument(res: ServerResponse, deps: HealthDeps): void 
   );
 }
 
-/** `GET /status`: what the server is doing right now. */
-export async function sendStatus(res: ServerResponse, deps: HealthDeps): Promise<void> {
+/**
+ * The `/status` document: what the server is doing right now. The status page shows this same
+ * document, so the two can never disagree.
+ */
+export async function statusDocument(deps: HealthDeps): Promise<Record<string, unknown>> {
   const stats = deps.stats();
   let extra: Record<string, unknown> = {};
   if (deps.extraStatus) {
@@ -110,40 +113,40 @@ export async function sendStatus(res: ServerResponse, deps: HealthDeps): Promise
   }
   const uptimeSeconds = Math.round((Date.now() - deps.startedAt) / 1000);
   const inFlight = deps.tracker.list(Date.now(), { shortIds: true });
-  sendJson(
-    res,
-    200,
-    {
-      // The original API's shape …
-      server: {
-        status: stats.draining ? 'draining' : 'running',
-        uptime_seconds: uptimeSeconds,
-        version: deps.version ?? 'unknown',
-      },
-      requests: {
-        active_count: inFlight.length,
-        active: inFlight.map((r) => ({
-          id: r.requestId,
-          tool: r.tool ?? null,
-          client: r.clientId,
-          duration_ms: r.durationMs,
-        })),
-      },
-      websockets: { count: stats.webSockets },
-      // … and smcp's own fields.
-      status: stats.draining ? 'draining' : 'serving',
-      uptimeSeconds,
-      sessions: deps.tracker.sessionCounts(),
-      connections: {
-        http: stats.httpSessions,
-        sse: stats.sseSessions,
-        websocket: stats.webSockets,
-      },
-      // Anyone who passes the port's checks reads this: no session ids (see RequestTracker.list).
-      inFlight,
-      completedRequests: deps.tracker.completedCount,
-      ...extra,
+  return {
+    // The original API's shape …
+    server: {
+      status: stats.draining ? 'draining' : 'running',
+      uptime_seconds: uptimeSeconds,
+      version: deps.version ?? 'unknown',
     },
-    NO_STORE,
-  );
+    requests: {
+      active_count: inFlight.length,
+      active: inFlight.map((r) => ({
+        id: r.requestId,
+        tool: r.tool ?? null,
+        client: r.clientId,
+        duration_ms: r.durationMs,
+      })),
+    },
+    websockets: { count: stats.webSockets },
+    // … and smcp's own fields.
+    status: stats.draining ? 'draining' : 'serving',
+    uptimeSeconds,
+    sessions: deps.tracker.sessionCounts(),
+    connections: {
+      http: stats.httpSessions,
+      sse: stats.sseSessions,
+      websocket: stats.webSockets,
+    },
+    // Anyone who passes the port's checks reads this: no session ids (see RequestTracker.list).
+    inFlight,
+    completedRequests: deps.tracker.completedCount,
+    ...extra,
+  };
+}
+
+/** `GET /status`: the {@link statusDocument}. */
+export async function sendStatus(res: ServerResponse, deps: HealthDeps): Promise<void> {
+  sendJson(res, 200, await statusDocument(deps), NO_STORE);
 }

@@ -7,7 +7,8 @@
  * 3. Host and Origin allow-lists (403, DNS rebinding);
  * 4. CORS for configured origins only (the `cors` middleware; preflights end here);
  * 5. who is asking: the bearer token (401) or, without one, the local OS user (403 for others);
- * 6. `/readyz`, `/status`, `/health`, `/metrics` (still served while draining);
+ * 6. `/readyz`, `/status`, `/health`, `/metrics`, and the status page (`/`, `/ui`, `/ui/…`:
+ *    status-page.ts), all still served while draining;
  * 7. the drain switch (503 + Retry-After + Connection: close);
  * 8. MCP (`/mcp`, `/sse`, `/messages`), the plain tool API (`/mcp/tools`, `/mcp/tools/call`);
  * 9. 404 for anything else, and one error handler that never leaks a stack trace.
@@ -21,7 +22,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import type { ErrorCode } from '../errors.js';
 import type { ClientIdentifier } from './client-identification.js';
-import type { MetricsSource } from './contracts.js';
+import type { MetricsSource, StatusPageSource } from './contracts.js';
 import { RETRY_AFTER_SECONDS } from './client-limiter.js';
 import { sendHealth, sendHealthDocument, sendReadiness, sendStatus } from './health-routes.js';
 import type { HealthDeps } from './health-routes.js';
@@ -32,6 +33,7 @@ import type { LegacySseEndpoint } from './legacy-sse.js';
 import { jsonBody } from './json-body.js';
 import { requestTarget } from './request-path.js';
 import type { StreamableHttpEndpoint } from './streamable-http.js';
+import { statusPageRouter } from './status-page.js';
 import { handleToolCall, sendToolList } from './tool-api-routes.js';
 import type { ToolApiDeps } from './tool-api-routes.js';
 import type { Logger } from '../logger.js';
@@ -48,6 +50,7 @@ export interface HttpAppDeps {
   readonly toolApi: ToolApiDeps | undefined;
   readonly health: HealthDeps;
   readonly metrics: MetricsSource | undefined;
+  readonly statusPage: StatusPageSource | undefined;
   readonly stateless: boolean;
   readonly maxBodyBytes: number;
   readonly isDraining: () => boolean;
@@ -159,6 +162,15 @@ export function buildHttpApp(deps: HttpAppDeps): express.Express {
       res.status(200).set({ 'Content-Type': page.contentType, 'Cache-Control': 'no-store' }).send(page.text);
     });
   }
+  app.use(
+    statusPageRouter({
+      guard: deps.guard,
+      identifier: deps.identifier,
+      health: deps.health,
+      facts: deps.statusPage,
+      logger: deps.logger,
+    }),
+  );
   app.use(drainSwitch(deps.isDraining));
 
   const rpcBody = jsonBody(deps.maxBodyBytes, 'rpc');

@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { SmcpError } from '../errors.js';
 import { headerValue } from './http-io.js';
+import { statusPageToken } from './status-page-session.js';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -132,13 +133,18 @@ export class HttpGuard {
     return { ok: true };
   }
 
-  /** Bearer token check (401 with `WWW-Authenticate: Bearer`); passes when no token is configured. */
+  /**
+   * Bearer token check (401 with `WWW-Authenticate: Bearer`); passes when no token is configured.
+   * The token comes from the Authorization header, or on the status page's paths only from its
+   * cookie or login link (status-page-session.ts).
+   */
   checkToken(req: IncomingMessage): GuardVerdict {
     if (!this.tokenHash) return { ok: true };
-    const auth = headerValue(req, 'authorization') ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    const auth = headerValue(req, 'authorization');
+    // Without the header, a browser on the status page's own paths may carry it in a cookie.
+    const presented = auth === undefined ? statusPageToken(req) : /^Bearer\s+(.+)$/i.exec(auth.trim())?.[1];
     const challenge = { 'WWW-Authenticate': 'Bearer realm="smcp"' };
-    if (!match) {
+    if (presented === undefined) {
       return {
         ok: false,
         code: 'UNAUTHORIZED',
@@ -147,7 +153,7 @@ export class HttpGuard {
       };
     }
     // Compare fixed-length digests so neither length nor content leaks through timing.
-    if (!timingSafeEqual(sha256(match[1]), this.tokenHash)) {
+    if (!timingSafeEqual(sha256(presented), this.tokenHash)) {
       return {
         ok: false,
         code: 'UNAUTHORIZED',

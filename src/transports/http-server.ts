@@ -166,6 +166,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
       toolApi: toolDeps,
       health,
       metrics: options.metrics,
+      statusPage: options.statusPage,
       stateless: options.stateless ?? false,
       maxBodyBytes,
       isDraining,

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { RequestContext } from '../../src/mcp/request-context.js';
 import { RequestTracker } from '../../src/mcp/request-tracker.js';
 
 describe('RequestTracker.linkSignal', () => {
@@ -28,5 +29,48 @@ describe('RequestTracker.linkSignal', () => {
     const early = new AbortController();
     early.abort(new Error('already gone'));
     expect(tracker.linkSignal(early.signal).signal.aborted).to.equal(true);
+  });
+});
+
+describe('RequestTracker.cancel', () => {
+  const context = (requestId: string, owner: string): RequestContext => ({
+    requestId,
+    transport: 'http',
+    clientId: `client-of-${owner}`,
+    owner,
+    tool: 'execute_query',
+    startedAt: Date.now(),
+  });
+
+  it('aborts exactly the named call, with the reason, and leaves the others running', () => {
+    const tracker = new RequestTracker();
+    const endA = tracker.begin(context('a', 'uid:1'));
+    const endB = tracker.begin(context('b', 'uid:1'));
+    const a = tracker.linkSignal(undefined, undefined, 'a');
+    const b = tracker.linkSignal(undefined, undefined, 'b');
+
+    expect(tracker.cancel('a', 'cancelled by an operator')).to.equal('cancelled');
+
+    expect(a.signal.aborted).to.equal(true);
+    expect((a.signal.reason as Error).message).to.equal('cancelled by an operator');
+    expect(b.signal.aborted).to.equal(false);
+    a.unlink();
+    b.unlink();
+    endA();
+    endB();
+  });
+
+  it('says why it cancels nothing: unknown id, not allowed, no linked tool call, call ended', () => {
+    const tracker = new RequestTracker();
+    expect(tracker.cancel('nope', 'x')).to.equal('not-found');
+    const end = tracker.begin(context('c', 'uid:2'));
+    expect(tracker.cancel('c', 'x')).to.equal('not-cancellable');
+    const link = tracker.linkSignal(undefined, undefined, 'c');
+    expect(tracker.cancel('c', 'x', (call) => call.owner === 'uid:3')).to.equal('forbidden');
+    expect(link.signal.aborted).to.equal(false);
+    link.unlink();
+    expect(tracker.cancel('c', 'x')).to.equal('not-cancellable');
+    end();
+    expect(tracker.cancel('c', 'x')).to.equal('not-found');
   });
 });
