@@ -4,7 +4,8 @@
  * the token for a cookie, the page shows the same numbers as `/status`, lists a slow call in
  * flight, and its Cancel button cancels the statement in the emulator exactly as a client's own
  * cancel does. A foreign Origin or Host, or a missing token, is refused as on /mcp; the page works
- * under its strict CSP (no violation is logged) and cannot be framed. Saves docs/status-page.png.
+ * under its strict CSP (no violation is logged) and cannot be framed. Takes a screenshot, kept as
+ * docs/status-page.png (the README's) when SMCP_UPDATE_SCREENSHOT=1, else in the browser's temp profile.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,7 +26,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'status-page-token-4b1f9e27c0d8';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 const SLOW_SQL = 'SELECT SYSTEM$WAIT(50)';
-const SCREENSHOT = join(ROOT, 'docs', 'status-page.png');
+const README_SCREENSHOT = join(ROOT, 'docs', 'status-page.png');
 
 /** Runs scripts/ensure-chromium.sh; the reason it gives when Chromium cannot be had. */
 function ensureChromium(): string | undefined {
@@ -247,7 +248,12 @@ describe('e2e: status page in a headless browser', function () {
     expect(await page.locator('#spark-line').getAttribute('points')).to.match(
       /^[\d.]+,[\d.]+( [\d.]+,[\d.]+)+$/,
     );
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    // The README's picture changes only on request, so a test run leaves the checkout clean.
+    const screenshot =
+      process.env.SMCP_UPDATE_SCREENSHOT === '1'
+        ? README_SCREENSHOT
+        : join(profile ?? tmpdir(), 'status-page.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
 
     await row.locator('button.cancel').click();
     const settled = await slowSettled;
