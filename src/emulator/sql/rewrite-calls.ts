@@ -5,10 +5,10 @@
  */
 import { DATE_PARTS, toStrftime } from './date-parts.js';
 import { quoteString } from './tokenizer.js';
-import type { Writer } from './rewrite-writer.js';
+import type { SqlWriter } from './rewrite-context.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
-export function rewriteCall(w: Writer, name: string, open: number, close: number): string | null {
+export function rewriteCall(w: SqlWriter, name: string, open: number, close: number): string | null {
   const ranges = w.args(open, close);
   const arg = (k: number): string => {
     const r = ranges[k];
@@ -164,7 +164,7 @@ export function rewriteCall(w: Writer, name: string, open: number, close: number
 }
 
 /** CAST(x AS type) with Snowflake type names. */
-function rewriteCast(w: Writer, name: string, open: number, close: number): string | null {
+function rewriteCast(w: SqlWriter, name: string, open: number, close: number): string | null {
   let depth = 0;
   let asAt = -1;
   for (let j = open + 1; j < close; j++) {

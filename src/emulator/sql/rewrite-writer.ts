@@ -10,7 +10,7 @@ import type { Token } from './tokenizer.js';
 import { duckTypeFor, parseSfType } from './types.js';
 import { rewriteCall } from './rewrite-calls.js';
 import { rewriteTableCall, rewriteTableSyntax } from './table-functions/index.js';
-import type { RewriteContext } from './rewrite.js';
+import type { RewriteContext, SqlWriter, TokenRange } from './rewrite-context.js';
 
 const INFO_VIEWS = new Set(['TABLES', 'COLUMNS', 'VIEWS', 'SCHEMATA', 'DATABASES']);
 
@@ -37,7 +37,7 @@ export const CLAUSE_END = new Set([
  * Emits tokens of one statement as DuckDB SQL. The helpers are public for rewrite-calls.ts, which
  * rewrites Snowflake function calls on top of them.
  */
-export class Writer {
+export class Writer implements SqlWriter {
   constructor(
     readonly toks: Token[],
     readonly ctx: RewriteContext,
@@ -87,8 +87,8 @@ export class Writer {
   }
 
   /** Splits (open, close) at depth-0 commas into [from, to) ranges. */
-  args(open: number, close: number): [number, number][] {
-    const out: [number, number][] = [];
+  args(open: number, close: number): TokenRange[] {
+    const out: TokenRange[] = [];
     let depth = 0;
     let start = open + 1;
     for (let j = open + 1; j < close; j++) {
@@ -105,20 +105,20 @@ export class Writer {
     return out;
   }
 
-  argWord(range: [number, number]): string {
+  argWord(range: TokenRange): string {
     const sig = this.toks.slice(range[0], range[1]).filter(isSignificant);
     const t = sig[0];
     if (!t) return '';
     return t.kind === 'string' ? stringValue(t).toUpperCase() : t.text.toUpperCase();
   }
 
-  argString(range: [number, number]): string | null {
+  argString(range: TokenRange): string | null {
     const sig = this.toks.slice(range[0], range[1]).filter(isSignificant);
     const t = sig[0];
     return sig.length === 1 && t && (t.kind === 'string' || t.kind === 'dollar') ? stringValue(t) : null;
   }
 
-  argNumber(range: [number, number]): number | null {
+  argNumber(range: TokenRange): number | null {
     const sig = this.toks.slice(range[0], range[1]).filter(isSignificant);
     const t = sig[0];
     return sig.length === 1 && t && t.kind === 'number' ? Number(t.text) : null;

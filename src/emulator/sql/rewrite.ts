@@ -4,26 +4,12 @@
  * of the session, `<db>.INFORMATION_SCHEMA.<view>` and `TABLE(INFORMATION_SCHEMA.QUERY_HISTORY())`
  * point at the engine's own catalog, and unnamed select items get Snowflake's column names.
  */
-import type { EmulatorSession } from '../engine-types.js';
-import type { TableSources } from './table-functions/index.js';
 import { isSignificant } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
+import type { RewriteContext, Rewritten } from './rewrite-context.js';
 import { CLAUSE_END, Writer } from './rewrite-writer.js';
 
-/** Facts about the session the rewrite needs. */
-export interface RewriteContext {
-  session: EmulatorSession;
-  account: string;
-  lastQueryId: string | null;
-  /** Kept results RESULT_SCAN reads and the session's query ids (table-functions/). */
-  tables?: TableSources;
-}
-
-/** The DuckDB text and what it touches. */
-export interface Rewritten {
-  sql: string;
-  usesHistory: boolean;
-}
+export type { RewriteContext, Rewritten } from './rewrite-context.js';
 
 const NOT_ALIAS = new Set([
   'END',
