@@ -49,5 +49,16 @@ export interface SqlWriter {
    * A type name at `i` → [DuckDB type, index after it, and for types a plain cast cannot produce
    * the function to wrap the operand in instead].
    */
-  typeAt(i: number, to: number): [string, number, string?];
+  typeAt(i: number, to: number): [string, number, CastWrap?];
+}
+
+/**
+ * What a cast that is not a plain DuckDB cast does with its operand: the name of a function to
+ * call on it, or the SQL built around it (structured types).
+ */
+export type CastWrap = string | ((operand: string) => string);
+
+/** Applies a cast's wrap to `operand` (DuckDB SQL). */
+export function applyWrap(wrap: CastWrap, operand: string): string {
+  return typeof wrap === 'string' ? `${wrap}(${operand})` : wrap(operand);
 }

@@ -10,7 +10,10 @@ import type { Token } from './tokenizer.js';
 import { duckTypeFor, parseSfType } from './types.js';
 import { rewriteCall } from './rewrite-calls.js';
 import { rewriteTableCall, rewriteTableSyntax } from './table-functions/index.js';
-import type { RewriteContext, SqlWriter, TokenRange } from './rewrite-context.js';
+import { applyWrap } from './rewrite-context.js';
+import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-context.js';
+import { localTimestampSql, structuredCastSql } from './structured-cast.js';
+import { structuredTypeAt, wrappedDuckType } from './structured-types.js';
 
 const INFO_VIEWS = new Set(['TABLES', 'COLUMNS', 'VIEWS', 'SCHEMATA', 'DATABASES']);
 
@@ -94,8 +97,8 @@ export class Writer implements SqlWriter {
     for (let j = open + 1; j < close; j++) {
       const t = this.toks[j];
       if (t.kind !== 'punct') continue;
-      if (t.text === '(' || t.text === '[') depth++;
-      else if (t.text === ')' || t.text === ']') depth--;
+      if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+      else if (t.text === ')' || t.text === ']' || t.text === '}') depth--;
       else if (t.text === ',' && depth === 0) {
         out.push([start, j]);
         start = j + 1;
@@ -155,11 +158,24 @@ export class Writer implements SqlWriter {
           const n = this.nextSig(i);
           const nt = this.toks[n];
           if (t.text === '(') groups.push(prev?.kind === 'word' || prev?.kind === 'quoted' ? primary : at);
-          else if (t.text === ')') primary = groups.pop() ?? primary;
-          if (t.text === ':' && nt?.kind === 'number') {
+          else if (t.text === ')' || t.text === '}' || t.text === ']') primary = groups.pop() ?? primary;
+          else if (t.text === '{') groups.push(at);
+          // An array constant starts an operand; an index extends the one before it.
+          else if (t.text === '[')
+            groups.push(
+              prev && (prev.kind !== 'punct' || prev.text === ')' || prev.text === ']') ? primary : at,
+            );
+          // After a string, ':' separates an object constant's key from its value.
+          const keyColon = prev?.kind === 'string';
+          if (t.text === ':' && nt?.kind === 'number' && !keyColon) {
             out += `$${nt.text}`;
             i = n;
-          } else if (t.text === ':' && (nt?.kind === 'word' || nt?.kind === 'quoted') && n < to) {
+          } else if (
+            t.text === ':' &&
+            !keyColon &&
+            (nt?.kind === 'word' || nt?.kind === 'quoted') &&
+            n < to
+          ) {
             // Snowflake's variant path v:a.b → JSON extraction.
             let path = nt.kind === 'quoted' ? nt.text.slice(1, -1) : nt.text;
             let j = n;
@@ -176,7 +192,7 @@ export class Writer implements SqlWriter {
             i = j;
           } else if (t.text === '::') {
             const [sql, end, wrap] = this.typeAt(n, to);
-            if (wrap) out = `${out.slice(0, primary)}${wrap}(${out.slice(primary).trim()})`;
+            if (wrap) out = `${out.slice(0, primary)}${applyWrap(wrap, out.slice(primary).trim())}`;
             else out += `::${sql}`;
             i = end - 1;
           } else out += t.text;
@@ -202,9 +218,15 @@ export class Writer implements SqlWriter {
    * plain cast cannot produce (TIMESTAMP_TZ keeps the offset, BINARY parses hex) the function to
    * wrap the operand in instead].
    */
-  typeAt(i: number, to: number): [string, number, string?] {
+  typeAt(i: number, to: number): [string, number, CastWrap?] {
     const name = this.toks[i];
     if (!name || name.kind !== 'word') return ['', i];
+    const structured = structuredTypeAt(this.toks, i, to);
+    if (structured) {
+      const timeZone = this.ctx.session.params.get('TIMEZONE') ?? 'UTC';
+      const wrap = (operand: string): string => structuredCastSql(structured.node, operand, timeZone);
+      return [wrappedDuckType(structured.node), structured.end, wrap];
+    }
     const open = this.nextSig(i);
     let args: number[] = [];
     let end = i + 1;
@@ -221,6 +243,9 @@ export class Writer implements SqlWriter {
     const sf = parseSfType(name.text, args);
     if (!sf) return [this.emit(i, end).toUpperCase(), end];
     if (sf.wire === 'timestamp_tz') return [duckTypeFor(sf), end, '_SMCP_TO_TZ'];
+    const timeZone = this.ctx.session.params.get('TIMEZONE') ?? 'UTC';
+    if (sf.wire === 'timestamp_ltz' && timeZone.toUpperCase() !== 'UTC')
+      return [duckTypeFor(sf), end, (operand: string) => localTimestampSql(operand, timeZone)];
     if (sf.wire === 'binary') return [duckTypeFor(sf), end, '_SMCP_TO_BINARY'];
     return [duckTypeFor(sf), end];
   }

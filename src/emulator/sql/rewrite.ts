@@ -73,8 +73,8 @@ function selectSegments(toks: Token[]): Segment[] {
     const t = toks[i];
     const atEnd =
       t === undefined || (depth === 0 && t.kind === 'word' && CLAUSE_END.has(t.text.toUpperCase()));
-    if (t && t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
-    if (t && t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
+    if (t && t.kind === 'punct' && (t.text === '(' || t.text === '[' || t.text === '{')) depth++;
+    if (t && t.kind === 'punct' && (t.text === ')' || t.text === ']' || t.text === '}')) depth--;
     if (atEnd || (depth === 0 && t.kind === 'punct' && t.text === ',')) {
       segments.push({ from: start, to: i, alias: itemName(toks.slice(start, i)) });
       start = i + 1;
@@ -99,7 +99,7 @@ function itemName(item: Token[]): string | null {
   if (
     prev &&
     (last.kind === 'quoted' || (last.kind === 'word' && !NOT_ALIAS.has(last.text.toUpperCase()))) &&
-    (prev.kind !== 'punct' || prev.text === ')')
+    (prev.kind !== 'punct' || prev.text === ')' || prev.text === ']' || prev.text === '}')
   ) {
     return null;
   }

@@ -22,6 +22,7 @@ import { isCountable, runSelect } from './select-runner.js';
 import { mapDuckError, noWarehouse, syntaxError } from './sql-errors.js';
 import { bindValues, dmlResult, statementTypeOf } from './statement-results.js';
 import { STATEMENT_TYPE } from './statement-types.js';
+import { bindFormats } from './structured-values.js';
 import { systemWait } from './system-wait.js';
 import {
   describeResult,
@@ -34,6 +35,7 @@ import { waitAbortably } from './table-functions/wait.js';
 import { isSignificant, tokenize } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
 import { isUserCommand, runUserCommand } from './user-commands.js';
+import { valueFormats } from './value-formats.js';
 import { runVariableCommand, substituteVariables } from './variables.js';
 
 /** One statement as the dispatcher gets it. */
@@ -196,7 +198,11 @@ async function runStatement(
       // The history table changes with every statement, so a second run differs.
       countable: !rewritten.usesHistory && !scans && isCountable(words),
       cacheable: !rewritten.usesHistory && !scans,
-      columnsOf: (result) => withScanTypes(resultColumns(ctx, result, sql), sources),
+      columnsOf: (result) =>
+        bindFormats(
+          withScanTypes(resultColumns(ctx, result, sql), sources),
+          valueFormats(ctx.session.params),
+        ),
     },
     {
       pool: services.pool,
