@@ -39,10 +39,11 @@ const STRUCTURED_NAMES = new Set(['OBJECT', 'ARRAY', 'MAP']);
  * the caller).
  */
 export function structuredTypeAt(toks: readonly Token[], i: number, to: number): ParsedType | null {
+  // Most casts are to other types: decide that before collecting the rest of the statement.
+  const first = toks[i];
+  if (!first || first.kind !== 'word' || !STRUCTURED_NAMES.has(first.text.toUpperCase())) return null;
   const sig: number[] = [];
   for (let j = i; j < to; j++) if (isSignificant(toks[j])) sig.push(j);
-  const first = toks[sig[0] ?? -1];
-  if (!first || first.kind !== 'word' || !STRUCTURED_NAMES.has(first.text.toUpperCase())) return null;
   if (toks[sig[1] ?? -1]?.text !== '(') return null;
   const parser = new TypeParser(toks, sig);
   try {
