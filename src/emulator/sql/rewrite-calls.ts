@@ -7,7 +7,7 @@ import { DATE_PARTS, toStrftime } from './date-parts.js';
 import { quoteString } from './tokenizer.js';
 import { applyWrap } from './rewrite-context.js';
 import type { SqlWriter } from './rewrite-context.js';
-import { structuredCastSql } from './structured-cast.js';
+import { semiStructuredSql, structuredCastSql } from './structured-cast.js';
 import { structuredTypeAt } from './structured-types.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
@@ -186,7 +186,8 @@ function rewriteCast(w: SqlWriter, name: string, open: number, close: number): s
     const timeZone = w.ctx.session.params.get('TIMEZONE') ?? 'UTC';
     return structuredCastSql(structured.node, expr, timeZone, name === 'TRY_CAST');
   }
-  if (typeName === 'VARIANT' || typeName === 'OBJECT' || typeName === 'ARRAY') return `to_json(${expr})`;
+  if (typeName === 'VARIANT' || typeName === 'OBJECT' || typeName === 'ARRAY')
+    return semiStructuredSql(expr, `to_json(${expr})`);
   const [type, , wrap] = w.typeAt(typeStart, close);
   if (wrap) return name === 'TRY_CAST' ? `TRY(${applyWrap(wrap, expr)})` : applyWrap(wrap, expr);
   return `${name}(${expr} AS ${type})`;

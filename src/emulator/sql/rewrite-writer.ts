@@ -12,7 +12,7 @@ import { rewriteCall } from './rewrite-calls.js';
 import { rewriteTableCall, rewriteTableSyntax } from './table-functions/index.js';
 import { applyWrap } from './rewrite-context.js';
 import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-context.js';
-import { localTimestampSql, structuredCastSql } from './structured-cast.js';
+import { localTimestampSql, semiStructuredSql, structuredCastSql } from './structured-cast.js';
 import { structuredTypeAt, wrappedDuckType } from './structured-types.js';
 
 const INFO_VIEWS = new Set(['TABLES', 'COLUMNS', 'VIEWS', 'SCHEMATA', 'DATABASES']);
@@ -247,6 +247,12 @@ export class Writer implements SqlWriter {
     if (sf.wire === 'timestamp_ltz' && timeZone.toUpperCase() !== 'UTC')
       return [duckTypeFor(sf), end, (operand: string) => localTimestampSql(operand, timeZone)];
     if (sf.wire === 'binary') return [duckTypeFor(sf), end, '_SMCP_TO_BINARY'];
+    if (sf.wire === 'variant' || sf.wire === 'object' || sf.wire === 'array')
+      return [
+        duckTypeFor(sf),
+        end,
+        (operand: string) => semiStructuredSql(operand, `CAST(${operand} AS JSON)`),
+      ];
     return [duckTypeFor(sf), end];
   }
 

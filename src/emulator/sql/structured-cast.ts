@@ -41,11 +41,26 @@ export function structuredCastSql(
   const how: Conversion = { tz: quoteString(timeZone), soft: tryCast, names: new Names() };
   const x = how.names.next('x');
   // A structured operand is taken out of its wrapper; anything else is read as JSON.
-  const json = `CASE WHEN starts_with(replace(typeof(${x}), '"', ''), 'STRUCT(${STRUCTURED_MARK} ') THEN json_extract(to_json(${x}), ${quoteString(`$.${STRUCTURED_MARK}`)}) ELSE to_json(${x}) END`;
+  const json = semiStructuredSql(x, `to_json(${x})`);
   const value = convert(node, json, how);
   // The outer cast keeps the type when DuckDB folds a NULL operand's CASE to an untyped NULL.
   const wrapped = `CAST(CASE WHEN ${x} IS NULL THEN NULL ELSE struct_pack(${quoteName(STRUCTURED_MARK)} := ${value}) END AS ${wrappedDuckType(node)})`;
   return bind(operand, x, wrapped);
+}
+
+/**
+ * A cast of `operand` to VARIANT, OBJECT or ARRAY: a structured value becomes its JSON without
+ * the wrapper; anything else converts by `plain`. DuckDB decides the CASE from the operand's type
+ * when it binds the statement, so only one branch is ever planned.
+ */
+export function semiStructuredSql(operand: string, plain: string): string {
+  const x = `(${operand})`;
+  return `CASE WHEN ${isWrapped(x)} THEN json_extract(to_json(${x}), ${quoteString(`$.${STRUCTURED_MARK}`)}) ELSE ${plain} END`;
+}
+
+/** True (as SQL) when `x` is a structured value in its wrapper. */
+function isWrapped(x: string): string {
+  return `starts_with(replace(typeof(${x}), '"', ''), 'STRUCT(${STRUCTURED_MARK} ')`;
 }
 
 /**

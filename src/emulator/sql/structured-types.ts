@@ -10,6 +10,7 @@
  * every member is extracted and converted as Snowflake converts a VARIANT to the member's type
  * (structured-cast.ts).
  */
+import { EmulatorSqlError } from '../engine-types.js';
 import type { Token } from './tokenizer.js';
 import { isSignificant } from './tokenizer.js';
 import { duckTypeFor, parseSfType } from './types.js';
@@ -46,12 +47,32 @@ export function structuredTypeAt(toks: readonly Token[], i: number, to: number):
   for (let j = i; j < to; j++) if (isSignificant(toks[j])) sig.push(j);
   if (toks[sig[1] ?? -1]?.text !== '(') return null;
   const parser = new TypeParser(toks, sig);
+  let parsed: ParsedType | null;
   try {
     const node = parser.type();
     const last = sig[parser.pos - 1];
-    return node.kind === 'leaf' || last === undefined ? null : { node, end: last + 1 };
+    parsed = node.kind === 'leaf' || last === undefined ? null : { node, end: last + 1 };
   } catch {
     return null;
+  }
+  if (parsed) checkMapKeys(parsed.node);
+  return parsed;
+}
+
+/** Snowflake's MAP keys are VARCHAR or NUMBER; anything else is refused with its type named. */
+function checkMapKeys(node: TypeNode): void {
+  if (node.kind === 'object') for (const f of node.fields) checkMapKeys(f.type);
+  else if (node.kind === 'array') checkMapKeys(node.element);
+  else if (node.kind === 'map') {
+    const key = node.key;
+    if (key.kind !== 'leaf' || (key.sf.wire !== 'text' && key.sf.wire !== 'fixed')) {
+      throw new EmulatorSqlError(
+        '002141',
+        '42601',
+        `SQL compilation error:\nUnsupported MAP key type ${typeName(key)}: a MAP key is VARCHAR or NUMBER.`,
+      );
+    }
+    checkMapKeys(node.value);
   }
 }
 

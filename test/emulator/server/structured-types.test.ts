@@ -207,6 +207,19 @@ describe('emulator: structured types', function () {
     expect(await failure(conn, 'SELECT PARSE_JSON(\'{"a": 1}\')::ARRAY(INT)')).to.equal(
       'Failed to cast variant value {"a":1} to ARRAY',
     );
+    expect(await failure(conn, "SELECT {'a': 1}::MAP(OBJECT(a INT), INT)")).to.equal(
+      'SQL compilation error:\nUnsupported MAP key type OBJECT(a NUMBER(38,0)): a MAP key is VARCHAR or NUMBER.',
+    );
+  });
+
+  it('casts a structured value back to VARIANT, OBJECT and ARRAY as its plain JSON', async function () {
+    const { rows, statement } = await execute(
+      conn,
+      `SELECT {'a': 1}::OBJECT(a INT)::VARIANT AS V, CAST({'a': 1}::OBJECT(a INT) AS OBJECT) AS O,
+         ARRAY_CONSTRUCT(1, 2)::ARRAY(INT)::ARRAY AS A`,
+    );
+    expect(kindsOf(statement)).to.deep.equal(['variant:variant', 'variant:variant', 'variant:variant']);
+    expect(rows).to.deep.equal([{ V: { a: 1 }, O: { a: 1 }, A: [1, 2] }]);
   });
 
   it('keeps object constants, ARRAY_CONSTRUCT and PARSE_JSON semi-structured', async function () {
