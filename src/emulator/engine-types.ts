@@ -17,7 +17,8 @@ export type SnowflakeType =
   | 'binary'
   | 'variant'
   | 'object'
-  | 'array';
+  | 'array'
+  | 'map';
 
 /** One column of a result, as Snowflake describes it in `rowtype`. */
 export interface ColumnMeta {
@@ -28,6 +29,11 @@ export interface ColumnMeta {
   scale: number | null;
   length: number | null;
   byteLength: number | null;
+  /**
+   * The members of a structured type, described like columns: an OBJECT's fields by name, an
+   * ARRAY's element, a MAP's key and value. Absent for every other type, semi-structured included.
+   */
+  fields?: ColumnMeta[];
   /** Qualified source, when the column comes straight from a table. */
   database?: string;
   schema?: string;

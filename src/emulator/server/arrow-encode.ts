@@ -296,6 +296,7 @@ function columnData(rows: Rows, c: number, column: ColumnMeta): { data: Data; by
     case 'variant':
     case 'object':
     case 'array':
+    case 'map':
       return { data: utf8Data(rows, c, bitmap, nulls), byteLength: column.byteLength };
   }
 }

@@ -36,6 +36,8 @@ function rowtype(column: ColumnMeta): Record<string, unknown> {
     length: column.length,
     byteLength: column.byteLength,
     collation: null,
+    // Structured OBJECT/ARRAY/MAP: their members, described alike (snowflake-sdk converts by them).
+    ...(column.fields ? { fields: column.fields.map(rowtype) } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  * and `SELECT SYSTEM$CANCEL_QUERY('<id>')`. `runCallCommand` returns null for anything else.
  */
 import type { EngineHost, ResultSet, WireBinding } from '../engine-types.js';
-import { schemaExists } from './commands.js';
+import { schemaExists } from './object-names.js';
 import type { StatementContext } from './context.js';
 import { runAnonymousBlock, type ProcedureStore } from './procedures.js';
 import { StaticResultSet } from './result-set.js';

@@ -9,9 +9,10 @@ import { WAREHOUSES } from './context.js';
 import { statusResult } from './result-set.js';
 import { runDescribe } from './describe.js';
 import { runShow } from './show.js';
+import { databaseExists, qualifiedName, schemaExists } from './object-names.js';
 import { invalidParameter, useNotFound } from './sql-errors.js';
 import { STATEMENT_TYPE } from './statement-types.js';
-import { identName, isSignificant, stringValue } from './tokenizer.js';
+import { isSignificant, stringValue } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
 
 /** Runs USE / ALTER SESSION / SHOW / DESCRIBE; null when the statement is none of them. */
@@ -34,39 +35,6 @@ export async function runCommand(
     default:
       return null;
   }
-}
-
-/** Splits `a.b.c` tokens into folded names. */
-export function qualifiedName(sig: Token[], start: number): { parts: string[]; next: number } {
-  const parts: string[] = [];
-  let i = start;
-  for (;;) {
-    const t = sig[i];
-    if (!t || (t.kind !== 'word' && t.kind !== 'quoted' && t.kind !== 'string')) break;
-    parts.push(identName(t));
-    i++;
-    if (sig[i]?.text !== '.') break;
-    i++;
-  }
-  return { parts, next: i };
-}
-
-async function databaseExists(ctx: StatementContext, db: string): Promise<boolean> {
-  const rows = await ctx.rows(
-    `SELECT 1 FROM duckdb_databases() WHERE database_name = $1 AND database_name NOT IN ('memory', 'system', 'temp', '_SMCP')`,
-    [db],
-  );
-  return rows.length > 0;
-}
-
-/** True when the schema exists (INFORMATION_SCHEMA always does). */
-export async function schemaExists(ctx: StatementContext, db: string, schema: string): Promise<boolean> {
-  if (schema === 'INFORMATION_SCHEMA') return databaseExists(ctx, db);
-  const rows = await ctx.rows(
-    `SELECT 1 FROM duckdb_schemas() WHERE database_name = $1 AND schema_name = $2 AND schema_name NOT IN ('main', 'pg_catalog', 'information_schema')`,
-    [db, schema],
-  );
-  return rows.length > 0 && (await databaseExists(ctx, db));
 }
 
 async function runUse(ctx: StatementContext, sig: Token[]): Promise<ResultSet> {

@@ -7,7 +7,7 @@
  */
 import type { WireBinding } from '../engine-types.js';
 import type { StatementContext } from './context.js';
-import { qualifiedName } from './commands.js';
+import { qualifiedName } from './object-names.js';
 import { statementCancelled } from './sql-errors.js';
 import { identName, isSignificant, splitTopLevelCommas, type Token } from './tokenizer.js';
 

@@ -3,7 +3,7 @@
  */
 import type { ResultSet } from '../engine-types.js';
 import type { StatementContext } from './context.js';
-import { qualifiedName } from './commands.js';
+import { qualifiedName } from './object-names.js';
 import { StaticResultSet } from './result-set.js';
 import { assertObject, col, qualify, syntax } from './show-common.js';
 import type { Cell } from './show-common.js';

@@ -23,6 +23,7 @@ import {
 } from '@duckdb/node-api';
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnMeta, SnowflakeType } from '../engine-types.js';
+import { STRUCTURED_MARK } from './structured-mark.js';
 
 /** Snowflake's maximum VARCHAR length, reported for every text column. */
 export const MAX_TEXT_LENGTH = 16777216;
@@ -157,6 +158,7 @@ export function encodeValue(value: DuckDBValue, column: ColumnMeta): string | nu
     case 'variant':
     case 'object':
     case 'array':
+    case 'map':
       return typeof value === 'string' ? value : JSON.stringify(toJson(value));
   }
 }
@@ -240,6 +242,10 @@ export function toJson(value: DuckDBValue): unknown {
   }
   if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) return value.items.map(toJson);
   if (value instanceof DuckDBStructValue) {
+    // A structured value's wrapper (structured-mark.ts) is not part of the value.
+    const keys = Object.keys(value.entries);
+    if (keys.length === 1 && keys[0] === STRUCTURED_MARK)
+      return toJson(value.entries[STRUCTURED_MARK] ?? null);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value.entries)) out[k] = toJson(v);
     return out;

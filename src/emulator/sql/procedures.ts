@@ -8,7 +8,7 @@
  */
 import type { EmulatorSession, ResultSet, WireBinding } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
-import { qualifiedName } from './commands.js';
+import { qualifiedName } from './object-names.js';
 import type { StatementContext } from './context.js';
 import { statusResult } from './result-set.js';
 import { parseBlock, startsBlock, type ScriptBlock } from './script-parse.js';

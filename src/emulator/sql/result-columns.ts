@@ -8,6 +8,7 @@ import type { ColumnMeta } from '../engine-types.js';
 import type { StatementContext } from './context.js';
 import { columnMetaFor } from './encode.js';
 import { splitQualified } from './statement-results.js';
+import { structuredColumn } from './structured-values.js';
 import type { SfColumnType } from './types.js';
 
 /** Table names per statement text: DuckDB parses the text again for them, on the main thread. */
@@ -77,6 +78,7 @@ export function resultColumns(
     const duck = types[i];
     if (!duck) throw new Error('column type missing');
     const declared = declaredFor(ctx, refs, name);
-    return columnMetaFor(name, duck, declared ? { ...declared, type: declared.wire } : undefined);
+    const meta = columnMetaFor(name, duck, declared ? { ...declared, type: declared.wire } : undefined);
+    return structuredColumn(meta, duck);
   });
 }

@@ -5,10 +5,13 @@
  */
 import { DATE_PARTS, toStrftime } from './date-parts.js';
 import { quoteString } from './tokenizer.js';
-import type { Writer } from './rewrite-writer.js';
+import { applyWrap } from './rewrite-context.js';
+import type { SqlWriter } from './rewrite-context.js';
+import { semiStructuredSql, structuredCastSql } from './structured-cast.js';
+import { structuredTypeAt } from './structured-types.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
-export function rewriteCall(w: Writer, name: string, open: number, close: number): string | null {
+export function rewriteCall(w: SqlWriter, name: string, open: number, close: number): string | null {
   const ranges = w.args(open, close);
   const arg = (k: number): string => {
     const r = ranges[k];
@@ -164,7 +167,7 @@ export function rewriteCall(w: Writer, name: string, open: number, close: number
 }
 
 /** CAST(x AS type) with Snowflake type names. */
-function rewriteCast(w: Writer, name: string, open: number, close: number): string | null {
+function rewriteCast(w: SqlWriter, name: string, open: number, close: number): string | null {
   let depth = 0;
   let asAt = -1;
   for (let j = open + 1; j < close; j++) {
@@ -177,8 +180,15 @@ function rewriteCast(w: Writer, name: string, open: number, close: number): stri
   const expr = w.emit(open + 1, asAt).trim();
   const typeStart = w.nextSig(asAt);
   const typeName = w.upper(typeStart);
-  if (typeName === 'VARIANT' || typeName === 'OBJECT' || typeName === 'ARRAY') return `to_json(${expr})`;
+  // Structured OBJECT(…)/ARRAY(…)/MAP(…); bare OBJECT and ARRAY are semi-structured (JSON).
+  const structured = structuredTypeAt(w.toks, typeStart, close);
+  if (structured) {
+    const timeZone = w.ctx.session.params.get('TIMEZONE') ?? 'UTC';
+    return structuredCastSql(structured.node, expr, timeZone, name === 'TRY_CAST');
+  }
+  if (typeName === 'VARIANT' || typeName === 'OBJECT' || typeName === 'ARRAY')
+    return semiStructuredSql(expr, `to_json(${expr})`);
   const [type, , wrap] = w.typeAt(typeStart, close);
-  if (wrap) return name === 'TRY_CAST' ? `TRY(${wrap}(${expr}))` : `${wrap}(${expr})`;
+  if (wrap) return name === 'TRY_CAST' ? `TRY(${applyWrap(wrap, expr)})` : applyWrap(wrap, expr);
   return `${name}(${expr} AS ${type})`;
 }

@@ -10,7 +10,10 @@ import type { Token } from './tokenizer.js';
 import { duckTypeFor, parseSfType } from './types.js';
 import { rewriteCall } from './rewrite-calls.js';
 import { rewriteTableCall, rewriteTableSyntax } from './table-functions/index.js';
-import type { RewriteContext } from './rewrite.js';
+import { applyWrap } from './rewrite-context.js';
+import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-context.js';
+import { localTimestampSql, semiStructuredSql, structuredCastSql } from './structured-cast.js';
+import { structuredTypeAt, wrappedDuckType } from './structured-types.js';
 
 const INFO_VIEWS = new Set(['TABLES', 'COLUMNS', 'VIEWS', 'SCHEMATA', 'DATABASES']);
 
@@ -37,7 +40,7 @@ export const CLAUSE_END = new Set([
  * Emits tokens of one statement as DuckDB SQL. The helpers are public for rewrite-calls.ts, which
  * rewrites Snowflake function calls on top of them.
  */
-export class Writer {
+export class Writer implements SqlWriter {
   constructor(
     readonly toks: Token[],
     readonly ctx: RewriteContext,
@@ -87,15 +90,15 @@ export class Writer {
   }
 
   /** Splits (open, close) at depth-0 commas into [from, to) ranges. */
-  args(open: number, close: number): [number, number][] {
-    const out: [number, number][] = [];
+  args(open: number, close: number): TokenRange[] {
+    const out: TokenRange[] = [];
     let depth = 0;
     let start = open + 1;
     for (let j = open + 1; j < close; j++) {
       const t = this.toks[j];
       if (t.kind !== 'punct') continue;
-      if (t.text === '(' || t.text === '[') depth++;
-      else if (t.text === ')' || t.text === ']') depth--;
+      if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+      else if (t.text === ')' || t.text === ']' || t.text === '}') depth--;
       else if (t.text === ',' && depth === 0) {
         out.push([start, j]);
         start = j + 1;
@@ -105,20 +108,20 @@ export class Writer {
     return out;
   }
 
-  argWord(range: [number, number]): string {
+  argWord(range: TokenRange): string {
     const sig = this.toks.slice(range[0], range[1]).filter(isSignificant);
     const t = sig[0];
     if (!t) return '';
     return t.kind === 'string' ? stringValue(t).toUpperCase() : t.text.toUpperCase();
   }
 
-  argString(range: [number, number]): string | null {
+  argString(range: TokenRange): string | null {
     const sig = this.toks.slice(range[0], range[1]).filter(isSignificant);
     const t = sig[0];
     return sig.length === 1 && t && (t.kind === 'string' || t.kind === 'dollar') ? stringValue(t) : null;
   }
 
-  argNumber(range: [number, number]): number | null {
+  argNumber(range: TokenRange): number | null {
     const sig = this.toks.slice(range[0], range[1]).filter(isSignificant);
     const t = sig[0];
     return sig.length === 1 && t && t.kind === 'number' ? Number(t.text) : null;
@@ -155,11 +158,24 @@ export class Writer {
           const n = this.nextSig(i);
           const nt = this.toks[n];
           if (t.text === '(') groups.push(prev?.kind === 'word' || prev?.kind === 'quoted' ? primary : at);
-          else if (t.text === ')') primary = groups.pop() ?? primary;
-          if (t.text === ':' && nt?.kind === 'number') {
+          else if (t.text === ')' || t.text === '}' || t.text === ']') primary = groups.pop() ?? primary;
+          else if (t.text === '{') groups.push(at);
+          // An array constant starts an operand; an index extends the one before it.
+          else if (t.text === '[')
+            groups.push(
+              prev && (prev.kind !== 'punct' || prev.text === ')' || prev.text === ']') ? primary : at,
+            );
+          // After a string, ':' separates an object constant's key from its value.
+          const keyColon = prev?.kind === 'string';
+          if (t.text === ':' && nt?.kind === 'number' && !keyColon) {
             out += `$${nt.text}`;
             i = n;
-          } else if (t.text === ':' && (nt?.kind === 'word' || nt?.kind === 'quoted') && n < to) {
+          } else if (
+            t.text === ':' &&
+            !keyColon &&
+            (nt?.kind === 'word' || nt?.kind === 'quoted') &&
+            n < to
+          ) {
             // Snowflake's variant path v:a.b → JSON extraction.
             let path = nt.kind === 'quoted' ? nt.text.slice(1, -1) : nt.text;
             let j = n;
@@ -176,7 +192,7 @@ export class Writer {
             i = j;
           } else if (t.text === '::') {
             const [sql, end, wrap] = this.typeAt(n, to);
-            if (wrap) out = `${out.slice(0, primary)}${wrap}(${out.slice(primary).trim()})`;
+            if (wrap) out = `${out.slice(0, primary)}${applyWrap(wrap, out.slice(primary).trim())}`;
             else out += `::${sql}`;
             i = end - 1;
           } else out += t.text;
@@ -202,9 +218,15 @@ export class Writer {
    * plain cast cannot produce (TIMESTAMP_TZ keeps the offset, BINARY parses hex) the function to
    * wrap the operand in instead].
    */
-  typeAt(i: number, to: number): [string, number, string?] {
+  typeAt(i: number, to: number): [string, number, CastWrap?] {
     const name = this.toks[i];
     if (!name || name.kind !== 'word') return ['', i];
+    const structured = structuredTypeAt(this.toks, i, to);
+    if (structured) {
+      const timeZone = this.ctx.session.params.get('TIMEZONE') ?? 'UTC';
+      const wrap = (operand: string): string => structuredCastSql(structured.node, operand, timeZone);
+      return [wrappedDuckType(structured.node), structured.end, wrap];
+    }
     const open = this.nextSig(i);
     let args: number[] = [];
     let end = i + 1;
@@ -221,7 +243,16 @@ export class Writer {
     const sf = parseSfType(name.text, args);
     if (!sf) return [this.emit(i, end).toUpperCase(), end];
     if (sf.wire === 'timestamp_tz') return [duckTypeFor(sf), end, '_SMCP_TO_TZ'];
+    const timeZone = this.ctx.session.params.get('TIMEZONE') ?? 'UTC';
+    if (sf.wire === 'timestamp_ltz' && timeZone.toUpperCase() !== 'UTC')
+      return [duckTypeFor(sf), end, (operand: string) => localTimestampSql(operand, timeZone)];
     if (sf.wire === 'binary') return [duckTypeFor(sf), end, '_SMCP_TO_BINARY'];
+    if (sf.wire === 'variant' || sf.wire === 'object' || sf.wire === 'array')
+      return [
+        duckTypeFor(sf),
+        end,
+        (operand: string) => semiStructuredSql(operand, `CAST(${operand} AS JSON)`),
+      ];
     return [duckTypeFor(sf), end];
   }
 

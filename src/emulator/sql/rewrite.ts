@@ -4,26 +4,12 @@
  * of the session, `<db>.INFORMATION_SCHEMA.<view>` and `TABLE(INFORMATION_SCHEMA.QUERY_HISTORY())`
  * point at the engine's own catalog, and unnamed select items get Snowflake's column names.
  */
-import type { EmulatorSession } from '../engine-types.js';
-import type { TableSources } from './table-functions/index.js';
 import { isSignificant } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
+import type { RewriteContext, Rewritten } from './rewrite-context.js';
 import { CLAUSE_END, Writer } from './rewrite-writer.js';
 
-/** Facts about the session the rewrite needs. */
-export interface RewriteContext {
-  session: EmulatorSession;
-  account: string;
-  lastQueryId: string | null;
-  /** Kept results RESULT_SCAN reads and the session's query ids (table-functions/). */
-  tables?: TableSources;
-}
-
-/** The DuckDB text and what it touches. */
-export interface Rewritten {
-  sql: string;
-  usesHistory: boolean;
-}
+export type { RewriteContext, Rewritten } from './rewrite-context.js';
 
 const NOT_ALIAS = new Set([
   'END',
@@ -87,8 +73,8 @@ function selectSegments(toks: Token[]): Segment[] {
     const t = toks[i];
     const atEnd =
       t === undefined || (depth === 0 && t.kind === 'word' && CLAUSE_END.has(t.text.toUpperCase()));
-    if (t && t.kind === 'punct' && (t.text === '(' || t.text === '[')) depth++;
-    if (t && t.kind === 'punct' && (t.text === ')' || t.text === ']')) depth--;
+    if (t && t.kind === 'punct' && (t.text === '(' || t.text === '[' || t.text === '{')) depth++;
+    if (t && t.kind === 'punct' && (t.text === ')' || t.text === ']' || t.text === '}')) depth--;
     if (atEnd || (depth === 0 && t.kind === 'punct' && t.text === ',')) {
       segments.push({ from: start, to: i, alias: itemName(toks.slice(start, i)) });
       start = i + 1;
@@ -113,7 +99,7 @@ function itemName(item: Token[]): string | null {
   if (
     prev &&
     (last.kind === 'quoted' || (last.kind === 'word' && !NOT_ALIAS.has(last.text.toUpperCase()))) &&
-    (prev.kind !== 'punct' || prev.text === ')')
+    (prev.kind !== 'punct' || prev.text === ')' || prev.text === ']' || prev.text === '}')
   ) {
     return null;
   }

@@ -7,6 +7,7 @@
 import type { DuckDBDataChunk, DuckDBVector } from '@duckdb/node-api';
 import type { ColumnMeta } from '../engine-types.js';
 import { encodeValue } from './encode.js';
+import { structuredText } from './structured-values.js';
 
 /** Decoded value bytes aimed at per slice. */
 const SLICE_BYTES = 4 * 2 ** 20;
@@ -33,7 +34,8 @@ export function encodeChunk(
       for (let c = 0; c < width; c++) {
         const column = columns[c];
         const slice = slices[c];
-        row[c] = column && slice ? encodeValue(slice.getItem(r), column) : null;
+        const value = slice ? slice.getItem(r) : null;
+        row[c] = !column ? null : column.fields ? structuredText(value, column) : encodeValue(value, column);
       }
       const text = JSON.stringify(row);
       bytes += text.length;

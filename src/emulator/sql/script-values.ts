@@ -101,8 +101,9 @@ export function sqlLiteral(value: ScalarValue): string {
       return text === null ? nullOf('BINARY') : `TO_BINARY(${quoteString(text)}, 'HEX')`;
     case 'variant':
     case 'object':
-    case 'array': {
-      const type = column.type.toUpperCase();
+    case 'array':
+    case 'map': {
+      const type = column.type === 'map' ? 'OBJECT' : column.type.toUpperCase();
       return text === null ? nullOf(type) : cast(`PARSE_JSON(${quoteString(text)})`, type);
     }
     case 'text':

@@ -5,7 +5,7 @@
 import type { ColumnMeta, ResultSet, SnowflakeType } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
 import type { StatementContext } from './context.js';
-import { qualifiedName, schemaExists } from './commands.js';
+import { qualifiedName, schemaExists } from './object-names.js';
 import { nanosText } from './encode.js';
 import { StaticResultSet } from './result-set.js';
 import { noCurrentDatabase, objectNotFound } from './sql-errors.js';

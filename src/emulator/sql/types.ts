@@ -44,6 +44,7 @@ export function duckTypeFor(t: SfColumnType): string {
     case 'variant':
     case 'object':
     case 'array':
+    case 'map':
       return 'JSON';
   }
 }

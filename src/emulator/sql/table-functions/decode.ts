@@ -43,6 +43,7 @@ export function decodeColumn(c: string, column: ColumnMeta): string {
     case 'variant':
     case 'object':
     case 'array':
+    case 'map':
       return `CAST(${c} AS JSON)`;
   }
 }

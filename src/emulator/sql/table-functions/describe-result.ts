@@ -29,6 +29,7 @@ const TYPE_NAMES: Record<SnowflakeType, string> = {
   variant: 'VARIANT',
   object: 'OBJECT',
   array: 'ARRAY',
+  map: 'MAP',
 };
 
 const HEADERS = [
