@@ -49,6 +49,7 @@ import { DEFAULT_RESULT_DISK_BYTES, DEFAULT_RESULT_MEMORY_BYTES, ResultStore } f
 import { DEFAULT_MAX_OPEN_STREAMS, ResultTracker } from './result-tracker.js';
 import { createSpillDir, type SpillDir } from './spill-dir.js';
 import { ProductionGate } from './production-gate.js';
+import { isExplain, runExplain } from './explain.js';
 import { isCountable, runSelect } from './select-runner.js';
 import { rewriteStatement } from './rewrite.js';
 import {
@@ -507,6 +508,7 @@ class DuckEngine implements SqlEngine {
       if (answered) return answered;
     }
     refuseHostAccess(tokens);
+    if (isExplain(words)) return runExplain(ctx, tokens, (t) => this.rewrite(ctx, t).sql);
     const first = words[0] ?? '';
     if ((first === 'CREATE' || first === 'ALTER') && words.includes('SYSTEM$WAIT')) this.waitDefaults = true;
     if (first === 'SET' || first === 'UNSET') {
