@@ -40,8 +40,11 @@ export interface CostPolicy {
   readonly maxScanBytesPerClient: number;
 }
 
-/** The user's answer to a confirmation. */
-export type ConfirmAnswer = 'accept' | 'decline' | 'cancel';
+/**
+ * The user's answer to a confirmation; `unavailable` when the question could not be put (the
+ * request failed, or the protocol revision has no server-to-client requests).
+ */
+export type ConfirmAnswer = 'accept' | 'decline' | 'cancel' | 'unavailable';
 
 /** Asks the user whether a read over budget may run; never rejects for a plain "no". */
 export type ScanConfirm = (message: string) => Promise<ConfirmAnswer>;
@@ -146,14 +149,17 @@ export class CostGuard {
       this.count(request, bytes);
       return estimate;
     }
-    if (policy.mode === 'confirm' && request.confirm) {
-      const answer = await request.confirm(
-        `${refusal.message}. Run it anyway? (Snowflake bills the warehouse time it takes.)`,
-      );
-      if (answer === 'accept') {
-        this.count(request, bytes);
-        return estimate;
-      }
+    const answer =
+      policy.mode === 'confirm' && request.confirm
+        ? await request.confirm(
+            `${refusal.message}. Run it anyway? (Snowflake bills the warehouse time it takes.)`,
+          )
+        : 'unavailable';
+    if (answer === 'accept') {
+      this.count(request, bytes);
+      return estimate;
+    }
+    if (answer !== 'unavailable') {
       this.refuse(request, 'declined');
       throw new SmcpError(
         'SCAN_NOT_CONFIRMED',

@@ -1,14 +1,15 @@
 /**
  * The cost guard's running totals per client: bytes its reads were estimated to scan (all time and
  * within the rolling window that the per-client budget counts) and reads refused. Bounded: a client
- * keeps at most MAX_ENTRIES window entries (older ones are folded together) and the ledger at most
- * MAX_CLIENTS clients (the one idle longest is forgotten first).
+ * keeps at most one window entry per 1/BUCKETS of the window (reads close together share one, which
+ * leaves the window with the last of them: the window errs long by at most that much), and the
+ * ledger at most MAX_CLIENTS clients (the one idle longest is forgotten first).
  */
 
 /** Clients the ledger remembers at most. */
 const MAX_CLIENTS = 10_000;
-/** Window entries one client keeps at most; past it, neighbours merge (the window then errs long). */
-const MAX_ENTRIES = 256;
+/** Window entries one client keeps at most (one per slice of the window). */
+const BUCKETS = 60;
 
 /** One client's totals, as /status shows them. */
 export interface ClientCostTotals {
@@ -23,6 +24,9 @@ export interface ClientCostTotals {
 }
 
 interface Entry {
+  /** When its first read was admitted. */
+  first: number;
+  /** When its last read was admitted: the entry leaves the window a window after this. */
   at: number;
   bytes: number;
 }
@@ -58,11 +62,13 @@ export class CostLedger {
     account.total += bytes;
     account.reads++;
     this.expire(account);
-    account.window.push({ at: this.now(), bytes });
-    if (account.window.length > MAX_ENTRIES) {
-      const [a, b] = account.window.splice(0, 2) as [Entry, Entry];
-      // Merged under the later time: the bytes leave the window no sooner than they should.
-      account.window.unshift({ at: b.at, bytes: a.bytes + b.bytes });
+    const now = this.now();
+    const last = account.window[account.window.length - 1];
+    if (last && now - last.first < this.windowMs / BUCKETS) {
+      last.bytes += bytes;
+      last.at = now;
+    } else {
+      account.window.push({ first: now, at: now, bytes });
     }
   }
 

@@ -7,7 +7,7 @@
  * registry's result (arguments and output already checked there, for every path) projected
  * through the server's wire codec.
  */
-import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
+import { ProtocolError, ProtocolErrorCode, SdkError, SdkErrorCode } from '@modelcontextprotocol/server';
 import type {
   CallToolRequest,
   CallToolResult,
@@ -60,7 +60,9 @@ function confirmSchema(): ElicitRequestFormParams['requestedSchema'] {
 /**
  * Asks the user of the client behind `server` to confirm a read over the scan budget, when the client
  * declared form elicitation; undefined otherwise (the guard then refuses). Only an accepted form
- * with `confirm: true` is a yes; a failed request counts as a cancel.
+ * with `confirm: true` is a yes. The question ends with the call (its signal); no answer in time
+ * counts as a cancel, a request the SDK cannot send at all (the 2026-07-28 revision has no
+ * server-to-client requests) as unavailable.
  */
 function scanConfirm(server: McpServer, ctx: ServerContext): ScanConfirm | undefined {
   const elicitation = server.server.getClientCapabilities()?.elicitation;
@@ -68,15 +70,15 @@ function scanConfirm(server: McpServer, ctx: ServerContext): ScanConfirm | undef
   if (!elicitation || (elicitation.url && !elicitation.form)) return undefined;
   return async (message) => {
     try {
-      const answer = await ctx.mcpReq.elicitInput({
-        mode: 'form',
-        message,
-        requestedSchema: confirmSchema(),
-      });
+      const answer = await ctx.mcpReq.elicitInput(
+        { mode: 'form', message, requestedSchema: confirmSchema() },
+        { signal: ctx.mcpReq.signal },
+      );
       if (answer.action !== 'accept') return answer.action;
       return answer.content?.confirm === true ? 'accept' : 'decline';
-    } catch {
-      return 'cancel';
+    } catch (error) {
+      const timedOut = error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout;
+      return timedOut || ctx.mcpReq.signal.aborted ? 'cancel' : 'unavailable';
     }
   };
 }
