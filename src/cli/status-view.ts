@@ -108,7 +108,7 @@ function costLines(status: DaemonStatus): string[] {
   const budget = (bytes: number): string => (bytes > 0 ? formatByteSize(bytes) : 'none');
   if (guard.mode === 'off') return ['  cost:      guard off'];
   const lines = [
-    `  cost:      guard ${guard.mode}, ${budget(guard.maxScanBytes)} per read, ${budget(guard.maxScanBytesPerClient)} per client per ${formatDuration(guard.windowSeconds)}`,
+    `  cost:      guard ${guard.mode}, ${budget(guard.maxScanBytes)} per read, ${budget(guard.maxScanBytesPerClient)} per client per ${guard.windowSeconds === 3600 ? 'hour' : formatDuration(guard.windowSeconds)}`,
   ];
   for (const c of guard.clients.slice(0, 10)) {
     lines.push(
