@@ -29,8 +29,8 @@ const HINTS: Readonly<Record<ErrorCode, Hint>> = {
     'statement per call, and only reads (SELECT, WITH … SELECT, SHOW, DESCRIBE, EXPLAIN) unless the ' +
     'server allows writes.',
   SCAN_BUDGET_EXCEEDED: () =>
-    'Read less: select fewer columns, filter on clustering or date columns so fewer partitions are ' +
-    "scanned, or query a smaller table; the budget itself is the operator's to raise (the message names the setting).",
+    'Read less: filter on clustering or date columns so Snowflake prunes more partitions, or query a ' +
+    "smaller or pre-aggregated table; the budget itself is the operator's to raise (the message names the setting).",
   SCAN_NOT_CONFIRMED: () =>
     'The user did not approve this scan; do not repeat it unchanged — ask the user, or read less.',
   SCAN_ESTIMATE_FAILED: () =>
