@@ -25,6 +25,22 @@ export const ERROR_CATALOGUE = {
     http: 403,
     summary: 'smcp refused the statement: writes are off, or the SQL guard found it unsafe',
   },
+  SCAN_BUDGET_EXCEEDED: {
+    exit: 1,
+    http: 403,
+    summary:
+      "the read would scan more than the cost guard's per-call budget or the client's rolling budget allows",
+  },
+  SCAN_NOT_CONFIRMED: {
+    exit: 1,
+    http: 403,
+    summary: 'the user declined or cancelled the confirmation the cost guard asked for',
+  },
+  SCAN_ESTIMATE_FAILED: {
+    exit: 1,
+    http: 502,
+    summary: "the cost guard could not read Snowflake's scan estimate (EXPLAIN), so the read did not run",
+  },
   SQL_SYNTAX: { exit: 1, http: 400, summary: 'the SQL text does not parse' },
   SQL_ERROR: { exit: 1, http: 400, summary: 'Snowflake rejected the statement' },
   QUERY_TIMEOUT: { exit: 1, http: 504, summary: 'the statement ran past its time limit and was cancelled' },
@@ -140,6 +156,18 @@ export interface ErrorDetails {
   sqlState?: string;
   /** The Snowflake query id of the failed statement. */
   queryId?: string;
+  /** For a cost guard refusal: Snowflake's estimate, the budget it broke, and the setting to raise. */
+  scan?: ScanRefusalDetails;
+}
+
+/** What a cost guard refusal carries besides its message. */
+export interface ScanRefusalDetails {
+  /** Bytes the read would scan, by Snowflake's EXPLAIN (GlobalStats.bytesAssigned). */
+  readonly estimatedBytes: number;
+  /** The budget in bytes it is over (for the per-client budget: what the client had left). */
+  readonly budgetBytes: number;
+  /** The option that sets the budget (`max-scan-bytes` or `max-scan-bytes-per-client`). */
+  readonly setting: string;
 }
 
 /**

@@ -4,6 +4,7 @@
  * message, … } }` with the catalogue's HTTP status. Never served on the TCP port.
  */
 import type { ErrorCode } from '../errors.js';
+import type { CostGuardStatus } from '../mcp/cost-guard.js';
 import type { InFlightRequest } from '../mcp/request-tracker.js';
 
 /** Prefix of every admin route. */
@@ -56,6 +57,11 @@ export interface DaemonStatus {
   readonly memory: Record<string, number>;
   /** The embedded emulator's counters (sessions, kept results, their bytes in memory and on disk); null on Snowflake. */
   readonly emulator: Record<string, number> | null;
+  /**
+   * The cost guard: its mode and budgets now, and per client (labelled by kind and an id prefix)
+   * the bytes admitted by Snowflake's estimates (all time and within the rolling window) and refusals.
+   */
+  readonly costGuard?: CostGuardStatus;
   /** Seconds calls in flight may finish when the daemon drains or stops (its --drain-timeout). */
   readonly drainTimeoutSeconds: number;
   /** The last drain, if one ran. */

@@ -4,9 +4,10 @@
  * token and origin allow-lists) into validated settings; bad values name their flag.
  */
 import { BoundedFileError, readBoundedFile } from '../config/bounded-file.js';
+import { BYTE_SIZE_EXPECTED, parseByteSize } from '../config/byte-size.js';
 import { numberDefault } from '../config/options/table.js';
 import { SmcpError } from '../errors.js';
-import { defineMcpSettings } from '../mcp/settings.js';
+import { COST_GUARD_MODES, defineMcpSettings } from '../mcp/settings.js';
 import { buildSqlTools, checkToolNames } from '../mcp/tool-registry.js';
 import { visibilityOf } from '../mcp/visibility-policy.js';
 import { loadSmcpConfig } from './config-defaults.js';
@@ -41,6 +42,7 @@ export function mcpSettingsFrom(args: McpFlagArgs): McpSettings {
     ['hideObjects', 'hideObjects', '--hide-objects'],
   ];
   for (const [arg, key] of map) if (args[arg] !== undefined) input[key] = args[arg];
+  Object.assign(input, costGuardInput(args));
   if (args.tools?.length) {
     input.tools = args.tools
       .flatMap((t) => t.split(','))
@@ -80,6 +82,36 @@ export function mcpSettingsFrom(args: McpFlagArgs): McpSettings {
     }
     throw err;
   }
+}
+
+/** The cost guard's settings from the flags (sizes as bytes; each bad value named by its flag). */
+function costGuardInput(args: McpFlagArgs): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  if (args.costGuard !== undefined) {
+    if (!(COST_GUARD_MODES as readonly string[]).includes(args.costGuard)) {
+      throw new SmcpError(
+        'USAGE',
+        `--cost-guard must be one of ${COST_GUARD_MODES.join(', ')}, got ${JSON.stringify(args.costGuard)}`,
+        { field: '--cost-guard' },
+      );
+    }
+    input.costGuard = args.costGuard;
+  }
+  const sizes: [string | number | undefined, string, string][] = [
+    [args.maxScanBytes, 'maxScanBytes', '--max-scan-bytes'],
+    [args.maxScanBytesPerClient, 'maxScanBytesPerClient', '--max-scan-bytes-per-client'],
+  ];
+  for (const [value, key, flag] of sizes) {
+    if (value === undefined) continue;
+    const bytes = parseByteSize(value);
+    if (bytes === undefined) {
+      throw new SmcpError('USAGE', `${flag} must be ${BYTE_SIZE_EXPECTED}, got ${JSON.stringify(value)}`, {
+        field: flag,
+      });
+    }
+    input[key] = bytes;
+  }
+  return input;
 }
 
 /** Reads the bearer token from --auth-token-file or $SMCP_TOKEN (flags never carry secrets). */

@@ -3,6 +3,7 @@
  * Light on imports: the fast path uses it too.
  */
 import type { DaemonStatus, EmulatorReason } from '../admin/protocol.js';
+import { formatByteSize } from '../config/byte-size.js';
 import type { DaemonFiles } from '../config/paths.js';
 import type { DaemonLookup } from '../daemon/control.js';
 import { shortId } from '../mcp/request-tracker.js';
@@ -100,6 +101,24 @@ function describeMemory(status: DaemonStatus): string {
   return `${mib(m.rssBytes)} resident (JS heap ${mib(m.heapUsedBytes)} of ${mib(m.heapTotalBytes)}, buffers ${mib(m.externalBytes)}, native ${mib(m.nativeBytes)})${held}`;
 }
 
+/** The cost guard's lines: its mode and budgets, then the clients with the most read this hour. */
+function costLines(status: DaemonStatus): string[] {
+  const guard = status.costGuard;
+  if (!guard) return [];
+  const budget = (bytes: number): string => (bytes > 0 ? formatByteSize(bytes) : 'none');
+  if (guard.mode === 'off') return ['  cost:      guard off'];
+  const lines = [
+    `  cost:      guard ${guard.mode}, ${budget(guard.maxScanBytes)} per read, ${budget(guard.maxScanBytesPerClient)} per client per ${guard.windowSeconds === 3600 ? 'hour' : formatDuration(guard.windowSeconds)}`,
+  ];
+  for (const c of guard.clients.slice(0, 10)) {
+    lines.push(
+      `    ${c.client.padEnd(24)} ${formatByteSize(c.windowBytes).padStart(10)} this window, ${formatByteSize(c.estimatedBytes)} in ${c.reads} reads, ${c.refusals} refused`,
+    );
+  }
+  if (guard.clients.length > 10) lines.push(`    … and ${guard.clients.length - 10} more`);
+  return lines;
+}
+
 /** The lines `smcp status` prints for a running daemon. */
 export function statusLines(status: DaemonStatus, data: string): string[] {
   const pool = status.pool as Record<string, number>;
@@ -123,6 +142,7 @@ export function statusLines(status: DaemonStatus, data: string): string[] {
     );
   }
   if (status.inFlight.length > 20) lines.push(`    … and ${status.inFlight.length - 20} more`);
+  lines.push(...costLines(status));
   if (status.drain) {
     const d = status.drain;
     lines.push(

@@ -78,6 +78,7 @@ export function daemonStatus(deps: AdminRouteDeps, stopping: boolean): DaemonSta
     requestsCompleted: runtime.tracker.completedCount,
     memory: { ...processMemory() },
     emulator: dataPath.emulator ? { ...dataPath.emulator.stats() } : null,
+    costGuard: runtime.costGuard.status(),
     drainTimeoutSeconds: deps.drainTimeoutSeconds,
     drain: drain.last,
     files: { socket: files.socket, pidfile: files.pidfile, logFile: files.logFile },

@@ -1,14 +1,18 @@
 /**
  * The daemon's Prometheus metrics (prom-client): what operators graph and alert on. Calls by tool,
  * transport, connection and outcome; call and statement durations; rows and bytes returned;
- * truncations; guard refusals by statement kind; sessions per transport; pool size, borrowed,
- * waiting and acquire time; database health; drain state; the process's own figures. Label values
- * are bounded: tool names from the tool table, transport kinds, catalogue codes, statement kinds,
- * configured connection names — never SQL, query ids or names clients send.
+ * truncations; guard refusals by statement kind; the cost guard's estimated bytes and refusals by
+ * transport and budget, with per-client figures as a client count and the largest window total;
+ * sessions per transport; pool size, borrowed, waiting and acquire time; database health; drain
+ * state; the process's own figures. Label values are bounded: tool names from the tool table,
+ * transport kinds, catalogue codes, statement kinds, budget names, configured connection names —
+ * never SQL, query ids or names clients send.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CallObserver, CallRecord } from '../mcp/call-observer.js';
+import type { TransportKind } from '../mcp/request-context.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
+import type { ClientCostTotals } from '../mcp/cost-ledger.js';
 import type { PoolStats } from '../snowflake/pool.js';
 import type { StatusPageFacts } from '../transports/contracts.js';
 import { RecentCalls } from './recent-calls.js';
@@ -21,6 +25,8 @@ export interface MetricsSources {
   readonly pool: () => PoolStats;
   readonly databaseHealthy: () => boolean;
   readonly draining: () => boolean;
+  /** The cost guard's totals per client (no names: the gauges keep counts and the largest figure). */
+  readonly costClients?: () => readonly ClientCostTotals[];
 }
 
 /** Seconds buckets from a quick metadata call to a long statement. */
@@ -36,6 +42,8 @@ export class DaemonMetrics implements CallObserver {
   private readonly bytes: Counter<'tool'>;
   private readonly truncations: Counter<'tool' | 'by'>;
   private readonly refusals: Counter<'kind'>;
+  private readonly scanBytes: Counter<'transport'>;
+  private readonly scanRefusals: Counter<'budget' | 'transport'>;
   private sources: MetricsSources | undefined;
   private readonly recent = new RecentCalls();
 
@@ -85,6 +93,18 @@ export class DaemonMetrics implements CallObserver {
       labelNames: ['kind'],
       registers,
     });
+    this.scanBytes = new Counter({
+      name: 'smcp_scan_estimated_bytes_total',
+      help: "Bytes of reads the cost guard admitted, by Snowflake's estimates (EXPLAIN), by transport",
+      labelNames: ['transport'],
+      registers,
+    });
+    this.scanRefusals = new Counter({
+      name: 'smcp_scan_refusals_total',
+      help: 'Reads the cost guard refused: over the per-call or per-client budget, or declined by the user',
+      labelNames: ['budget', 'transport'],
+      registers,
+    });
     this.gauges(registers);
     collectDefaultMetrics({ register: this.registry, prefix: 'smcp_' });
   }
@@ -130,6 +150,13 @@ export class DaemonMetrics implements CallObserver {
       s.databaseHealthy() ? 1 : 0,
     );
     gauge('smcp_draining', '1 while the daemon drains (takes no new work)', (s) => (s.draining() ? 1 : 0));
+    const clients = (s: MetricsSources): readonly ClientCostTotals[] => s.costClients?.() ?? [];
+    gauge('smcp_scan_clients', 'Clients the cost guard keeps totals for', (s) => clients(s).length);
+    gauge(
+      'smcp_scan_client_window_bytes_max',
+      "The most estimated bytes one client read within the cost guard's rolling hour",
+      (s) => clients(s).reduce((max, c) => Math.max(max, c.windowBytes), 0),
+    );
     this.poolCounters(registers);
   }
 
@@ -217,5 +244,13 @@ export class DaemonMetrics implements CallObserver {
 
   statementRefused(kind: string): void {
     this.refusals.inc({ kind });
+  }
+
+  scanEstimated(bytes: number, transport: TransportKind): void {
+    this.scanBytes.inc({ transport }, bytes);
+  }
+
+  scanRefused(budget: 'call' | 'client' | 'declined', transport: TransportKind): void {
+    this.scanRefusals.inc({ budget, transport });
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { HttpServerHandle, HttpServerOptions } from '../transports/contracts.js';
 import { startHttpServer } from '../transports/http-server.js';
+import type { CostGuard } from '../mcp/cost-guard.js';
 import type { ToolRegistry } from '../mcp/server-factory.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import type { McpSettings } from '../mcp/settings.js';
@@ -45,6 +46,8 @@ export interface Runtime {
   readonly dataPath: DataPath;
   readonly tracker: RequestTracker;
   readonly registry: ToolRegistry;
+  /** The cost guard (its policy and per-client totals for /status). */
+  readonly costGuard: CostGuard;
   readonly http: HttpServerHandle;
   readonly health: HealthMonitor;
   /** Prometheus metrics (GET /metrics, the admin API, `smcp metrics`). */
@@ -78,6 +81,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     pool: () => host.client.stats(),
     databaseHealthy: () => health.isHealthy(),
     draining: () => http?.stats().draining ?? false,
+    costClients: () => host.costGuard.ledger.snapshot(),
   });
   try {
     await health.start();
@@ -99,6 +103,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         database: health.snapshot(),
         memory: processMemory(),
         ...(host.dataPath.emulator ? { emulator: host.dataPath.emulator.stats() } : {}),
+        costGuard: host.costGuard.status(),
       }),
       health: () => ({
         databaseHealthy: health.isHealthy(),
@@ -122,6 +127,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     tracker,
     registry,
+    costGuard: host.costGuard,
     http,
     health,
     metrics,

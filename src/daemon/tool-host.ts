@@ -7,6 +7,7 @@ import { createMcpServerFactory, createToolRegistry } from '../mcp/server-factor
 import type { ToolRegistry } from '../mcp/server-factory.js';
 import type { ClientIdentity } from '../mcp/request-context.js';
 import type { CallObserver } from '../mcp/call-observer.js';
+import { CostGuard } from '../mcp/cost-guard.js';
 import { QueryOwnership } from '../mcp/query-ownership.js';
 import { RequestTracker } from '../mcp/request-tracker.js';
 import type { McpSettings } from '../mcp/settings.js';
@@ -46,6 +47,8 @@ export interface ToolHost {
   readonly client: ClientSwitch;
   readonly tracker: RequestTracker;
   readonly registry: ToolRegistry;
+  /** Holds reads to their scan budgets; its totals feed /status and the metrics. */
+  readonly costGuard: CostGuard;
   /** Builds one McpServer per connection, session or stateless request. */
   readonly factory: (identity: ClientIdentity) => McpServer;
   /**
@@ -65,6 +68,8 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     openDataPath({ resolved, client: options.pool, logger });
   const client = new ClientSwitch(await open(options.resolved));
   const tracker = new RequestTracker();
+  // The backend decides the guard's defaults; a reload may change it, so it is read per call.
+  const costGuard = new CostGuard(options.mcp, () => client.current.backend, options.observer);
   // One registry, one ownership record and one observer for every path (MCP, tool API, admin).
   const deps = {
     client,
@@ -72,6 +77,7 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     tracker,
     logger,
     ownership: new QueryOwnership(),
+    costGuard,
     ...(options.observer ? { observer: options.observer } : {}),
   };
   const registry = createToolRegistry(deps);
@@ -87,6 +93,7 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     client,
     tracker,
     registry,
+    costGuard,
     factory: createMcpServerFactory(deps, registry),
     reload: async (resolved, graceMs) => {
       if (!resolved.configured && client.current.backend === 'emulator') return outcome(false);

@@ -1,7 +1,7 @@
 /**
  * What the tool pipeline reports about calls as they end, for whoever keeps figures (the daemon's
  * Prometheus metrics). Only bounded values: tool names from the tool table, transport kinds,
- * catalogue codes, statement kinds — never SQL, query ids or client names.
+ * catalogue codes, statement kinds, budget names — never SQL, query ids or client names.
  */
 import type { ErrorCode } from '../errors.js';
 import type { TransportKind } from './request-context.js';
@@ -29,6 +29,10 @@ export interface CallObserver {
   statementEnded(durationSeconds: number): void;
   /** The guard refused a statement of this kind (dml, ddl, unparsable, fragment, …). */
   statementRefused(kind: string): void;
+  /** The cost guard admitted a read, of a client of `transport`, Snowflake estimated to scan `bytes`. */
+  scanEstimated(bytes: number, transport: TransportKind): void;
+  /** The cost guard refused a read: over the per-call or per-client budget, or not confirmed. */
+  scanRefused(budget: 'call' | 'client' | 'declined', transport: TransportKind): void;
 }
 
 const noop = (): void => {};
@@ -38,4 +42,6 @@ export const silentObserver: CallObserver = Object.freeze({
   callEnded: noop,
   statementEnded: noop,
   statementRefused: noop,
+  scanEstimated: noop,
+  scanRefused: noop,
 });

@@ -19,6 +19,15 @@ export const RESULT_FORMATS = ['markdown', 'csv', 'json'] as const;
 /** One of RESULT_FORMATS. */
 export type ResultFormat = (typeof RESULT_FORMATS)[number];
 
+/**
+ * What the cost guard does with a read whose estimated scan is over budget: nothing (`off`), refuse
+ * it, or ask the user to confirm (`confirm`, through MCP elicitation; refused where the client cannot
+ * be asked). `auto`: on (refuse) for a Snowflake account or when a budget is set, off otherwise.
+ */
+export const COST_GUARD_MODES = ['auto', 'off', 'refuse', 'confirm'] as const;
+/** One of COST_GUARD_MODES. */
+export type CostGuardMode = (typeof COST_GUARD_MODES)[number];
+
 /** The zod schema of McpSettings, with defaults; unknown keys are refused. */
 export const mcpSettingsSchema = z
   .strictObject({
@@ -71,6 +80,12 @@ export const mcpSettingsSchema = z
       .array(z.custom<SqlToolDefinition>((v) => typeof v === 'object' && v !== null))
       .max(50)
       .default([]),
+    /** The cost guard's mode (see COST_GUARD_MODES). */
+    costGuard: z.enum(COST_GUARD_MODES).default('auto'),
+    /** Bytes one read may scan by Snowflake's estimate (0: no per-call budget); unset: the guard's default. */
+    maxScanBytes: z.int().min(0).optional(),
+    /** Bytes one client's reads may scan in a rolling hour (0: no such budget); unset: the guard's default. */
+    maxScanBytesPerClient: z.int().min(0).optional(),
   })
   .refine((s) => s.defaultTimeoutSeconds <= s.maxTimeoutSeconds, {
     path: ['defaultTimeoutSeconds'],

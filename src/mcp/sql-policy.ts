@@ -32,6 +32,8 @@ export interface AllowedSql {
   /** True when every statement only reads (a read-only statement may be retried). */
   readonly readOnly: boolean;
   readonly statementCount: number;
+  /** The guard's class of the (one) statement: `select` reads table data. */
+  readonly kind: string;
 }
 
 /**
@@ -61,7 +63,7 @@ export function assertSqlAllowed(
       2,
     );
   }
-  return { readOnly: verdict.readOnly, statementCount };
+  return { readOnly: verdict.readOnly, statementCount, kind: verdict.statements[0]?.kind ?? 'unknown' };
 }
 
 /** Checks a WHERE or ORDER BY fragment of query_view; throws StatementRefusedError naming `field`. */

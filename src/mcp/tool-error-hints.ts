@@ -28,6 +28,13 @@ const HINTS: Readonly<Record<ErrorCode, Hint>> = {
     'smcp refused the statement before it reached Snowflake and will refuse it again unchanged: send one ' +
     'statement per call, and only reads (SELECT, WITH … SELECT, SHOW, DESCRIBE, EXPLAIN) unless the ' +
     'server allows writes.',
+  SCAN_BUDGET_EXCEEDED: () =>
+    'Read less: filter on clustering or date columns so Snowflake prunes more partitions, or query a ' +
+    "smaller or pre-aggregated table; the budget itself is the operator's to raise (the message names the setting).",
+  SCAN_NOT_CONFIRMED: () =>
+    'The user did not approve this scan; do not repeat it unchanged — ask the user, or read less.',
+  SCAN_ESTIMATE_FAILED: () =>
+    'Snowflake gave no usable scan estimate; try again, and ask the operator if it persists.',
   SQL_SYNTAX: () => 'Fix the SQL where the message points (Snowflake dialect) and run it again.',
   SQL_ERROR: () => "Correct the statement as Snowflake's message says and run it again.",
   QUERY_TIMEOUT: () =>

@@ -7,16 +7,18 @@
  * registry's result (arguments and output already checked there, for every path) projected
  * through the server's wire codec.
  */
-import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
+import { ProtocolError, ProtocolErrorCode, SdkError, SdkErrorCode } from '@modelcontextprotocol/server';
 import type {
   CallToolRequest,
   CallToolResult,
+  ElicitRequestFormParams,
   ListToolsResult,
   McpServer,
   ServerContext,
 } from '@modelcontextprotocol/server';
 import type { ClientIdentity } from './request-context.js';
 import { errorResult } from './tool-result.js';
+import type { ScanConfirm } from './cost-guard.js';
 import type { ProgressSink } from './tool-runtime.js';
 import type { ToolRegistry } from './tool-registry.js';
 
@@ -44,6 +46,43 @@ function progressSink(ctx: ServerContext): ProgressSink | undefined {
     });
 }
 
+/** The elicitation form that asks the user to confirm a read over budget: one boolean. */
+function confirmSchema(): ElicitRequestFormParams['requestedSchema'] {
+  return {
+    type: 'object',
+    properties: {
+      confirm: { type: 'boolean', title: 'Run this read', description: 'Run it despite the scan budget' },
+    },
+    required: ['confirm'],
+  };
+}
+
+/**
+ * Asks the user of the client behind `server` to confirm a read over the scan budget, when the client
+ * declared form elicitation; undefined otherwise (the guard then refuses). Only an accepted form
+ * with `confirm: true` is a yes. The question ends with the call (its signal); no answer in time
+ * counts as a cancel, a request the SDK cannot send at all (the 2026-07-28 revision has no
+ * server-to-client requests) as unavailable.
+ */
+function scanConfirm(server: McpServer, ctx: ServerContext): ScanConfirm | undefined {
+  const elicitation = server.server.getClientCapabilities()?.elicitation;
+  // A bare `elicitation: {}` means form support (the capability before modes existed).
+  if (!elicitation || (elicitation.url && !elicitation.form)) return undefined;
+  return async (message) => {
+    try {
+      const answer = await ctx.mcpReq.elicitInput(
+        { mode: 'form', message, requestedSchema: confirmSchema() },
+        { signal: ctx.mcpReq.signal },
+      );
+      if (answer.action !== 'accept') return answer.action;
+      return answer.content?.confirm === true ? 'accept' : 'decline';
+    } catch (error) {
+      const timedOut = error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout;
+      return timedOut || ctx.mcpReq.signal.aborted ? 'cancel' : 'unavailable';
+    }
+  };
+}
+
 /** `identity` completed with the client's name from initialize, once the server knows it. */
 function withClientName(server: McpServer, identity: ClientIdentity): ClientIdentity {
   if (identity.clientName) return identity;
@@ -67,6 +106,7 @@ export function createToolHandlers(registry: ToolRegistry): ToolHandlers {
       }
       try {
         const onProgress = progressSink(ctx);
+        const confirmScan = scanConfirm(server, ctx);
         const result = await registry.invoke(
           tool,
           request.params.arguments,
@@ -74,6 +114,7 @@ export function createToolHandlers(registry: ToolRegistry): ToolHandlers {
           {
             signal: ctx.mcpReq.signal,
             ...(onProgress ? { onProgress } : {}),
+            ...(confirmScan ? { confirmScan } : {}),
           },
         );
         return server.server.projectCallToolResult(result, registry.outputSchemaOf(name) ?? {});

@@ -22,6 +22,7 @@ import { nearestName, parseToolArguments } from './tool-arguments.js';
 import { errorInfoOf, errorResult, successResult } from './tool-result.js';
 import type { CallObserver } from './call-observer.js';
 import { silentObserver } from './call-observer.js';
+import { CostGuard } from './cost-guard.js';
 import type { ToolResult } from './tool-result.js';
 import type { CallOptions } from './tool-runtime.js';
 import { callDeadline, createToolCall } from './tool-runtime.js';
@@ -40,6 +41,11 @@ export interface McpDeps {
   readonly ownership?: QueryOwnership;
   /** Who keeps figures about calls (the daemon's metrics); silent by default. */
   readonly observer?: CallObserver;
+  /**
+   * Holds reads to their scan budgets; one per daemon, so budgets count every path. Default: a
+   * guard with the emulator's defaults (off unless the settings set a mode or a budget).
+   */
+  readonly costGuard?: CostGuard;
 }
 
 /** A tool as every path lists it: the MCP `Tool` shape (tools/list and GET /mcp/tools alike). */
@@ -154,6 +160,7 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
   const ownership = deps.ownership ?? new QueryOwnership();
   const logger = deps.logger ?? silentLogger;
   const observer = deps.observer ?? silentObserver;
+  const costGuard = deps.costGuard ?? new CostGuard(settings, () => 'emulator', observer);
   const publicName = (canonical: string): string => `${settings.toolPrefix}${canonical}`;
   const hints = (tool: Tool): ToolHints =>
     typeof tool.annotations === 'function' ? tool.annotations(settings) : tool.annotations;
@@ -187,7 +194,16 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     try {
       // The context travels explicitly from here on (nothing below reads the ambient one).
       return await work(
-        createToolCall({ client, settings, context, options, publicName, ownership, observer }),
+        createToolCall({
+          client,
+          settings,
+          context,
+          options,
+          publicName,
+          ownership,
+          observer,
+          costGuard,
+        }),
       );
     } finally {
       linked.unlink();

@@ -11,7 +11,7 @@
  * readable, sit in `_meta["smcp/error"]`.
  */
 import { toSmcpError } from '../errors.js';
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode, ScanRefusalDetails } from '../errors.js';
 import { errorHint } from './tool-error-hints.js';
 import type { ToolOutput } from './tool-types.js';
 
@@ -38,6 +38,8 @@ export interface ToolErrorInfo {
   readonly statementIndex?: number;
   /** The argument that was wrong. */
   readonly field?: string;
+  /** For cost guard refusals: the estimate, the budget and the setting that sets it. */
+  readonly scan?: ScanRefusalDetails;
 }
 
 /** A tool call's result (compatible with the SDK's CallToolResult). */
@@ -71,6 +73,7 @@ export function toolErrorInfo(err: unknown, publicName?: (tool: string) => strin
     ...(d.sqlState ? { sqlState: d.sqlState } : {}),
     ...(d.queryId ? { queryId: d.queryId } : {}),
     ...(d.field ? { field: d.field } : {}),
+    ...(d.scan ? { scan: d.scan } : {}),
     ...(typeof index === 'number' ? { statementIndex: index } : {}),
   };
 }

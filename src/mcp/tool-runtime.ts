@@ -9,6 +9,9 @@ import { Deadline } from '../snowflake/deadline.js';
 import type { QueryResult } from '../snowflake/client.js';
 import type { QueryClient } from './tool-types.js';
 import type { CallObserver } from './call-observer.js';
+import { clientLabel } from './cost-guard.js';
+import type { CostGuard, ScanConfirm } from './cost-guard.js';
+import { PLAN_MAX_BYTES, explainSql, scanEstimateOf } from './cost-estimate.js';
 import type { QueryOwnership } from './query-ownership.js';
 import type { RequestContext } from './request-context.js';
 import { principalOf } from './request-context.js';
@@ -31,6 +34,8 @@ export interface CallOptions {
   readonly onProgress?: ProgressSink;
   /** The call's timeout argument in seconds (timeout_s), before the server's ceiling applies. */
   readonly timeoutSeconds?: number;
+  /** Asks the user to confirm a read over the cost guard's budget; absent where nobody can be asked. */
+  readonly confirmScan?: ScanConfirm;
 }
 
 /**
@@ -58,6 +63,8 @@ export interface ToolCallInputs {
   readonly ownership: QueryOwnership;
   /** Who keeps figures about statements. */
   readonly observer: CallObserver;
+  /** Holds reads that scan table data to their budgets; none: reads run unestimated. */
+  readonly costGuard?: CostGuard;
 }
 
 /** The one answer for a query id this client may not read, whether it exists or not. */
@@ -107,7 +114,7 @@ export async function withProgress<T>(
 
 /** Builds the ToolCall a tool's run function receives. */
 export function createToolCall(inputs: ToolCallInputs): ToolCall {
-  const { client, settings, context, options, ownership, observer } = inputs;
+  const { client, settings, context, options, ownership, observer, costGuard } = inputs;
   const principal = principalOf(context);
   const deadline = context.deadline ?? callDeadline(settings, undefined);
   const own = (queryId: string): void => {
@@ -132,6 +139,19 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
     publicName: inputs.publicName,
     query(request: ToolQuery): Promise<QueryResult> {
       return progress('query', async () => {
+        if (request.scansData && costGuard?.active()) {
+          await costGuard.admit({
+            client: principal,
+            label: clientLabel(principal),
+            transport: context.transport,
+            // Same database, schema, binds, deadline, signal and QUERY_TAG as the read itself.
+            estimate: async () =>
+              scanEstimateOf(
+                await runQuery({ ...request, sql: explainSql(request.sql), maxRows: 1 }, PLAN_MAX_BYTES),
+              ),
+            ...(options.confirmScan ? { confirm: options.confirmScan } : {}),
+          });
+        }
         const started = performance.now();
         try {
           const result = await runQuery(request);
@@ -164,7 +184,7 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
     assertOwnsQuery: own,
   };
 
-  function runQuery(request: ToolQuery): Promise<QueryResult> {
+  function runQuery(request: ToolQuery, maxBytes = settings.maxBytes): Promise<QueryResult> {
     // A statement may ask for less time than the call has left, never for more.
     const budget =
       request.timeoutSeconds !== undefined
@@ -176,7 +196,7 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
       ...(request.database !== undefined ? { database: request.database } : {}),
       ...(request.schema !== undefined ? { schema: request.schema } : {}),
       maxRows: clamp(request.maxRows, settings.maxRows, settings.maxRows),
-      maxBytes: settings.maxBytes,
+      maxBytes,
       timeoutSeconds: budget.statementSeconds(),
       deadline: budget,
       ...(options.signal ? { signal: options.signal } : {}),

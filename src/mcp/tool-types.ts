@@ -39,6 +39,11 @@ export interface ToolQuery {
   readonly timeoutSeconds?: number;
   /** True only for statements the guard classified read-only: they may be retried once. */
   readonly retryable: boolean;
+  /**
+   * True for reads that scan table data (SELECT, WITH … SELECT): the cost guard, when on, has
+   * Snowflake estimate the scan first and holds it to the budgets.
+   */
+  readonly scansData?: boolean;
 }
 
 /** Everything a tool's run function may use during one call. */

@@ -4,6 +4,7 @@
  * (McpSettings, the connection pool, the HTTP server), so those flags stay unset unless given.
  */
 import { z } from 'zod';
+import { BYTE_SIZE_EXPECTED, parseByteSize } from '../byte-size.js';
 import { HTTP_COMMANDS } from './network.js';
 import { EXPECTED, schemas } from './spec.js';
 import type { OptionSpec } from './spec.js';
@@ -12,6 +13,11 @@ import type { OptionSpec } from './spec.js';
 export const TOOL_COMMANDS = ['start', 'restart', 'stdio', 'tools', 'call', 'config validate'] as const;
 
 const positive = { expected: EXPECTED.positive, schema: schemas.int(1) };
+
+/** A byte size in config.toml: a whole number of bytes or a text such as "10GiB" (kept as given). */
+const byteSize = z
+  .union([z.int().min(0), z.string()])
+  .refine((value) => parseByteSize(value) !== undefined, { error: BYTE_SIZE_EXPECTED });
 
 /** Limit and safety options, in display order. */
 export const LIMIT_OPTIONS = [
@@ -104,6 +110,64 @@ export const LIMIT_OPTIONS = [
       'MiB of answers waiting to be sent over all WebSocket connections together; past it the ' +
       'connection holding the most is closed with 1013.',
     config: { expected: 'a positive integer (MiB)', schema: schemas.int(1) },
+  },
+  {
+    key: 'cost-guard',
+    type: 'string',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    metavar: 'MODE',
+    default: 'auto',
+    unsetByDefault: true,
+    defaultText: 'refuse on a Snowflake account, off on the emulator',
+    help: 'a read over its scan budget: off, refuse, or confirm (ask the user through MCP elicitation)',
+    doc:
+      'What happens to a read (SELECT or WITH through `execute_query`, `query_view`) whose scan, ' +
+      "by Snowflake's own estimate (`EXPLAIN USING JSON`, run first on the same database, schema, " +
+      'deadline and cancellation; it compiles the statement and uses no warehouse), is over ' +
+      '`max-scan-bytes` or over what the client has left of `max-scan-bytes-per-client`: `refuse` ' +
+      'answers SCAN_BUDGET_EXCEEDED with the estimate, the budget and the setting to raise; `confirm` ' +
+      'asks the user through MCP elicitation (a yes/no form) when the client declared elicitation, and ' +
+      'refuses otherwise or when the user declines; `off` runs no estimate. `auto` (the default) is ' +
+      '`refuse` on a Snowflake account or when a budget is set, `off` on the emulator, whose data ' +
+      'costs nothing.',
+    config: {
+      expected: 'one of "auto", "off", "refuse", "confirm"',
+      schema: z.enum(['auto', 'off', 'refuse', 'confirm']),
+    },
+  },
+  {
+    key: 'max-scan-bytes',
+    type: 'string',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    metavar: 'SIZE',
+    defaultText: '10GiB while the cost guard is on',
+    help: "bytes one read may scan by Snowflake's estimate (e.g. 10GB, 500MiB; 0 for no limit)",
+    doc:
+      "Bytes one read may scan by Snowflake's estimate (GlobalStats.bytesAssigned: the micro-partitions " +
+      'left after pruning): bytes, or a size such as `500MiB` or `10GB`; 0 for no per-call budget. ' +
+      'Setting it (or the per-client budget) turns the cost guard on for the emulator too. The default, ' +
+      '10 GiB, lets filtered and aggregated questions and tables of a few GiB through and stops a full ' +
+      'scan of a large fact table before it keeps a warehouse busy for minutes.',
+    config: { expected: BYTE_SIZE_EXPECTED, schema: byteSize, example: '"10GiB"' },
+  },
+  {
+    key: 'max-scan-bytes-per-client',
+    type: 'string',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    metavar: 'SIZE',
+    defaultText: '100GiB while the cost guard is on',
+    help: "bytes one client's reads may scan in a rolling hour, by Snowflake's estimates (0 for no limit)",
+    doc:
+      "Bytes one client's reads may scan within the last hour (a rolling window), by Snowflake's " +
+      'estimates of the reads the guard let run; a read that would go past it is refused (or, with ' +
+      '`cost-guard confirm`, needs the user). A client is an MCP session or connection, or for ' +
+      'sessionless calls its token, local user or address. 0 for no per-client budget. The default, ' +
+      "100 GiB an hour, is ten reads at the per-call budget: enough for an analyst's session, not for " +
+      'a loop that rescans a large table.',
+    config: { expected: BYTE_SIZE_EXPECTED, schema: byteSize, example: '"100GiB"' },
   },
   {
     key: 'tools',

@@ -16,6 +16,7 @@ import { refuseHostAccess } from './host-guard.js';
 import { splitRequest } from './multi-statement.js';
 import { resultColumns } from './result-columns.js';
 import { statusResult } from './result-set.js';
+import { isExplain, runExplain } from './explain.js';
 import { rewriteStatement } from './rewrite.js';
 import type { Rewritten } from './rewrite-context.js';
 import { isCountable, runSelect } from './select-runner.js';
@@ -123,6 +124,7 @@ export async function dispatchStatement(
     if (answered) return answered;
   }
   refuseHostAccess(tokens);
+  if (isExplain(words)) return runExplain(ctx, tokens, rewrite);
   const first = words[0] ?? '';
   if ((first === 'CREATE' || first === 'ALTER') && words.includes('SYSTEM$WAIT'))
     services.waitDefaults = true;

@@ -34,7 +34,7 @@ export const executeQueryTool = defineTool({
       ? { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false }
       : READ_ONLY_HINTS,
   async run(args, call) {
-    const { readOnly } = assertSqlAllowed(args.sql, call.settings);
+    const { readOnly, kind } = assertSqlAllowed(args.sql, call.settings);
     assertResultScansOwned(args.sql, (id) => call.assertOwnsQuery(id));
     assertSqlVisible(args.sql, visibilityOf(call.settings), args);
     const result = await call.query({
@@ -44,6 +44,7 @@ export const executeQueryTool = defineTool({
       ...(args.max_rows !== undefined ? { maxRows: args.max_rows } : {}),
       ...(args.timeout_s !== undefined ? { timeoutSeconds: args.timeout_s } : {}),
       retryable: readOnly,
+      scansData: kind === 'select',
     });
     return tabularAnswer(result, {
       offset: 0,

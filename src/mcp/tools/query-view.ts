@@ -57,6 +57,7 @@ export const queryViewTool = defineTool({
       ...(args.limit !== undefined ? { maxRows: args.limit } : {}),
       ...(args.timeout_s !== undefined ? { timeoutSeconds: args.timeout_s } : {}),
       retryable: true,
+      scansData: true,
     });
     return tabularAnswer(result, {
       offset: 0,

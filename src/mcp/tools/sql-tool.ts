@@ -145,8 +145,9 @@ function bindOf(p: SqlToolParameter | undefined, args: Record<string, unknown>, 
 export function sqlTool(def: SqlToolDefinition, settings: McpSettings): Tool {
   const compiled = compileSqlTool(def);
   let readOnly: boolean;
+  let kind: string;
   try {
-    ({ readOnly } = assertSqlAllowed(compiled.sql, settings));
+    ({ readOnly, kind } = assertSqlAllowed(compiled.sql, settings));
     assertSqlVisible(compiled.sql, visibilityOf(settings), def);
   } catch (err) {
     if (err instanceof StatementRefusedError) throw invalid(def, 'sql', err.message);
@@ -171,6 +172,7 @@ export function sqlTool(def: SqlToolDefinition, settings: McpSettings): Tool {
         ...(maxRows !== undefined ? { maxRows } : {}),
         ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
         retryable: readOnly,
+        scansData: kind === 'select',
       });
       const format =
         typeof args.format === 'string' ? (args.format as McpSettings['defaultFormat']) : undefined;
