@@ -13,6 +13,10 @@ import { connectionFlagOrigins, toConnectionFlags } from './connection-flags.js'
 import { warn } from './output.js';
 import { describeEmulator } from './status-view.js';
 import type { ConnectionFlagArgs } from './connection-flags.js';
+import { givenOptionNames } from './argv.js';
+import { loadSmcpConfig } from './config-defaults.js';
+import { defineMcpSettings } from '../mcp/settings.js';
+import type { NamedConnection } from '../daemon/tool-host.js';
 import { httpOptionsFrom, mcpSettingsFrom, poolOptionsFrom } from './serve-options.js';
 import type { HttpFlagArgs, McpFlagArgs } from './serve-options.js';
 
@@ -20,6 +24,9 @@ import type { HttpFlagArgs, McpFlagArgs } from './serve-options.js';
 export interface Serving {
   readonly resolved: ResolvedConnection;
   readonly mcp: McpSettings;
+  /** With --connections: the first connection's name and the connections served beside it. */
+  readonly name?: string;
+  readonly more?: readonly NamedConnection[];
   readonly http?: RuntimeHttpOptions;
   readonly pool: ClientOptions;
   readonly logger: Logger;
@@ -27,7 +34,9 @@ export interface Serving {
 
 /** Validates flags and settings (throwing SmcpError naming the bad one) before anything starts. */
 export function prepareServing(
-  args: ConnectionFlagArgs & McpFlagArgs & Partial<HttpFlagArgs> & { logLevel?: string },
+  args: ConnectionFlagArgs &
+    McpFlagArgs &
+    Partial<HttpFlagArgs> & { logLevel?: string; connections?: string[] },
   options: { withHttp: boolean; defaultLogLevel?: LogLevel },
 ): Serving {
   const level = (args.logLevel ?? options.defaultLogLevel ?? 'info') as LogLevel;
@@ -40,17 +49,62 @@ export function prepareServing(
       },
     );
   }
-  const mcp = mcpSettingsFrom(args);
+  const base = mcpSettingsFrom(args);
   const pool = poolOptionsFrom(args, { singleClient: !options.withHttp });
   const http = options.withHttp ? httpOptionsFrom(args as HttpFlagArgs) : undefined;
+  const names = connectionNames(args);
+  const flags = toConnectionFlags(args);
   const resolved = resolveConnectionSettings({
     env: process.env,
-    flags: toConnectionFlags(args),
+    flags: names ? { ...flags, connection: names[0] } : flags,
     flagOrigins: connectionFlagOrigins(args),
   });
-  for (const line of resolved.warnings ?? []) warn(`smcp: warning: ${line}`);
+  const more = (names ?? []).slice(1).map((name) => ({
+    name,
+    resolved: resolveConnectionSettings({ env: process.env, flags: { connection: name } }),
+    mcp: settingsFor(base, name),
+  }));
+  for (const line of [resolved, ...more.map((m) => m.resolved)].flatMap((r) => r.warnings ?? [])) {
+    warn(`smcp: warning: ${line}`);
+  }
   const logger = createJsonLogger((line) => process.stderr.write(line), level);
-  return { resolved, mcp, pool, ...(http ? { http } : {}), logger };
+  const mcp = names ? settingsFor(base, names[0]) : base;
+  return {
+    resolved,
+    mcp,
+    pool,
+    ...(names ? { name: names[0], more } : {}),
+    ...(http ? { http } : {}),
+    logger,
+  };
+}
+
+/**
+ * The names of --connections (comma- or space-separated), or undefined for one connection.
+ * Throws USAGE for a name given twice, or beside --connection / --emulator.
+ */
+function connectionNames(args: ConnectionFlagArgs & { connections?: string[] }): string[] | undefined {
+  const names = (args.connections ?? [])
+    .flatMap((n) => n.split(','))
+    .map((n) => n.trim())
+    .filter(Boolean);
+  if (names.length === 0) return undefined;
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new SmcpError('USAGE', `--connections names "${twice}" twice`, { field: '--connections' });
+  if (args.emulator === true || (givenOptionNames().has('connection') && args.connection !== names[0])) {
+    throw new SmcpError(
+      'USAGE',
+      '--connections chooses the connections (the first is the default): leave out --connection and --emulator',
+      { field: '--connections' },
+    );
+  }
+  return names;
+}
+
+/** `base` with config.toml's [connection_options.<name>] applied, for calls on connection `name`. */
+function settingsFor(base: McpSettings, name: string): McpSettings {
+  const overrides = loadSmcpConfig().connectionOptions[name];
+  return overrides ? defineMcpSettings({ ...base, ...overrides }) : base;
 }
 
 /** One line saying what serves the data. */

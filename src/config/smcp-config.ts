@@ -15,6 +15,8 @@ import { configKeyName } from './options/spec.js';
 import type { ConfigurableOption, OptionConfigKey, OptionValue } from './options/spec.js';
 import { CONFIG_OPTIONS, configKeyNames, findOption } from './options/table.js';
 import { displayPath } from './settings-source.js';
+import { parseConnectionOptions } from './connection-options.js';
+import type { ConnectionOverrides } from './connection-options.js';
 import { parseSqlTools } from './sql-tools.js';
 import type { SqlToolDefinition } from './sql-tools.js';
 
@@ -87,6 +89,8 @@ export interface SmcpConfig {
   readonly spelled: Readonly<Record<string, string>>;
   /** The `[sql_tools.<name>]` sections: curated tools (see sql-tools.ts); none when absent. */
   readonly sqlTools: readonly SqlToolDefinition[];
+  /** The `[connection_options.<name>]` sections (see connection-options.ts); none when absent. */
+  readonly connectionOptions: Readonly<Record<string, ConnectionOverrides>>;
 }
 
 /** Keys that would hold secrets, with where the secret belongs instead. */
@@ -143,7 +147,15 @@ function validateValue(file: string, spelledKey: string, config: OptionConfigKey
  * A file writable by group or others is refused: it could switch writes on.
  */
 export function readSmcpConfig(file: string): SmcpConfig {
-  if (!existsSync(file)) return Object.freeze({ file, exists: false, values: {}, spelled: {}, sqlTools: [] });
+  if (!existsSync(file))
+    return Object.freeze({
+      file,
+      exists: false,
+      values: {},
+      spelled: {},
+      sqlTools: [],
+      connectionOptions: {},
+    });
   let text: string;
   try {
     if (process.platform !== 'win32' && (statSync(file).mode & 0o022) !== 0) {
@@ -162,7 +174,12 @@ export function readSmcpConfig(file: string): SmcpConfig {
   const spelled: Record<string, string> = {};
   let sqlTools: SqlToolDefinition[] = [];
   let sqlToolsKey: string | undefined;
+  let connectionOptions: Readonly<Record<string, ConnectionOverrides>> = {};
   for (const [key, raw] of Object.entries(table)) {
+    if (key === 'connection_options' || key === 'connection-options') {
+      connectionOptions = parseConnectionOptions(file, key, raw);
+      continue;
+    }
     if (key === 'sql_tools' || key === 'sql-tools') {
       if (sqlToolsKey !== undefined) {
         throw fail(file, `: "${key}" and "${sqlToolsKey}" both declare SQL tools; keep one`, key);
@@ -178,7 +195,7 @@ export function readSmcpConfig(file: string): SmcpConfig {
     const name = canonical(key);
     const spec = findOption(name);
     if (!spec?.config) {
-      const known = [...configKeyNames(), 'sql_tools'].join(', ');
+      const known = [...configKeyNames(), 'sql_tools', 'connection_options'].join(', ');
       throw fail(file, `: unknown key "${key}" (known keys: ${known})`, key);
     }
     if (spelled[name] !== undefined) {
@@ -193,5 +210,6 @@ export function readSmcpConfig(file: string): SmcpConfig {
     values: Object.freeze(values),
     spelled: Object.freeze(spelled),
     sqlTools: Object.freeze(sqlTools),
+    connectionOptions,
   });
 }

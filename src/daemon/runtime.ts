@@ -17,6 +17,7 @@ import type { ResolvedConnection } from '../snowflake/settings.js';
 import type { DataPath } from './data-path.js';
 import type { ReloadOutcome } from './tool-host.js';
 import { HealthMonitor } from './health-monitor.js';
+import type { NamedConnection } from './tool-host.js';
 import { DaemonMetrics } from './metrics.js';
 import { toolApiFor } from './tool-api.js';
 import { openToolHost } from './tool-host.js';
@@ -32,6 +33,9 @@ export type RuntimeHttpOptions = Omit<
 export interface RuntimeOptions {
   readonly resolved: ResolvedConnection;
   readonly mcp: McpSettings;
+  /** With several connections: the first one's name and the others (see ToolHostOptions). */
+  readonly name?: string;
+  readonly more?: readonly NamedConnection[];
   readonly http: RuntimeHttpOptions;
   readonly pool?: ClientOptions;
   readonly healthIntervalMs?: number;
@@ -74,6 +78,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const host = await openToolHost({ ...options, observer: metrics });
   const { tracker, registry } = host;
   const health = new HealthMonitor(host.client, { intervalMs: options.healthIntervalMs ?? 15_000 });
+  // Each further connection has its own monitor; readiness follows the first (default) one.
+  const moreHealth = host.connections.slice(1).map((c) => {
+    const monitor = new HealthMonitor(c.client, { intervalMs: options.healthIntervalMs ?? 15_000 });
+    c.healthy = () => monitor.isHealthy();
+    return monitor;
+  });
+  host.connections[0].healthy = () => health.isHealthy();
+  const stopHealth = (): void => {
+    health.stop();
+    for (const m of moreHealth) m.stop();
+  };
   let http: HttpServerHandle | undefined;
   metrics.watch({
     tracker,
@@ -84,7 +99,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     costClients: () => host.costGuard.ledger.snapshot(),
   });
   try {
-    await health.start();
+    await Promise.all([health.start(), ...moreHealth.map((m) => m.start())]);
     http = await startHttpServer({
       ...options.http,
       factory: host.factory,
@@ -104,9 +119,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         memory: processMemory(),
         ...(host.dataPath.emulator ? { emulator: host.dataPath.emulator.stats() } : {}),
         costGuard: host.costGuard.status(),
+        ...(host.directory.several ? { connections: host.directory.describe() } : {}),
       }),
       health: () => ({
         databaseHealthy: health.isHealthy(),
+        ...(host.directory.several
+          ? { connections: Object.fromEntries(host.connections.map((c) => [c.name, c.healthy()])) }
+          : {}),
         database: { ...health.snapshot() },
         pool: { ...host.client.stats() },
       }),
@@ -116,7 +135,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       logger,
     });
   } catch (err) {
-    health.stop();
+    stopHealth();
     await host.close();
     throw err;
   }
@@ -138,7 +157,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     close: () =>
       (closing ??= (async () => {
         await http.close();
-        health.stop();
+        stopHealth();
         await host.close();
       })()),
   };

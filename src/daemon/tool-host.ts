@@ -16,14 +16,36 @@ import type { ClientOptions } from '../snowflake/client.js';
 import { silentLogger } from '../logger.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedConnection } from '../snowflake/settings.js';
+import { ConnectionDirectory } from '../mcp/connection-directory.js';
+import type { ConnectionFacts } from '../mcp/connection-directory.js';
 import { ClientSwitch } from './client-switch.js';
 import { openDataPath } from './data-path.js';
 import type { DataPath } from './data-path.js';
+
+/** A further connection served beside the first (see ConnectionDirectory). */
+export interface NamedConnection {
+  readonly name: string;
+  readonly resolved: ResolvedConnection;
+  /** The settings calls on it run under (its own write switches and limits). */
+  readonly mcp: McpSettings;
+}
+
+/** One served connection: its name and client (the first is the host's `client`). */
+export interface ServedConnection {
+  readonly name: string;
+  readonly client: ClientSwitch;
+  /** Reports health for list_connections and status (a health monitor sets it). */
+  healthy: () => boolean;
+}
 
 /** What openToolHost needs. */
 export interface ToolHostOptions {
   readonly resolved: ResolvedConnection;
   readonly mcp: McpSettings;
+  /** The first connection's name when several are served (default: its resolved name). */
+  readonly name?: string;
+  /** Connections served beside the first; each tool then takes a `connection` argument. */
+  readonly more?: readonly NamedConnection[];
   readonly pool?: ClientOptions;
   readonly logger?: Logger;
   /** Who keeps figures about calls (the daemon's metrics). */
@@ -45,6 +67,10 @@ export interface ToolHost {
   readonly dataPath: DataPath;
   /** The client every tool call and health check goes through. */
   readonly client: ClientSwitch;
+  /** Every served connection, the first (`client`) first. */
+  readonly connections: readonly ServedConnection[];
+  /** list_connections' facts (names, accounts, health, write switches). */
+  readonly directory: ConnectionDirectory;
   readonly tracker: RequestTracker;
   readonly registry: ToolRegistry;
   /** Holds reads to their scan budgets; its totals feed /status and the metrics. */
@@ -67,6 +93,40 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
   const open = (resolved: ResolvedConnection): Promise<DataPath> =>
     openDataPath({ resolved, client: options.pool, logger });
   const client = new ClientSwitch(await open(options.resolved));
+  // Further connections open without a probe: one that cannot connect is reported unhealthy and
+  // its calls fail, while the others serve.
+  let more: { spec: NamedConnection; client: ClientSwitch }[];
+  try {
+    more = await Promise.all(
+      (options.more ?? []).map(async (spec) => ({
+        spec,
+        client: new ClientSwitch(
+          await openDataPath({
+            resolved: spec.resolved,
+            client: { ...options.pool, verifyOnOpen: false },
+            logger,
+          }),
+        ),
+      })),
+    );
+  } catch (err) {
+    await client.close();
+    throw err;
+  }
+  const primaryName = options.name ?? client.current.connection.connectionName.value;
+  const connections: ServedConnection[] = [
+    { name: primaryName, client, healthy: () => true },
+    ...more.map((m) => ({ name: m.spec.name, client: m.client, healthy: () => true })),
+  ];
+  const settingsOf = [options.mcp, ...more.map((m) => m.spec.mcp)];
+  const directory = new ConnectionDirectory(
+    connections.map((c, i) => ({
+      name: c.name,
+      client: c.client,
+      settings: settingsOf[i],
+      facts: () => ({ ...factsOf(c.client.current), healthy: c.healthy() }),
+    })),
+  );
   const tracker = new RequestTracker();
   // The backend decides the guard's defaults; a reload may change it, so it is read per call.
   const costGuard = new CostGuard(options.mcp, () => client.current.backend, options.observer);
@@ -78,6 +138,7 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     logger,
     ownership: new QueryOwnership(),
     costGuard,
+    ...(directory.several ? { connections: directory } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
   };
   const registry = createToolRegistry(deps);
@@ -91,6 +152,8 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
       return client.current;
     },
     client,
+    connections,
+    directory,
     tracker,
     registry,
     costGuard,
@@ -102,6 +165,20 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
       logger.info('data path reloaded', { backend: next.backend, connection: outcome(true).connection });
       return outcome(true);
     },
-    close: () => client.close(),
+    close: async () => {
+      await Promise.allSettled(connections.map((c) => c.client.close()));
+    },
+  };
+}
+
+/** What list_connections says of a data path's settings (never credentials). */
+function factsOf(path: DataPath): Omit<ConnectionFacts, 'name' | 'allowWrite' | 'default' | 'healthy'> {
+  const s = path.connection.settings;
+  return {
+    backend: path.backend,
+    account: path.backend === 'emulator' ? null : (s.account?.value ?? null),
+    role: s.role?.value ?? null,
+    warehouse: s.warehouse?.value ?? null,
+    database: s.database?.value ?? null,
   };
 }

@@ -29,6 +29,9 @@ import { callDeadline, createToolCall } from './tool-runtime.js';
 import { outputProblem, toolListing } from './tool-schemas.js';
 import type { QueryClient, Tool, ToolCall, ToolHints } from './tool-types.js';
 import { TOOLS } from './tools/index.js';
+import { listConnectionsTool } from './tools/list-connections.js';
+import type { ConnectionDirectory } from './connection-directory.js';
+import { z } from 'zod';
 import { sqlTool } from './tools/sql-tool.js';
 
 /** Dependencies of the server factory and the tool registry. */
@@ -39,6 +42,8 @@ export interface McpDeps {
   readonly logger?: Logger;
   /** Which client each query id belongs to; one per daemon (a registry makes its own if absent). */
   readonly ownership?: QueryOwnership;
+  /** Several named connections (the first is `client`'s); absent: one connection. */
+  readonly connections?: ConnectionDirectory;
   /** Who keeps figures about calls (the daemon's metrics); silent by default. */
   readonly observer?: CallObserver;
   /**
@@ -162,10 +167,35 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
   const observer = deps.observer ?? silentObserver;
   const costGuard = deps.costGuard ?? new CostGuard(settings, () => 'emulator', observer);
   const publicName = (canonical: string): string => `${settings.toolPrefix}${canonical}`;
+  const directory = deps.connections;
+  const several = directory?.several === true;
+  // Tools are listed once for every connection: their hints must hold for the most permissive one.
+  const listingSettings: McpSettings =
+    directory && several
+      ? {
+          ...settings,
+          allowWrite: directory.allSettings().some((s) => s.allowWrite),
+          allowDdl: directory.allSettings().some((s) => s.allowDdl),
+        }
+      : settings;
   const hints = (tool: Tool): ToolHints =>
-    typeof tool.annotations === 'function' ? tool.annotations(settings) : tool.annotations;
+    typeof tool.annotations === 'function' ? tool.annotations(listingSettings) : tool.annotations;
+  const connectionArg = directory
+    ? z
+        .enum(directory.names as [string, ...string[]])
+        .optional()
+        .describe(`Connection (default ${directory.defaultName}; see list_connections)`)
+    : undefined;
+  const served: Tool[] = [
+    ...servedTools(settings).map((tool) =>
+      several && connectionArg
+        ? { ...tool, inputSchema: tool.inputSchema.extend({ connection: connectionArg }) }
+        : tool,
+    ),
+    ...(several ? [listConnectionsTool] : []),
+  ];
   const entries = new Map<string, Entry>(
-    servedTools(settings).map((tool) => {
+    served.map((tool) => {
       const name = publicName(tool.name);
       return [name, { tool, listing: toolListing(tool, name, hints(tool)) }];
     }),
@@ -193,10 +223,12 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     const end = outer ? undefined : tracker.begin(context);
     try {
       // The context travels explicitly from here on (nothing below reads the ambient one).
+      const route = directory?.route(options.connection);
       return await work(
         createToolCall({
-          client,
-          settings,
+          client: route?.client ?? client,
+          settings: route?.settings ?? settings,
+          ...(several && directory ? { connections: () => directory.describe() } : {}),
           context,
           options,
           publicName,
@@ -240,10 +272,21 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     let result: ToolResult;
     try {
       const timeoutSeconds = typeof args.timeout_s === 'number' ? args.timeout_s : undefined;
+      // The connection named, else the one that ran the query id read, else the default.
+      const connection =
+        typeof args.connection === 'string'
+          ? args.connection
+          : typeof args.query_id === 'string'
+            ? directory?.connectionOf(args.query_id)
+            : undefined;
       const output = await runInContext(
         tool.name,
         identity,
-        timeoutSeconds !== undefined ? { ...options, timeoutSeconds } : options,
+        {
+          ...options,
+          ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+          ...(connection !== undefined ? { connection } : {}),
+        },
         (call) => tool.run(args, call),
       );
       result = successResult(output);

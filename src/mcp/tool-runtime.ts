@@ -12,6 +12,7 @@ import type { CallObserver } from './call-observer.js';
 import { clientLabel } from './cost-guard.js';
 import type { CostGuard, ScanConfirm } from './cost-guard.js';
 import { PLAN_MAX_BYTES, explainSql, scanEstimateOf } from './cost-estimate.js';
+import type { ConnectionFacts } from './connection-directory.js';
 import type { QueryOwnership } from './query-ownership.js';
 import type { RequestContext } from './request-context.js';
 import { principalOf } from './request-context.js';
@@ -34,6 +35,8 @@ export interface CallOptions {
   readonly onProgress?: ProgressSink;
   /** The call's timeout argument in seconds (timeout_s), before the server's ceiling applies. */
   readonly timeoutSeconds?: number;
+  /** The connection the call runs on (its `connection` argument); the default one when unset. */
+  readonly connection?: string;
   /** Asks the user to confirm a read over the cost guard's budget; absent where nobody can be asked. */
   readonly confirmScan?: ScanConfirm;
 }
@@ -65,6 +68,8 @@ export interface ToolCallInputs {
   readonly observer: CallObserver;
   /** Holds reads that scan table data to their budgets; none: reads run unestimated. */
   readonly costGuard?: CostGuard;
+  /** The connections served, when there are several. */
+  readonly connections?: () => ConnectionFacts[];
 }
 
 /** The one answer for a query id this client may not read, whether it exists or not. */
@@ -137,6 +142,7 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
     context,
     ...(options.signal ? { signal: options.signal } : {}),
     publicName: inputs.publicName,
+    ...(inputs.connections ? { connections: inputs.connections } : {}),
     query(request: ToolQuery): Promise<QueryResult> {
       return progress('query', async () => {
         if (request.scansData && costGuard?.active()) {

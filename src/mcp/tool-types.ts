@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { QueryBind, QueryResult, SnowflakeClient } from '../snowflake/client.js';
+import type { ConnectionFacts } from './connection-directory.js';
 import type { RequestContext } from './request-context.js';
 import type { McpSettings } from './settings.js';
 
@@ -62,6 +63,8 @@ export interface ToolCall {
   queryStatus(queryId: string): Promise<string>;
   /** Throws RESULT_NOT_FOUND unless smcp ran `queryId` for this call's client. */
   assertOwnsQuery(queryId: string): void;
+  /** The connections served, when there are several (list_connections). */
+  readonly connections?: () => ConnectionFacts[];
 }
 
 /** A tool definition with its argument type erased (what registries hold). */

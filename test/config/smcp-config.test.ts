@@ -149,6 +149,7 @@ describe("smcp's config.toml", () => {
       values: { 'max-rows': 5, port: 9100, warehouse: 'CFG_WH', 'allow-write': true },
       spelled: {},
       sqlTools: [],
+      connectionOptions: {},
     };
 
     async function parse(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<Record<string, unknown>> {

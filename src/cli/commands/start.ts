@@ -35,7 +35,14 @@ async function runForeground(args: ArgumentsCamelCase<StartArgs>, files: DaemonF
     version: readVersion(),
     args: daemonArgs(afterCommand(cliArgv(), 'start')),
     drainTimeoutSeconds: args.drainTimeout,
-    resolveAgain: () => resolveConnectionSettings({ env: process.env, flags: toConnectionFlags(args) }),
+    // A reload re-reads the first connection (with --connections, the first named one).
+    resolveAgain: () =>
+      resolveConnectionSettings({
+        env: process.env,
+        flags: serving.name
+          ? { ...toConnectionFlags(args), connection: serving.name }
+          : toConnectionFlags(args),
+      }),
   }).catch((err: unknown) => {
     log.close();
     throw err;

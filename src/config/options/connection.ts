@@ -37,6 +37,25 @@ export const CONNECTION_OPTIONS = [
   },
   {
     ...common,
+    key: 'connections',
+    type: 'array',
+    commands: ['start', 'restart', 'stdio', 'tools', 'call', 'config validate'],
+    metavar: 'NAMES',
+    help: 'serve several named connections at once (the first is the default; "emulator" allowed)',
+    doc:
+      'Serve several connections of *connections.toml* at once (comma- or space-separated; the first ' +
+      'is the default, `emulator` the embedded emulator). Every tool then takes a `connection` ' +
+      'argument and `list_connections` lists them; `[connection_options.<name>]` sections of ' +
+      'config.toml set write switches and limits per connection. The session flags (`--warehouse`, ' +
+      '`--role`, ...) apply to the first; the others take theirs from *connections.toml*.',
+    config: {
+      expected: 'a list of connection names',
+      schema: schemas.stringList,
+      example: '["prod", "dev"]',
+    },
+  },
+  {
+    ...common,
     key: 'emulator',
     type: 'boolean',
     help: "serve the embedded emulator's sample data, whatever Snowflake settings exist",

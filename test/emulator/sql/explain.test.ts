@@ -70,6 +70,17 @@ describe('emulator SQL engine: EXPLAIN', function () {
     expect(plan.GlobalStats).to.deep.equal({ partitionsTotal: 0, partitionsAssigned: 0, bytesAssigned: 0 });
   });
 
+  it('estimates 0 for what the emulator answers itself (SYSTEM$WAIT, table functions), and runs none of it', async function () {
+    for (const sql of ['SELECT SYSTEM$WAIT(30)', 'SELECT SEQ4() FROM TABLE(GENERATOR(ROWCOUNT => 10))']) {
+      const plan = await jsonPlan(engine, sql);
+      expect(plan.GlobalStats, sql).to.deep.equal({
+        partitionsTotal: 0,
+        partitionsAssigned: 0,
+        bytesAssigned: 0,
+      });
+    }
+  });
+
   it('answers plain EXPLAIN and USING TABULAR as rows with a GlobalStats row first', async function () {
     for (const sql of [
       'EXPLAIN SELECT COUNT(*) FROM ORDERS',
