@@ -14,7 +14,6 @@
  * daemon waits for one to come back (bounded) and is then sent again.
  */
 import type { Readable, Writable } from 'node:stream';
-import type { DaemonEndpoint } from '../daemon/endpoint-file.js';
 import { edgeCodes } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -23,6 +22,15 @@ import type { ExchangeOutcome } from './daemon-http.js';
 import { isModern, rpcHeaders } from './rpc-headers.js';
 import { StdinMessages } from './stdin-messages.js';
 import type { JsonRpcMessage, RequestId } from './stdin-messages.js';
+
+/** Where the daemon serves MCP (what its endpoint file says; see daemon/endpoint-file.ts). */
+export interface DaemonEndpoint {
+  readonly pid: number;
+  /** `http://127.0.0.1:PORT/mcp`: loopback only. */
+  readonly mcp: string;
+  /** The daemon's bearer token, when it requires one. */
+  readonly token?: string;
+}
 
 /** Options of {@link runStdioBridge}. */
 export interface StdioBridgeOptions {
