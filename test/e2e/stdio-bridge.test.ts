@@ -7,7 +7,7 @@
  */
 import { expect } from 'chai';
 import type { Client } from '@modelcontextprotocol/client';
-import { answer, connectStdio, HISTORY_SQL, MODERN_META, tabular, textOf } from './helpers.js';
+import { answer, connectStdio, HISTORY_SQL, JSON_HEADERS, MODERN_META, tabular, textOf } from './helpers.js';
 import type { BridgeHome } from './stdio-bridge-helpers.js';
 import { bridgeHome, connectBridge, initializeLine, rawStdio, startDaemon } from './stdio-bridge-helpers.js';
 import { waitFor } from '../helpers/cli.js';
@@ -36,6 +36,9 @@ describe('e2e: smcp stdio bridged to the daemon', function () {
 
   it('lists tools and runs a query through the daemon, where the client shows as a stdio-bridged session', async () => {
     const before = await h.status();
+    // The daemon wants its token: the bridge presents it, read from the daemon's runtime file.
+    const bare = await fetch(before.endpoints.mcp, { method: 'POST', headers: JSON_HEADERS, body: '{}' });
+    expect(bare.status).to.equal(401);
     const { client } = await connectBridge(h, [], 'desktop-client');
     try {
       const tools = (await client.listTools()).tools.map((t) => t.name);
