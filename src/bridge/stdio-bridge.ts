@@ -205,6 +205,7 @@ class StdioBridge {
     try {
       for (let attempt = 0; ; attempt++) {
         if (this.reconnecting) await this.reconnecting;
+        const usedSession = this.sessionId;
         let refusal: JsonRpcMessage | undefined;
         const outcome = await this.post(
           message,
@@ -224,10 +225,16 @@ class StdioBridge {
           );
         }
         if (outcome.kind === 'broken') return this.wentAway(id, entry, outcome.reason);
-        if (outcome.status === 404 && this.sessionId !== undefined && !isInitialize && attempt === 0) {
-          // The daemon forgot the session (restarted, or it idled out): open a new one, send again.
-          this.sessionId = undefined;
-          if (await this.reconnect()) continue;
+        if (outcome.status === 404 && usedSession !== undefined && !isInitialize && attempt === 0) {
+          // The daemon forgot the session (restarted, or it idled out): open a new one (unless a
+          // request beside this one already did), send again.
+          if (this.sessionId === usedSession) {
+            this.sessionId = undefined;
+            await this.reconnect();
+          } else if (this.reconnecting) {
+            await this.reconnecting;
+          }
+          if (this.sessionId !== undefined) continue;
         }
         if (isInitialize && outcome.status < 400) {
           this.sessionId = outcome.sessionId;

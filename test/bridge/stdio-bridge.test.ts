@@ -126,6 +126,26 @@ describe('bridge: smcp stdio relaying to the HTTP server', function () {
     expect(note).to.deep.include({ jsonrpc: '2.0' });
   });
 
+  it("opens a new session with the client's own initialize when the daemon forgot the old one", async () => {
+    piped = await initialized();
+    const first = log.built.at(-1)!;
+    // The session ends on the daemon's side (as after an idle timeout or a restart on the same port).
+    const ended = await fetch(endpoint.mcp, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Mcp-Session-Id': first.sessionId! },
+    });
+    expect(ended.status).to.equal(200);
+    piped.send({ jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    const listed = await piped.next((m) => m.id === 2);
+    expect(listed.error, JSON.stringify(listed)).to.equal(undefined);
+    const second = log.built.at(-1)!;
+    expect(second.sessionId).to.not.equal(first.sessionId);
+    expect(second).to.include({ transport: 'stdio-bridge', clientName: 'desk' });
+    // The client saw one initialize answer: the second one stayed inside the bridge.
+    expect(piped.messages().filter((m) => m.id === 1)).to.have.length(1);
+    expect(piped.messages().filter((m) => typeof m.id === 'string')).to.deep.equal([]);
+  });
+
   it('cancels a 2026-07-28 call when the client cancels it, and answers nothing for it', async () => {
     piped = pipe(endpoint, () => endpoint);
     const call = {
