@@ -57,7 +57,7 @@ describe('e2e: smcp stdio bridged to the daemon', function () {
     await waitFor(async () => !(await h.status()).sessions['stdio-bridge']);
   });
 
-  it('serves a 2026-07-28 client through the bridge', async () => {
+  it('serves a 2026-07-28 client through the bridge, its cancel included', async () => {
     const raw = rawStdio(h);
     try {
       const meta = MODERN_META;
@@ -76,6 +76,24 @@ describe('e2e: smcp stdio bridged to the daemon', function () {
       const answered = await raw.answer(2);
       const result = answered.result as { structuredContent?: { rows: unknown[][] } } | undefined;
       expect(result?.structuredContent?.rows, JSON.stringify(answered)).to.deep.equal([[7]]);
+
+      // A cancel closes the call's answer, which cancels the statement in the daemon.
+      const slow = {
+        ...call,
+        id: 3,
+        params: { ...call.params, arguments: { sql: 'SELECT SYSTEM$WAIT(45) AS M' } },
+      };
+      raw.send(`${JSON.stringify(slow)}\n`);
+      await waitFor(async () => (await h.status()).inFlight.some((r) => r.transport === 'stdio-bridge'));
+      const cancel = {
+        jsonrpc: '2.0',
+        method: 'notifications/cancelled',
+        params: { requestId: 3, _meta: meta },
+      };
+      raw.send(`${JSON.stringify(cancel)}\n`);
+      // The statement would hold the call for 45 s; the bound only limits a failing test.
+      await waitFor(async () => (await h.status()).inFlight.length === 0, 20_000);
+      expect(raw.messages().filter((m) => m.id === 3)).to.deep.equal([]);
     } finally {
       await raw.stop();
     }
