@@ -44,6 +44,14 @@ describe('e2e: smcp stdio bridged to the daemon', function () {
       const tools = (await client.listTools()).tools.map((t) => t.name);
       expect(tools).to.include('execute_query');
       expect(tabular(await query(client, 'SELECT 41 + 1 AS ANSWER')).rows).to.deep.equal([[42]]);
+      // The audit trail: the statement's QUERY_TAG in the query history names the bridge.
+      const tags = tabular(
+        await query(
+          client,
+          "SELECT QUERY_TAG FROM TABLE(INFORMATION_SCHEMA.QUERY_HISTORY()) WHERE QUERY_TEXT = 'SELECT 41 + 1 AS ANSWER'",
+        ),
+      ).rows;
+      expect(String(tags[0]?.[0])).to.include('stdio-bridge');
       const status = await h.status();
       expect(status.pid).to.equal(before.pid);
       expect(status.sessions['stdio-bridge']).to.equal(1);
