@@ -115,6 +115,17 @@ describe('bridge: smcp stdio relaying to the HTTP server', function () {
     expect(tracker.sessionCounts()['stdio-bridge']).to.equal(1);
   });
 
+  it('is served as its local OS user when the daemon has no token (the peer-uid check)', async function () {
+    // The kernel names a loopback peer's user on Linux only.
+    if (process.platform !== 'linux') this.skip();
+    await handle.close();
+    handle = await startHttpServer({ factory: createFixtureFactory(log), tracker, port: 0 });
+    endpoint = { pid: process.pid, mcp: `${handle.url}/mcp` };
+    piped = await initialized();
+    const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+    expect(log.built.at(-1)).to.include({ transport: 'stdio-bridge', owner: `uid:${uid}` });
+  });
+
   it("relays the daemon's list_changed notifications from the session stream", async () => {
     piped = await initialized();
     // The session stream is open once the server can push on it.
