@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint';
 /** What each folder of src/ may import besides itself, errors.ts and logger.ts (ARCHITECTURE.md). */
 const LAYERS = {
   cli: null, // everything
+  bridge: [], // `smcp stdio` relaying to the daemon: node:http only, so it starts fast
   daemon: ['admin', 'transports', 'mcp', 'snowflake', 'emulator', 'config', 'state'],
   admin: ['mcp', 'config'],
   transports: ['mcp', 'config'],

@@ -67,6 +67,11 @@ export const ERROR_CATALOGUE = {
     http: 504,
     summary: 'the daemon process exists but its admin socket does not answer',
   },
+  DAEMON_RESTARTED: {
+    exit: 1,
+    http: 503,
+    summary: 'the daemon restarted or stopped while the call ran through it; the call did not complete',
+  },
   DRAINING: { exit: 1, http: 503, ws: 1013, summary: 'the daemon is draining and takes no new work' },
   OVERLOADED: {
     exit: 1,

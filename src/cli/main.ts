@@ -1,8 +1,8 @@
 /**
- * Entry point of `bin/smcp`: the fast path for status/tools/call when a daemon answers, the full
- * yargs CLI for everything else. Sets the exit code.
+ * Entry point of `bin/smcp`: the stdio bridge when a daemon runs, the fast path for
+ * status/tools/call when a daemon answers, the full yargs CLI for everything else. Sets the exit
+ * code. Each path loads only what it needs: a bridged `smcp stdio` starts as fast as it can.
  */
-import { tryFastPath } from './fast-path.js';
 
 // A closed pipe (`smcp status | head -1`) ends the output, not with a stack trace.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -11,7 +11,10 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 });
 
 const argv = process.argv.slice(2);
-const quick = await tryFastPath(argv);
+const quick =
+  argv[0] === 'stdio'
+    ? await (await import('./stdio-bridge.js')).tryStdioBridge(argv.slice(1))
+    : await (await import('./fast-path.js')).tryFastPath(argv);
 if (quick !== undefined) {
   process.exitCode = quick;
 } else {

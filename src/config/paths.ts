@@ -70,6 +70,8 @@ export interface DaemonFiles {
   readonly pidfile: string;
   /** The admin API's Unix socket, 0600 (runtime dir). */
   readonly socket: string;
+  /** Where the daemon serves MCP and its token, for `smcp stdio` bridges; 0600 (runtime dir). */
+  readonly endpoint: string;
   /** JSON-line log written by the daemon, rotated by size to `smcp.log.1` … (log dir). */
   readonly logFile: string;
   /** The detached daemon's raw stdout/stderr: crash output that never reached the logger (log dir). */
@@ -85,6 +87,7 @@ export function daemonFiles(paths: SmcpPaths): DaemonFiles {
   return {
     pidfile: join(paths.runtime, 'smcp.pid'),
     socket: join(paths.runtime, 'admin.sock'),
+    endpoint: join(paths.runtime, 'endpoint.json'),
     logFile: join(paths.log, 'smcp.log'),
     outFile: join(paths.log, 'daemon.out'),
     stateFile: join(paths.data, 'state.json'),

@@ -32,10 +32,11 @@ export async function findDaemon(files: DaemonFiles, timeoutMs = 3000): Promise<
   }
 }
 
-/** Removes the pidfile and socket a dead daemon left behind. */
+/** Removes the pidfile, socket and endpoint file a dead daemon left behind. */
 export function cleanStaleFiles(files: DaemonFiles): void {
   rmSync(files.pidfile, { force: true });
   rmSync(files.socket, { force: true });
+  rmSync(files.endpoint, { force: true });
 }
 
 /** How a stop went. */

@@ -16,6 +16,7 @@ import { openStateStore } from '../state/state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import { adminRoutes } from './admin-routes.js';
 import { DrainController } from './drain.js';
+import { removeEndpointFile, writeEndpointFile } from './endpoint-file.js';
 import { acquirePidfile } from './pidfile.js';
 import { startRuntime } from './runtime.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
@@ -87,6 +88,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       backend: runtime.dataPath.backend,
       connection: runtime.dataPath.connection.connectionName.value,
     });
+    publishEndpoint(files, runtime, options.http.token, logger);
     logger.info('daemon ready', {
       pid: process.pid,
       url: `${runtime.http.url}/mcp`,
@@ -95,10 +97,42 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     });
     return { runtime, stopped: lifecycle.stopped, stop: lifecycle.stop };
   } catch (err) {
+    removeEndpointFile(files.endpoint);
     await admin?.close();
     await runtime?.close();
     pidfile.release();
     throw err;
+  }
+}
+
+/** Loopback address a local process reaches the listener on, or undefined for a specific other address. */
+function loopbackHost(host: string): string | undefined {
+  if (host === '127.0.0.1' || host === 'localhost' || host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::1' || host === '::' || host === '[::1]') return '[::1]';
+  return undefined;
+}
+
+/**
+ * Writes the endpoint file `smcp stdio` bridges through. A daemon bound to one non-loopback address
+ * publishes none: bridges talk to 127.0.0.1 only, so their clients are served in-process instead.
+ */
+function publishEndpoint(
+  files: DaemonFiles,
+  runtime: Runtime,
+  token: string | undefined,
+  logger: Logger,
+): void {
+  const host = loopbackHost(runtime.http.host);
+  if (!host) return;
+  try {
+    writeEndpointFile(files.endpoint, {
+      pid: process.pid,
+      mcp: `http://${host}:${runtime.http.port}/mcp`,
+      connection: runtime.dataPath.connection.connectionName.value,
+      ...(token ? { token } : {}),
+    });
+  } catch (err) {
+    logger.warn('could not write the endpoint file: smcp stdio serves in-process', { error: String(err) });
   }
 }
 
@@ -140,6 +174,7 @@ function lifecycleOf(
         .recordStop(process.pid, { reason, exitCode: 0 })
         .catch((err: unknown) => logger.warn('could not record the stop', { error: String(err) }));
       removeSignalHandlers();
+      removeEndpointFile(options.files.endpoint);
       releasePidfile();
       logger.info('stopped', { reason, cancelled: outcome.cancelled });
       resolveStopped(0);
@@ -166,6 +201,7 @@ function lifecycleOf(
     logger.warn('second stop signal: cancelling calls in flight and exiting now', { signal });
     void stop({ force: true }, `signal:${signal}`);
     setTimeout(() => {
+      removeEndpointFile(options.files.endpoint);
       releasePidfile();
       process.exit(1);
     }, 2000).unref();

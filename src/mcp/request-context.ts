@@ -10,7 +10,16 @@ import type { Deadline } from '../snowflake/deadline.js';
 
 /** How a client reached smcp. */
 export type TransportKind =
-  'stdio' | 'http' | 'http-stateless' | 'sse' | 'websocket' | 'http-api' | 'admin' | 'cli';
+  | 'stdio'
+  /** `smcp stdio` relaying a desktop client to the daemon over loopback HTTP. */
+  | 'stdio-bridge'
+  | 'http'
+  | 'http-stateless'
+  | 'sse'
+  | 'websocket'
+  | 'http-api'
+  | 'admin'
+  | 'cli';
 
 /** Who is asking: set by the transport when a client connects or a request arrives. */
 export interface ClientIdentity {

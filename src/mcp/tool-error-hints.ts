@@ -55,6 +55,8 @@ const HINTS: Readonly<Record<ErrorCode, Hint>> = {
   DAEMON_RUNNING: () => 'Another smcp daemon already runs; use it.',
   DAEMON_NOT_RUNNING: () => 'No smcp daemon runs; start one with `smcp start`.',
   DAEMON_UNRESPONSIVE: () => 'The smcp daemon does not answer; its operator should check `smcp status`.',
+  DAEMON_RESTARTED: () =>
+    'The smcp daemon restarted during the call; call again (a write may or may not have run).',
   DRAINING: () => 'The server is shutting down; call again once it is back.',
   PARSE_ERROR: () => 'Send the request body as valid JSON.',
   INVALID_REQUEST: () => 'Send one JSON-RPC 2.0 message with the headers the transport needs.',

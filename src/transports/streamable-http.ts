@@ -71,6 +71,18 @@ function describeBody(body: unknown): BodyFacts {
   };
 }
 
+/**
+ * Header `smcp stdio` sets when it relays a desktop client to the daemon: the client's sessions
+ * and calls are labelled `stdio-bridge` in status and metrics. It names, it does not authorize:
+ * the request passes the same token and local-user checks as any other.
+ */
+export const BRIDGE_HEADER = 'smcp-bridge';
+
+/** True when `req` comes from an `smcp stdio` bridge. */
+function fromBridge(req: IncomingMessage): boolean {
+  return headerValue(req, BRIDGE_HEADER) === 'stdio';
+}
+
 /** `params._meta` key that marks a 2026-07-28 request carrying its protocol version in band. */
 const IN_BAND_VERSION_KEY = 'io.modelcontextprotocol/protocolVersion';
 
@@ -171,7 +183,7 @@ export class StreamableHttpEndpoint {
     const owner = ownerOf(req);
     if (!legacy) {
       const identity: ClientIdentity = {
-        transport: 'http-stateless',
+        transport: fromBridge(req) ? 'stdio-bridge' : 'http-stateless',
         clientId: owner,
         owner,
         ...(facts.clientName ? { clientName: facts.clientName } : {}),
@@ -251,8 +263,9 @@ export class StreamableHttpEndpoint {
       return;
     }
     const id = randomUUID();
+    const kind = fromBridge(req) ? 'stdio-bridge' : 'http';
     const identity: ClientIdentity = {
-      transport: 'http',
+      transport: kind,
       clientId: id,
       sessionId: id,
       owner,
@@ -277,7 +290,7 @@ export class StreamableHttpEndpoint {
       lastActivity: Date.now(),
       active: 0,
     };
-    const closeTracking = this.deps.tracker.openSession('http');
+    const closeTracking = this.deps.tracker.openSession(kind);
     this.sessions.set(id, session);
     this.sessionClosers.set(id, () => {
       closeTracking();

@@ -42,6 +42,20 @@ export const DAEMON_OPTIONS = [
     },
   },
   {
+    key: 'daemon',
+    type: 'boolean',
+    group: 'Daemon',
+    commands: ['stdio'],
+    default: true,
+    help: 'relay to the running daemon when there is one (--no-daemon: always serve in-process)',
+    doc:
+      'When a daemon runs for the same user and settings (as `smcp status` finds it), `smcp stdio` ' +
+      'relays its client to the daemon over loopback HTTP, so every desktop client shares its pool, ' +
+      'guard, limits, status and log; with no daemon it serves in-process. `--no-daemon` always ' +
+      'serves in-process, and so do flags that choose what to serve (a `--connection` other than ' +
+      "the daemon's, a limit).",
+  },
+  {
     key: 'log-split',
     type: 'boolean',
     group: 'Daemon',
