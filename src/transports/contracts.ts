@@ -41,6 +41,8 @@ export interface HealthFacts {
   readonly database: Readonly<Record<string, unknown>>;
   /** Pool counters: size, available, borrowed, pending (waiting), max. */
   readonly pool: Readonly<Record<string, number>>;
+  /** With several connections: each one's health by name (the first is `databaseHealthy`). */
+  readonly connections?: Readonly<Record<string, boolean>>;
 }
 
 /** What `/readyz` asks: is the pool handing out a working connection right now? */

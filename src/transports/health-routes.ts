@@ -67,6 +67,9 @@ function healthVerdict(deps: HealthDeps): {
   if (deps.stats().draining) reasons.push('draining: no new work is taken');
   if ((facts.pool.pending ?? 0) > 0)
     reasons.push(`${facts.pool.pending} requests wait for a Snowflake connection`);
+  for (const [name, healthy] of Object.entries(facts.connections ?? {})) {
+    if (!healthy) reasons.push(`connection ${name} fails its health check`);
+  }
   return { status: reasons.length ? 'degraded' : 'healthy', reasons };
 }
 
@@ -87,6 +90,7 @@ export function sendHealthDocument(res: ServerResponse, deps: HealthDeps): void 
       version: deps.version ?? 'unknown',
       connection_pool: facts?.pool ?? null,
       database_health: facts?.database ?? null,
+      ...(facts?.connections ? { connections: facts.connections } : {}),
       websocket_connections: {
         count: stats.webSockets,
         connections: deps.webSockets(LISTED_CONNECTIONS),
