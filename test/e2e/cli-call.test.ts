@@ -10,7 +10,7 @@ const CONTROL_VALUE = '\u001b]52;c;aGk=\u0007\u009b31m\r\bend';
 // eslint-disable-next-line no-control-regex
 const RAW_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|\r(?!\n)/;
 
-/** Every run of this file, started at once in before() (each one boots an emulator: seconds). */
+/** Every run of this file, started in before() three at a time (each one boots an emulator). */
 const RUNS = {
   tools: ['tools'],
   listDatabases: ['call', 'list_databases'],
@@ -24,17 +24,51 @@ const RUNS = {
   controlError: ['call', 'execute_query', 'sql=SELECT * FROM "A\u001b[2JB\u0007"', '--no-json'],
 } as const;
 
+/** Runs `start()`s at most `limit` at a time; each promise settles with its own run. */
+function limited<T>(starts: (() => Promise<T>)[], limit: number): Promise<T>[] {
+  let active = 0;
+  const queue: (() => void)[] = [];
+  const next = (): void => {
+    if (active >= limit) return;
+    const go = queue.shift();
+    if (go) go();
+  };
+  return starts.map(
+    (start) =>
+      new Promise<T>((resolve, reject) => {
+        queue.push(() => {
+          active++;
+          start()
+            .then(resolve, reject)
+            .finally(() => {
+              active--;
+              next();
+            });
+        });
+        next();
+      }),
+  );
+}
+
 describe('e2e: smcp tools and smcp call', function () {
-  // Ten CLI runs boot ten emulators at once.
-  this.timeout(30_000);
+  // Ten CLI runs, each booting an emulator with its sample data: generous bounds for a busy
+  // machine (a bound, not a timing check).
+  this.timeout(180_000);
   let home: IsolatedHome;
   let runs: Record<keyof typeof RUNS, Promise<CliRun>>;
 
   before(() => {
     home = isolatedHome();
-    runs = Object.fromEntries(
-      Object.entries(RUNS).map(([key, args]) => [key, runSmcp([...args], home.env)]),
-    ) as typeof runs;
+    const entries = Object.entries(RUNS);
+    const started = limited(
+      entries.map(
+        ([, args]) =>
+          () =>
+            runSmcp([...args], home.env, 120_000),
+      ),
+      3,
+    );
+    runs = Object.fromEntries(entries.map(([key], i) => [key, started[i]])) as typeof runs;
   });
   after(async () => {
     await Promise.allSettled(Object.values(runs));
