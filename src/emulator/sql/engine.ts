@@ -60,7 +60,9 @@ import {
 } from './table-functions/index.js';
 import type { TableSources } from './table-functions/index.js';
 import { waitAbortably } from './table-functions/wait.js';
-import { bindValues, dmlResult, statementTypeOf } from './statement-results.js';
+import { dmlResult, statementTypeOf } from './statement-results.js';
+import { bindRow, bindStatement } from './binds.js';
+import { isDml, runBoundDml } from './batch-binds.js';
 import {
   mapDuckError,
   noWarehouse,
@@ -567,6 +569,8 @@ class DuckEngine implements SqlEngine {
     queryId: string,
     overheadBytes: number,
   ): Promise<ResultSet> {
+    const bound = bindStatement(tokens, bindings);
+    tokens = bound.tokens;
     const ddl = await runDdl(ctx, tokens, words, (t) => this.rewrite(ctx, t, sources).sql);
     if (ddl) return ddl;
     const rewritten = this.rewrite(ctx, tokens, sources);
@@ -582,7 +586,9 @@ class DuckEngine implements SqlEngine {
     }
     const typeId = statementTypeOf(first);
     if (first === 'INSERT' && this.waitDefaults) await waitForDefaults(ctx, tokens, bindings);
-    const values = bindValues(bindings);
+    if (bound.rows !== null || (bound.binds.length > 0 && isDml(typeId)))
+      return runBoundDml(ctx, rewritten.sql, typeId, bound, false);
+    const values = bound.binds.length > 0 ? bindRow(bound) : undefined;
     if (typeId >= STATEMENT_TYPE.DML && typeId < STATEMENT_TYPE.SCL)
       return dmlResult(typeId, await (await ctx.run(rewritten.sql, values)).getRows());
     if (typeId === STATEMENT_TYPE.DDL || first === 'TRUNCATE') {
