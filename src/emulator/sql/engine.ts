@@ -63,6 +63,7 @@ import { waitAbortably } from './table-functions/wait.js';
 import { dmlResult, statementTypeOf } from './statement-results.js';
 import { bindRow, bindStatement } from './binds.js';
 import { isDml, runBoundDml } from './batch-binds.js';
+import { SessionConnections } from './transactions.js';
 import {
   mapDuckError,
   noWarehouse,
@@ -212,6 +213,8 @@ const SYSTEM_SESSION: EmulatorSession = {
 
 class DuckEngine implements SqlEngine {
   private readonly pool: ConnectionPool;
+  /** Connections sessions hold for transactions and temporary tables. */
+  private readonly sessionConns: SessionConnections;
   private readonly catalog = new Catalog();
   private readonly history = new QueryHistory();
   private readonly account: string;
@@ -239,6 +242,7 @@ class DuckEngine implements SqlEngine {
   ) {
     this.maxConnections = options.maxConnections ?? 8;
     this.pool = new ConnectionPool(instance, this.maxConnections);
+    this.sessionConns = new SessionConnections(this.pool);
     this.tracker = new ResultTracker(options.maxOpenStreams ?? DEFAULT_MAX_OPEN_STREAMS);
     this.account = options.account ?? 'EMULATOR';
   }
@@ -441,7 +445,12 @@ class DuckEngine implements SqlEngine {
     // during it is reused after it.
     const mayWrite = !READ_ONLY_FIRST_WORDS.has(words[0] ?? '');
     if (mayWrite) this.generation.startWrite();
-    const pooled = await this.pool.acquire();
+    const lease = await this.sessionConns.acquire(session, words).catch((err: unknown) => {
+      if (mayWrite) this.generation.endWrite();
+      if (rec && err instanceof EmulatorSqlError) this.history.fail(rec, err.code, err.message);
+      throw err;
+    });
+    const pooled = lease.pooled;
     const ctx = new StatementContext(session, pooled, this.catalog, signal, this.account, text);
     try {
       const overhead = RESULT_OVERHEAD_BYTES + text.length;
@@ -471,7 +480,7 @@ class DuckEngine implements SqlEngine {
     } finally {
       if (mayWrite) this.generation.endWrite();
       else if (ctx.wrote) this.generation.bump();
-      this.pool.release(pooled);
+      lease.release();
     }
   }
 
@@ -524,19 +533,13 @@ class DuckEngine implements SqlEngine {
     if (isDescribeResult(words)) return describeResult(ctx, tokens, scanDeps);
     const users = isUserCommand(words) ? runUserCommand(ctx, tokens, words, this.host) : null;
     if (users) return users;
+    if (['BEGIN', 'START', 'COMMIT', 'ROLLBACK'].includes(first))
+      return this.sessionConns.control(ctx.session, ctx.pooled, words);
+    await this.sessionConns.beforeStatement(ctx.session, ctx.pooled, words, tokens);
     const command = await runCommand(ctx, tokens, words);
     if (command) return command;
     if (words[0] === 'SELECT' && words[1] === 'SYSTEM$WAIT' && words[2] === '(')
       return systemWait(ctx, tokens);
-    if (['BEGIN', 'START', 'COMMIT', 'ROLLBACK'].includes(first)) {
-      const id =
-        first === 'COMMIT'
-          ? STATEMENT_TYPE.COMMIT
-          : first === 'ROLLBACK'
-            ? STATEMENT_TYPE.ROLLBACK
-            : STATEMENT_TYPE.BEGIN;
-      return statusResult('Statement executed successfully.', id);
-    }
     const needsCompute = [
       'SELECT',
       'WITH',
@@ -570,7 +573,7 @@ class DuckEngine implements SqlEngine {
     overheadBytes: number,
   ): Promise<ResultSet> {
     const bound = bindStatement(tokens, bindings);
-    tokens = bound.tokens;
+    tokens = this.sessionConns.resolveTemps(ctx.session, bound.tokens);
     const ddl = await runDdl(ctx, tokens, words, (t) => this.rewrite(ctx, t, sources).sql);
     if (ddl) return ddl;
     const rewritten = this.rewrite(ctx, tokens, sources);
@@ -587,7 +590,7 @@ class DuckEngine implements SqlEngine {
     const typeId = statementTypeOf(first);
     if (first === 'INSERT' && this.waitDefaults) await waitForDefaults(ctx, tokens, bindings);
     if (bound.rows !== null || (bound.binds.length > 0 && isDml(typeId)))
-      return runBoundDml(ctx, rewritten.sql, typeId, bound, false);
+      return runBoundDml(ctx, rewritten.sql, typeId, bound, this.sessionConns.inTransaction(ctx.session));
     const values = bound.binds.length > 0 ? bindRow(bound) : undefined;
     if (typeId >= STATEMENT_TYPE.DML && typeId < STATEMENT_TYPE.SCL)
       return dmlResult(typeId, await (await ctx.run(rewritten.sql, values)).getRows());
@@ -604,7 +607,12 @@ class DuckEngine implements SqlEngine {
         values,
         statementTypeId: typeId,
         // The history table changes with every statement, so a second run differs.
-        countable: !rewritten.usesHistory && !scans && isCountable(words),
+        // A session's own connection stays with the session, never with a result's open stream.
+        countable:
+          !rewritten.usesHistory &&
+          !scans &&
+          isCountable(words) &&
+          !this.sessionConns.holds(ctx.session, ctx.pooled),
         cacheable: !rewritten.usesHistory && !scans,
         columnsOf: (result) => withScanTypes(resultColumns(ctx, result, sql), sources),
       },
@@ -693,6 +701,11 @@ class DuckEngine implements SqlEngine {
       lastQueryId: this.queryIds.last(ctx.session.id),
       ...(tables ? { tables } : {}),
     });
+  }
+
+  /** The session ended: its transaction rolls back and its temporary tables go. */
+  async endSession(sessionId: string): Promise<void> {
+    await this.sessionConns.end(sessionId);
   }
 
   async close(): Promise<void> {
