@@ -64,6 +64,7 @@ import { dmlResult, statementTypeOf } from './statement-results.js';
 import { bindRow, bindStatement } from './binds.js';
 import { isDml, runBoundDml } from './batch-binds.js';
 import { SessionConnections } from './transactions.js';
+import { runDmlForm } from './dml-forms.js';
 import {
   mapDuckError,
   noWarehouse,
@@ -574,6 +575,15 @@ class DuckEngine implements SqlEngine {
   ): Promise<ResultSet> {
     const bound = bindStatement(tokens, bindings);
     tokens = this.sessionConns.resolveTemps(ctx.session, bound.tokens);
+    const form =
+      bound.rows === null
+        ? await runDmlForm(ctx, tokens, words, {
+            rewrite: (t) => this.rewrite(ctx, t, sources).sql,
+            values: bound.binds.length > 0 ? bindRow(bound) : undefined,
+            inTransaction: this.sessionConns.inTransaction(ctx.session),
+          })
+        : null;
+    if (form) return form;
     const ddl = await runDdl(ctx, tokens, words, (t) => this.rewrite(ctx, t, sources).sql);
     if (ddl) return ddl;
     const rewritten = this.rewrite(ctx, tokens, sources);
