@@ -3,6 +3,7 @@
  * (every statement's search path ends there, so all sessions see them). Functions whose arguments
  * need rewriting (DATEADD's bare date part, DECODE's variadic pairs) live in rewrite.ts instead.
  */
+import { ARITHMETIC_MACROS } from './arithmetic.js';
 
 /** A time followed by a UTC offset (`Z`, `+02:00`, `-0530`, `+02`): group 1 the wall time, group 2 the offset. */
 const TZ_TEXT = String.raw`'^(.*\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(Z|[+-]\d{1,2}(?::?\d{2})?)$'`;
@@ -40,6 +41,7 @@ const TZ_MACROS: readonly string[] = [
 /** `CREATE MACRO` statements, run once when the engine starts. */
 export const MACROS: readonly string[] = [
   ...TZ_MACROS,
+  ...ARITHMETIC_MACROS,
   // Inside expressions and column defaults SYSTEM$WAIT only answers; its wait is in default-waits.ts
   // (defaults) and system-wait.ts (a statement of its own).
   `CREATE MACRO SYSTEM$WAIT(n, u := 'SECONDS') AS 'waited ' || CAST(n AS VARCHAR) || ' ' || lower(u)`,

@@ -1,0 +1,24 @@
+/**
+ * Snowflake's division on DuckDB, as a macro named "/" (DuckDB resolves operators through the
+ * function catalog, so a macro in memory.main, which every search path ends with, takes the place
+ * of its own `/`):
+ * - dividing by zero fails with 100051 "Division by zero" (DuckDB answers NULL or infinity);
+ * - fixed-point operands give a fixed-point result with Snowflake's scale, the numerator's scale
+ *   plus 6 (integer / integer → NUMBER(38, 6): 7 / 2 = 3.500000), rounded; DuckDB would answer a
+ *   DOUBLE. The leading digits are those of NUMBER(38, s), which holds Snowflake's L1 + S2.
+ * - a floating-point operand keeps the result floating point.
+ * The quotient is computed in double precision and then rounded to that scale: exact to about 15
+ * significant digits. Snowflake caps the scale at 12 (for numerators of scale ≤ 6 the same).
+ */
+
+/**
+ * The type template of a quotient: `a * 1.000000` has the numerator's scale plus 6 (or is DOUBLE),
+ * `* 0 + 0::DECIMAL(38,0)` widens it to 38 digits; cast_to_type gives the quotient that type.
+ */
+const TEMPLATE = '(a * 1.000000 * 0 + CAST(0 AS DECIMAL(38,0)))';
+
+/** `CREATE MACRO` statements for arithmetic, run once when the engine starts. */
+export const ARITHMETIC_MACROS: readonly string[] = [
+  `CREATE MACRO "/"(a, b) AS CASE WHEN b = 0 THEN error('Division by zero')
+     ELSE cast_to_type(divide(CAST(a AS DOUBLE), CAST(b AS DOUBLE)), ${TEMPLATE}) END`,
+];
