@@ -81,6 +81,10 @@ export function bindStatement(tokens: Token[], bindings: Bindings | undefined): 
       if (!bindings?.[key]) throw bindNotSet('?', where(tokens, i).line, where(tokens, i).position);
       out[i] = { kind: 'punct', text: `$${numberOf(key)}`, start: t.start };
     } else if (t.text === ':') {
+      // `{'key': 1}`: a key of an object constant, not a bind.
+      let p = i - 1;
+      while (p >= 0 && !isSignificant(tokens[p])) p--;
+      if (tokens[p]?.kind === 'string') continue;
       let j = i + 1;
       while (j < tokens.length && !isSignificant(tokens[j])) j++;
       const nt = tokens[j];

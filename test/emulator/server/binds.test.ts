@@ -234,4 +234,9 @@ describe('emulator binds', function () {
       { S: 'alone', N: 3 },
     ]);
   });
+
+  it('does not take the value after an object constant key for a numbered bind', async function () {
+    const err = await failure(execute(conn, "SELECT {'k': 1} AS O"));
+    expect(err.code).to.not.equal('002049');
+  });
 });
