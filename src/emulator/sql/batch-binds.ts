@@ -14,6 +14,7 @@ import type { StatementContext } from './context.js';
 import { unsupported } from './sql-errors.js';
 import { STATEMENT_TYPE } from './statement-types.js';
 import { dmlResult } from './statement-results.js';
+import { rfc2822 } from './timestamp-text.js';
 
 /** True when the statement is DML (INSERT, UPDATE, DELETE, MERGE) by its Snowflake type id. */
 export function isDml(typeId: number): boolean {
@@ -78,9 +79,18 @@ function adapters(prepared: DuckDBPreparedStatement): (Adapter | undefined)[] {
     }
     if (id === DuckDBTypeId.BLOB) out.push(textAs(hexBlob));
     else if (id === DuckDBTypeId.TIMESTAMP_NS) out.push(textAs(timestampTz));
+    // RFC 2822 text, which DuckDB does not read: TIMESTAMP_NTZ keeps the wall time, LTZ the instant.
+    else if (id === DuckDBTypeId.TIMESTAMP) out.push(textAs((t) => rfc2822(t)?.wall ?? t));
+    else if (id === DuckDBTypeId.TIMESTAMP_TZ) out.push(textAs((t) => iso(t) ?? t));
+    else if (id === DuckDBTypeId.DATE) out.push(textAs((t) => rfc2822(t)?.date ?? t));
     else out.push(undefined);
   }
   return out;
+}
+
+function iso(text: string): string | null {
+  const parts = rfc2822(text);
+  return parts ? `${parts.wall}${parts.offset}` : null;
 }
 
 function textAs(convert: (text: string) => DuckDBValue): Adapter {
@@ -95,7 +105,7 @@ const TZ_TEXT =
  * engine keeps TIMESTAMP_TZ (see macros.ts). Other text is left to DuckDB's cast.
  */
 function timestampTz(text: string): DuckDBValue {
-  const m = TZ_TEXT.exec(text.trim());
+  const m = TZ_TEXT.exec(iso(text) ?? text.trim());
   if (!m) return text;
   const wallMs = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0));
   if (!Number.isFinite(wallMs)) return text;

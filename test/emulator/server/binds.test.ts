@@ -239,4 +239,18 @@ describe('emulator binds', function () {
     const err = await failure(execute(conn, "SELECT {'k': 1} AS O"));
     expect(err.code).to.not.equal('002049');
   });
+
+  it('reads RFC 2822 timestamp text bound into timestamp columns, as Snowflake does', async function () {
+    await execute(
+      conn,
+      'CREATE OR REPLACE TABLE MAIL_TIMES(NTZ TIMESTAMP_NTZ, LTZ TIMESTAMP_LTZ, TZ TIMESTAMP_TZ, D DATE)',
+    );
+    const text = 'Thu, 21 Jan 2016 06:32:44 -0800';
+    await execute(conn, 'INSERT INTO MAIL_TIMES VALUES (?, ?, ?, ?)', [text, text, text, text]);
+    const back = await query('SELECT NTZ, LTZ, TZ, D FROM MAIL_TIMES', {});
+    // NTZ keeps the wall time, LTZ the instant (14:32:44 UTC), TZ both (offset -480 + 1440).
+    expect(back.data?.rowset).to.deep.equal([
+      ['1453357964.000000000', '1453386764.000000000', '1453386764.000000000 960', '16821'],
+    ]);
+  });
 });
