@@ -13,9 +13,10 @@
 
 /**
  * The type template of a quotient: `a * 1.000000` has the numerator's scale plus 6 (or is DOUBLE),
- * `* 0 + 0::DECIMAL(38,0)` widens it to 38 digits; cast_to_type gives the quotient that type.
+ * `+ b * 0` makes it DOUBLE when the denominator is, `+ 0::DECIMAL(38,0)` widens it to 38 digits
+ * (coalesce: a NULL literal has no type to give); cast_to_type gives the quotient that type.
  */
-const TEMPLATE = '(a * 1.000000 * 0 + CAST(0 AS DECIMAL(38,0)))';
+const TEMPLATE = '(coalesce(a * 1.000000 * 0, 0.000000) + coalesce(b * 0, 0) + CAST(0 AS DECIMAL(38,0)))';
 
 /** `CREATE MACRO` statements for arithmetic, run once when the engine starts. */
 export const ARITHMETIC_MACROS: readonly string[] = [

@@ -124,9 +124,21 @@ async function merge(ctx: StatementContext, tokens: Token[], deps: FormDeps): Pr
     if (sig[i]?.text.toUpperCase() === 'THEN') actions.add((sig[i + 1]?.text ?? '').toUpperCase());
   }
   const sql = `${deps.rewrite(tokens).replace(/[\s;]+$/, '')}\nRETURNING merge_action`;
-  const rows = await (await ctx.run(sql, deps.values)).getRows();
   const counts = new Map<string, bigint>();
-  for (const [action] of rows) counts.set(String(action), (counts.get(String(action)) ?? 0n) + 1n);
+  // One row per row merged: counted chunk by chunk, never held all at once.
+  const conn = ctx.pooled.conn;
+  await ctx.guard(conn, async () => {
+    const values = deps.values;
+    const stream = values && values.length > 0 ? await conn.stream(sql, values) : await conn.stream(sql);
+    for (
+      let chunk = await stream.fetchChunk();
+      chunk && chunk.rowCount > 0;
+      chunk = await stream.fetchChunk()
+    ) {
+      for (const [action] of chunk.getRows())
+        counts.set(String(action), (counts.get(String(action)) ?? 0n) + 1n);
+    }
+  });
   const present = MERGE_COLUMNS.filter(([action]) => actions.has(action));
   return new StaticResultSet(
     present.map(([, name]) => fixed(name)),

@@ -53,13 +53,19 @@ describe('emulator arithmetic: division', function () {
     ]);
   });
 
+  it('gives a float when the denominator is one', async function () {
+    expect(await typed('SELECT 1 / 2.5::FLOAT AS A')).to.deep.equal([
+      { value: 0.4, type: 'real', scale: null },
+    ]);
+  });
+
   it('fails a division by zero with 100051 and leaves DIV0 and NULL alone', async function () {
     const err = await execute(conn, 'SELECT 1 / 0').then(
       () => null,
       (e: { code?: string; message: string }) => [e.code, e.message],
     );
     expect(err).to.deep.equal(['100051', 'Division by zero']);
-    const { rows } = await execute(conn, 'SELECT DIV0(1, 0) AS Z, 1 / NULL AS N');
-    expect(rows).to.deep.equal([{ Z: 0, N: null }]);
+    const { rows } = await execute(conn, 'SELECT DIV0(1, 0) AS Z, 1 / NULL AS N, NULL / 2 AS M');
+    expect(rows).to.deep.equal([{ Z: 0, N: null, M: null }]);
   });
 });
