@@ -65,6 +65,7 @@ import { bindRow, bindStatement } from './binds.js';
 import { isDml, runBoundDml } from './batch-binds.js';
 import { SessionConnections } from './transactions.js';
 import { runDmlForm } from './dml-forms.js';
+import { isoTimestampLiterals } from './timestamp-text.js';
 import {
   mapDuckError,
   noWarehouse,
@@ -574,7 +575,7 @@ class DuckEngine implements SqlEngine {
     overheadBytes: number,
   ): Promise<ResultSet> {
     const bound = bindStatement(tokens, bindings);
-    tokens = this.sessionConns.resolveTemps(ctx.session, bound.tokens);
+    tokens = isoTimestampLiterals(this.sessionConns.resolveTemps(ctx.session, bound.tokens));
     const form =
       bound.rows === null
         ? await runDmlForm(ctx, tokens, words, {

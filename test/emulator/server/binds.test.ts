@@ -253,4 +253,16 @@ describe('emulator binds', function () {
       ['1453357964.000000000', '1453386764.000000000', '1453386764.000000000 960', '16821'],
     ]);
   });
+
+  it('reads RFC 2822 timestamp literals in TO_TIMESTAMP_* and casts', async function () {
+    const text = "'Thu, 21 Jan 2016 06:32:44 -0800'";
+    const back = await query(
+      `SELECT TO_TIMESTAMP_NTZ(${text}), TO_TIMESTAMP_LTZ(${text}), TO_TIMESTAMP_TZ(${text}), ${text}::DATE`,
+      {},
+    );
+    expect(back.success, back.message).to.equal(true);
+    expect(back.data?.rowset).to.deep.equal([
+      ['1453357964.000000000', '1453386764.000000000', '1453386764.000000000 960', '16821'],
+    ]);
+  });
 });
