@@ -246,9 +246,9 @@ export class SessionConnections {
   ): Promise<ResultSet> {
     const held = this.#held.get(session.id);
     const own = held !== undefined && held.pooled === pooled;
-    if (isBegin(words)) {
+    if (words[0] === 'BEGIN' || words[0] === 'START') {
       // A BEGIN inside an open transaction is ignored, as in Snowflake.
-      if (own && !held.txn) {
+      if (isBegin(words) && own && !held.txn) {
         await pooled.conn.run('BEGIN TRANSACTION');
         held.txn = true;
       }
