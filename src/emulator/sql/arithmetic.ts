@@ -20,6 +20,9 @@ const TEMPLATE = '(coalesce(a * 1.000000 * 0, 0.000000) + coalesce(b * 0, 0) + C
 
 /** `CREATE MACRO` statements for arithmetic, run once when the engine starts. */
 export const ARITHMETIC_MACROS: readonly string[] = [
-  `CREATE MACRO "/"(a, b) AS CASE WHEN b = 0 THEN error('Division by zero')
-     ELSE cast_to_type(divide(CAST(a AS DOUBLE), CAST(b AS DOUBLE)), ${TEMPLATE}) END`,
+  // The template sits in a CASE that is never true: only its type is used, so DuckDB folds it
+  // away instead of computing it for every row (a 1M-row division costs about what DuckDB's own does).
+  `CREATE MACRO "/"(a, b) AS cast_to_type(
+     CASE WHEN b = 0 THEN error('Division by zero') ELSE divide(CAST(a AS DOUBLE), CAST(b AS DOUBLE)) END,
+     CASE WHEN false THEN ${TEMPLATE} END)`,
 ];
