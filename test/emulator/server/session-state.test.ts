@@ -143,6 +143,31 @@ describe('emulator sessions: temporary tables and transactions', function () {
     expect(await count(a, 'BIG_IN_TXN')).to.equal(0);
   });
 
+  it("never shows one session's USE, parameters or transaction in another", async function () {
+    const c = await login();
+    try {
+      await execute(c, 'CREATE SCHEMA IF NOT EXISTS STATE_DB.OTHER');
+      await execute(c, 'USE SCHEMA STATE_DB.OTHER');
+      await execute(c, "ALTER SESSION SET QUERY_TAG = 'only-c', AUTOCOMMIT = FALSE");
+      await execute(c, 'CREATE OR REPLACE TABLE STATE_DB.PUBLIC.SEEN (N NUMBER)');
+      await execute(c, 'INSERT INTO STATE_DB.PUBLIC.SEEN VALUES (1)');
+      // Many statements of b, on whatever pooled connections, see b's own state only.
+      for (let i = 0; i < 10; i++) {
+        const { rows } = await execute(
+          b,
+          'SELECT CURRENT_SCHEMA() AS S, CURRENT_DATABASE() AS D, (SELECT COUNT(*) FROM STATE_DB.PUBLIC.SEEN) AS N',
+        );
+        expect(rows).to.deep.equal([{ S: 'PUBLIC', D: 'STATE_DB', N: 0 }]);
+      }
+      const tag = await execute(b, "SHOW PARAMETERS LIKE 'QUERY_TAG' IN SESSION");
+      expect(tag.rows[0]?.value).to.equal('');
+      const own = await execute(c, 'SELECT CURRENT_SCHEMA() AS S, COUNT(*) AS N FROM STATE_DB.PUBLIC.SEEN');
+      expect(own.rows).to.deep.equal([{ S: 'OTHER', N: 1 }]);
+    } finally {
+      await destroy(c);
+    }
+  });
+
   it('answers COMMIT and ROLLBACK without a transaction as Snowflake does', async function () {
     const { rows } = await execute(b, 'COMMIT');
     expect(rows).to.deep.equal([{ status: 'Statement executed successfully.' }]);
