@@ -57,9 +57,9 @@ function where(tokens: readonly Token[], index: number): { line: number; positio
 }
 
 /**
- * Renumbers the statement's placeholders over the binds it uses. Throws 002049 when a placeholder
- * has no bind, and 002049-style errors never reach DuckDB. A statement without placeholders takes
- * no binds, whatever was sent.
+ * Renumbers the statement's placeholders over the binds it uses. Throws 002049 (before DuckDB sees
+ * the statement) when a placeholder has no bind, or when array binds differ in length or mix with
+ * single binds. A statement without placeholders takes no binds, whatever was sent.
  */
 export function bindStatement(tokens: Token[], bindings: Bindings | undefined): BoundStatement {
   const order = new Map<string, number>();

@@ -265,4 +265,22 @@ describe('emulator binds', function () {
       ['1453357964.000000000', '1453386764.000000000', '1453386764.000000000 960', '16821'],
     ]);
   });
+
+  it('refuses array binds of different lengths, or mixed with single binds, naming why', async function () {
+    await execute(conn, 'CREATE OR REPLACE TABLE RAGGED(S STRING, N NUMBER)');
+    const ragged = await query('INSERT INTO RAGGED VALUES (?, ?)', {
+      '1': { type: 'TEXT', value: ['a', 'b'] },
+      '2': { type: 'FIXED', value: ['1'] },
+    });
+    expect([ragged.code, ragged.message]).to.deep.equal([
+      '002049',
+      'SQL compilation error:\nArray bind lengths differ: 2 and 1 rows.',
+    ]);
+    const mixed = await query('INSERT INTO RAGGED VALUES (?, ?)', {
+      '1': { type: 'TEXT', value: ['a', 'b'] },
+      '2': { type: 'FIXED', value: '1' },
+    });
+    expect(mixed.code).to.equal('002049');
+    expect(mixed.message).to.include('cannot be mixed');
+  });
 });
