@@ -115,12 +115,14 @@ function timestampTz(text: string): DuckDBValue {
   let offset = 0;
   if (zone !== 'Z') {
     const digits = zone.slice(1).replace(':', '');
-    offset = (zone.startsWith('-') ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0'));
+    offset =
+      (zone.startsWith('-') ? -1 : 1) * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || '0'));
   }
   // Date.UTC maps years 0–99 onto 1900–1999; the year is set again exactly.
   const wall = new Date(wallMs);
   wall.setUTCFullYear(Number(m[1]));
-  const utcMicros = BigInt(wall.getTime()) * 1000n + seconds * 1_000_000n + micros - BigInt(offset) * 60_000_000n;
+  const utcMicros =
+    BigInt(wall.getTime()) * 1000n + seconds * 1_000_000n + micros - BigInt(offset) * 60_000_000n;
   const nanos = utcMicros * 1000n + BigInt(Math.round(offset / 15));
   if (nanos < -(2n ** 63n) || nanos >= 2n ** 63n) {
     throw new EmulatorSqlError(
