@@ -244,4 +244,9 @@ export interface Engine {
   resultBytes?(): ResultBytes;
   /** Gives the engine its host (users, running statements); called once by the wire server. */
   attachHost?(host: EngineHost): void;
+  /**
+   * The session ended (logout, expiry): its open transaction rolls back and its temporary tables
+   * are dropped. Never rejects.
+   */
+  endSession?(sessionId: string): Promise<void>;
 }

@@ -54,7 +54,7 @@ CREATE TABLE SAMPLE_DB.SALES.CUSTOMERS (
 INSERT INTO SAMPLE_DB.SALES.CUSTOMERS
 SELECT i, 'Customer ' || lpad(i::VARCHAR, 4, '0'), 'customer' || i || '@example.com',
   ['US', 'DE', 'FR', 'GB', 'JP', 'BR', 'IN'][1 + i % 7], ['RETAIL', 'SMB', 'ENTERPRISE'][1 + i % 3],
-  DATE '2020-01-01' + (i * 7 % 1500)::INTEGER, round((i * 37 % 10000) + (i % 100) / 100.0, 2), i % 10 <> 0,
+  DATE '2020-01-01' + (i * 7 % 1500)::INTEGER, round((i * 37 % 10000) + (i % 100) * 0.01, 2), i % 10 <> 0,
   json_object('tier', ['gold', 'silver', 'bronze'][1 + i % 3], 'newsletter', i % 2 = 0)
 FROM range(1, 1001) t(i);
 
@@ -71,7 +71,7 @@ CREATE TABLE SAMPLE_DB.SALES.ORDERS (
 INSERT INTO SAMPLE_DB.SALES.ORDERS
 SELECT i, 1 + (i * 7919) % 1000, DATE '2023-01-01' + (i % 730)::INTEGER,
   TIMESTAMP '2023-01-01 00:00:00' + to_seconds((i % 730) * 86400 + (i * 97) % 86400),
-  ['NEW', 'SHIPPED', 'DELIVERED', 'RETURNED'][1 + i % 4], ((i * 7907) % 100000) / 100.0, (i % 5) / 20.0,
+  ['NEW', 'SHIPPED', 'DELIVERED', 'RETURNED'][1 + i % 4], ((i * 7907) % 100000) * 0.01, (i % 5) * 0.05,
   CASE WHEN i % 3 = 0 THEN '["A-1","B-2"]' ELSE '["C-' || (i % 10) || '"]' END
 FROM range(1, 100001) t(i);
 
@@ -129,7 +129,7 @@ CREATE TABLE ANALYTICS.PUBLIC.KPI_DAILY (
   CONVERSION_RATE FLOAT COMMENT 'SIGNUPS / VISITORS'
 ) COMMENT = 'Key figures per day of 2024';
 INSERT INTO ANALYTICS.PUBLIC.KPI_DAILY
-SELECT DATE '2024-01-01' + i::INTEGER, 1000 + (i * 37) % 500, 20 + (i * 13) % 40, 10000 + ((i * 7919) % 500000) / 100.0,
+SELECT DATE '2024-01-01' + i::INTEGER, 1000 + (i * 37) % 500, 20 + (i * 13) % 40, 10000 + ((i * 7919) % 500000) * 0.01,
   (20 + (i * 13) % 40) / (1000.0 + (i * 37) % 500)
 FROM range(0, 365) t(i);
 CREATE VIEW ANALYTICS.PUBLIC.V_KPI_SUMMARY COMMENT = 'KPIs per month' AS
@@ -145,7 +145,7 @@ GROUP BY c.CUSTOMER_ID, c.NAME ORDER BY REVENUE DESC LIMIT 10
 const EVENTS_ROWS = String.raw`
 INSERT INTO SAMPLE_DB.SALES.EVENTS
 SELECT i, TIMESTAMP '2024-01-01 00:00:00' + to_seconds(i * 30), ['view', 'click', 'cart', 'purchase'][1 + i % 4],
-  CASE WHEN i % 4 = 3 THEN ((i * 31) % 50000) / 100.0 END
+  CASE WHEN i % 4 = 3 THEN ((i * 31) % 50000) * 0.01 END
 FROM range(1, 1000001) t(i);
 `;
 

@@ -298,6 +298,7 @@ export class QueryRegistry {
     for (const record of requests?.values() ?? []) {
       if (record.status === 'RUNNING') record.abort.abort();
     }
+    void this.engine.endSession?.(sessionId).catch(() => undefined);
   }
 
   /** Closes results older than the lifetime and notes results the engine evicted. */

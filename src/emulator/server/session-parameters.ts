@@ -27,6 +27,10 @@ const DEFAULTS: Readonly<Record<string, string | number | boolean>> = {
   CLIENT_RESULT_CHUNK_SIZE: 160,
   CLIENT_PREFETCH_THREADS: 4,
   QUERY_CONTEXT_CACHE_SIZE: 5,
+  // Batches up to this many bind values go inline; beyond it snowflake-sdk would upload them to a
+  // stage, which the emulator has not: announce a bound no batch reaches (the request body limit
+  // comes first).
+  CLIENT_STAGE_ARRAY_BINDING_THRESHOLD: 2147483647,
 };
 
 /** Names whose values are numbers on the wire. */

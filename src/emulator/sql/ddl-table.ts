@@ -61,9 +61,11 @@ export async function createTable(
   replace: boolean,
   ifNotExists: boolean,
   rewrite: Rewrite,
+  temporary = false,
 ): Promise<ResultSet | null> {
-  const target = qualified(db, schema, name);
-  const head = `CREATE ${replace ? 'OR REPLACE ' : ''}TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${target}`;
+  // A temporary table is a DuckDB TEMP table on the session's own connection (transactions.ts).
+  const target = temporary ? `temp.main.${quoteIdent(name)}` : qualified(db, schema, name);
+  const head = `CREATE ${replace ? 'OR REPLACE ' : ''}${temporary ? 'TEMP ' : ''}TABLE ${ifNotExists ? 'IF NOT EXISTS ' : ''}${target}`;
   const declared: [string, SfColumnType][] = [];
   const colComments: [string, string][] = [];
   let body = '';
@@ -137,9 +139,11 @@ export async function createTable(
   if (comment !== null) await ctx.run(`COMMENT ON TABLE ${target} IS ${quoteString(comment)}`);
   for (const [c, text] of colComments)
     await ctx.run(`COMMENT ON COLUMN ${target}.${quoteIdent(c)} IS ${quoteString(text)}`);
-  await ctx.catalog.declare(ctx.pooled.conn, db, schema, name, declared);
-  await ctx.catalog.noteObject(ctx.pooled.conn, db, schema, name, null);
-  await ctx.catalog.sync(ctx.pooled.conn);
+  if (!temporary) {
+    await ctx.catalog.declare(ctx.pooled.conn, db, schema, name, declared);
+    await ctx.catalog.noteObject(ctx.pooled.conn, db, schema, name, null);
+    await ctx.catalog.sync(ctx.pooled.conn);
+  }
   return statusResult(`Table ${name} successfully created.`, STATEMENT_TYPE.DDL);
 }
 

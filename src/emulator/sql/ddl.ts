@@ -40,8 +40,11 @@ export async function runDdl(
   if (first !== 'CREATE') return null;
   let i = 1;
   let replace = false;
+  let temporary = false;
   while (i < sig.length && MODIFIERS.has((sig[i]?.text ?? '').toUpperCase())) {
-    if ((sig[i]?.text ?? '').toUpperCase() === 'REPLACE') replace = true;
+    const modifier = (sig[i]?.text ?? '').toUpperCase();
+    if (modifier === 'REPLACE') replace = true;
+    if (modifier === 'TEMP' || modifier === 'TEMPORARY' || modifier === 'VOLATILE') temporary = true;
     i++;
   }
   const kind = (sig[i]?.text ?? '').toUpperCase();
@@ -67,7 +70,7 @@ export async function runDdl(
     case 'SCHEMA':
       return createSchema(ctx, parts, replace, ifNotExists, sig.slice(i));
     case 'TABLE':
-      return createTable(ctx, tokens, sig, i, qualify(ctx, parts), replace, ifNotExists, rewrite);
+      return createTable(ctx, tokens, sig, i, qualify(ctx, parts), replace, ifNotExists, rewrite, temporary);
     case 'VIEW':
       return createView(ctx, sig, i, qualify(ctx, parts), replace, ifNotExists, rewrite);
     default:

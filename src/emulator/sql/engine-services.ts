@@ -7,6 +7,7 @@ import type { EngineHost } from '../engine-types.js';
 import type { Catalog } from './catalog.js';
 import type { QueryHistory } from './history.js';
 import type { ConnectionPool } from './pool.js';
+import type { SessionConnections } from './transactions.js';
 import type { DataGeneration } from './prepared-cache.js';
 import type { ProcedureStore } from './procedures.js';
 import type { ProductionGate } from './production-gate.js';
@@ -23,6 +24,8 @@ export const RESULT_OVERHEAD_BYTES = 2048;
 /** The engine's shared parts, as a statement handler sees them. */
 export interface EngineServices {
   readonly pool: ConnectionPool;
+  /** Connections sessions hold for transactions and temporary tables. */
+  readonly sessionConns: SessionConnections;
   readonly catalog: Catalog;
   readonly history: QueryHistory;
   readonly tracker: ResultTracker;

@@ -37,6 +37,7 @@ import { QueryHistory } from './history.js';
 import type { QueryRecord } from './history.js';
 import { bindingsPerStatement, multiStatementResult, splitRequest } from './multi-statement.js';
 import { ConnectionPool } from './pool.js';
+import { SessionConnections } from './transactions.js';
 import { DataGeneration } from './prepared-cache.js';
 import { ProcedureStore } from './procedures.js';
 import { ProductionGate } from './production-gate.js';
@@ -112,6 +113,7 @@ const SYSTEM_SESSION: EmulatorSession = {
 
 class DuckEngine implements SqlEngine, EngineServices {
   readonly pool: ConnectionPool;
+  readonly sessionConns: SessionConnections;
   readonly catalog = new Catalog();
   readonly history = new QueryHistory();
   readonly account: string;
@@ -135,6 +137,7 @@ class DuckEngine implements SqlEngine, EngineServices {
   ) {
     this.maxConnections = options.maxConnections ?? 8;
     this.pool = new ConnectionPool(instance, this.maxConnections);
+    this.sessionConns = new SessionConnections(this.pool);
     this.tracker = new ResultTracker(options.maxOpenStreams ?? DEFAULT_MAX_OPEN_STREAMS);
     this.account = options.account ?? 'EMULATOR';
   }
@@ -296,7 +299,12 @@ class DuckEngine implements SqlEngine, EngineServices {
     // during it is reused after it.
     const mayWrite = !READ_ONLY_FIRST_WORDS.has(words[0] ?? '');
     if (mayWrite) this.generation.startWrite();
-    const pooled = await this.pool.acquire();
+    const lease = await this.sessionConns.acquire(session, words).catch((err: unknown) => {
+      if (mayWrite) this.generation.endWrite();
+      if (rec && err instanceof EmulatorSqlError) this.history.fail(rec, err.code, err.message);
+      throw err;
+    });
+    const pooled = lease.pooled;
     const ctx = new StatementContext(session, pooled, this.catalog, signal, this.account, text);
     try {
       const overheadBytes = RESULT_OVERHEAD_BYTES + text.length;
@@ -325,8 +333,13 @@ class DuckEngine implements SqlEngine, EngineServices {
     } finally {
       if (mayWrite) this.generation.endWrite();
       else if (ctx.wrote) this.generation.bump();
-      this.pool.release(pooled);
+      lease.release();
     }
+  }
+
+  /** The session ended: its transaction rolls back and its temporary tables go. */
+  async endSession(sessionId: string): Promise<void> {
+    await this.sessionConns.end(sessionId);
   }
 
   async close(): Promise<void> {

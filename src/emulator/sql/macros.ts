@@ -3,6 +3,8 @@
  * (every statement's search path ends there, so all sessions see them). Functions whose arguments
  * need rewriting (DATEADD's bare date part, DECODE's variadic pairs) live in rewrite.ts instead.
  */
+import { ARITHMETIC_MACROS } from './arithmetic.js';
+import { JSON_MACROS } from './lenient-json.js';
 
 /** A time followed by a UTC offset (`Z`, `+02:00`, `-0530`, `+02`): group 1 the wall time, group 2 the offset. */
 const TZ_TEXT = String.raw`'^(.*\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(Z|[+-]\d{1,2}(?::?\d{2})?)$'`;
@@ -40,6 +42,7 @@ const TZ_MACROS: readonly string[] = [
 /** `CREATE MACRO` statements, run once when the engine starts. */
 export const MACROS: readonly string[] = [
   ...TZ_MACROS,
+  ...ARITHMETIC_MACROS,
   // Inside expressions and column defaults SYSTEM$WAIT only answers; its wait is in default-waits.ts
   // (defaults) and system-wait.ts (a statement of its own).
   `CREATE MACRO SYSTEM$WAIT(n, u := 'SECONDS') AS 'waited ' || CAST(n AS VARCHAR) || ' ' || lower(u)`,
@@ -55,8 +58,7 @@ export const MACROS: readonly string[] = [
   'CREATE MACRO STARTSWITH(a, b) AS starts_with(a, b)',
   'CREATE MACRO ENDSWITH(a, b) AS ends_with(a, b)',
   'CREATE MACRO CHARINDEX(a, b) AS position(a IN b), (a, b, s) AS CASE WHEN position(a IN substr(b, s)) = 0 THEN 0 ELSE position(a IN substr(b, s)) + s - 1 END',
-  'CREATE MACRO PARSE_JSON(s) AS CAST(s AS JSON)',
-  'CREATE MACRO TRY_PARSE_JSON(s) AS TRY_CAST(s AS JSON)',
+  ...JSON_MACROS,
   'CREATE MACRO ARRAY_SIZE(a) AS json_array_length(to_json(a))',
   'CREATE MACRO OBJECT_KEYS(o) AS to_json(json_keys(to_json(o)))',
   'CREATE MACRO TO_BOOLEAN(a) AS CAST(a AS BOOLEAN)',

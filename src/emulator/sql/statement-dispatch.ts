@@ -21,7 +21,11 @@ import { rewriteStatement } from './rewrite.js';
 import type { Rewritten } from './rewrite-context.js';
 import { isCountable, runSelect } from './select-runner.js';
 import { mapDuckError, noWarehouse, syntaxError } from './sql-errors.js';
-import { bindValues, dmlResult, statementTypeOf } from './statement-results.js';
+import { dmlResult, statementTypeOf } from './statement-results.js';
+import { bindRow, bindStatement } from './binds.js';
+import { isDml, runBoundDml } from './batch-binds.js';
+import { runDmlForm } from './dml-forms.js';
+import { isoTimestampLiterals } from './timestamp-text.js';
 import { STATEMENT_TYPE } from './statement-types.js';
 import { bindFormats } from './structured-values.js';
 import { systemWait } from './system-wait.js';
@@ -136,18 +140,12 @@ export async function dispatchStatement(
   if (isDescribeResult(words)) return describeResult(ctx, tokens, scanDeps);
   const users = isUserCommand(words) ? runUserCommand(ctx, tokens, words, services.host) : null;
   if (users) return users;
+  if (['BEGIN', 'START', 'COMMIT', 'ROLLBACK'].includes(first))
+    return services.sessionConns.control(ctx.session, ctx.pooled, words);
+  await services.sessionConns.beforeStatement(ctx.session, ctx.pooled, words, tokens);
   const command = await runCommand(ctx, tokens, words);
   if (command) return command;
   if (first === 'SELECT' && words[1] === 'SYSTEM$WAIT' && words[2] === '(') return systemWait(ctx, tokens);
-  if (['BEGIN', 'START', 'COMMIT', 'ROLLBACK'].includes(first)) {
-    const id =
-      first === 'COMMIT'
-        ? STATEMENT_TYPE.COMMIT
-        : first === 'ROLLBACK'
-          ? STATEMENT_TYPE.ROLLBACK
-          : STATEMENT_TYPE.BEGIN;
-    return statusResult('Statement executed successfully.', id);
-  }
   if (NEEDS_COMPUTE.has(first)) checkWarehouse(ctx, first, words);
   await ctx.applySearchPath();
   const sources = await prepareTableSources(ctx, tokens, scanDeps);
@@ -165,8 +163,20 @@ async function runStatement(
   statement: DispatchedStatement,
   sources: TableSources,
 ): Promise<ResultSet> {
-  const { tokens, words, bindings } = statement;
+  const { words, bindings } = statement;
   const first = words[0] ?? '';
+  const bound = bindStatement(statement.tokens, bindings);
+  const tokens = isoTimestampLiterals(services.sessionConns.resolveTemps(ctx.session, bound.tokens));
+  const inTransaction = services.sessionConns.inTransaction(ctx.session);
+  const form =
+    bound.rows === null
+      ? await runDmlForm(ctx, tokens, words, {
+          rewrite: (t) => rewriteIn(services, ctx, t, sources).sql,
+          values: bound.binds.length > 0 ? bindRow(bound) : undefined,
+          inTransaction,
+        })
+      : null;
+  if (form) return form;
   const ddl = await runDdl(ctx, tokens, words, (t) => rewriteIn(services, ctx, t, sources).sql);
   if (ddl) return ddl;
   const rewritten = rewriteIn(services, ctx, tokens, sources);
@@ -182,7 +192,9 @@ async function runStatement(
   }
   const typeId = statementTypeOf(first);
   if (first === 'INSERT' && services.waitDefaults) await waitForDefaults(ctx, tokens, bindings);
-  const values = bindValues(bindings);
+  if (bound.rows !== null || (bound.binds.length > 0 && isDml(typeId)))
+    return runBoundDml(ctx, rewritten.sql, typeId, bound, inTransaction);
+  const values = bound.binds.length > 0 ? bindRow(bound) : undefined;
   if (typeId >= STATEMENT_TYPE.DML && typeId < STATEMENT_TYPE.SCL)
     return dmlResult(typeId, await (await ctx.run(rewritten.sql, values)).getRows());
   if (typeId === STATEMENT_TYPE.DDL || first === 'TRUNCATE') {
@@ -198,7 +210,12 @@ async function runStatement(
       values,
       statementTypeId: typeId,
       // The history table changes with every statement, so a second run differs.
-      countable: !rewritten.usesHistory && !scans && isCountable(words),
+      // A session's own connection stays with the session, never with a result's open stream.
+      countable:
+        !rewritten.usesHistory &&
+        !scans &&
+        isCountable(words) &&
+        !services.sessionConns.holds(ctx.session, ctx.pooled),
       cacheable: !rewritten.usesHistory && !scans,
       columnsOf: (result) =>
         bindFormats(

@@ -1,11 +1,10 @@
 /**
  * Small pieces of statement handling around DuckDB: statement type ids, Snowflake's DML result
- * shape, wire binds as DuckDB values and qualified-name splitting.
+ * shape and qualified-name splitting (wire binds: binds.ts).
  */
 import type { DuckDBValue } from '@duckdb/node-api';
-import type { ResultSet, WireBinding } from '../engine-types.js';
+import type { ResultSet } from '../engine-types.js';
 import { StaticResultSet } from './result-set.js';
-import { unsupported } from './sql-errors.js';
 import { STATEMENT_TYPE } from './statement-types.js';
 
 /** Splits a possibly quoted qualified name (`"a".b.c`) into its parts. */
@@ -68,27 +67,4 @@ export function dmlResult(typeId: number, rows: DuckDBValue[][]): ResultSet {
         ? 'number of rows merged'
         : 'number of rows inserted';
   return new StaticResultSet([fixed(name)], [[count]], typeId);
-}
-
-/** Wire binds → DuckDB values, positional in key order "1", "2", …. */
-export function bindValues(bindings: Record<string, WireBinding> | undefined): DuckDBValue[] | undefined {
-  if (!bindings) return undefined;
-  const keys = Object.keys(bindings).sort((a, b) => Number(a) - Number(b));
-  return keys.map((k) => {
-    const b = bindings[k];
-    if (!b) return null;
-    if (Array.isArray(b.value)) throw unsupported('array binds');
-    const v = b.value;
-    if (v === null) return null;
-    switch (b.type.toUpperCase()) {
-      case 'FIXED':
-        return /^-?\d+$/.test(v) ? BigInt(v) : Number(v);
-      case 'REAL':
-        return Number(v);
-      case 'BOOLEAN':
-        return v === '1' || v.toLowerCase() === 'true';
-      default:
-        return v;
-    }
-  });
 }

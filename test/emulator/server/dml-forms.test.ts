@@ -1,0 +1,138 @@
+/**
+ * Snowflake DDL/DML forms through the real snowflake-sdk: TRUNCATE … IF EXISTS, CREATE TABLE …
+ * CLONE, MERGE's per-action counts and multi-table INSERT ALL / INSERT FIRST, with the row counts
+ * the driver reads (getNumUpdatedRows).
+ */
+import { expect } from 'chai';
+import type { Connection } from 'snowflake-sdk';
+import type { RunningEmulator } from '../../../src/emulator/index.js';
+import { connect, destroy, execute } from './driver.js';
+import { ALICE_PASSWORD, startTestEmulator } from './harness.js';
+
+describe('emulator DDL/DML forms', function () {
+  let emulator: RunningEmulator;
+  let conn: Connection;
+
+  async function rows(sql: string): Promise<Record<string, unknown>[]> {
+    return (await execute(conn, sql)).rows;
+  }
+
+  before(async function () {
+    emulator = await startTestEmulator();
+    conn = await connect(emulator, { username: 'alice', password: ALICE_PASSWORD });
+    await execute(conn, 'CREATE DATABASE FORMS_DB');
+    await execute(conn, 'USE SCHEMA FORMS_DB.PUBLIC');
+  });
+
+  after(async function () {
+    await destroy(conn);
+    await emulator.close();
+  });
+
+  it('truncates with IF EXISTS, and does nothing for a table that does not exist', async function () {
+    await execute(conn, 'CREATE OR REPLACE TABLE T1 (N NUMBER)');
+    await execute(conn, 'INSERT INTO T1 VALUES (1), (2)');
+    const { rows: answer } = await execute(conn, 'TRUNCATE TABLE IF EXISTS T1');
+    expect(answer).to.deep.equal([{ status: 'Statement executed successfully.' }]);
+    expect(await rows('SELECT COUNT(*) AS C FROM T1')).to.deep.equal([{ C: 0 }]);
+    await execute(conn, 'TRUNCATE TABLE IF EXISTS NO_SUCH_TABLE');
+    const err = await execute(conn, 'TRUNCATE TABLE NO_SUCH_TABLE').then(
+      () => null,
+      (e: { code?: string }) => e.code,
+    );
+    expect(err).to.equal('002003');
+  });
+
+  it('clones a table: same columns and rows, independent afterwards', async function () {
+    await execute(conn, 'CREATE OR REPLACE TABLE MASTER (K NUMBER, V STRING)');
+    await execute(conn, "INSERT INTO MASTER VALUES (1, 'a'), (2, 'b')");
+    const { rows: answer, statement } = await execute(conn, 'CREATE OR REPLACE TABLE COPY CLONE MASTER');
+    expect(answer).to.deep.equal([{ status: 'Table COPY successfully created.' }]);
+    expect(statement.getNumUpdatedRows()).to.equal(-1);
+    await execute(conn, "INSERT INTO MASTER VALUES (3, 'c')");
+    expect(await rows('SELECT K, V FROM COPY ORDER BY K')).to.deep.equal([
+      { K: 1, V: 'a' },
+      { K: 2, V: 'b' },
+    ]);
+  });
+
+  it('answers MERGE with the rows inserted, updated and deleted', async function () {
+    await execute(conn, 'CREATE OR REPLACE TABLE FOO (K NUMBER, V NUMBER)');
+    await execute(conn, 'INSERT INTO FOO VALUES (0, 10), (1, 11), (5, 15), (6, 16)');
+    await execute(conn, 'CREATE OR REPLACE TABLE BAR (K NUMBER, V NUMBER)');
+    await execute(conn, 'INSERT INTO BAR VALUES (0, 20), (1, 21), (2, 22), (3, 23), (4, 24)');
+    const { rows: answer, statement } = await execute(
+      conn,
+      `MERGE INTO FOO USING BAR ON FOO.K = BAR.K
+       WHEN MATCHED AND FOO.K = 0 THEN UPDATE SET V = BAR.V * 100
+       WHEN MATCHED AND FOO.K = 1 THEN DELETE
+       WHEN NOT MATCHED THEN INSERT VALUES (BAR.K, BAR.V)`,
+    );
+    expect(answer).to.deep.equal([
+      { 'number of rows inserted': 3, 'number of rows updated': 1, 'number of rows deleted': 1 },
+    ]);
+    expect(statement.getNumUpdatedRows()).to.equal(5);
+    const updateOnly = await rows(
+      'MERGE INTO FOO USING BAR ON FOO.K = BAR.K WHEN MATCHED THEN UPDATE SET V = 0',
+    );
+    expect(updateOnly).to.deep.equal([{ 'number of rows updated': 4 }]);
+  });
+
+  it('inserts into every target with INSERT ALL, counting each', async function () {
+    await execute(conn, 'CREATE OR REPLACE TABLE SRC (K NUMBER, V NUMBER)');
+    await execute(conn, 'INSERT INTO SRC VALUES (0, 100), (1, 101), (2, 102)');
+    await execute(conn, 'CREATE OR REPLACE TABLE A (K NUMBER, V NUMBER)');
+    await execute(conn, 'CREATE OR REPLACE TABLE B (K NUMBER, V NUMBER)');
+    const { rows: answer, statement } = await execute(conn, 'INSERT ALL INTO A INTO B SELECT * FROM SRC');
+    expect(answer).to.deep.equal([
+      { 'number of rows inserted into A': 3, 'number of rows inserted into B': 3 },
+    ]);
+    expect(statement.getNumUpdatedRows()).to.equal(6);
+    await execute(conn, 'INSERT ALL INTO A (K) VALUES (K * 10) SELECT K FROM SRC WHERE K > 0');
+    expect(await rows('SELECT K, V FROM A WHERE K >= 10 ORDER BY K')).to.deep.equal([
+      { K: 10, V: null },
+      { K: 20, V: null },
+    ]);
+  });
+
+  it('sends each row to the first WHEN it meets with INSERT FIRST, and to every one with INSERT ALL', async function () {
+    await execute(conn, 'CREATE OR REPLACE TABLE SMALL (K NUMBER)');
+    await execute(conn, 'CREATE OR REPLACE TABLE EVEN (K NUMBER)');
+    await execute(conn, 'CREATE OR REPLACE TABLE REST (K NUMBER)');
+    const first = await rows(`INSERT FIRST
+        WHEN K < 2 THEN INTO SMALL
+        WHEN K % 2 = 0 THEN INTO EVEN
+        ELSE INTO REST
+      SELECT SEQ4() AS K FROM TABLE(GENERATOR(ROWCOUNT => 6))`);
+    expect(first).to.deep.equal([
+      {
+        'number of rows inserted into SMALL': 2,
+        'number of rows inserted into EVEN': 2,
+        'number of rows inserted into REST': 2,
+      },
+    ]);
+    expect(await rows('SELECT K FROM EVEN ORDER BY K')).to.deep.equal([{ K: 2 }, { K: 4 }]);
+    const all = await rows(`INSERT OVERWRITE ALL
+        WHEN K < 2 THEN INTO SMALL
+        WHEN K % 2 = 0 THEN INTO EVEN
+      SELECT SEQ4() AS K FROM TABLE(GENERATOR(ROWCOUNT => 6))`);
+    expect(all).to.deep.equal([
+      { 'number of rows inserted into SMALL': 2, 'number of rows inserted into EVEN': 3 },
+    ]);
+    expect(await rows('SELECT K FROM EVEN ORDER BY K')).to.deep.equal([{ K: 0 }, { K: 2 }, { K: 4 }]);
+  });
+
+  it('inserts nothing anywhere when one target of a multi-table insert fails', async function () {
+    await execute(conn, 'CREATE OR REPLACE TABLE OK_TARGET (K NUMBER)');
+    await execute(conn, 'CREATE OR REPLACE TABLE BAD_TARGET (D DATE)');
+    const err = await execute(
+      conn,
+      "INSERT ALL INTO OK_TARGET INTO BAD_TARGET SELECT 'not a date' AS K",
+    ).then(
+      () => null,
+      (e: { code?: string }) => e.code,
+    );
+    expect(err).to.be.a('string');
+    expect(await rows('SELECT COUNT(*) AS C FROM OK_TARGET')).to.deep.equal([{ C: 0 }]);
+  });
+});
