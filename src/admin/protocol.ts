@@ -3,6 +3,7 @@
  * daemon's Unix socket, versioned under `/v1`; JSON in and out; errors as `{ error: { code,
  * message, … } }` with the catalogue's HTTP status. Never served on the TCP port.
  */
+import type { ConnectionFacts } from '../mcp/connection-directory.js';
 import type { ErrorCode } from '../errors.js';
 import type { CostGuardStatus } from '../mcp/cost-guard.js';
 import type { InFlightRequest } from '../mcp/request-tracker.js';
@@ -62,6 +63,8 @@ export interface DaemonStatus {
    * the bytes admitted by Snowflake's estimates (all time and within the rolling window) and refusals.
    */
   readonly costGuard?: CostGuardStatus;
+  /** With several connections: each one's name, backend, account, health and write switch. */
+  readonly connections?: readonly ConnectionFacts[];
   /** Seconds calls in flight may finish when the daemon drains or stops (its --drain-timeout). */
   readonly drainTimeoutSeconds: number;
   /** The last drain, if one ran. */

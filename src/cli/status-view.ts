@@ -131,6 +131,10 @@ export function statusLines(status: DaemonStatus, data: string): string[] {
     `  MCP:       ${status.endpoints.mcp}  ${status.endpoints.websocket}${status.endpoints.sse ? `  ${status.endpoints.sse}` : ''}`,
     `  data:      ${data}`,
     `  database:  ${describeDatabase(status.database)}`,
+    ...(status.connections ?? []).map(
+      (c) =>
+        `    ${c.default ? '*' : ' '} ${c.name.padEnd(16)} ${c.backend.padEnd(9)} ${c.healthy ? 'healthy' : 'UNHEALTHY'}${c.allowWrite ? ', writes allowed' : ', read-only'}${c.account ? `, account ${c.account}` : ''}`,
+    ),
     `  pool:      ${pool.size ?? 0} open, ${pool.borrowed ?? 0} borrowed, ${pool.pending ?? 0} waiting (max ${pool.max ?? '?'})`,
     `  sessions:  ${sessions || 'none'}`,
     `  requests:  ${status.inFlight.length} in flight, ${status.requestsCompleted} completed`,

@@ -79,6 +79,7 @@ export function daemonStatus(deps: AdminRouteDeps, stopping: boolean): DaemonSta
     memory: { ...processMemory() },
     emulator: dataPath.emulator ? { ...dataPath.emulator.stats() } : null,
     costGuard: runtime.costGuard.status(),
+    ...(runtime.connections() ? { connections: runtime.connections() } : {}),
     drainTimeoutSeconds: deps.drainTimeoutSeconds,
     drain: drain.last,
     files: { socket: files.socket, pidfile: files.pidfile, logFile: files.logFile },

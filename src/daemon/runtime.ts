@@ -18,6 +18,7 @@ import type { DataPath } from './data-path.js';
 import type { ReloadOutcome } from './tool-host.js';
 import { HealthMonitor } from './health-monitor.js';
 import type { NamedConnection } from './tool-host.js';
+import type { ConnectionFacts } from '../mcp/connection-directory.js';
 import { DaemonMetrics } from './metrics.js';
 import { toolApiFor } from './tool-api.js';
 import { openToolHost } from './tool-host.js';
@@ -52,6 +53,8 @@ export interface Runtime {
   readonly registry: ToolRegistry;
   /** The cost guard (its policy and per-client totals for /status). */
   readonly costGuard: CostGuard;
+  /** With several connections: each one's facts (list_connections); undefined with one. */
+  connections(): ConnectionFacts[] | undefined;
   readonly http: HttpServerHandle;
   readonly health: HealthMonitor;
   /** Prometheus metrics (GET /metrics, the admin API, `smcp metrics`). */
@@ -147,6 +150,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     tracker,
     registry,
     costGuard: host.costGuard,
+    connections: () => (host.directory.several ? host.directory.describe() : undefined),
     http,
     health,
     metrics,

@@ -56,6 +56,10 @@ describe('e2e: a daemon serving two connections', function () {
       ['emulator', 'emulator', true, false],
       ['dev', 'snowflake', true, true],
     ]);
+    const text = await runSmcp(['status'], server.home.env);
+    expect(text.code, text.stderr).to.equal(0);
+    expect(text.stdout).to.match(/\* emulator\s+emulator\s+healthy, read-only/);
+    expect(text.stdout).to.match(/ {3}dev\s+snowflake\s+healthy, writes allowed, account /);
     const health = (await (await fetch(`${server.base}/health`)).json()) as {
       connections: Record<string, boolean>;
     };
