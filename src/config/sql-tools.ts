@@ -64,6 +64,8 @@ export interface SqlToolDefinition {
   /** Context for unqualified names in `sql`. */
   readonly database?: string;
   readonly schema?: string;
+  /** The connection it runs on when several are served (default: the first). */
+  readonly connection?: string;
   /** Rows the tool returns at most (within the server's max_rows). */
   readonly maxRows?: number;
   /** Statement timeout in seconds (within the server's limits). */
@@ -93,6 +95,7 @@ const toolSchema = z.strictObject({
   sql: z.string().min(1).max(100_000),
   database: z.string().min(1).max(255).optional(),
   schema: z.string().min(1).max(255).optional(),
+  connection: z.string().min(1).max(255).optional(),
   max_rows: z.int().min(1).max(10_000).optional(),
   timeout_s: z.int().min(1).max(86_400).optional(),
   parameters: z.record(z.string(), z.unknown()).optional(),
@@ -201,6 +204,7 @@ export function parseSqlTools(file: string, key: string, raw: unknown): SqlToolD
       ...(t.title !== undefined ? { title: t.title } : {}),
       ...(t.database !== undefined ? { database: t.database } : {}),
       ...(t.schema !== undefined ? { schema: t.schema } : {}),
+      ...(t.connection !== undefined ? { connection: t.connection } : {}),
       ...(t.max_rows !== undefined ? { maxRows: t.max_rows } : {}),
       ...(t.timeout_s !== undefined ? { timeoutSeconds: t.timeout_s } : {}),
     };

@@ -186,8 +186,21 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
         .optional()
         .describe(`Connection (default ${directory.defaultName}; see list_connections)`)
     : undefined;
+  const builtTools = servedTools(settings);
+  for (const tool of builtTools) {
+    if (tool.connection !== undefined && !(directory?.names ?? []).includes(tool.connection)) {
+      throw new SmcpError(
+        'CONFIG_INVALID',
+        `sql_tools.${tool.name}.connection: no connection "${tool.connection}" is served` +
+          (directory
+            ? ` (connections: ${directory.names.join(', ')})`
+            : ' (serve several with --connections)'),
+        { field: `sql_tools.${tool.name}.connection` },
+      );
+    }
+  }
   const served: Tool[] = [
-    ...servedTools(settings).map((tool) =>
+    ...builtTools.map((tool) =>
       several && connectionArg
         ? { ...tool, inputSchema: tool.inputSchema.extend({ connection: connectionArg }) }
         : tool,
@@ -278,7 +291,7 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
           ? args.connection
           : typeof args.query_id === 'string'
             ? directory?.connectionOf(args.query_id)
-            : undefined;
+            : tool.connection;
       const output = await runInContext(
         tool.name,
         identity,

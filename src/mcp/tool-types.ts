@@ -81,6 +81,8 @@ export interface Tool {
   readonly outputSchema: z.ZodType<Record<string, unknown>>;
   /** Hints, or a function of the settings (execute_query only reads when writes are off). */
   readonly annotations: ToolHints | ((settings: McpSettings) => ToolHints);
+  /** The connection it runs on when a call names none (a SQL tool's own); absent: the default. */
+  readonly connection?: string;
   /** Runs with arguments already checked against `inputSchema`. Throws SmcpError for expected failures. */
   run(args: unknown, call: ToolCall): Promise<ToolOutput>;
 }

@@ -27,7 +27,17 @@ describe('several connections through an MCP client', function () {
   before(async () => {
     host = await openToolHost({
       resolved: resolveConnectionSettings({ env: {}, home: HOME }),
-      mcp: defineMcpSettings({}),
+      mcp: defineMcpSettings({
+        sqlTools: [
+          {
+            name: 'dev_scratch_ids',
+            description: 'IDs in the dev scratch table',
+            sql: 'SELECT COUNT(*) AS N FROM SAMPLE_DB.PUBLIC.SCRATCH',
+            connection: 'dev',
+            parameters: [],
+          },
+        ],
+      }),
       name: 'prod',
       more: [
         {
@@ -104,6 +114,14 @@ describe('several connections through an MCP client', function () {
     const dev = (await call('execute_query', { sql, max_rows: 10, connection: 'dev' })).structured as Tabular;
     expect(dev.rows).to.have.length(5);
     expect(dev.truncated).to.equal(true);
+  });
+
+  it('runs a SQL tool on its own connection unless the call names another', async () => {
+    const onDev = await call('dev_scratch_ids', {});
+    expect(onDev.isError, onDev.text).to.equal(false);
+    const onProd = await call('dev_scratch_ids', { connection: 'prod' });
+    expect(onProd.isError).to.equal(true);
+    expect(onProd.text).to.match(/SCRATCH/);
   });
 
   it('finds a result again by its query id on the connection that ran it', async () => {

@@ -154,7 +154,7 @@ export function sqlTool(def: SqlToolDefinition, settings: McpSettings): Tool {
     throw err;
   }
   const byName = new Map(def.parameters.map((p) => [p.name, p]));
-  return defineTool({
+  const tool = defineTool({
     name: def.name,
     title: def.title ?? def.name,
     description: def.description,
@@ -184,4 +184,5 @@ export function sqlTool(def: SqlToolDefinition, settings: McpSettings): Tool {
       });
     },
   });
+  return def.connection !== undefined ? { ...tool, connection: def.connection } : tool;
 }
