@@ -201,8 +201,9 @@ describe('smcp daemon (e2e)', function () {
       (c) => c.client,
     );
     try {
+      // Long enough that `smcp drain` starts while all six still run, even on a busy machine.
       const calls = clients.map((client) =>
-        client.callTool({ name: 'execute_query', arguments: { sql: 'SELECT SYSTEM$WAIT(1.5) AS W' } }),
+        client.callTool({ name: 'execute_query', arguments: { sql: 'SELECT SYSTEM$WAIT(6) AS W' } }),
       );
       await waitFor(async () => (await d.status()).inFlight.length === clients.length);
       const drain = d.smcp(['drain', '--timeout', '20', '--json'], 40_000);
