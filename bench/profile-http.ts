@@ -4,7 +4,7 @@
  * prints the profile's self time per call grouped by area (GC, emulator, DuckDB, snowflake-sdk, MCP
  * SDK, zod, express/http, smcp) and the top functions, with the server CPU µs per call from /proc.
  *
- *   node --import tsx bench/profile-http.ts [--mode smcp|smcp-replay] [--stateless] [--clients 64]
+ *   node --import tsx bench/profile-http.ts [--mode smcp|smcp-replay|smcp-constant|baseline] [--stateless] [--clients 64]
  *     [--seconds 8] [--top 40] [--keep]   (--keep leaves the .cpuprofile in bench/results/profiles)
  *
  * Diagnosis only: the profiler itself costs CPU, so the µs per call printed here run above the
@@ -14,7 +14,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLoad } from './load-gen.js';
-import { SELECT1_TOOL, endSession, sessionPlan, statelessPlan } from './mcp-plans.js';
+import { CONSTANT_TOOL, SELECT1_TOOL, endSession, sessionPlan, statelessPlan } from './mcp-plans.js';
 import { round } from './measure.js';
 import { startServerProc } from './server-proc.js';
 
@@ -29,6 +29,8 @@ const clients = Number(arg('clients', '64'));
 const seconds = Number(arg('seconds', '8'));
 const top = Number(arg('top', '40'));
 const keep = process.argv.includes('--keep');
+// The constant-tool servers answer `constant`; the others execute_query SELECT 1.
+const tool = mode === 'smcp-constant' || mode === 'baseline' ? CONSTANT_TOOL : SELECT1_TOOL;
 const dir = keep ? join(process.cwd(), 'bench/results/profiles') : join(tmpdir(), `smcp-prof-${process.pid}`);
 mkdirSync(dir, { recursive: true });
 
@@ -72,9 +74,9 @@ try {
   const spec = {
     url: `${server.url}/mcp`,
     connections: clients,
-    check: SELECT1_TOOL.check,
+    check: tool.check,
     plan: (_i: number, post: Parameters<typeof sessionPlan>[1]) =>
-      stateless ? Promise.resolve(statelessPlan(SELECT1_TOOL)) : sessionPlan(SELECT1_TOOL, post),
+      stateless ? Promise.resolve(statelessPlan(tool)) : sessionPlan(tool, post),
     ...(stateless ? {} : { teardown: endSession }),
   };
   await runLoad({ ...spec, durationMs: 2000 });
