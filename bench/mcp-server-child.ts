@@ -84,12 +84,16 @@ async function startBaseline(): Promise<Started> {
   };
 }
 
-/** Options every smcp variant uses: 64 bench clients share 127.0.0.1, which is one client key. */
+/**
+ * Options every smcp variant uses: the bench clients share 127.0.0.1, which is one client key (64
+ * callers in flight; 10,000 idle WebSocket sessions in ws-idle.ts).
+ */
 const httpOptions = {
   host: '127.0.0.1',
   port: 0,
   stateless,
   maxConcurrentPerClient: 256,
+  maxSessionsPerClient: 20_000,
 };
 
 async function startSmcp(): Promise<Started> {

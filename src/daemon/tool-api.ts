@@ -6,7 +6,7 @@ import type { ToolApi } from '../transports/contracts.js';
 export function toolApiFor(registry: ToolRegistry): ToolApi {
   return {
     listTools: () => registry.listTools(),
-    callTool: async (name, args, identity, signal) =>
-      await registry.callTool(name, args, identity, { signal }),
+    callTool: async (name, args, identity, signal, context) =>
+      await registry.callTool(name, args, identity, { signal, ...(context ? { context } : {}) }),
   };
 }

@@ -35,9 +35,16 @@ function cancelSwitch(): AbortController {
   return controller;
 }
 
+/** The key of request `rpcId` of connection `clientId` (ids 1 and "1" are different requests). */
+function connectionKey(clientId: string, rpcId: string | number): string {
+  return JSON.stringify([clientId, rpcId]);
+}
+
 /** Tracks in-flight requests and open sessions. */
 export class RequestTracker {
   private readonly inFlight = new Map<string, RequestContext>();
+  /** The same contexts by connection and JSON-RPC id (those that have one). */
+  private readonly byConnection = new Map<string, RequestContext>();
   private readonly sessions = new Map<TransportKind, number>();
   private completed = 0;
   private idleWaiters: (() => void)[] = [];
@@ -124,14 +131,25 @@ export class RequestTracker {
   /** Marks `context` as in flight; call the returned function exactly once when it ends. */
   begin(context: RequestContext): () => void {
     this.inFlight.set(context.requestId, context);
+    const key = context.rpcId === undefined ? undefined : connectionKey(context.clientId, context.rpcId);
+    if (key !== undefined) this.byConnection.set(key, context);
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
       this.inFlight.delete(context.requestId);
+      if (key !== undefined && this.byConnection.get(key) === context) this.byConnection.delete(key);
       this.completed++;
       if (this.inFlight.size === 0) this.releaseIdleWaiters();
     };
+  }
+
+  /**
+   * The context in flight of request `rpcId` (its JSON-RPC id) of the connection `clientId`, when
+   * its transport began one with that id: how a tool handler finds what its transport opened.
+   */
+  connectionRequest(clientId: string, rpcId: string | number): RequestContext | undefined {
+    return this.byConnection.get(connectionKey(clientId, rpcId));
   }
 
   /** Counts a session opened on `transport`; call the returned function once when it closes. */

@@ -17,6 +17,7 @@ import type {
   ServerContext,
 } from '@modelcontextprotocol/server';
 import type { ClientIdentity } from './request-context.js';
+import { contextOfAuthInfo } from './request-context.js';
 import { errorResult } from './tool-result.js';
 import type { ScanConfirm } from './cost-guard.js';
 import type { ProgressSink } from './tool-runtime.js';
@@ -107,12 +108,15 @@ export function createToolHandlers(registry: ToolRegistry): ToolHandlers {
       try {
         const onProgress = progressSink(ctx);
         const confirmScan = scanConfirm(server, ctx);
+        const context = contextOfAuthInfo(ctx.http?.authInfo);
         const result = await registry.invoke(
           tool,
           request.params.arguments,
           withClientName(server, identity),
           {
             signal: ctx.mcpReq.signal,
+            // What the transport opened: a stateless request's context, or a connection's by id.
+            ...(context ? { context } : { rpcId: ctx.mcpReq.id }),
             ...(onProgress ? { onProgress } : {}),
             ...(confirmScan ? { confirmScan } : {}),
           },

@@ -14,7 +14,7 @@ import type { Logger } from '../logger.js';
 import { QueryOwnership } from './query-ownership.js';
 import { logRefusal } from './refusal-log.js';
 import type { ClientIdentity, RequestContext } from './request-context.js';
-import { currentRequestContext, newRequestContext } from './request-context.js';
+import { newRequestContext } from './request-context.js';
 import type { RequestTracker } from './request-tracker.js';
 import type { McpSettings } from './settings.js';
 import { StatementRefusedError } from './sql-policy.js';
@@ -222,7 +222,9 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
   ): Promise<T> => {
     // A transport that carried the request has already opened (and tracks) its context: keep its
     // request id so /status lists the call once and QUERY_TAG matches the transport's logs.
-    const outer = currentRequestContext();
+    const outer =
+      options.context ??
+      (options.rpcId === undefined ? undefined : tracker.connectionRequest(identity.clientId, options.rpcId));
     if (outer && !outer.tool) outer.tool = label;
     // The call ends when its client cancels it, when the transport that carried it goes away
     // (the outer context's signal), or when the drain deadline cancels everything.

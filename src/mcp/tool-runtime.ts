@@ -39,6 +39,13 @@ export interface CallOptions {
   readonly connection?: string;
   /** Asks the user to confirm a read over the cost guard's budget; absent where nobody can be asked. */
   readonly confirmScan?: ScanConfirm;
+  /**
+   * The context the transport that carried the call opened and tracks (its request id, signal and
+   * tool); absent when the call came some other way, and the call then opens its own.
+   */
+  readonly context?: RequestContext;
+  /** The call's JSON-RPC id on its connection: finds the context its transport opened (RequestTracker). */
+  readonly rpcId?: string | number;
 }
 
 /**

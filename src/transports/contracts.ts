@@ -4,7 +4,7 @@
  * nothing about Snowflake; they only carry MCP messages to servers the factory builds.
  */
 import type { CallToolResult, McpServer, Tool } from '@modelcontextprotocol/server';
-import type { ClientIdentity } from '../mcp/request-context.js';
+import type { ClientIdentity, RequestContext } from '../mcp/request-context.js';
 import type { Logger } from '../logger.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 
@@ -21,7 +21,8 @@ export type ToolInfo = Tool;
  * The plain HTTP tool API for curl and scripts that do not speak MCP. `callTool` runs the same tool
  * code as an MCP `tools/call`; it resolves with the tool result (errors the tool reports come back
  * as `isError: true`) and rejects with an SmcpError for a request it cannot run (unknown tool: NOT_FOUND,
- * bad arguments: USAGE). `signal` aborts when the HTTP client goes away.
+ * bad arguments: USAGE). `signal` aborts when the HTTP client goes away; `context` is the request
+ * context the route opened and tracks, which the call keeps (one request id in /status and logs).
  */
 export interface ToolApi {
   listTools(): ToolInfo[];
@@ -30,6 +31,7 @@ export interface ToolApi {
     args: Record<string, unknown>,
     identity: ClientIdentity,
     signal: AbortSignal,
+    context?: RequestContext,
   ): Promise<CallToolResult>;
 }
 

@@ -7,12 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { McpHttpHandler, McpServer } from '@modelcontextprotocol/server';
+import type { AuthInfo, McpHttpHandler, McpServer } from '@modelcontextprotocol/server';
 import { classifyInboundRequest, createMcpHandler, isInitializeRequest } from '@modelcontextprotocol/server';
 import type { NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
-import type { ClientIdentity } from '../mcp/request-context.js';
-import { currentRequestContext, newRequestContext, runWithRequestContext } from '../mcp/request-context.js';
+import type { ClientIdentity, RequestContext } from '../mcp/request-context.js';
+import { contextAuthInfo, contextOfAuthInfo, newRequestContext } from '../mcp/request-context.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import { ownerOf } from './client-identification.js';
 import { RETRY_AFTER_SECONDS } from './client-limiter.js';
@@ -134,8 +134,8 @@ export class StreamableHttpEndpoint {
 
   constructor(private readonly deps: StreamableHttpDeps) {
     // One factory for both legs: the identity comes from the request context the edge opened.
-    const statelessFactory = (): McpServer => {
-      const context = currentRequestContext();
+    const statelessFactory = ({ authInfo }: { authInfo?: AuthInfo }): McpServer => {
+      const context = contextOfAuthInfo(authInfo);
       return deps.factory(context ?? { transport: 'http-stateless', clientId: 'anonymous' });
     };
     this.modern = createMcpHandler(statelessFactory, {
@@ -188,7 +188,11 @@ export class StreamableHttpEndpoint {
         owner,
         ...(facts.clientName ? { clientName: facts.clientName } : {}),
       };
-      return this.tracked(res, identity, facts, () => this.modernNode(req, res, body));
+      return this.tracked(res, identity, facts, (context) => {
+        // The SDK's node adapter hands `req.auth` on as the request's AuthInfo (request-context.ts).
+        (req as IncomingMessage & { auth?: AuthInfo }).auth = contextAuthInfo(context);
+        return this.modernNode(req, res, body);
+      });
     }
     const sessionId = headerValue(req, 'mcp-session-id');
     if (sessionId === undefined) {
@@ -306,16 +310,16 @@ export class StreamableHttpEndpoint {
   }
 
   /**
-   * Runs a stateless `serve` in a request context, counted and limited when the body is a request.
+   * Runs a stateless `serve` with a fresh request context, counted and limited when the body is a request.
    * Closing the response before it is complete cancels the call (the 2026-07-28 way to cancel).
    */
   private async tracked(
     res: ServerResponse,
     identity: ClientIdentity,
     facts: BodyFacts,
-    serve: () => Promise<void>,
+    serve: (context: RequestContext) => Promise<void>,
   ): Promise<void> {
-    if (!facts.isRequest) return runWithRequestContext(newRequestContext(identity), serve);
+    if (!facts.isRequest) return serve(newRequestContext(identity));
     const admission = this.deps.quotas.startSessionless(identity.owner ?? identity.clientId);
     if (!admission.ok) {
       sendRpcRefusal(res, admission.code, admission.message, {
@@ -331,7 +335,7 @@ export class StreamableHttpEndpoint {
       end();
       admission.release();
     });
-    return runWithRequestContext(context, serve);
+    return serve(context);
   }
 
   /** 429: the session has its limit of requests in flight (max_requests_per_session). */

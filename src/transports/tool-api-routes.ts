@@ -15,7 +15,7 @@ import { SmcpError, isSmcpError } from '../errors.js';
 import type { ClientIdentity } from '../mcp/request-context.js';
 import { errorInfoOf } from '../mcp/tool-result.js';
 import type { ToolResult } from '../mcp/tool-result.js';
-import { newRequestContext, runWithRequestContext } from '../mcp/request-context.js';
+import { newRequestContext } from '../mcp/request-context.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import { ownerOf } from './client-identification.js';
 import type { ClientQuotas } from './client-quotas.js';
@@ -165,9 +165,7 @@ export async function handleToolCall(
   const context = newRequestContext(identity, aborter.signal, name);
   const end = deps.tracker.begin(context);
   try {
-    const result = await runWithRequestContext(context, () =>
-      deps.api.callTool(name, args, identity, aborter.signal),
-    );
+    const result = await deps.api.callTool(name, args, identity, aborter.signal, context);
     answer.result(res, result as ToolResult);
   } catch (error) {
     if (!isSmcpError(error)) {

@@ -1,6 +1,6 @@
 /**
  * Wraps a connection-style SDK `Transport` (stdio, WebSocket, legacy SSE) so every inbound request
- * runs inside a fresh request context, is counted in the RequestTracker until its response leaves,
+ * carries a fresh request context, is counted in the RequestTracker until its response leaves,
  * and is held to the per-client concurrency limit and the draining switch. The wrapper is what the
  * SDK sees; the inner transport only moves bytes.
  */
@@ -11,7 +11,7 @@ import type {
   TransportSendOptions,
 } from '@modelcontextprotocol/server';
 import type { ClientIdentity } from '../mcp/request-context.js';
-import { newRequestContext, runWithRequestContext } from '../mcp/request-context.js';
+import { newRequestContext } from '../mcp/request-context.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import type { ClientLimiter } from './client-limiter.js';
 import { edgeCodes } from '../errors.js';
@@ -219,7 +219,8 @@ export class TrackedTransport<Inner extends Transport = Transport>
       return;
     }
     const cancel = new AbortController();
-    const context = newRequestContext(this.identity, cancel.signal, facts.tool);
+    // Keyed by the JSON-RPC id too: the handler finds it by its connection and id (rpcId).
+    const context = { ...newRequestContext(this.identity, cancel.signal, facts.tool), rpcId: facts.id };
     const end = this.policy.tracker.begin(context);
     this.pending ??= new Map();
     this.pending.set(facts.id, {
@@ -229,7 +230,7 @@ export class TrackedTransport<Inner extends Transport = Transport>
         release?.();
       },
     });
-    runWithRequestContext(context, () => this.onmessage?.(message, extra));
+    this.onmessage?.(message, extra);
   }
 
   /** The inner transport failed. */

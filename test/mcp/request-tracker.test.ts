@@ -74,3 +74,29 @@ describe('RequestTracker.cancel', () => {
     expect(tracker.cancel('c', 'x')).to.equal('not-found');
   });
 });
+
+describe('RequestTracker.connectionRequest', () => {
+  const begin = (tracker: RequestTracker, clientId: string, rpcId: string | number, requestId: string) =>
+    tracker.begin({ requestId, transport: 'websocket', clientId, startedAt: Date.now(), rpcId });
+
+  it('finds the context of a connection request by its JSON-RPC id until it ends', () => {
+    const tracker = new RequestTracker();
+    const end = begin(tracker, 'ws-1', 7, 'r1');
+    begin(tracker, 'ws-2', 7, 'r2');
+    expect(tracker.connectionRequest('ws-1', 7)?.requestId).to.equal('r1');
+    expect(tracker.connectionRequest('ws-2', 7)?.requestId).to.equal('r2');
+    end();
+    expect(tracker.connectionRequest('ws-1', 7)).to.equal(undefined);
+    expect(tracker.connectionRequest('ws-2', 7)?.requestId).to.equal('r2');
+  });
+
+  it('tells id 1 from id "1", and a context without an id is never found by one', () => {
+    const tracker = new RequestTracker();
+    begin(tracker, 'c', 1, 'number');
+    begin(tracker, 'c', '1', 'string');
+    tracker.begin({ requestId: 'none', transport: 'http-stateless', clientId: 'c', startedAt: Date.now() });
+    expect(tracker.connectionRequest('c', 1)?.requestId).to.equal('number');
+    expect(tracker.connectionRequest('c', '1')?.requestId).to.equal('string');
+    expect(tracker.connectionRequest('c', 2)).to.equal(undefined);
+  });
+});

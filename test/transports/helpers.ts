@@ -21,7 +21,7 @@ export async function startTestServer(options: Partial<HttpServerOptions> = {}):
   const log: FixtureLog = { built: [], cancelled: [] };
   const tracker = new RequestTracker();
   const handle = await startHttpServer({
-    factory: createFixtureFactory(log),
+    factory: createFixtureFactory(log, tracker),
     tracker,
     port: 0,
     ...options,
