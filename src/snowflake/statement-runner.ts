@@ -151,7 +151,7 @@ function execute(conn: Connection, spec: StatementSpec): Promise<RowStatement> {
           if (err && isBuiltinNameFault(err) && typeof queryId === 'string' && queryId !== '') {
             finish(() => reject(new BuiltinNameFault(queryId)));
           } else if (err) {
-            const mapped = mapSnowflakeError(err, { queryId: stmt?.getQueryId?.() });
+            const mapped = mapSnowflakeError(err, { queryId });
             finish(() => reject(mapped));
           } else {
             finish(() => resolve(stmt));
@@ -363,12 +363,7 @@ async function readUnderRealNames(
     description.columns.map((c) => c.name),
     description.rows,
   );
-  const reread = await execute(conn, {
-    ...plain,
-    ...spec,
-    sql: aliasedRereadSql(queryId, names.length),
-    binds: [],
-  });
+  const reread = await execute(conn, { ...spec, sql: aliasedRereadSql(queryId, names.length), binds: [] });
   const session = sessionContextOf(reread.getSessionState());
   const window = await windowOf(reread, offset, spec);
   const columns = window.columns.map((c, i) => ({ ...c, name: names[i] ?? c.name }));
