@@ -6,6 +6,7 @@
 import type { HttpServerHandle, HttpServerOptions } from '../transports/contracts.js';
 import { startHttpServer } from '../transports/http-server.js';
 import type { CostGuard } from '../mcp/cost-guard.js';
+import type { MetadataCache } from '../mcp/metadata-cache.js';
 import type { ToolRegistry } from '../mcp/server-factory.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import type { McpSettings } from '../mcp/settings.js';
@@ -48,6 +49,8 @@ export interface Runtime {
   readonly registry: ToolRegistry;
   /** The cost guard (its policy and per-client totals for /status). */
   readonly costGuard: CostGuard;
+  /** The metadata cache (its size for /status; `smcp cache refresh`). */
+  readonly metadata: MetadataCache;
   readonly http: HttpServerHandle;
   readonly health: HealthMonitor;
   /** Prometheus metrics (GET /metrics, the admin API, `smcp metrics`). */
@@ -104,6 +107,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         memory: processMemory(),
         ...(host.dataPath.emulator ? { emulator: host.dataPath.emulator.stats() } : {}),
         costGuard: host.costGuard.status(),
+        metadataCache: host.metadata.status(),
       }),
       health: () => ({
         databaseHealthy: health.isHealthy(),
@@ -128,6 +132,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     tracker,
     registry,
     costGuard: host.costGuard,
+    metadata: host.metadata,
     http,
     health,
     metrics,
