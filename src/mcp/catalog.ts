@@ -9,7 +9,7 @@ import { SmcpError } from '../errors.js';
 import type { JsonValue } from '../snowflake/serialize.js';
 import { count, flag, records, text } from './catalog-rows.js';
 import { qualifiedName, quoteName, resolveName, stringLiteral } from './identifiers.js';
-import { cachedDatabases, cachedObjects, cachedSchemas } from './metadata-loader.js';
+import { cachedDatabases, cachedObjects, cachedSchemas, objectsOfSchema } from './metadata-loader.js';
 import { unlisted } from './tool-schemas.js';
 import type { ToolCall } from './tool-types.js';
 
@@ -130,10 +130,9 @@ export async function listObjects(
     const { value, ageSeconds } = await cachedObjects(call, call.metadata, db);
     const like = scope.like !== undefined ? likeMatcher(scope.like) : undefined;
     const views = kind === 'VIEWS';
-    const items = value.filter(
+    const items = (schema === undefined ? value : objectsOfSchema(value, schema)).filter(
       (o) =>
         o.kind.endsWith('VIEW') === views &&
-        (schema === undefined || o.schema === schema) &&
         (like === undefined || like.test(o.name)) &&
         rules.visible([o.database, o.schema, o.name]),
     );

@@ -136,6 +136,72 @@ export function cachedObjects(call: ToolCall, cache: MetadataCache, db: string):
   );
 }
 
+const bySchema = new WeakMap<readonly ObjectInfo[], Map<string, ObjectInfo[]>>();
+
+/** The objects of one schema out of a cached listing (indexed once per listing). */
+export function objectsOfSchema(objects: readonly ObjectInfo[], schema: string): readonly ObjectInfo[] {
+  let index = bySchema.get(objects);
+  if (!index) {
+    index = new Map();
+    for (const o of objects) {
+      const list = index.get(o.schema);
+      if (list) list.push(o);
+      else index.set(o.schema, [o]);
+    }
+    bySchema.set(objects, index);
+  }
+  return index.get(schema) ?? [];
+}
+
+const byTable = new WeakMap<readonly CachedColumn[], Map<string, CachedColumn[]>>();
+
+/** A schema's cached columns by table (indexed once per listing). */
+export function columnsByTable(columns: readonly CachedColumn[]): ReadonlyMap<string, CachedColumn[]> {
+  let index = byTable.get(columns);
+  if (!index) {
+    index = new Map();
+    for (const c of columns) {
+      const list = index.get(c.table);
+      if (list) list.push(c);
+      else index.set(c.table, [c]);
+    }
+    byTable.set(columns, index);
+  }
+  return index;
+}
+
+/** Positions of a schema's columns by name and by comment. */
+export interface ColumnTextIndex {
+  readonly byName: ReadonlyMap<string, number[]>;
+  readonly byComment: ReadonlyMap<string, number[]>;
+}
+
+const byText = new WeakMap<readonly CachedColumn[], ColumnTextIndex>();
+
+/**
+ * A schema's cached columns by name and by comment (indexed once per listing): names and
+ * comments repeat across tables (ID, CREATED_AT, …), so a search tests each text once.
+ */
+export function columnTextIndex(columns: readonly CachedColumn[]): ColumnTextIndex {
+  let index = byText.get(columns);
+  if (!index) {
+    const byName = new Map<string, number[]>();
+    const byComment = new Map<string, number[]>();
+    columns.forEach((c, i) => {
+      const n = byName.get(c.name);
+      if (n) n.push(i);
+      else byName.set(c.name, [i]);
+      if (!c.comment) return;
+      const m = byComment.get(c.comment);
+      if (m) m.push(i);
+      else byComment.set(c.comment, [i]);
+    });
+    index = { byName, byComment };
+    byText.set(columns, index);
+  }
+  return index;
+}
+
 function toColumn(r: Row): CachedColumn {
   return {
     table: text(r.table_name),

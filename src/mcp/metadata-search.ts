@@ -12,7 +12,15 @@ import type { ObjectInfo } from './catalog.js';
 import { quoteName, resolveName } from './identifiers.js';
 import type { MetadataCache } from './metadata-cache.js';
 import type { CachedColumn } from './metadata-loader.js';
-import { cachedColumns, cachedDatabases, cachedObjects, cachedSchemas } from './metadata-loader.js';
+import {
+  cachedColumns,
+  columnTextIndex,
+  columnsByTable,
+  cachedDatabases,
+  cachedObjects,
+  cachedSchemas,
+  objectsOfSchema,
+} from './metadata-loader.js';
 import type { ToolCall } from './tool-types.js';
 import { visibilityOf } from './visibility-policy.js';
 
@@ -75,7 +83,35 @@ export function patternMatcher(pattern: string): RegExp {
       });
     }
   }
-  return likeMatcher(pattern.includes('%') ? pattern : `%${pattern}%`);
+  // %…% needs no anchors: an unanchored search is far cheaper than ^.*…*$ over many names.
+  const inner = /^%+([^%]*)%+$/.exec(pattern)?.[1] ?? (pattern.includes('%') ? undefined : pattern);
+  if (inner === undefined) return likeMatcher(pattern);
+  let re = '';
+  for (const ch of inner) re += ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(re, 'is');
+}
+
+/**
+ * The longest literal run of a LIKE pattern, lower-cased (undefined for a regex or a run shorter
+ * than 3): a cheap `includes` on lower-cased text rules most objects out before the matcher runs.
+ */
+export function literalHint(pattern: string): string | undefined {
+  if (/^\/(.+)\/([a-z]*)$/s.test(pattern)) return undefined;
+  const runs = pattern.split(/[%_]/).sort((a, b) => b.length - a.length);
+  const longest = runs[0] ?? '';
+  return longest.length >= 3 ? longest.toLowerCase() : undefined;
+}
+
+const lowered = new WeakMap<readonly ObjectInfo[], string[]>();
+
+/** `name\u0000comment` of each object, lower-cased (computed once per cached listing). */
+function lowerTexts(objects: readonly ObjectInfo[]): string[] {
+  let texts = lowered.get(objects);
+  if (!texts) {
+    texts = objects.map((o) => `${o.name}\u0000${o.comment}`.toLowerCase());
+    lowered.set(objects, texts);
+  }
+  return texts;
 }
 
 /** A part of a qualified name, quoted unless Snowflake would resolve it unquoted. */
@@ -108,6 +144,7 @@ export async function searchMetadata(
   request: SearchRequest,
 ): Promise<SearchOutcome> {
   const match = patternMatcher(request.pattern);
+  const hint = literalHint(request.pattern);
   const kinds = new Set(request.kinds.length > 0 ? request.kinds : SEARCH_KINDS);
   const rules = visibilityOf(call.settings);
   const detailed = request.detail !== 'names';
@@ -155,15 +192,8 @@ export async function searchMetadata(
   }
   const columnsOf = async (db: string, schema: string): Promise<CachedColumn[]> =>
     aged(await cachedColumns(call, cache, db, schema));
-  const columnCounts = async (db: string, schema: string): Promise<Map<string, CachedColumn[]>> => {
-    const byTable = new Map<string, CachedColumn[]>();
-    for (const c of await columnsOf(db, schema)) {
-      const list = byTable.get(c.table);
-      if (list) list.push(c);
-      else byTable.set(c.table, [c]);
-    }
-    return byTable;
-  };
+  const columnCounts = async (db: string, schema: string): Promise<ReadonlyMap<string, CachedColumn[]>> =>
+    columnsByTable(await columnsOf(db, schema));
 
   for (const db of dbs) {
     if (onlySchema === undefined && kinds.has('database')) {
@@ -215,10 +245,13 @@ export async function searchMetadata(
   /** Tables and views of `db`; false once the search must stop. */
   async function searchObjects(db: string): Promise<boolean> {
     if (!kinds.has('table') && !kinds.has('view')) return true;
-    const objects = aged(await cachedObjects(call, cache, db));
+    const all = aged(await cachedObjects(call, cache, db));
+    const objects = onlySchema === undefined ? all : objectsOfSchema(all, onlySchema);
     const hits: [ObjectInfo, 'name' | 'comment'][] = [];
-    for (const o of objects) {
-      if (onlySchema !== undefined && o.schema !== onlySchema) continue;
+    const texts = hint === undefined ? undefined : lowerTexts(objects);
+    for (let i = 0; i < objects.length; i++) {
+      if (texts && !texts[i]?.includes(hint ?? '')) continue;
+      const o = objects[i];
       if (!kinds.has(o.kind.endsWith('VIEW') ? 'view' : 'table')) continue;
       const hit = on(o.name, o.comment);
       if (!hit || !rules.visible([o.database, o.schema, o.name])) continue;
@@ -226,7 +259,7 @@ export async function searchMetadata(
       // One past the limit is enough to know the answer is cut.
       if (names.length + matches.length + hits.length > request.limit) break;
     }
-    const columns = new Map<string, Map<string, CachedColumn[]>>();
+    const columns = new Map<string, ReadonlyMap<string, CachedColumn[]>>();
     if (detailed) {
       const schemas = [...new Set(hits.map(([o]) => o.schema))];
       await eachLimited(schemas, COLUMN_LOADS_AT_ONCE, async (s) =>
@@ -255,9 +288,22 @@ export async function searchMetadata(
     // A cold search loads the schemas' columns a few at a time, then scans them in order.
     await eachLimited(schemas, COLUMN_LOADS_AT_ONCE, (s) => columnsOf(db, s));
     for (const s of schemas) {
-      for (const c of await columnsOf(db, s)) {
-        const hit = on(c.name, c.comment);
-        if (!hit || !rules.visible([db, s, c.table])) continue;
+      const columns = await columnsOf(db, s);
+      const index = columnTextIndex(columns);
+      const byName: number[] = [];
+      for (const [name, at] of index.byName) if (match.test(name)) for (const i of at) byName.push(i);
+      const named = new Set(byName);
+      const byComment: number[] = [];
+      for (const [comment, at] of index.byComment)
+        if (match.test(comment)) for (const i of at) if (!named.has(i)) byComment.push(i);
+      // In table order, as SHOW COLUMNS listed them.
+      const hits: [number, 'name' | 'comment'][] = [
+        ...byName.map((i): [number, 'name'] => [i, 'name']),
+        ...byComment.map((i): [number, 'comment'] => [i, 'comment']),
+      ].sort((a, b) => a[0] - b[0]);
+      for (const [i, hit] of hits) {
+        const c = columns[i];
+        if (!c || !rules.visible([db, s, c.table])) continue;
         const ok = add(qualified(db, s, c.table, c.name), () => ({
           kind: 'COLUMN',
           matchedOn: hit,
