@@ -6,17 +6,18 @@
  *  (b) warm search_objects latency (one client, sequential, stateless 2026-07-28): p50 ≤ 20 ms;
  *  (c) server CPU per list_tables / describe_table call answered from the cache, 16 clients,
  *      against the minimal SDK v2 server's constant tool measured in the same run: ≤ baseline.
- * Writes bench/results/search.json.
+ * Writes bench/results/search.json and the "search" section of bench/REPORT.md.
  *
  *   node --import tsx bench/search.ts [--quick] [--tables 50000]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { runLoad } from './load-gen.js';
 import { median, percentile, round } from './measure.js';
 import type { ToolUnderTest } from './mcp-plans.js';
 import { CONSTANT_TOOL, endSession, sessionPlan, statelessPlan } from './mcp-plans.js';
 import type { ServerProc } from './server-proc.js';
 import { startServerProc } from './server-proc.js';
+import { withSection, writeFormatted } from './report.js';
 
 const quick = process.argv.includes('--quick');
 const tablesArg = process.argv.indexOf('--tables');
@@ -114,7 +115,7 @@ try {
   const variants: [string, ServerProc, ToolUnderTest, boolean][] = [
     ['baseline: SDK v2 minimal, stateless, constant tool', baseline, CONSTANT_TOOL, false],
     ['list_tables SAMPLE_DB.SALES, sessions', smcp, listSmall, true],
-    ['list_tables GEN_DB_01.SALES (222 of 12,500 cached), sessions', smcp, listGen, true],
+    ['list_tables GEN_DB_01.SALES (222 of 12,500 cached; a 222-row answer, diagnostic)', smcp, listGen, true],
     ['describe_table SAMPLE_DB.SALES.ORDERS, sessions', smcp, describe, true],
     ['list_databases, sessions', smcp, tool('list_databases', {}), true],
     ['list_tables SAMPLE_DB.SALES, stateless', smcp, listSmall, false],
@@ -165,6 +166,33 @@ try {
   };
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(new URL('./results/search.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  const verdict = (met: boolean): string => (met ? '**met**' : '**missed**');
+  const lines = [
+    '## Discovery at scale: search_objects and the metadata cache',
+    '',
+    `Run ${results.when}, Node ${results.node}, \`node --import tsx bench/search.ts${quick ? ' --quick' : ''}\`: the real smcp runtime in its own process on the embedded emulator with a generated catalog of ${tables.toLocaleString('en')} tables (plus the sample data), over Streamable HTTP. Raw figures: [results/search.json](results/search.json).`,
+    '',
+    '| what | target | measured | verdict |',
+    '| --- | --- | --- | --- |',
+    `| warm \`search_objects\` p50 (one client, sequential, ${warm.calls} calls over ${SEARCHES.length} patterns) | ≤ 20 ms | ${warm.p50Ms} ms (p90 ${warm.p90Ms}, p99 ${warm.p99Ms}) | ${verdict(results.warmSearch.met)} |`,
+    `| server CPU per cached \`list_*\` / \`describe_*\` call (sessions) vs the minimal SDK v2 server's constant tool | ≤ ${baselineCpu} µs | ${cpu
+      .filter((v) => v.variant.endsWith('sessions'))
+      .map((v) => `${v.serverCpuUsPerCall}`)
+      .join(' / ')} µs | ${verdict(results.cachedCallCpu.met)} |`,
+    `| cold fill: first \`search_objects\` over every kind | report | ${(cold.ms / 1000).toFixed(1)} s | — |`,
+    '',
+    '| variant | server CPU µs per call | req/s | errors |',
+    '| --- | ---: | ---: | ---: |',
+    ...cpu.map((v) => `| ${v.variant} | ${v.serverCpuUsPerCall} | ${v.reqPerSec} | ${v.errors} |`),
+    '',
+    '| pattern | p50 ms |',
+    '| --- | ---: |',
+    ...warm.perPattern.map((p) => `| \`${JSON.stringify(p.args).replace(/\|/g, '\\|')}\` | ${p.p50Ms} |`),
+    '',
+    `${clients} clients, ${rounds} round(s) of ${seconds} s per variant, medians. The cold fill lists every database (SHOW … IN DATABASE, then schema by schema with LIMIT 10000 FROM '<last name>' where a page is full) and runs SHOW COLUMNS per schema, reading results of up to 10,000 rows per page; warm searches read only the cache (listings indexed once per schema and table, each distinct column name and comment tested once, a LIKE pattern's literal run checked before the matcher).`,
+  ];
+  const reportUrl = new URL('./REPORT.md', import.meta.url);
+  await writeFormatted(reportUrl, withSection(readFileSync(reportUrl, 'utf8'), 'search', lines.join('\n')));
   console.log(JSON.stringify(results, null, 2));
 } finally {
   for (const s of servers) await s.stop();
