@@ -6,6 +6,7 @@
 import type { ConnectionFacts } from '../mcp/connection-directory.js';
 import type { ErrorCode } from '../errors.js';
 import type { CostGuardStatus } from '../mcp/cost-guard.js';
+import type { MetadataCacheStatus } from '../mcp/metadata-cache.js';
 import type { InFlightRequest } from '../mcp/request-tracker.js';
 
 /** Prefix of every admin route. */
@@ -65,6 +66,8 @@ export interface DaemonStatus {
   readonly costGuard?: CostGuardStatus;
   /** With several connections: each one's name, backend, account, health and write switch. */
   readonly connections?: readonly ConnectionFacts[];
+  /** The metadata cache: objects held against its limit, entries, hits, misses, the oldest entry's age. */
+  readonly metadataCache?: MetadataCacheStatus;
   /** Seconds calls in flight may finish when the daemon drains or stops (its --drain-timeout). */
   readonly drainTimeoutSeconds: number;
   /** The last drain, if one ran. */
@@ -131,4 +134,13 @@ export interface ToolCallRequest {
 /** Error body of every failed admin request. */
 export interface AdminErrorBody {
   readonly error: { readonly code: ErrorCode; readonly message: string; readonly field?: string };
+}
+
+/** What `POST /cache/refresh` (`smcp cache refresh`) answers. */
+export interface CacheRefreshAnswer {
+  readonly databases: number;
+  readonly schemas: number;
+  readonly objects: number;
+  readonly durationMs: number;
+  readonly cache: MetadataCacheStatus;
 }

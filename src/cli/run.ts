@@ -7,6 +7,7 @@ import { emulatorCommand } from './commands/emulator.js';
 import { configCommand } from './commands/config.js';
 import { logsCommand } from './commands/logs.js';
 import { mcpConfigCommand } from './commands/mcp-config.js';
+import { cacheCommand } from './commands/cache.js';
 import { drainCommand } from './commands/drain.js';
 import { metricsCommand } from './commands/metrics.js';
 import { reloadCommand } from './commands/reload.js';
@@ -36,6 +37,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .command(drainCommand)
     .command(metricsCommand)
     .command(reloadCommand)
+    .command(cacheCommand)
     .command(stdioCommand)
     .command(toolsCommand)
     .command(callCommand)

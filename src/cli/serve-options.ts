@@ -40,6 +40,8 @@ export function mcpSettingsFrom(args: McpFlagArgs): McpSettings {
     ['tools', 'tools', '--tools'],
     ['showObjects', 'showObjects', '--show-objects'],
     ['hideObjects', 'hideObjects', '--hide-objects'],
+    ['metadataTtl', 'metadataTtlSeconds', '--metadata-ttl'],
+    ['metadataCacheObjects', 'metadataMaxObjects', '--metadata-cache-objects'],
   ];
   for (const [arg, key] of map) if (args[arg] !== undefined) input[key] = args[arg];
   Object.assign(input, costGuardInput(args));

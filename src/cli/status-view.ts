@@ -147,6 +147,14 @@ export function statusLines(status: DaemonStatus, data: string): string[] {
   }
   if (status.inFlight.length > 20) lines.push(`    … and ${status.inFlight.length - 20} more`);
   lines.push(...costLines(status));
+  const cache = status.metadataCache;
+  if (cache) {
+    const age =
+      cache.oldestAgeSeconds === null ? 'empty' : `oldest ${formatDuration(cache.oldestAgeSeconds)}`;
+    lines.push(
+      `  metadata:  ${cache.objects} of ${cache.maxObjects} objects cached (${cache.entries} entries, ${age}, TTL ${formatDuration(cache.ttlSeconds)}), ${cache.hits} hits, ${cache.misses} misses, ${cache.evictions} evicted`,
+    );
+  }
   if (status.drain) {
     const d = status.drain;
     lines.push(

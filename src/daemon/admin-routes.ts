@@ -3,6 +3,7 @@
  * reload, and tool calls for `smcp call` (same registry, guard, limits and tracking as MCP calls).
  */
 import type {
+  CacheRefreshAnswer,
   DaemonStatus,
   DrainOutcome,
   MetricsAnswer,
@@ -13,6 +14,7 @@ import type {
 import type { AdminRoutes } from '../admin/server.js';
 import type { DaemonFiles } from '../config/paths.js';
 import { SmcpError } from '../errors.js';
+import { refreshMetadata } from '../mcp/metadata-loader.js';
 import type { DrainController } from './drain.js';
 import { processMemory } from './process-memory.js';
 import type { Runtime } from './runtime.js';
@@ -80,6 +82,7 @@ export function daemonStatus(deps: AdminRouteDeps, stopping: boolean): DaemonSta
     emulator: dataPath.emulator ? { ...dataPath.emulator.stats() } : null,
     costGuard: runtime.costGuard.status(),
     ...(runtime.connections() ? { connections: runtime.connections() } : {}),
+    metadataCache: runtime.metadata.status(),
     drainTimeoutSeconds: deps.drainTimeoutSeconds,
     drain: drain.last,
     files: { socket: files.socket, pidfile: files.pidfile, logFile: files.logFile },
@@ -112,6 +115,21 @@ export function adminRoutes(deps: AdminRouteDeps): AdminRoutes {
       return Promise.resolve({ pid: process.pid, stopping: true });
     },
     'POST /reload': () => deps.reload(),
+    'POST /cache/refresh': async (_body, context): Promise<CacheRefreshAnswer> => {
+      if (drain.started || stopping) {
+        throw new SmcpError('DRAINING', 'the daemon is draining and takes no new calls');
+      }
+      return runtime.registry.runInContext(
+        'cache/refresh',
+        { transport: 'admin', clientId: 'admin', owner: 'local' },
+        // A cold account can take minutes to list: up to the server's statement ceiling.
+        { signal: context.signal, timeoutSeconds: MAX_TIMEOUT_SECONDS },
+        async (call) => ({
+          ...(await refreshMetadata(call, runtime.metadata)),
+          cache: runtime.metadata.status(),
+        }),
+      );
+    },
     'GET /tools': () => Promise.resolve({ tools: runtime.registry.listTools() }),
     'POST /tools/call': async (body, context) => {
       if (drain.started || stopping) {

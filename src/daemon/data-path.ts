@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EmulatorReason } from '../admin/protocol.js';
 import type { RunningEmulator } from '../emulator/index.js';
+import { SmcpError } from '../errors.js';
 import type { ClientOptions } from '../snowflake/client.js';
 import { SnowflakeClient } from '../snowflake/client.js';
 import { loadSnowflakeSdk } from '../snowflake/sdk.js';
@@ -44,6 +45,11 @@ export interface OpenDataPathOptions {
   /** Create the emulator's sample databases (default true). */
   readonly sampleData?: boolean;
   /**
+   * Tables of the embedded emulator's generated catalog (GEN_DB_01, …; metadata only). Default:
+   * $SMCP_EMULATOR_CATALOG_SIZE, else none.
+   */
+  readonly catalogSize?: number;
+  /**
    * What the embedded emulator keeps of results for fetch_results: bytes in memory and in spill
    * files, lifetime, and where its private spill directory goes. Defaults: RESULT_DEFAULTS of the
    * emulator (256 MiB, 4 GiB, 24 h) under the system temp dir.
@@ -72,6 +78,7 @@ export async function openDataPath(options: OpenDataPathOptions): Promise<DataPa
   const { requested, connectionName } = options.resolved;
   const emulatorReason: EmulatorReason = { requested, origin: connectionName.origin };
   const sampleData = options.sampleData ?? true;
+  const catalogSize = options.catalogSize ?? catalogSizeFromEnv(process.env.SMCP_EMULATOR_CATALOG_SIZE);
   const { startEmulator, RESULT_DEFAULTS } = await import('../emulator/index.js');
   const results = options.emulatorResults ?? {};
   const password = randomBytes(18).toString('base64url');
@@ -83,6 +90,7 @@ export async function openDataPath(options: OpenDataPathOptions): Promise<DataPa
     port: 0,
     password,
     sampleData,
+    ...(catalogSize > 0 ? { catalogSize } : {}),
     resultMemoryBytes: results.memoryBytes ?? RESULT_DEFAULTS.memoryBytes,
     resultDiskBytes: results.diskBytes ?? RESULT_DEFAULTS.diskBytes,
     resultLifetimeMs: results.lifetimeMs ?? RESULT_DEFAULTS.lifetimeMs,
@@ -109,6 +117,20 @@ export async function openDataPath(options: OpenDataPathOptions): Promise<DataPa
     await emulator.close();
   });
   return { backend: 'emulator', connection, client, emulator, sampleData, emulatorReason, warnings, close };
+}
+
+/** The generated catalog size $SMCP_EMULATOR_CATALOG_SIZE asks for (0 when unset). Throws CONFIG_INVALID. */
+function catalogSizeFromEnv(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return 0;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 1_000_000) {
+    throw new SmcpError(
+      'CONFIG_INVALID',
+      `SMCP_EMULATOR_CATALOG_SIZE must be a whole number of tables from 0 to 1000000, got ${JSON.stringify(text)}`,
+      { field: 'SMCP_EMULATOR_CATALOG_SIZE' },
+    );
+  }
+  return n;
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {

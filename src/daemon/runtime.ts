@@ -6,6 +6,7 @@
 import type { HttpServerHandle, HttpServerOptions } from '../transports/contracts.js';
 import { startHttpServer } from '../transports/http-server.js';
 import type { CostGuard } from '../mcp/cost-guard.js';
+import type { MetadataCache } from '../mcp/metadata-cache.js';
 import type { ToolRegistry } from '../mcp/server-factory.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
 import type { McpSettings } from '../mcp/settings.js';
@@ -55,6 +56,8 @@ export interface Runtime {
   readonly costGuard: CostGuard;
   /** With several connections: each one's facts (list_connections); undefined with one. */
   connections(): ConnectionFacts[] | undefined;
+  /** The metadata cache (its size for /status; `smcp cache refresh`). */
+  readonly metadata: MetadataCache;
   readonly http: HttpServerHandle;
   readonly health: HealthMonitor;
   /** Prometheus metrics (GET /metrics, the admin API, `smcp metrics`). */
@@ -123,6 +126,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         ...(host.dataPath.emulator ? { emulator: host.dataPath.emulator.stats() } : {}),
         costGuard: host.costGuard.status(),
         ...(host.directory.several ? { connections: host.directory.describe() } : {}),
+        metadataCache: host.metadata.status(),
       }),
       health: () => ({
         databaseHealthy: health.isHealthy(),
@@ -151,6 +155,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     registry,
     costGuard: host.costGuard,
     connections: () => (host.directory.several ? host.directory.describe() : undefined),
+    metadata: host.metadata,
     http,
     health,
     metrics,

@@ -8,6 +8,8 @@ import type { ToolRegistry } from '../mcp/server-factory.js';
 import type { ClientIdentity } from '../mcp/request-context.js';
 import type { CallObserver } from '../mcp/call-observer.js';
 import { CostGuard } from '../mcp/cost-guard.js';
+import { metadataCacheFor } from '../mcp/metadata-cache.js';
+import type { MetadataCache } from '../mcp/metadata-cache.js';
 import { QueryOwnership } from '../mcp/query-ownership.js';
 import { RequestTracker } from '../mcp/request-tracker.js';
 import type { McpSettings } from '../mcp/settings.js';
@@ -75,6 +77,8 @@ export interface ToolHost {
   readonly registry: ToolRegistry;
   /** Holds reads to their scan budgets; its totals feed /status and the metrics. */
   readonly costGuard: CostGuard;
+  /** The connection's metadata cache (cleared when a reload changes the connection). */
+  readonly metadata: MetadataCache;
   /** Builds one McpServer per connection, session or stateless request. */
   readonly factory: (identity: ClientIdentity) => McpServer;
   /**
@@ -130,8 +134,10 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
   const tracker = new RequestTracker();
   // The backend decides the guard's defaults; a reload may change it, so it is read per call.
   const costGuard = new CostGuard(options.mcp, () => client.current.backend, options.observer);
+  const metadata = metadataCacheFor(options.mcp);
   // One registry, one ownership record and one observer for every path (MCP, tool API, admin).
   const deps = {
+    metadata,
     client,
     settings: options.mcp,
     tracker,
@@ -157,11 +163,14 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     tracker,
     registry,
     costGuard,
+    metadata,
     factory: createMcpServerFactory(deps, registry),
     reload: async (resolved, graceMs) => {
       if (!resolved.configured && client.current.backend === 'emulator') return outcome(false);
       const next = await open(resolved);
       void client.swap(next, graceMs);
+      // Another connection may see other objects.
+      metadata.invalidate();
       logger.info('data path reloaded', { backend: next.backend, connection: outcome(true).connection });
       return outcome(true);
     },

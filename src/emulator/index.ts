@@ -109,6 +109,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     (await import('./sql/engine.js').then((m) =>
       m.createEngine({
         sampleData: options.sampleData ?? true,
+        ...(options.catalogSize ? { catalogSize: options.catalogSize } : {}),
         account,
         ...(options.resultMemoryBytes !== undefined ? { resultMemoryBytes: options.resultMemoryBytes } : {}),
         ...(options.resultDiskBytes !== undefined ? { resultDiskBytes: options.resultDiskBytes } : {}),

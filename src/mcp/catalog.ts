@@ -6,35 +6,35 @@
 import { z } from 'zod';
 import { visibilityOf } from './visibility-policy.js';
 import { SmcpError } from '../errors.js';
-import type { QueryResult } from '../snowflake/client.js';
 import type { JsonValue } from '../snowflake/serialize.js';
+import { count, flag, records, text } from './catalog-rows.js';
 import { qualifiedName, quoteName, resolveName, stringLiteral } from './identifiers.js';
+import { cachedDatabases, cachedObjects, cachedSchemas, objectsOfSchema } from './metadata-loader.js';
 import { unlisted } from './tool-schemas.js';
 import type { ToolCall } from './tool-types.js';
 
-/** Rows of a SHOW or DESCRIBE result as records keyed by lower-case column name. */
-export function records(result: QueryResult): Record<string, JsonValue>[] {
-  const names = result.columns.map((c) => c.name.toLowerCase());
-  return result.rows.map((row) => Object.fromEntries(names.map((n, i) => [n, row[i] ?? null])));
-}
-
-function text(value: JsonValue | undefined): string {
-  if (value === null || value === undefined) return '';
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-function flag(value: JsonValue | undefined): boolean {
-  return value === true || (typeof value === 'string' && /^(true|y|yes)$/i.test(value));
-}
-
-function count(value: JsonValue | undefined): number | string | null {
-  return typeof value === 'number' || typeof value === 'string' ? value : null;
-}
+export { records } from './catalog-rows.js';
 
 /** A listing and whether the row cap cut it short. */
 export interface Listing<T> {
   readonly items: T[];
   readonly truncated: boolean;
+  /** Seconds since Snowflake answered, when the listing came from the metadata cache. */
+  readonly metadataAgeSeconds?: number;
+}
+
+/** A cached listing cut to the call's row cap. */
+function fromCache<T>(call: ToolCall, items: T[], ageSeconds: number): Listing<T> {
+  const cap = call.settings.maxRows;
+  return { items: items.slice(0, cap), truncated: items.length > cap, metadataAgeSeconds: ageSeconds };
+}
+
+/** A case-insensitive matcher of a SHOW … LIKE pattern (% any run, _ any one character). */
+export function likeMatcher(pattern: string): RegExp {
+  let re = '';
+  for (const ch of pattern)
+    re += ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${re}$`, 'is');
 }
 
 /** Zod schema of a database in a listing. */
@@ -69,8 +69,16 @@ async function show(
 
 /** SHOW DATABASES. */
 export async function listDatabases(call: ToolCall): Promise<Listing<DatabaseInfo>> {
-  const { rows, truncated } = await show(call, 'SHOW DATABASES');
   const rules = visibilityOf(call.settings);
+  if (call.metadata) {
+    const { value, ageSeconds } = await cachedDatabases(call, call.metadata);
+    return fromCache(
+      call,
+      value.filter((d) => rules.visible([d.name])),
+      ageSeconds,
+    );
+  }
+  const { rows, truncated } = await show(call, 'SHOW DATABASES');
   return {
     items: rows
       .map((r) => ({ name: text(r.name), comment: text(r.comment), owner: text(r.owner) }))
@@ -84,6 +92,14 @@ export async function listSchemas(call: ToolCall, database: string): Promise<Lis
   const db = resolveName(database, 'database');
   const rules = visibilityOf(call.settings);
   rules.assertVisible([db]);
+  if (call.metadata) {
+    const { value, ageSeconds } = await cachedSchemas(call, call.metadata, db);
+    return fromCache(
+      call,
+      value.filter((s) => rules.visible([s.database, s.name])),
+      ageSeconds,
+    );
+  }
   const { rows, truncated } = await show(call, `SHOW SCHEMAS IN DATABASE ${quoteName(db)}`);
   return {
     items: rows
@@ -110,6 +126,18 @@ export async function listObjects(
   const schema = scope.schema !== undefined ? resolveName(scope.schema, 'schema') : undefined;
   const rules = visibilityOf(call.settings);
   rules.assertVisible(schema !== undefined ? [db, schema] : [db]);
+  if (call.metadata && schema !== 'INFORMATION_SCHEMA') {
+    const { value, ageSeconds } = await cachedObjects(call, call.metadata, db);
+    const like = scope.like !== undefined ? likeMatcher(scope.like) : undefined;
+    const views = kind === 'VIEWS';
+    const items = (schema === undefined ? value : objectsOfSchema(value, schema)).filter(
+      (o) =>
+        o.kind.endsWith('VIEW') === views &&
+        (like === undefined || like.test(o.name)) &&
+        rules.visible([o.database, o.schema, o.name]),
+    );
+    return fromCache(call, items, ageSeconds);
+  }
   const like = scope.like !== undefined ? ` LIKE ${stringLiteral(scope.like, 'like')}` : '';
   const where =
     schema !== undefined ? `IN SCHEMA ${qualifiedName(db, schema)}` : `IN DATABASE ${quoteName(db)}`;
@@ -144,9 +172,10 @@ export const describedColumnSchema = z.object({
 
 /** Zod schema of a described table or view. */
 export const objectDescriptionSchema = z.object({
-  database: z.string(),
-  schema: z.string(),
-  name: z.string(),
+  // The names the call gave, resolved: answered, but not worth listing.
+  database: unlisted(z.string()),
+  schema: unlisted(z.string()),
+  name: unlisted(z.string()),
   kind: z.string(),
   comment: z.string(),
   rows: z.union([z.number(), z.string()]).nullable().optional(),
@@ -154,6 +183,7 @@ export const objectDescriptionSchema = z.object({
   secure: unlisted(z.boolean().optional()),
   text: z.string().optional().describe('the view definition, when the role may see it'),
   columns: z.array(describedColumnSchema),
+  metadataAgeSeconds: unlisted(z.number().optional()),
 });
 
 /** A described table or view. */
@@ -189,6 +219,26 @@ export async function describeObject(
     const noun = want === 'table' ? 'Table' : 'Object';
     throw new SmcpError('NOT_FOUND', `${noun} '${full}' does not exist or not authorized.`);
   }
+  if (call.metadata) {
+    const { value, ageSeconds } = await call.metadata.get(
+      `describe\u0000${want}\u0000${db}\u0000${schema}\u0000${name}`,
+      (d) => d.columns.length + 1,
+      () => describeLive(call, db, schema, name, want),
+    );
+    return { ...value, metadataAgeSeconds: ageSeconds };
+  }
+  return describeLive(call, db, schema, name, want);
+}
+
+/** describeObject's look-ups in Snowflake (names resolved, visibility checked). */
+async function describeLive(
+  call: ToolCall,
+  db: string,
+  schema: string,
+  name: string,
+  want: 'view' | 'table' | 'any',
+): Promise<ObjectDescription> {
+  const full = `${db}.${schema}.${name}`;
   const inSchema = `IN SCHEMA ${qualifiedName(db, schema)}`;
   const like = ` LIKE ${stringLiteral(name, want)} `;
   const [views, tables] = await Promise.all([

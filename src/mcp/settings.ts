@@ -62,6 +62,10 @@ export const mcpSettingsSchema = z
     progressIntervalMs: z.int().min(10).max(MCP_LIMITS.progressIntervalMs).default(5000),
     /** How long catalog listings behind resources/list are reused across clients (0 = never). */
     resultCacheTtlSeconds: z.int().min(0).max(3600).default(60),
+    /** How long cached metadata (list_*, describe_*, search_objects) stays fresh; 0 = no cache. */
+    metadataTtlSeconds: z.int().min(0).max(86_400).default(300),
+    /** Objects (databases, schemas, tables, views, columns) the metadata cache holds at most. */
+    metadataMaxObjects: z.int().min(1000).max(10_000_000).default(500_000),
     /** Objects per resources/list page. */
     resourcePageSize: z.int().min(1).max(10_000).default(500),
     /**

@@ -23,7 +23,9 @@ import { errorInfoOf, errorResult, successResult } from './tool-result.js';
 import type { CallObserver } from './call-observer.js';
 import { silentObserver } from './call-observer.js';
 import { CostGuard } from './cost-guard.js';
+import { metadataCacheFor } from './metadata-cache.js';
 import type { ToolResult } from './tool-result.js';
+import type { MetadataCache } from './metadata-cache.js';
 import type { CallOptions } from './tool-runtime.js';
 import { callDeadline, createToolCall } from './tool-runtime.js';
 import { outputProblem, toolListing } from './tool-schemas.js';
@@ -51,6 +53,8 @@ export interface McpDeps {
    * guard with the emulator's defaults (off unless the settings set a mode or a budget).
    */
   readonly costGuard?: CostGuard;
+  /** The connection's metadata cache; one per daemon. Default: one from the settings' TTL and size. */
+  readonly metadata?: MetadataCache;
 }
 
 /** A tool as every path lists it: the MCP `Tool` shape (tools/list and GET /mcp/tools alike). */
@@ -166,6 +170,15 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
   const logger = deps.logger ?? silentLogger;
   const observer = deps.observer ?? silentObserver;
   const costGuard = deps.costGuard ?? new CostGuard(settings, () => 'emulator', observer);
+  const metadata = deps.metadata ?? metadataCacheFor(settings);
+  // Each further connection has its own catalog, so its own cache (made on first use).
+  const otherCaches = new Map<string, MetadataCache>();
+  const metadataOf = (route: { name: string; settings: McpSettings } | undefined): MetadataCache => {
+    if (!route || !deps.connections || route.name === deps.connections.defaultName) return metadata;
+    let cache = otherCaches.get(route.name);
+    if (!cache) otherCaches.set(route.name, (cache = metadataCacheFor(route.settings)));
+    return cache;
+  };
   const publicName = (canonical: string): string => `${settings.toolPrefix}${canonical}`;
   const directory = deps.connections;
   const several = directory?.several === true;
@@ -250,6 +263,7 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
           ownership,
           observer,
           costGuard,
+          metadata: metadataOf(route),
         }),
       );
     } finally {

@@ -13,10 +13,12 @@ import { clientLabel } from './cost-guard.js';
 import type { CostGuard, ScanConfirm } from './cost-guard.js';
 import { PLAN_MAX_BYTES, explainSql, scanEstimateOf } from './cost-estimate.js';
 import type { ConnectionFacts } from './connection-directory.js';
+import type { MetadataCache } from './metadata-cache.js';
 import type { QueryOwnership } from './query-ownership.js';
 import type { RequestContext } from './request-context.js';
 import { principalOf } from './request-context.js';
 import { shortId } from './request-tracker.js';
+import { MCP_LIMITS } from './settings.js';
 import type { McpSettings } from './settings.js';
 import type { ToolCall, ToolQuery } from './tool-types.js';
 
@@ -77,6 +79,8 @@ export interface ToolCallInputs {
   readonly costGuard?: CostGuard;
   /** The connections served, when there are several. */
   readonly connections?: () => ConnectionFacts[];
+  /** The connection's metadata cache, handed to tools. */
+  readonly metadata?: MetadataCache;
 }
 
 /** The one answer for a query id this client may not read, whether it exists or not. */
@@ -148,6 +152,7 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
     client,
     context,
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(inputs.metadata ? { metadata: inputs.metadata } : {}),
     publicName: inputs.publicName,
     ...(inputs.connections ? { connections: inputs.connections } : {}),
     query(request: ToolQuery): Promise<QueryResult> {
@@ -179,11 +184,12 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
         }
       });
     },
-    async getResult(queryId: string, offset: number, limit: number): Promise<QueryResult> {
+    async getResult(queryId: string, offset: number, limit: number, forCache = false): Promise<QueryResult> {
       own(queryId);
+      const rowCap = forCache ? MCP_LIMITS.maxRows : settings.maxRows;
       return progress('fetch', () =>
-        client.getResult(queryId, offset, clamp(limit, settings.maxRows, settings.maxRows), {
-          maxBytes: settings.maxBytes,
+        client.getResult(queryId, offset, clamp(limit, rowCap, rowCap), {
+          maxBytes: forCache ? MCP_LIMITS.maxBytes : settings.maxBytes,
           ...(options.signal ? { signal: options.signal } : {}),
           clientKey: principal,
           deadline,
@@ -197,7 +203,11 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
     assertOwnsQuery: own,
   };
 
-  function runQuery(request: ToolQuery, maxBytes = settings.maxBytes): Promise<QueryResult> {
+  function runQuery(
+    request: ToolQuery,
+    maxBytes = request.forCache ? MCP_LIMITS.maxBytes : settings.maxBytes,
+  ): Promise<QueryResult> {
+    const rowCap = request.forCache ? MCP_LIMITS.maxRows : settings.maxRows;
     // A statement may ask for less time than the call has left, never for more.
     const budget =
       request.timeoutSeconds !== undefined
@@ -208,7 +218,7 @@ export function createToolCall(inputs: ToolCallInputs): ToolCall {
       ...(request.binds ? { binds: request.binds } : {}),
       ...(request.database !== undefined ? { database: request.database } : {}),
       ...(request.schema !== undefined ? { schema: request.schema } : {}),
-      maxRows: clamp(request.maxRows, settings.maxRows, settings.maxRows),
+      maxRows: clamp(request.maxRows, rowCap, rowCap),
       maxBytes,
       timeoutSeconds: budget.statementSeconds(),
       deadline: budget,

@@ -38,7 +38,8 @@ function deepFreeze<T>(value: T): T {
 
 /**
  * A listed schema without what only costs context: the `$schema` dialect tag, and for output
- * schemas also descriptions, `additionalProperties: false` and JavaScript's safe-integer bounds.
+ * JavaScript's safe-integer bounds, and for output schemas also descriptions and
+ * `additionalProperties: false`.
  * Every tools/list a client reads is paid for on every model turn; an answer that fits the strict
  * zod schema (which smcp checks) fits this one too.
  */
@@ -51,11 +52,8 @@ function compact(schema: unknown, output: boolean): unknown {
     if (output && (key === 'description' || key === 'required' || key === 'enum')) continue;
     if (key === UNLISTED) continue;
     if (output && key === 'additionalProperties' && value === false) continue;
-    if (
-      output &&
-      (key === 'minimum' || key === 'maximum') &&
-      Math.abs(value as number) === Number.MAX_SAFE_INTEGER
-    )
+    // Safe-integer bounds (zod's z.int()) say nothing a client needs, in input or output.
+    if ((key === 'minimum' || key === 'maximum') && Math.abs(value as number) === Number.MAX_SAFE_INTEGER)
       continue;
     // An output array says only what its items are (object, array, …): row and column shapes are
     // told by the tool descriptions and checked by smcp itself.

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { QueryBind, QueryResult, SnowflakeClient } from '../snowflake/client.js';
 import type { ConnectionFacts } from './connection-directory.js';
+import type { MetadataCache } from './metadata-cache.js';
 import type { RequestContext } from './request-context.js';
 import type { McpSettings } from './settings.js';
 
@@ -45,6 +46,11 @@ export interface ToolQuery {
    * Snowflake estimate the scan first and holds it to the budgets.
    */
   readonly scansData?: boolean;
+  /**
+   * True for catalog reads that fill the metadata cache: never answered as they are, so they may
+   * read up to the hard ceilings (MCP_LIMITS) rather than the call's row and byte caps.
+   */
+  readonly forCache?: boolean;
 }
 
 /** Everything a tool's run function may use during one call. */
@@ -53,12 +59,14 @@ export interface ToolCall {
   readonly client: QueryClient;
   readonly context: RequestContext;
   readonly signal?: AbortSignal;
+  /** The connection's metadata cache (list_*, describe_*, search_objects); absent: none. */
+  readonly metadata?: MetadataCache;
   /** The public name of a tool (with the configured prefix), for hints in text. */
   publicName(tool: string): string;
   /** Runs a statement with the call's limits, signal, progress reporting and QUERY_TAG. */
   query(request: ToolQuery): Promise<QueryResult>;
   /** Reads rows [offset, offset + limit) of an earlier result, with progress and cancellation. */
-  getResult(queryId: string, offset: number, limit: number): Promise<QueryResult>;
+  getResult(queryId: string, offset: number, limit: number, forCache?: boolean): Promise<QueryResult>;
   /** Snowflake's status of a query. */
   queryStatus(queryId: string): Promise<string>;
   /** Throws RESULT_NOT_FOUND unless smcp ran `queryId` for this call's client. */

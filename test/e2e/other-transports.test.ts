@@ -60,7 +60,7 @@ describe('e2e: smcp stdio', function () {
     const { client, errors, home } = await connectStdio();
     try {
       const tools = await client.listTools();
-      expect(tools.tools).to.have.length(10);
+      expect(tools.tools).to.have.length(11);
       expect(textOf(await client.callTool({ name: 'list_schemas', arguments: { database: 'SAMPLE_DB' } })))
         .to.contain('SALES')
         .and.contain('HR');

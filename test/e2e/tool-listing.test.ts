@@ -47,7 +47,7 @@ describe('e2e: every path lists the same tools', function () {
     ) as unknown[];
 
     const reference = canonical(overHttp);
-    expect(overHttp.map((t) => t.name)).to.have.length(10);
+    expect(overHttp.map((t) => t.name)).to.have.length(11);
     for (const [path, listing] of Object.entries({ overWs, api, admin, inProcess })) {
       expect(canonical(listing), path).to.deep.equal(reference);
     }

@@ -2,6 +2,7 @@
 export const EXPECTED_TOOL_NAMES = [
   'list_databases',
   'list_schemas',
+  'search_objects',
   'list_tables',
   'list_views',
   'describe_table',

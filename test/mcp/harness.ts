@@ -15,20 +15,20 @@ import { defineMcpSettings } from '../../src/mcp/settings.js';
 import type { McpSettingsInput } from '../../src/mcp/settings.js';
 import { resolveConnectionSettings } from '../../src/snowflake/settings.js';
 
-/** Opens the embedded emulator data path (sample data on). */
-export function openEmulator(): Promise<DataPath> {
+/** Opens the embedded emulator data path (sample data on; a generated catalog of `catalogSize` tables). */
+export function openEmulator(catalogSize = 0): Promise<DataPath> {
   const resolved = resolveConnectionSettings({ env: {}, home: '/nonexistent-home-for-mcp-tests' });
-  return openDataPath({ resolved, sampleData: true });
+  return openDataPath({ resolved, sampleData: true, catalogSize });
 }
 
 /**
  * Opens the emulator before the enclosing mocha suite and closes it after; read `path` from the
  * returned holder inside the suite's tests.
  */
-export function useEmulator(): { readonly path: DataPath } {
+export function useEmulator(catalogSize = 0): { readonly path: DataPath } {
   const holder: { path?: DataPath } = {};
   before(async () => {
-    holder.path = await openEmulator();
+    holder.path = await openEmulator(catalogSize);
   });
   after(async () => {
     await holder.path?.close();
@@ -53,11 +53,13 @@ export async function connect(
   path: DataPath,
   settings: McpSettingsInput = {},
   identity: ClientIdentity = { transport: 'stdio', clientId: 'test-client' },
+  extra: Partial<McpDeps> = {},
 ): Promise<Connected> {
   const deps: McpDeps = {
     client: path.client,
     settings: defineMcpSettings(settings),
     tracker: new RequestTracker(),
+    ...extra,
   };
   const server = createMcpServerFactory(deps)(identity);
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();

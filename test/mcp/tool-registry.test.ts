@@ -18,7 +18,7 @@ describe('tool registry without an MCP transport', function () {
       tracker: new RequestTracker(),
     });
     const tools = registry.listTools();
-    expect(tools).to.have.length(10);
+    expect(tools).to.have.length(11);
     const exec = tools.find((t) => t.name === 'sf_execute_query');
     expect(exec?.inputSchema).to.deep.include({ type: 'object', required: ['sql'] });
     for (const tool of tools)

@@ -58,7 +58,7 @@ describe('fuzz regressions: malformed input the fuzz run found', function () {
       expect(notRpc.status).to.equal(400);
       const body = JSON.parse(notRpc.body.toString()) as { error: { code: number; message: string } };
       expect(body.error.code).to.equal(-32600);
-      expect(await stream.toolCount(http)).to.equal(10);
+      expect(await stream.toolCount(http)).to.equal(11);
     } finally {
       stream.close();
     }

@@ -93,6 +93,8 @@ function validArguments(rng: Rng, tool: string): JsonObject {
   switch (tool) {
     case 'list_schemas':
       return { ...DB };
+    case 'search_objects':
+      return { ...DB, pattern: rng.pick(['ORDERS', 'NOPE%', '/^CUST/']) };
     case 'list_tables':
     case 'list_views':
       return { ...SCHEMA };

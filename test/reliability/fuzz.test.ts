@@ -10,6 +10,7 @@
 import { expect } from 'chai';
 import type { E2eServer } from '../e2e/helpers.js';
 import { startE2eServer } from '../e2e/helpers.js';
+import { EXPECTED_TOOL_NAMES } from '../helpers/tool-names.js';
 import type { FuzzCase } from './fuzz-cases.js';
 import { DEFAULT_SEED, fuzzCase } from './fuzz-cases.js';
 import { checkHttpReply, preview } from './fuzz-checks.js';
@@ -161,7 +162,8 @@ describe('fuzz: malformed protocol input over HTTP and WebSocket', function () {
     if (!session.body.toString().includes('"execute_query"'))
       fail(undefined, `${where}: session tools/list answered ${session.status} ${preview(session.body)}`);
     if (!legacy.open) fail(undefined, `${where}: the legacy SSE stream was closed`);
-    else if ((await legacy.toolCount(http)) !== 10) fail(undefined, `${where}: legacy tools/list unanswered`);
+    else if ((await legacy.toolCount(http)) !== EXPECTED_TOOL_NAMES.length)
+      fail(undefined, `${where}: legacy tools/list unanswered`);
     for (const socket of sockets) {
       if (socket.isOpen && (await socket.ping()) !== 'answered')
         fail(undefined, `${where}: a WebSocket went quiet`);

@@ -18,6 +18,7 @@ interface EmulatorArgs {
   user: string;
   password?: string;
   sampleData: boolean;
+  catalogSize: number;
   resultMemoryMb: number;
   resultDiskMb: number;
   resultLifetimeHours: number;
@@ -88,6 +89,11 @@ function builder(yargs: Argv): Argv<EmulatorArgs> {
       describe: 'password of the emulated user (default: $SMCP_EMULATOR_PASSWORD, else a random one)',
     })
     .option('sample-data', { type: 'boolean', default: true, describe: 'create the sample databases' })
+    .option('catalog-size', {
+      type: 'number',
+      default: 0,
+      describe: 'tables of a generated catalog (GEN_DB_01, …; metadata only) for discovery at scale',
+    })
     .option('result-memory-mb', {
       type: 'number',
       default: 256,
@@ -137,6 +143,16 @@ async function handler(args: ArgumentsCamelCase<EmulatorArgs>): Promise<void> {
     resultLifetimeMs: Math.round(positive(args.resultLifetimeHours, '--result-lifetime-hours') * 3600_000),
     ...(args.spillDir !== undefined ? { spillParentDir: args.spillDir } : {}),
   };
+  const catalogSize = args.catalogSize;
+  if (!Number.isInteger(catalogSize) || catalogSize < 0 || catalogSize > 1_000_000) {
+    throw new SmcpError(
+      'USAGE',
+      `--catalog-size must be a whole number from 0 to 1000000, got ${String(catalogSize)}`,
+      {
+        field: '--catalog-size',
+      },
+    );
+  }
   const key = args.rsaPublicKey !== undefined ? readPublicKey(args.rsaPublicKey) : undefined;
   const { startEmulator } = await import('../../emulator/index.js');
   const emulator = await startEmulator({
@@ -152,6 +168,7 @@ async function handler(args: ArgumentsCamelCase<EmulatorArgs>): Promise<void> {
       },
     ],
     sampleData: args.sampleData,
+    ...(catalogSize > 0 ? { catalogSize } : {}),
     ...results,
   });
   const details = {

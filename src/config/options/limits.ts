@@ -170,6 +170,38 @@ export const LIMIT_OPTIONS = [
     config: { expected: BYTE_SIZE_EXPECTED, schema: byteSize, example: '"100GiB"' },
   },
   {
+    key: 'metadata-ttl',
+    type: 'number',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    metavar: 'S',
+    default: 300,
+    unsetByDefault: true,
+    help: 'seconds cached metadata (list_*, describe_*, search_objects) stays fresh; 0 for no cache',
+    doc:
+      'Seconds the metadata cache keeps what SHOW and DESCRIBE answered (databases, schemas, tables, ' +
+      'views, columns) before asking Snowflake again; `list_*` and `describe_*` answer from it while ' +
+      "fresh and `search_objects` searches it, each answer saying the metadata's age " +
+      '(`metadataAgeSeconds`). DDL run through smcp empties it, and `smcp cache refresh` reloads it. ' +
+      '0 turns the cache off.',
+    config: { expected: 'an integer from 0 to 86400 (seconds)', schema: schemas.int(0, 86_400) },
+  },
+  {
+    key: 'metadata-cache-objects',
+    type: 'number',
+    group: 'Limits and safety',
+    commands: TOOL_COMMANDS,
+    metavar: 'N',
+    default: 500000,
+    unsetByDefault: true,
+    help: 'databases, schemas, tables, views and columns the metadata cache holds at most',
+    doc:
+      'Objects (databases, schemas, tables, views, columns, each one) the metadata cache holds at ' +
+      'most (about 200 bytes each); past it the least recently used listings are dropped. /status ' +
+      'shows what it holds.',
+    config: { expected: 'an integer from 1000 to 10000000', schema: schemas.int(1000, 10_000_000) },
+  },
+  {
     key: 'tools',
     type: 'array',
     group: 'Limits and safety',

@@ -21,6 +21,9 @@
  * - SNOWFLAKE.ACCOUNT_USAGE.QUERY_HISTORY (created by the engine, not here)
  */
 
+import { SmcpError } from '../../errors.js';
+import { GeneratedCatalog } from './generated-catalog.js';
+
 /** Runs one SQL text (several statements allowed) as the engine's system session. */
 export type SampleRunner = (sql: string) => Promise<void>;
 
@@ -157,4 +160,20 @@ FROM range(1, 1000001) t(i);
 export async function loadSampleData(run: SampleRunner): Promise<void> {
   await run(SCHEMAS);
   await Promise.all([run(DDL), run(EVENTS_ROWS)]);
+}
+
+/**
+ * Creates the databases and schemas of a generated catalog of `size` tables and returns it (its
+ * tables are metadata answered by SHOW and DESCRIBE). Throws SmcpError CONFIG_INVALID for a size
+ * that is not an integer from 1 to 1,000,000.
+ */
+export async function loadGeneratedCatalog(size: number, run: SampleRunner): Promise<GeneratedCatalog> {
+  if (!Number.isInteger(size) || size < 1 || size > 1_000_000) {
+    throw new SmcpError('CONFIG_INVALID', `catalogSize must be an integer from 1 to 1000000, got ${size}`, {
+      field: 'catalogSize',
+    });
+  }
+  const catalog = new GeneratedCatalog(size);
+  await run(catalog.ddl());
+  return catalog;
 }

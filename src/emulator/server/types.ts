@@ -50,6 +50,8 @@ export interface EmulatorOptions {
   masterValiditySeconds?: number;
   /** Load the sample databases into a default engine; default true. */
   sampleData?: boolean;
+  /** Tables of a generated catalog (GEN_DB_01, …: metadata for SHOW and DESCRIBE). Default none. */
+  catalogSize?: number;
   /** Engine to serve; default a new createEngine(). The emulator owns it and closes it on close(). */
   engine?: Engine;
   /** How long a synchronous request waits for its statement before answering "still running"; default 45 s. */

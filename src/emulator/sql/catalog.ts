@@ -10,6 +10,7 @@ import type { QueryHistory } from './history.js';
 import { quoteString } from './tokenizer.js';
 import { sfTypeFromDuck } from './types.js';
 import type { SfColumnType } from './types.js';
+import type { GeneratedCatalog } from '../sample-data/generated-catalog.js';
 
 /** Catalogs users never see. */
 export const HIDDEN_DATABASES = ['memory', 'system', 'temp', '_SMCP'];
@@ -110,6 +111,8 @@ function appendTypeColumns(appender: DuckDBAppender, t: SfColumnType): void {
 
 /** The `_SMCP` side tables and their in-process mirror. */
 export class Catalog {
+  /** The generated tables of `--catalog-size` (metadata only), when asked for. */
+  generated: GeneratedCatalog | null = null;
   /** Declared column types by table key, then column name. */
   private readonly types = new Map<string, Map<string, SfColumnType>>();
   private historyVersion = -1;

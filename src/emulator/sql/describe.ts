@@ -28,12 +28,23 @@ export async function runDescribe(ctx: StatementContext, sig: Token[]): Promise<
   void next;
   const [db, schema, name] = qualify(ctx, parts);
   const kind = kindWord === 'VIEW' ? 'View' : 'Table';
-  await assertObject(ctx, db, schema, name, kind);
-  const rows = await ctx.rows(
-    `SELECT column_name, is_nullable, column_default, comment, data_type, numeric_precision, numeric_scale FROM duckdb_columns()
+  const generated = ctx.catalog.generated?.find(db, schema, name) !== undefined;
+  if (!generated) await assertObject(ctx, db, schema, name, kind);
+  const rows = generated
+    ? (ctx.catalog.generated?.columns(db, schema, name) ?? []).map((c) => [
+        c[2],
+        c[3],
+        c[4],
+        c[5],
+        c[7],
+        c[8],
+        c[9],
+      ])
+    : await ctx.rows(
+        `SELECT column_name, is_nullable, column_default, comment, data_type, numeric_precision, numeric_scale FROM duckdb_columns()
      WHERE database_name = $1 AND schema_name = $2 AND table_name = $3 ORDER BY column_index`,
-    [db, schema, name],
-  );
+        [db, schema, name],
+      );
   const out = rows.map((r): Cell[] => {
     const colName = String(r[0]);
     const t =

@@ -11,6 +11,8 @@ import { DEFAULT_RESULT_DISK_BYTES, DEFAULT_RESULT_MEMORY_BYTES } from './result
 export interface EngineOptions {
   /** Load the deterministic sample databases (SAMPLE_DB, ANALYTICS, …). Default false. */
   sampleData?: boolean;
+  /** Tables of a generated catalog (GEN_DB_01, …; metadata only, see generated-catalog.ts). Default 0. */
+  catalogSize?: number;
   /** Account name CURRENT_ACCOUNT() reports. Default 'EMULATOR'. */
   account?: string;
   /** Most DuckDB connections used at once by running statements. Default 8. */

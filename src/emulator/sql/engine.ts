@@ -52,7 +52,7 @@ import { queryTypeOf } from './statement-types.js';
 import { SessionQueryIds } from './table-functions/index.js';
 import { joinTokens, tokenize } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
-import { loadSampleData } from '../sample-data/index.js';
+import { loadGeneratedCatalog, loadSampleData } from '../sample-data/index.js';
 
 export type { EngineOptions, HeldStats, SqlEngine } from './engine-options.js';
 
@@ -74,7 +74,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<SqlEngi
   }
   const engine = new DuckEngine(instance, spill, new ResultStore(budgets.memory, budgets.disk), options);
   try {
-    await engine.init(options.sampleData === true);
+    await engine.init(options.sampleData === true, options.catalogSize ?? 0);
   } catch (err) {
     await engine.close();
     throw err;
@@ -146,11 +146,13 @@ class DuckEngine implements SqlEngine, EngineServices {
     return this.spill.path;
   }
 
-  async init(sampleData: boolean): Promise<void> {
+  async init(sampleData: boolean, catalogSize: number): Promise<void> {
     // Connections for the statement pool, the open streams and a few producing their rest.
     const spare = this.maxConnections + this.tracker.maxStreams + 8;
     await setupInstance(this.pool, this.catalog, spare, async () => {
       if (sampleData) await loadSampleData((sql) => this.system(sql));
+      if (catalogSize > 0)
+        this.catalog.generated = await loadGeneratedCatalog(catalogSize, (sql) => this.system(sql));
     });
   }
 

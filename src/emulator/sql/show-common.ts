@@ -60,6 +60,8 @@ export interface ShowArgs {
   like: RegExp | null;
   scope: Scope;
   limit: number | null;
+  /** LIMIT … FROM 'name': the rows after the first whose name starts with it. */
+  from: string | null;
   startsWith: string | null;
 }
 
@@ -73,6 +75,7 @@ export async function parseShowArgs(
   let i = start;
   let like: RegExp | null = null;
   let limit: number | null = null;
+  let from: string | null = null;
   let startsWith: string | null = null;
   const s = ctx.session;
   let scope: Scope | null = null;
@@ -103,7 +106,12 @@ export async function parseShowArgs(
     } else if (w === 'LIMIT') {
       limit = Number(sig[i + 1]?.text ?? '0');
       i += 2;
-      if (up(i) === 'FROM') i += 2;
+      if (up(i) === 'FROM') {
+        const t = sig[i + 1];
+        if (!t || (t.kind !== 'string' && t.kind !== 'dollar')) throw syntax(t);
+        from = stringValue(t);
+        i += 2;
+      }
     } else throw syntax(sig[i]);
   }
   if (!scope) {
@@ -111,7 +119,7 @@ export async function parseShowArgs(
     else if (!s.database) throw noCurrentDatabase();
     else scope = { db: s.database, schema: objects === 'SCHEMAS' ? null : s.schema, table: null };
   }
-  return { like, scope, limit, startsWith };
+  return { like, scope, limit, from, startsWith };
 }
 
 /** Snowflake's syntax error at token `t` (or end of input). */
@@ -177,14 +185,40 @@ export function qualify(ctx: StatementContext, parts: string[]): [string, string
   return [s.database, s.schema, parts[0] ?? ''];
 }
 
-/** Applies LIKE (on column `nameIndex`), STARTS WITH and LIMIT to SHOW rows. */
-export function finish(args: ShowArgs, rows: Cell[][], nameIndex: number): Cell[][] {
+/** Rows one SHOW returns at most, as in Snowflake (more through LIMIT … FROM pages). */
+export const SHOW_MAX_ROWS = 10_000;
+
+/**
+ * Applies LIKE (on column `nameIndex`), STARTS WITH, LIMIT … FROM and Snowflake's 10,000-row cap
+ * (`cap`; SHOW COLUMNS has none) to SHOW rows. FROM 'x' is a cursor: the rows after the first one
+ * whose name starts with x.
+ */
+export function finish(args: ShowArgs, rows: Cell[][], nameIndex: number, cap = SHOW_MAX_ROWS): Cell[][] {
   let out = rows.filter((r) => {
     const name = r[nameIndex] ?? '';
     return (!args.like || args.like.test(name)) && (!args.startsWith || name.startsWith(args.startsWith));
   });
-  if (args.limit !== null) out = out.slice(0, args.limit);
-  return out;
+  if (args.from !== null) {
+    const from = args.from;
+    const at = out.findIndex((r) => (r[nameIndex] ?? '').startsWith(from));
+    out = at < 0 ? [] : out.slice(at + 1);
+  }
+  return out.slice(0, Math.min(args.limit ?? cap, cap));
+}
+
+/**
+ * Sorts raw catalog rows in place by the text of the columns at `keys`, in that order (stable:
+ * rows equal on the keys keep their order, e.g. columns by position); returns them.
+ */
+export function sortRows<T extends unknown[]>(rows: T[], keys: readonly number[]): T[] {
+  return rows.sort((a, b) => {
+    for (const k of keys) {
+      const x = String(a[k]);
+      const y = String(b[k]);
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  });
 }
 
 /** SHOW …: the object kind comes first in `sig` (after SHOW). */

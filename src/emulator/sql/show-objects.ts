@@ -3,7 +3,7 @@
  */
 import type { ResultSet } from '../engine-types.js';
 import { tableKey } from './catalog.js';
-import { assertObject, finish, result } from './show-common.js';
+import { assertObject, finish, result, sortRows } from './show-common.js';
 import type { Cell, ShowQuery } from './show-common.js';
 import { sfTypeFromDuck, showColumnsType } from './types.js';
 
@@ -14,7 +14,9 @@ export async function showTables(q: ShowQuery): Promise<ResultSet> {
     `SELECT table_name, database_name, schema_name, comment, estimated_size, column_count FROM duckdb_tables()
        WHERE ${where('database_name', 'schema_name')} ORDER BY 2, 3, 1`,
   );
-  const out = rows.map((r): Cell[] => {
+  const generated = ctx.catalog.generated?.tables(q.db, q.schema) ?? [];
+  const all: typeof rows = generated.length > 0 ? sortRows([...rows, ...generated], [1, 2, 0]) : rows;
+  const out = all.map((r): Cell[] => {
     const [name, d, sch] = [String(r[0]), String(r[1]), String(r[2])];
     const n = Number(r[4] ?? 0);
     return [
@@ -125,14 +127,17 @@ export async function showViews(q: ShowQuery): Promise<ResultSet> {
 export async function showColumns(q: ShowQuery): Promise<ResultSet> {
   const { ctx, args, where } = q;
   const tableFilter = args.scope.table ? ` AND table_name = '${args.scope.table.replace(/'/g, "''")}'` : '';
-  if (args.scope.table)
-    await assertObject(ctx, args.scope.db ?? '', args.scope.schema ?? '', args.scope.table, 'Table');
+  const { db: scopeDb, schema: scopeSchema, table } = args.scope;
+  if (table && ctx.catalog.generated?.find(scopeDb ?? '', scopeSchema ?? '', table) === undefined)
+    await assertObject(ctx, scopeDb ?? '', scopeSchema ?? '', table, 'Table');
   const rows = await ctx.rows(
     `SELECT table_name, schema_name, column_name, is_nullable, column_default, comment, database_name, data_type,
          numeric_precision, numeric_scale
        FROM duckdb_columns() WHERE ${where('database_name', 'schema_name')}${tableFilter} ORDER BY database_name, schema_name, table_name, column_index`,
   );
-  const out = rows.map((r): Cell[] => {
+  const generated = ctx.catalog.generated?.columns(q.db, q.schema, args.scope.table) ?? [];
+  const all: typeof rows = generated.length > 0 ? sortRows([...rows, ...generated], [6, 1, 0]) : rows;
+  const out = all.map((r): Cell[] => {
     const [tbl, sch, name, d] = [String(r[0]), String(r[1]), String(r[2]), String(r[6])];
     const t =
       ctx.catalog.columnType(d, sch, tbl, name) ??
@@ -167,5 +172,5 @@ export async function showColumns(q: ShowQuery): Promise<ResultSet> {
     'autoincrement',
     'schema_evolution_record',
   ];
-  return result(cols, finish(args, out, 2));
+  return result(cols, finish(args, out, 2, Number.POSITIVE_INFINITY));
 }

@@ -13,12 +13,12 @@ import { boundedText, formatArg, maxRowsArg, nameArg, timeoutArg } from './commo
 /** The execute_query tool. */
 export const executeQueryTool = defineTool({
   name: 'execute_query',
-  title: 'Execute a SQL query',
+  title: 'Run SQL',
   description:
     'Runs one Snowflake SQL statement; read-only (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN) unless the ' +
     'server allows writes. Capped in rows and bytes: fetch_results continues a truncated answer from ' +
     'nextOffset; cutValues lists values cut to fit. structuredContent is exact (SQL NULL null, jsonNulls ' +
-    'marks VARIANT nulls; totalRows, elapsedMs). format: markdown (NULL *NULL*, line feed <br>), csv ' +
+    'marks VARIANT nulls). format: markdown (NULL *NULL*, line feed <br>), csv ' +
     '(NULL empty, "" empty text) or json.',
   inputSchema: z.strictObject({
     sql: boundedText(1_000_000).describe('One statement'),
@@ -46,6 +46,8 @@ export const executeQueryTool = defineTool({
       retryable: readOnly,
       scansData: kind === 'select',
     });
+    // Cached metadata may now be wrong (a table created, dropped, renamed, commented, altered).
+    if (kind === 'ddl') call.metadata?.invalidate();
     return tabularAnswer(result, {
       offset: 0,
       format: args.format ?? call.settings.defaultFormat,

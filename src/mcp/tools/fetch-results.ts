@@ -3,18 +3,18 @@ import { z } from 'zod';
 import { tabularResultSchema } from '../result-format.js';
 import { tabularAnswer } from '../tabular-answer.js';
 import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
-import { boundedText, formatArg, maxRowsArg } from './common.js';
+import { boundedInt, boundedText, formatArg, maxRowsArg } from './common.js';
 
 /** The fetch_results tool. */
 export const fetchResultsTool = defineTool({
   name: 'fetch_results',
-  title: 'Fetch more result rows',
+  title: 'Fetch rows',
   description:
     'More rows of a result you ran, by query id, from offset (a truncated answer gives nextOffset). ' +
-    'Answers as execute_query. Results are kept 24 h, within memory limits; else RESULT_EXPIRED says why.',
+    'Answers as execute_query. Results are kept 24 h, memory permitting (else RESULT_EXPIRED).',
   inputSchema: z.strictObject({
     query_id: boundedText(100),
-    offset: z.int().min(0).max(1e12).describe('0-based'),
+    offset: boundedInt(0, 1e12).describe('0-based'),
     limit: maxRowsArg.optional(),
     format: formatArg.optional(),
   }),

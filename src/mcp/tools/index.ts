@@ -11,11 +11,13 @@ import { objectListTool } from './list-objects.js';
 import { listSchemasTool } from './list-schemas.js';
 import { queryStatusTool } from './query-status.js';
 import { queryViewTool } from './query-view.js';
+import { searchObjectsTool } from './search-objects.js';
 
 /** The tool definitions (canonical names, without prefix). */
 export const TOOLS: readonly Tool[] = Object.freeze([
   listDatabasesTool,
   listSchemasTool,
+  searchObjectsTool,
   objectListTool('TABLES'),
   objectListTool('VIEWS'),
   describeTool('table'),

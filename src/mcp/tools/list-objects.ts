@@ -4,11 +4,11 @@ import { listObjects, objectSchema } from '../catalog.js';
 import type { ObjectInfo } from '../catalog.js';
 import { defineTool, READ_ONLY_HINTS } from '../tool-types.js';
 import type { Tool } from '../tool-types.js';
-import { likeArg, listingText, nameArg } from './common.js';
+import { ageSchema, aged, likeArg, listingText, nameArg } from './common.js';
 
 const inputSchema = z.strictObject({
   database: nameArg(),
-  schema: nameArg('default: every schema').optional(),
+  schema: nameArg().optional(),
   like: likeArg.optional(),
 });
 
@@ -19,19 +19,23 @@ export function objectListTool(kind: 'TABLES' | 'VIEWS'): Tool {
     name: `list_${noun}`,
     title: `List ${noun}`,
     description:
-      `Lists the ${noun} of a database or one schema, optionally by name pattern, with comments` +
+      `The ${noun} of a database or one schema, with comments` +
       (kind === 'TABLES' ? ' and row counts.' : '.'),
     inputSchema,
-    outputSchema: z.object({ [noun]: z.array(objectSchema), truncated: z.boolean() }),
+    outputSchema: z.object({
+      [noun]: z.array(objectSchema),
+      truncated: z.boolean(),
+      metadataAgeSeconds: ageSchema,
+    }),
     annotations: READ_ONLY_HINTS,
     async run(args, call) {
-      const { items, truncated } = await listObjects(call, kind, args);
+      const { items, truncated, metadataAgeSeconds } = await listObjects(call, kind, args);
       const columns: (keyof ObjectInfo)[] =
         kind === 'TABLES'
           ? ['database', 'schema', 'name', 'kind', 'rows', 'comment']
           : ['database', 'schema', 'name', 'kind', 'comment'];
       return {
-        structured: { [noun]: items, truncated },
+        structured: { [noun]: items, truncated, ...aged(metadataAgeSeconds) },
         text: [listingText(items, columns, truncated, noun)],
       };
     },
