@@ -5,6 +5,7 @@
  */
 import { DATE_PARTS, toStrftime } from './date-parts.js';
 import { rewriteDateCall } from './date-functions.js';
+import { rewritePathCall } from './variant-paths.js';
 import { quoteString } from './tokenizer.js';
 import { applyWrap } from './rewrite-context.js';
 import type { SqlWriter } from './rewrite-context.js';
@@ -13,7 +14,7 @@ import { structuredTypeAt } from './structured-types.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
 export function rewriteCall(w: SqlWriter, name: string, open: number, close: number): string | null {
-  const dated = rewriteDateCall(w, name, open, close);
+  const dated = rewriteDateCall(w, name, open, close) ?? rewritePathCall(w, name, open, close);
   if (dated !== null) return dated;
   const ranges = w.args(open, close);
   const arg = (k: number): string => {

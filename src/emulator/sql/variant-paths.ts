@@ -5,8 +5,9 @@
  * keep their case (Snowflake's paths are case-sensitive); every key is written quoted in the
  * JSON path so spaces and other characters in it stay part of the key.
  */
+import type { SqlWriter } from './rewrite-context.js';
 import type { Token } from './tokenizer.js';
-import { stringValue } from './tokenizer.js';
+import { quoteString, stringValue, tokenize } from './tokenizer.js';
 
 /** A parsed path: its JSON path text (`$."a"[1]."b"`) and the index of its last token. */
 export interface VariantPath {
@@ -59,4 +60,27 @@ export function variantPathAt(toks: Token[], first: number, to: number): Variant
     } else break;
   }
   return { jsonPath, last };
+}
+
+/**
+ * GET(v, 'key' | n) and GET_PATH(v, 'a.b[0]') with literal keys and paths, as the same JSON
+ * extraction a `:` path makes; null for other calls (and for keys given as expressions).
+ */
+export function rewritePathCall(w: SqlWriter, name: string, open: number, close: number): string | null {
+  if (name !== 'GET' && name !== 'GET_PATH') return null;
+  const ranges = w.args(open, close);
+  if (ranges.length !== 2) return null;
+  const operand = w.emit(ranges[0][0], ranges[0][1]).trim();
+  const extract = (jsonPath: string): string => `(${operand} -> ${quoteString(jsonPath)})`;
+  const text = w.argString(ranges[1]);
+  if (name === 'GET') {
+    const index = w.argNumber(ranges[1]);
+    if (index !== null && Number.isInteger(index) && index >= 0) return extract(`$[${index}]`);
+    const step = text === null ? null : keyStep(text);
+    return step === null ? null : extract(`$${step}`);
+  }
+  if (text === null) return null;
+  const toks = tokenize(text);
+  const path = variantPathAt(toks, 0, toks.length);
+  return path && path.last === toks.length - 1 ? extract(path.jsonPath) : null;
 }

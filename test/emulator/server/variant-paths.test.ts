@@ -89,4 +89,17 @@ describe('emulator semi-structured paths', function () {
     );
     expect(rows).to.deep.equal([{ X: 2, Y: 2 }]);
   });
+
+  it('reads GET and GET_PATH as the same paths', async function () {
+    expect(
+      await typed(
+        `GET(V, 'A') AS G1, GET(V:l, 2) AS G2, GET_PATH(V, 'a.b[1].c') AS G3, GET_PATH(V, 'a."Mixed Key".x') AS G4`,
+      ),
+    ).to.deep.equal([
+      [1, 'variant'],
+      [30, 'variant'],
+      ['deep', 'variant'],
+      [9, 'variant'],
+    ]);
+  });
 });
