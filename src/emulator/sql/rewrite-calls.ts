@@ -5,7 +5,7 @@
  */
 import { DATE_PARTS, toStrftime } from './date-parts.js';
 import { rewriteDateCall } from './date-functions.js';
-import { rewritePathCall } from './variant-paths.js';
+import { pathAsTextSql, rewritePathCall } from './variant-paths.js';
 import { quoteString } from './tokenizer.js';
 import { applyWrap } from './rewrite-context.js';
 import type { SqlWriter } from './rewrite-context.js';
@@ -101,7 +101,7 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
     case 'TO_CHAR': {
       const fmt = ranges[1] ? w.argString(ranges[1]) : null;
       if (fmt !== null) return `strftime(${arg(0)}, ${quoteString(toStrftime(fmt))})`;
-      return `CAST(${arg(0)} AS VARCHAR)`;
+      return pathAsTextSql(arg(0)) ?? `CAST(${arg(0)} AS VARCHAR)`;
     }
     case 'TO_DATE':
     case 'DATE':
@@ -177,6 +177,8 @@ function rewriteCast(w: SqlWriter, name: string, open: number, close: number): s
   if (typeName === 'VARIANT' || typeName === 'OBJECT' || typeName === 'ARRAY')
     return semiStructuredSql(expr, `to_json(${expr})`);
   const [type, , wrap] = w.typeAt(typeStart, close);
+  const text = type === 'VARCHAR' ? pathAsTextSql(expr) : null;
+  if (text !== null) return text;
   if (wrap) return name === 'TRY_CAST' ? `TRY(${applyWrap(wrap, expr)})` : applyWrap(wrap, expr);
   return `${name}(${expr} AS ${type})`;
 }

@@ -180,7 +180,10 @@ export class Writer implements SqlWriter {
             n < to
           ) {
             // Snowflake's variant path (v:a.b[1]['k']) → one JSON extraction around its operand.
-            const path = variantPathAt(this.toks, n, to);
+            // Only after an operand: a `:` after `(` or `,` starts no path.
+            const afterOperand =
+              prev !== undefined && (prev.kind !== 'punct' || prev.text === ')' || prev.text === ']');
+            const path = afterOperand ? variantPathAt(this.toks, n, to) : null;
             if (path) {
               const operand = out.slice(primary).trim();
               out = `${out.slice(0, primary)}(${operand} -> ${quoteString(path.jsonPath)})`;

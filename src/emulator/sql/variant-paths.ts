@@ -84,3 +84,30 @@ export function rewritePathCall(w: SqlWriter, name: string, open: number, close:
   const path = variantPathAt(toks, 0, toks.length);
   return path && path.last === toks.length - 1 ? extract(path.jsonPath) : null;
 }
+
+/**
+ * `sql` (emitted SQL) read as text when it is exactly one path extraction `(<operand> -> '$…')`:
+ * a JSON string's contents and JSON null as NULL, as Snowflake's cast of a VARIANT to VARCHAR;
+ * null when `sql` is anything else.
+ */
+export function pathAsTextSql(sql: string): string | null {
+  if (!sql.startsWith('(') || !sql.endsWith("')")) return null;
+  // The `(` at the start must close at the very end: one extraction, not `(a) || (b)`.
+  let depth = 0;
+  let quote: string | null = null;
+  for (let k = 0; k < sql.length; k++) {
+    const c = sql[k];
+    if (quote !== null) {
+      if (c === quote) quote = null;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0 && k !== sql.length - 1) return null;
+  }
+  const arrow = sql.lastIndexOf(" -> '$");
+  if (arrow < 0 || quote !== null) return null;
+  const literal = sql.slice(arrow + 4, -1);
+  if (!/^'\$(?:[^']|'')*'$/.test(literal)) return null;
+  return `(${sql.slice(1, arrow)} ->> ${literal})`;
+}

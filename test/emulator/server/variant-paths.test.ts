@@ -102,4 +102,18 @@ describe('emulator semi-structured paths', function () {
       [9, 'variant'],
     ]);
   });
+
+  it('reads a path as text through CAST, TRY_CAST and TO_VARCHAR as through ::STRING', async function () {
+    const { rows, statement } = await execute(
+      conn,
+      'SELECT CAST(V:s AS VARCHAR) AS C, TRY_CAST(V:n AS STRING) AS T, TO_VARCHAR(V:a.b[1].c) AS V2, CAST(V:l[0] AS VARCHAR(5)) AS L FROM DOCS',
+    );
+    expect((statement.getColumns() ?? []).map((c) => c.getType())).to.deep.equal([
+      'text',
+      'text',
+      'text',
+      'text',
+    ]);
+    expect(rows).to.deep.equal([{ C: 'text', T: null, V2: 'deep', L: '10' }]);
+  });
 });
