@@ -186,7 +186,13 @@ export class Writer implements SqlWriter {
             const path = afterOperand ? variantPathAt(this.toks, n, to) : null;
             if (path) {
               const operand = out.slice(primary).trim();
-              out = `${out.slice(0, primary)}(${operand} -> ${quoteString(path.jsonPath)})`;
+              // Compared with a string literal, the path compares as text (`v:kind = 'click'`).
+              const op = this.toks[this.nextSig(path.last)];
+              const text =
+                op?.kind === 'punct' &&
+                ['=', '<>', '!='].includes(op.text) &&
+                this.toks[this.nextSig(this.nextSig(path.last))]?.kind === 'string';
+              out = `${out.slice(0, primary)}(${operand} ${text ? '->>' : '->'} ${quoteString(path.jsonPath)})`;
               lastPath = { last: path.last, start: primary, operand, jsonPath: path.jsonPath };
               i = path.last;
             } else out += t.text;

@@ -82,10 +82,10 @@ describe('emulator semi-structured paths', function () {
     expect(rows).to.deep.equal([{ S: 'deep', I: 3, N: 11, F: 9, NUL: null, OBJ: '{"c":"deep"}' }]);
   });
 
-  it('reads paths on expressions and in WHERE', async function () {
+  it('reads paths on expressions and in WHERE, compared with string literals as text', async function () {
     const { rows } = await execute(
       conn,
-      `SELECT PARSE_JSON('{"a":{"b":2}}'):a.b::INT AS X, PARSE_JSON('[{"a":1},{"a":2}]')[1]:a AS Y FROM DOCS WHERE V:a.b[0]::INT = 7 AND V:s::STRING = 'text'`,
+      `SELECT PARSE_JSON('{"a":{"b":2}}'):a.b::INT AS X, PARSE_JSON('[{"a":1},{"a":2}]')[1]:a AS Y FROM DOCS WHERE V:a.b[0]::INT = 7 AND V:s::STRING = 'text' AND V:s = 'text' AND V:a.b[1].c <> 'shallow'`,
     );
     expect(rows).to.deep.equal([{ X: 2, Y: 2 }]);
   });
