@@ -4,6 +4,7 @@
  * need rewriting (DATEADD's bare date part, DECODE's variadic pairs) live in rewrite.ts instead.
  */
 import { ARITHMETIC_MACROS } from './arithmetic.js';
+import { DATE_MACROS } from './date-functions.js';
 import { JSON_MACROS } from './lenient-json.js';
 
 /** A time followed by a UTC offset (`Z`, `+02:00`, `-0530`, `+02`): group 1 the wall time, group 2 the offset. */
@@ -43,6 +44,7 @@ const TZ_MACROS: readonly string[] = [
 export const MACROS: readonly string[] = [
   ...TZ_MACROS,
   ...ARITHMETIC_MACROS,
+  ...DATE_MACROS,
   // Inside expressions and column defaults SYSTEM$WAIT only answers; its wait is in default-waits.ts
   // (defaults) and system-wait.ts (a statement of its own).
   `CREATE MACRO SYSTEM$WAIT(n, u := 'SECONDS') AS 'waited ' || CAST(n AS VARCHAR) || ' ' || lower(u)`,

@@ -1,9 +1,11 @@
 /**
  * Snowflake function calls DuckDB lacks or spells differently: CURRENT_*() from the session,
- * DATEADD/DATEDIFF with bare date parts, DECODE, TO_* conversions (TIMESTAMP_TZ keeping its offset,
+ * date functions (date-functions.ts), DECODE, TO_* conversions (TIMESTAMP_TZ keeping its offset,
  * BINARY parsing hex), JSON builders and CAST with Snowflake type names.
  */
 import { DATE_PARTS, toStrftime } from './date-parts.js';
+import { rewriteDateCall } from './date-functions.js';
+import { pathAsTextSql, rewritePathCall } from './variant-paths.js';
 import { quoteString } from './tokenizer.js';
 import { applyWrap } from './rewrite-context.js';
 import type { SqlWriter } from './rewrite-context.js';
@@ -12,6 +14,8 @@ import { structuredTypeAt } from './structured-types.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
 export function rewriteCall(w: SqlWriter, name: string, open: number, close: number): string | null {
+  const dated = rewriteDateCall(w, name, open, close) ?? rewritePathCall(w, name, open, close);
+  if (dated !== null) return dated;
   const ranges = w.args(open, close);
   const arg = (k: number): string => {
     const r = ranges[k];
@@ -75,22 +79,6 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
       if (k < ranges.length) sql += ` ELSE ${arg(k)}`;
       return `${sql} END`;
     }
-    case 'DATEADD':
-    case 'TIMEADD':
-    case 'TIMESTAMPADD': {
-      const part = DATE_PARTS[w.argWord(ranges[0] ?? [0, 0])];
-      if (!part || ranges.length !== 3) return null;
-      if (part === 'quarter') return `(${arg(2)} + CAST(${arg(1)} AS BIGINT) * 3 * INTERVAL 1 MONTH)`;
-      return `(${arg(2)} + CAST(${arg(1)} AS BIGINT) * INTERVAL 1 ${part.toUpperCase()})`;
-    }
-    case 'DATEDIFF':
-    case 'TIMEDIFF':
-    case 'TIMESTAMPDIFF': {
-      const part = DATE_PARTS[w.argWord(ranges[0] ?? [0, 0])];
-      if (!part || ranges.length !== 3) return null;
-      return `date_diff('${part}', ${arg(1)}, ${arg(2)})`;
-    }
-    case 'DATE_TRUNC':
     case 'DATE_PART': {
       const part = DATE_PARTS[w.argWord(ranges[0] ?? [0, 0])];
       if (!part || ranges.length !== 2) return null;
@@ -113,7 +101,7 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
     case 'TO_CHAR': {
       const fmt = ranges[1] ? w.argString(ranges[1]) : null;
       if (fmt !== null) return `strftime(${arg(0)}, ${quoteString(toStrftime(fmt))})`;
-      return `CAST(${arg(0)} AS VARCHAR)`;
+      return pathAsTextSql(arg(0)) ?? `CAST(${arg(0)} AS VARCHAR)`;
     }
     case 'TO_DATE':
     case 'DATE':
@@ -189,6 +177,8 @@ function rewriteCast(w: SqlWriter, name: string, open: number, close: number): s
   if (typeName === 'VARIANT' || typeName === 'OBJECT' || typeName === 'ARRAY')
     return semiStructuredSql(expr, `to_json(${expr})`);
   const [type, , wrap] = w.typeAt(typeStart, close);
+  const text = type === 'VARCHAR' ? pathAsTextSql(expr) : null;
+  if (text !== null) return text;
   if (wrap) return name === 'TRY_CAST' ? `TRY(${applyWrap(wrap, expr)})` : applyWrap(wrap, expr);
   return `${name}(${expr} AS ${type})`;
 }

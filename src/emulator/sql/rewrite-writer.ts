@@ -14,6 +14,7 @@ import { applyWrap } from './rewrite-context.js';
 import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-context.js';
 import { localTimestampSql, semiStructuredSql, structuredCastSql } from './structured-cast.js';
 import { structuredTypeAt, wrappedDuckType } from './structured-types.js';
+import { variantPathAt } from './variant-paths.js';
 
 const INFO_VIEWS = new Set(['TABLES', 'COLUMNS', 'VIEWS', 'SCHEMATA', 'DATABASES']);
 
@@ -135,6 +136,8 @@ export class Writer implements SqlWriter {
     let primary = 0;
     const groups: number[] = [];
     let prev: Token | undefined;
+    // The last variant path written: where its operand starts in `out`, for a `::` text cast after it.
+    let lastPath: { last: number; start: number; operand: string; jsonPath: string } | undefined;
     for (let i = from; i < to; i++) {
       const t = this.toks[i];
       const at = out.length;
@@ -176,22 +179,28 @@ export class Writer implements SqlWriter {
             (nt?.kind === 'word' || nt?.kind === 'quoted') &&
             n < to
           ) {
-            // Snowflake's variant path v:a.b → JSON extraction.
-            let path = nt.kind === 'quoted' ? nt.text.slice(1, -1) : nt.text;
-            let j = n;
-            while (
-              this.text(j + 1) === '.' &&
-              (this.toks[j + 2]?.kind === 'word' || this.toks[j + 2]?.kind === 'quoted') &&
-              j + 2 < to
-            ) {
-              const seg = this.toks[j + 2];
-              path += `.${seg.kind === 'quoted' ? seg.text.slice(1, -1) : seg.text}`;
-              j += 2;
-            }
-            out += ` -> ${quoteString(`$.${path}`)}`;
-            i = j;
+            // Snowflake's variant path (v:a.b[1]['k']) → one JSON extraction around its operand.
+            // Only after an operand: a `:` after `(` or `,` starts no path.
+            const afterOperand =
+              prev !== undefined && (prev.kind !== 'punct' || prev.text === ')' || prev.text === ']');
+            const path = afterOperand ? variantPathAt(this.toks, n, to) : null;
+            if (path) {
+              const operand = out.slice(primary).trim();
+              // Compared with a string literal, the path compares as text (`v:kind = 'click'`).
+              const op = this.toks[this.nextSig(path.last)];
+              const text =
+                op?.kind === 'punct' &&
+                ['=', '<>', '!='].includes(op.text) &&
+                this.toks[this.nextSig(this.nextSig(path.last))]?.kind === 'string';
+              out = `${out.slice(0, primary)}(${operand} ${text ? '->>' : '->'} ${quoteString(path.jsonPath)})`;
+              lastPath = { last: path.last, start: primary, operand, jsonPath: path.jsonPath };
+              i = path.last;
+            } else out += t.text;
           } else if (t.text === '::') {
             const [sql, end, wrap] = this.typeAt(n, to);
+            // A path cast to text takes a JSON string's contents (and JSON null as NULL), as Snowflake does.
+            if (lastPath?.last === this.prevSig(i) && lastPath.start === primary && sql === 'VARCHAR')
+              out = `${out.slice(0, primary)}(${lastPath.operand} ->> ${quoteString(lastPath.jsonPath)})`;
             if (wrap) out = `${out.slice(0, primary)}${applyWrap(wrap, out.slice(primary).trim())}`;
             else out += `::${sql}`;
             i = end - 1;

@@ -1,0 +1,160 @@
+/**
+ * Snowflake's date and time functions through the real snowflake-sdk: the result types the driver
+ * sees (column metadata) and the values, with string literals cast as Snowflake casts them.
+ */
+import { expect } from 'chai';
+import type { Connection } from 'snowflake-sdk';
+import type { RunningEmulator } from '../../../src/emulator/index.js';
+import { connect, destroy, execute } from './driver.js';
+import { ALICE_PASSWORD, startTestEmulator } from './harness.js';
+
+describe('emulator date functions: result types', function () {
+  let emulator: RunningEmulator;
+  let conn: Connection;
+
+  before(async function () {
+    emulator = await startTestEmulator();
+    conn = await connect(emulator, { username: 'alice', password: ALICE_PASSWORD });
+  });
+
+  after(async function () {
+    await destroy(conn);
+    await emulator.close();
+  });
+
+  /** Each column of the first row: [value as the driver's JSON shows it, driver type]. */
+  async function typed(sql: string): Promise<[unknown, string][]> {
+    const { rows, statement } = await execute(conn, sql);
+    // The driver's date and time values print in Snowflake's output format through toJSON.
+    const shown = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
+    return (statement.getColumns() ?? []).map((c) => [shown(rows[0]?.[c.getName()]), c.getType()]);
+  }
+
+  it('keeps a DATE a DATE under DATE + n and DATEADD with a date part', async function () {
+    expect(
+      await typed(
+        "SELECT '2024-01-31'::DATE + 1 AS A, DATEADD(day, 1, '2024-01-31'::DATE) AS B, DATEADD(month, 1, '2024-01-31'::DATE) AS C, DATEADD(year, 1, '2024-02-29'::DATE) AS D, DATEADD(quarter, 1, '2024-01-31'::DATE) AS E, DATEADD(week, -1, '2024-01-31'::DATE) AS F, TIMESTAMPADD(dd, 2, '2024-01-31'::DATE) AS G",
+      ),
+    ).to.deep.equal([
+      ['2024-02-01', 'date'],
+      ['2024-02-01', 'date'],
+      ['2024-02-29', 'date'],
+      ['2025-02-28', 'date'],
+      ['2024-04-30', 'date'],
+      ['2024-01-24', 'date'],
+      ['2024-02-02', 'date'],
+    ]);
+  });
+
+  it('turns a DATE into a TIMESTAMP_NTZ when DATEADD adds a time part', async function () {
+    expect(
+      await typed(
+        "SELECT DATEADD(hour, 1, '2024-01-31'::DATE) AS A, DATEADD(minute, 90, '2024-01-31'::DATE) AS B",
+      ),
+    ).to.deep.equal([
+      ['2024-01-31 01:00:00.000', 'timestamp_ntz'],
+      ['2024-01-31 01:30:00.000', 'timestamp_ntz'],
+    ]);
+  });
+
+  it('keeps TIMESTAMP_NTZ, TIMESTAMP_LTZ, TIMESTAMP_TZ (with its offset) and TIME under DATEADD', async function () {
+    expect(
+      await typed(
+        "SELECT DATEADD(day, 1, '2024-01-31 10:00:00'::TIMESTAMP_NTZ) AS A, DATEADD(month, 1, '2024-01-31'::TIMESTAMP_LTZ) AS B, DATEADD(day, 1, '2024-01-31 10:00 +02:00'::TIMESTAMP_TZ) AS C, DATEADD(hour, 1, '10:00:00'::TIME) AS D",
+      ),
+    ).to.deep.equal([
+      ['2024-02-01 10:00:00.000', 'timestamp_ntz'],
+      ['2024-02-29 00:00:00.000 +0000', 'timestamp_ltz'],
+      ['2024-02-01 10:00:00.000 +0200', 'timestamp_tz'],
+      ['11:00:00', 'time'],
+    ]);
+  });
+
+  it('casts string literals as Snowflake does: DATEADD and DATE_TRUNC give TIMESTAMP_NTZ', async function () {
+    expect(
+      await typed(
+        "SELECT DATEADD(day, 1, '2024-01-31') AS A, DATEADD(day, 1, '2024-01-31 10:00:00') AS B, DATE_TRUNC(day, '2024-01-31 10:11:12') AS C",
+      ),
+    ).to.deep.equal([
+      ['2024-02-01 00:00:00.000', 'timestamp_ntz'],
+      ['2024-02-01 10:00:00.000', 'timestamp_ntz'],
+      ['2024-01-31 00:00:00.000', 'timestamp_ntz'],
+    ]);
+  });
+
+  it('truncates a DATE to a DATE, a TIMESTAMP to a TIMESTAMP and a TIME to a TIME', async function () {
+    expect(
+      await typed(
+        "SELECT DATE_TRUNC(month, '2024-01-31'::DATE) AS A, DATE_TRUNC('week', '2024-01-31'::DATE) AS B, DATE_TRUNC('month', '2024-01-31 10:11:12'::TIMESTAMP) AS C, DATE_TRUNC(hour, '10:11:12'::TIME) AS D",
+      ),
+    ).to.deep.equal([
+      ['2024-01-01', 'date'],
+      ['2024-01-29', 'date'],
+      ['2024-01-01 00:00:00.000', 'timestamp_ntz'],
+      ['10:00:00', 'time'],
+    ]);
+  });
+
+  it('counts DATEDIFF/TIMESTAMPDIFF boundaries as integers, string literals included', async function () {
+    const { statement, rows } = await execute(
+      conn,
+      "SELECT DATEDIFF(day, '2024-01-01', '2024-01-31') AS A, DATEDIFF(month, '2024-01-31'::DATE, '2024-02-01'::DATE) AS B, DATEDIFF(hour, '2024-01-01 10:59'::TIMESTAMP, '2024-01-01 11:00'::TIMESTAMP) AS C, TIMESTAMPDIFF(day, '2024-01-01', '2024-01-31') AS D, DATEDIFF(second, '10:00:00'::TIME, '11:00:00'::TIME) AS E",
+    );
+    const cols = statement.getColumns() ?? [];
+    expect(cols.map((c) => [c.getType(), c.getScale()])).to.deep.equal(Array(5).fill(['fixed', 0]));
+    expect(rows[0]).to.deep.equal({ A: 30, B: 1, C: 1, D: 30, E: 3600 });
+  });
+
+  it('answers LAST_DAY as a DATE for months, quarters, years and weeks', async function () {
+    expect(
+      await typed(
+        "SELECT LAST_DAY('2024-02-10'::DATE) AS A, LAST_DAY('2024-02-10') AS B, LAST_DAY('2024-02-10 10:00'::TIMESTAMP, quarter) AS C, LAST_DAY('2024-02-10'::DATE, year) AS D, LAST_DAY('2024-01-31'::DATE, week) AS E",
+      ),
+    ).to.deep.equal([
+      ['2024-02-29', 'date'],
+      ['2024-02-29', 'date'],
+      ['2024-03-31', 'date'],
+      ['2024-12-31', 'date'],
+      ['2024-02-04', 'date'],
+    ]);
+  });
+
+  it('keeps the end of a month at the end of a month under ADD_MONTHS, and the input type', async function () {
+    expect(
+      await typed(
+        "SELECT ADD_MONTHS('2024-01-31'::DATE, 1) AS A, ADD_MONTHS('2024-02-29'::DATE, 1) AS B, ADD_MONTHS('2024-01-15', -2) AS C, ADD_MONTHS('2024-02-29 10:30:00'::TIMESTAMP, 1) AS D",
+      ),
+    ).to.deep.equal([
+      ['2024-02-29', 'date'],
+      ['2024-03-31', 'date'],
+      ['2023-11-15', 'date'],
+      ['2024-03-31 10:30:00.000', 'timestamp_ntz'],
+    ]);
+  });
+
+  it('applies the same types to table columns (DATE, TIMESTAMP_NTZ, VARCHAR) and to binds', async function () {
+    await execute(conn, 'CREATE DATABASE DATE_TYPES_DB');
+    await execute(conn, 'USE SCHEMA DATE_TYPES_DB.PUBLIC');
+    await execute(conn, 'CREATE TABLE T (D DATE, TS TIMESTAMP_NTZ, S VARCHAR)');
+    await execute(conn, "INSERT INTO T VALUES ('2024-01-31', '2024-01-31 10:00', '2024-01-15')");
+    expect(
+      await typed(
+        'SELECT DATEADD(month, 1, D) AS A, DATEADD(day, 1, TS) AS B, DATEADD(day, 1, S) AS C, DATE_TRUNC(month, D) AS E, DATEDIFF(day, S, D) AS F, LAST_DAY(S) AS G, ADD_MONTHS(D, 1) AS H FROM T',
+      ),
+    ).to.deep.equal([
+      ['2024-02-29', 'date'],
+      ['2024-02-01 10:00:00.000', 'timestamp_ntz'],
+      ['2024-01-16 00:00:00.000', 'timestamp_ntz'],
+      ['2024-01-01', 'date'],
+      [16, 'fixed'],
+      ['2024-01-31', 'date'],
+      ['2024-02-29', 'date'],
+    ]);
+    const { rows } = await execute(conn, 'SELECT DATEDIFF(day, ?, ?) AS A, LAST_DAY(:3) AS B', [
+      '2024-01-01',
+      '2024-01-31',
+      '2024-02-10',
+    ]);
+    expect(JSON.parse(JSON.stringify(rows))).to.deep.equal([{ A: 30, B: '2024-02-29' }]);
+  });
+});
