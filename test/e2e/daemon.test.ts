@@ -6,44 +6,10 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { DaemonStatus, DrainOutcome } from '../../src/admin/protocol.js';
-import { daemonFiles, resolvePaths } from '../../src/config/paths.js';
-import type { DaemonFiles } from '../../src/config/paths.js';
-import { isolatedHome, pidAlive, runSmcp, startSmcp, stopChild, waitFor } from '../helpers/cli.js';
-import type { CliRun, IsolatedHome } from '../helpers/cli.js';
+import { pidAlive, runSmcp, startSmcp, stopChild, waitFor } from '../helpers/cli.js';
 import { answer, connectHttp, textOf } from './helpers.js';
-
-/** A home for one daemon, with the CLI bound to it. */
-interface DaemonHome {
-  readonly home: IsolatedHome;
-  readonly files: DaemonFiles;
-  smcp(args: string[], timeoutMs?: number): Promise<CliRun>;
-  status(): Promise<DaemonStatus>;
-  /** Stops whatever daemon runs there (by PID if the CLI cannot) and removes the home. */
-  cleanup(): Promise<void>;
-}
-
-function daemonHome(): DaemonHome {
-  const home = isolatedHome();
-  const files = daemonFiles(resolvePaths(home.env));
-  const smcp = (args: string[], timeoutMs?: number): Promise<CliRun> => runSmcp(args, home.env, timeoutMs);
-  return {
-    home,
-    files,
-    smcp,
-    status: async () => {
-      const run = await smcp(['status', '--json']);
-      expect(run.code, run.stderr).to.equal(0);
-      return JSON.parse(run.stdout) as DaemonStatus;
-    },
-    cleanup: async () => {
-      const pidText = existsSync(files.pidfile) ? readFileSync(files.pidfile, 'utf8') : '';
-      await smcp(['stop', '--force', '--timeout', '0']).catch(() => undefined);
-      const pid = Number.parseInt(pidText, 10);
-      if (pid > 0 && pidAlive(pid)) process.kill(pid, 'SIGKILL');
-      home.remove();
-    },
-  };
-}
+import { daemonHome } from './daemon-home.js';
+import type { DaemonHome } from './daemon-home.js';
 
 async function startDaemon(d: DaemonHome, extra: string[] = []): Promise<DaemonStatus> {
   const run = await d.smcp(['start', '--port', '0', ...extra], 30_000);

@@ -5,53 +5,20 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { expect } from 'chai';
 import type { DaemonStatus } from '../../src/admin/protocol.js';
-import { daemonFiles, resolvePaths } from '../../src/config/paths.js';
-import type { DaemonFiles } from '../../src/config/paths.js';
-import { isolatedHome, pidAlive, runSmcp, SMCP_BIN, stopChild } from '../helpers/cli.js';
-import type { CliRun, IsolatedHome } from '../helpers/cli.js';
+import { SMCP_BIN, stopChild } from '../helpers/cli.js';
+import { daemonHome } from './daemon-home.js';
+import type { DaemonHome } from './daemon-home.js';
 
 /** A home with the CLI bound to it, and maybe a daemon. */
-export interface BridgeHome {
-  readonly home: IsolatedHome;
-  readonly env: Record<string, string>;
-  readonly files: DaemonFiles;
-  smcp(args: string[], timeoutMs?: number): Promise<CliRun>;
-  status(): Promise<DaemonStatus>;
-  /** Stops the daemon (by pid if the CLI cannot) and removes the home. */
-  cleanup(): Promise<void>;
-}
+export type BridgeHome = DaemonHome;
 
-/** A fresh isolated home; `extraEnv` adds variables (SMCP_TOKEN). */
+/** A fresh isolated home for a bridge test; `extraEnv` adds variables (SMCP_TOKEN). */
 export function bridgeHome(extraEnv: Record<string, string> = {}): BridgeHome {
-  const home = isolatedHome({ prefix: 'smcp-bridge-' });
-  const env: Record<string, string> = { PM2_HOME: join(home.home, 'pm2'), ...extraEnv };
-  for (const [key, value] of Object.entries(home.env)) if (value !== undefined) env[key] ??= value;
-  const files = daemonFiles(resolvePaths(env));
-  const smcp = (args: string[], timeoutMs?: number): Promise<CliRun> => runSmcp(args, env, timeoutMs);
-  return {
-    home,
-    env,
-    files,
-    smcp,
-    status: async () => {
-      const run = await smcp(['status', '--json']);
-      expect(run.code, run.stderr).to.equal(0);
-      return JSON.parse(run.stdout) as DaemonStatus;
-    },
-    cleanup: async () => {
-      const pidText = existsSync(files.pidfile) ? readFileSync(files.pidfile, 'utf8') : '';
-      await smcp(['stop', '--force', '--timeout', '0']).catch(() => undefined);
-      const pid = Number.parseInt(pidText, 10);
-      if (pid > 0 && pidAlive(pid)) process.kill(pid, 'SIGKILL');
-      home.remove();
-    },
-  };
+  return daemonHome('smcp-bridge-', extraEnv);
 }
 
 /** Starts the background daemon of `h` on a free port. */

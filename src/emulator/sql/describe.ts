@@ -11,6 +11,22 @@ import { STATEMENT_TYPE } from './statement-types.js';
 import type { Token } from './tokenizer.js';
 import { describeType, sfTypeFromDuck } from './types.js';
 
+/** The columns of DESCRIBE TABLE/VIEW (and DESCRIBE RESULT), in Snowflake's order. */
+export const DESCRIBE_COLUMNS = [
+  'name',
+  'type',
+  'kind',
+  'null?',
+  'default',
+  'primary key',
+  'unique key',
+  'check',
+  'expression',
+  'comment',
+  'policy name',
+  'privacy domain',
+] as const;
+
 /** DESCRIBE | DESC [TABLE | VIEW] name. */
 export async function runDescribe(ctx: StatementContext, sig: Token[]): Promise<ResultSet> {
   let i = 0;
@@ -65,22 +81,8 @@ export async function runDescribe(ctx: StatementContext, sig: Token[]): Promise<
       null,
     ];
   });
-  const cols = [
-    'name',
-    'type',
-    'kind',
-    'null?',
-    'default',
-    'primary key',
-    'unique key',
-    'check',
-    'expression',
-    'comment',
-    'policy name',
-    'privacy domain',
-  ];
   return new StaticResultSet(
-    cols.map((c) => col(c)),
+    DESCRIBE_COLUMNS.map((c) => col(c)),
     out,
     STATEMENT_TYPE.DESCRIBE,
   );

@@ -81,10 +81,10 @@ export class StaticResultSet implements ResultSet, Evictable {
   }
 }
 
-/** A one-column text result with one row, as Snowflake answers USE, ALTER SESSION and DDL. */
-export function statusResult(message: string, statementTypeId: number): ResultSet {
-  const column: ColumnMeta = {
-    name: 'status',
+/** A VARCHAR column as Snowflake describes one of unbounded length (16 MiB). */
+export function textColumn(name: string): ColumnMeta {
+  return {
+    name,
     type: 'text',
     nullable: true,
     precision: null,
@@ -92,5 +92,9 @@ export function statusResult(message: string, statementTypeId: number): ResultSe
     length: 16777216,
     byteLength: 16777216,
   };
-  return new StaticResultSet([column], [[message]], statementTypeId);
+}
+
+/** A one-column text result with one row, as Snowflake answers USE, ALTER SESSION and DDL. */
+export function statusResult(message: string, statementTypeId: number): ResultSet {
+  return new StaticResultSet([textColumn('status')], [[message]], statementTypeId);
 }

@@ -4,6 +4,7 @@
  */
 import type { ColumnMeta } from '../engine-types.js';
 import { dateTextOf, nanosOf, offsetTextOf, tzPartsOf, wallTextOf } from '../wire-values.js';
+import { textColumn } from './result-set.js';
 import { quoteString } from './tokenizer.js';
 
 /** A scalar variable: its type as a column, and its value in the wire encoding (null for NULL). */
@@ -15,15 +16,7 @@ export interface ScalarValue {
 /** A VARCHAR value (SQLERRM and the like). */
 export function textValue(text: string | null): ScalarValue {
   return {
-    column: {
-      name: 'V',
-      type: 'text',
-      nullable: true,
-      precision: null,
-      scale: null,
-      length: 16777216,
-      byteLength: 16777216,
-    },
+    column: textColumn('V'),
     text,
   };
 }

@@ -6,7 +6,7 @@
 import type { EngineHost, ResultSet, UserInfo } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
 import type { StatementContext } from './context.js';
-import { StaticResultSet, statusResult } from './result-set.js';
+import { StaticResultSet, statusResult, textColumn } from './result-set.js';
 import { syntaxError, unsupported } from './sql-errors.js';
 import { STATEMENT_TYPE } from './statement-types.js';
 import { identName, isSignificant, stringValue, type Token } from './tokenizer.js';
@@ -33,18 +33,6 @@ function userNotFound(name: string): EmulatorSqlError {
 
 function word(t: Token | undefined): string {
   return t?.kind === 'word' ? t.text.toUpperCase() : '';
-}
-
-function textColumn(name: string): ResultSet['columns'][number] {
-  return {
-    name,
-    type: 'text',
-    nullable: true,
-    precision: null,
-    scale: null,
-    length: 16777216,
-    byteLength: 16777216,
-  };
 }
 
 /** DESC USER: Snowflake's property/value/default/description rows ("null" for what is unset). */

@@ -3,27 +3,14 @@
  * (column metadata), the values, and division by zero.
  */
 import { expect } from 'chai';
-import type { Connection } from 'snowflake-sdk';
-import type { RunningEmulator } from '../../../src/emulator/index.js';
-import { connect, destroy, execute } from './driver.js';
-import { ALICE_PASSWORD, startTestEmulator } from './harness.js';
+import { execute } from './driver.js';
+import { useAliceConnection } from './alice.js';
 
 describe('emulator arithmetic: division', function () {
-  let emulator: RunningEmulator;
-  let conn: Connection;
-
-  before(async function () {
-    emulator = await startTestEmulator();
-    conn = await connect(emulator, { username: 'alice', password: ALICE_PASSWORD });
-  });
-
-  after(async function () {
-    await destroy(conn);
-    await emulator.close();
-  });
+  const alice = useAliceConnection();
 
   async function typed(sql: string): Promise<{ value: unknown; type: string; scale: number | null }[]> {
-    const { rows, statement } = await execute(conn, sql);
+    const { rows, statement } = await execute(alice.conn, sql);
     // The driver's types say the columns are always there once a statement completed.
     return (statement.getColumns() ?? []).map((c) => ({
       value: rows[0]?.[c.getName()],
@@ -60,12 +47,12 @@ describe('emulator arithmetic: division', function () {
   });
 
   it('fails a division by zero with 100051 and leaves DIV0 and NULL alone', async function () {
-    const err = await execute(conn, 'SELECT 1 / 0').then(
+    const err = await execute(alice.conn, 'SELECT 1 / 0').then(
       () => null,
       (e: { code?: string; message: string }) => [e.code, e.message],
     );
     expect(err).to.deep.equal(['100051', 'Division by zero']);
-    const { rows } = await execute(conn, 'SELECT DIV0(1, 0) AS Z, 1 / NULL AS N, NULL / 2 AS M');
+    const { rows } = await execute(alice.conn, 'SELECT DIV0(1, 0) AS Z, 1 / NULL AS N, NULL / 2 AS M');
     expect(rows).to.deep.equal([{ Z: 0, N: null, M: null }]);
   });
 });

@@ -3,28 +3,15 @@
  * sees (column metadata) and the values, with string literals cast as Snowflake casts them.
  */
 import { expect } from 'chai';
-import type { Connection } from 'snowflake-sdk';
-import type { RunningEmulator } from '../../../src/emulator/index.js';
-import { connect, destroy, execute } from './driver.js';
-import { ALICE_PASSWORD, startTestEmulator } from './harness.js';
+import { execute } from './driver.js';
+import { useAliceConnection } from './alice.js';
 
 describe('emulator date functions: result types', function () {
-  let emulator: RunningEmulator;
-  let conn: Connection;
-
-  before(async function () {
-    emulator = await startTestEmulator();
-    conn = await connect(emulator, { username: 'alice', password: ALICE_PASSWORD });
-  });
-
-  after(async function () {
-    await destroy(conn);
-    await emulator.close();
-  });
+  const alice = useAliceConnection();
 
   /** Each column of the first row: [value as the driver's JSON shows it, driver type]. */
   async function typed(sql: string): Promise<[unknown, string][]> {
-    const { rows, statement } = await execute(conn, sql);
+    const { rows, statement } = await execute(alice.conn, sql);
     // The driver's date and time values print in Snowflake's output format through toJSON.
     const shown = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
     return (statement.getColumns() ?? []).map((c) => [shown(rows[0]?.[c.getName()]), c.getType()]);
@@ -97,7 +84,7 @@ describe('emulator date functions: result types', function () {
 
   it('counts DATEDIFF/TIMESTAMPDIFF boundaries as integers, string literals included', async function () {
     const { statement, rows } = await execute(
-      conn,
+      alice.conn,
       "SELECT DATEDIFF(day, '2024-01-01', '2024-01-31') AS A, DATEDIFF(month, '2024-01-31'::DATE, '2024-02-01'::DATE) AS B, DATEDIFF(hour, '2024-01-01 10:59'::TIMESTAMP, '2024-01-01 11:00'::TIMESTAMP) AS C, TIMESTAMPDIFF(day, '2024-01-01', '2024-01-31') AS D, DATEDIFF(second, '10:00:00'::TIME, '11:00:00'::TIME) AS E",
     );
     const cols = statement.getColumns() ?? [];
@@ -133,10 +120,10 @@ describe('emulator date functions: result types', function () {
   });
 
   it('applies the same types to table columns (DATE, TIMESTAMP_NTZ, VARCHAR) and to binds', async function () {
-    await execute(conn, 'CREATE DATABASE DATE_TYPES_DB');
-    await execute(conn, 'USE SCHEMA DATE_TYPES_DB.PUBLIC');
-    await execute(conn, 'CREATE TABLE T (D DATE, TS TIMESTAMP_NTZ, S VARCHAR)');
-    await execute(conn, "INSERT INTO T VALUES ('2024-01-31', '2024-01-31 10:00', '2024-01-15')");
+    await execute(alice.conn, 'CREATE DATABASE DATE_TYPES_DB');
+    await execute(alice.conn, 'USE SCHEMA DATE_TYPES_DB.PUBLIC');
+    await execute(alice.conn, 'CREATE TABLE T (D DATE, TS TIMESTAMP_NTZ, S VARCHAR)');
+    await execute(alice.conn, "INSERT INTO T VALUES ('2024-01-31', '2024-01-31 10:00', '2024-01-15')");
     expect(
       await typed(
         'SELECT DATEADD(month, 1, D) AS A, DATEADD(day, 1, TS) AS B, DATEADD(day, 1, S) AS C, DATE_TRUNC(month, D) AS E, DATEDIFF(day, S, D) AS F, LAST_DAY(S) AS G, ADD_MONTHS(D, 1) AS H FROM T',
@@ -150,7 +137,7 @@ describe('emulator date functions: result types', function () {
       ['2024-01-31', 'date'],
       ['2024-02-29', 'date'],
     ]);
-    const { rows } = await execute(conn, 'SELECT DATEDIFF(day, ?, ?) AS A, LAST_DAY(:3) AS B', [
+    const { rows } = await execute(alice.conn, 'SELECT DATEDIFF(day, ?, ?) AS A, LAST_DAY(:3) AS B', [
       '2024-01-01',
       '2024-01-31',
       '2024-02-10',

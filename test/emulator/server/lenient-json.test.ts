@@ -2,28 +2,15 @@
  * PARSE_JSON as lenient as Snowflake's, through the real snowflake-sdk.
  */
 import { expect } from 'chai';
-import type { Connection } from 'snowflake-sdk';
-import type { RunningEmulator } from '../../../src/emulator/index.js';
-import { connect, destroy, execute } from './driver.js';
-import { ALICE_PASSWORD, startTestEmulator } from './harness.js';
+import { execute } from './driver.js';
+import { useAliceConnection } from './alice.js';
 
 describe('emulator PARSE_JSON', function () {
-  let emulator: RunningEmulator;
-  let conn: Connection;
-
-  before(async function () {
-    emulator = await startTestEmulator();
-    conn = await connect(emulator, { username: 'alice', password: ALICE_PASSWORD });
-  });
-
-  after(async function () {
-    await destroy(conn);
-    await emulator.close();
-  });
+  const alice = useAliceConnection();
 
   it('reads unquoted keys, single quotes, undefined and infinities', async function () {
     const { rows } = await execute(
-      conn,
+      alice.conn,
       "SELECT PARSE_JSON('{a : 1 , b :[1 , 2 , -Infinity, undefined], c : {''d'' : ''x''}}') AS V",
     );
     const v = rows[0]?.V as { a: number; b: unknown[]; c: { d: string } };
@@ -33,17 +20,20 @@ describe('emulator PARSE_JSON', function () {
   });
 
   it('takes valid JSON as it is, string contents included', async function () {
-    const { rows } = await execute(conn, `SELECT PARSE_JSON('{"k": "a, b: undefined"}'):k::STRING AS S`);
+    const { rows } = await execute(
+      alice.conn,
+      `SELECT PARSE_JSON('{"k": "a, b: undefined"}'):k::STRING AS S`,
+    );
     expect(rows).to.deep.equal([{ S: 'a, b: undefined' }]);
   });
 
   it('fails text that is not JSON even leniently with 100069, and TRY_PARSE_JSON answers NULL', async function () {
-    const err = await execute(conn, "SELECT PARSE_JSON('{a: }')").then(
+    const err = await execute(alice.conn, "SELECT PARSE_JSON('{a: }')").then(
       () => null,
       (e: { code?: string }) => e.code,
     );
     expect(err).to.equal('100069');
-    const { rows } = await execute(conn, "SELECT TRY_PARSE_JSON('{a: }') AS V");
+    const { rows } = await execute(alice.conn, "SELECT TRY_PARSE_JSON('{a: }') AS V");
     expect(rows).to.deep.equal([{ V: null }]);
   });
 });

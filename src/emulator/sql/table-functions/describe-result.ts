@@ -5,12 +5,13 @@
  */
 import type { ColumnMeta, ResultSet, SnowflakeType } from '../../engine-types.js';
 import type { StatementContext } from '../context.js';
-import { StaticResultSet } from '../result-set.js';
+import { StaticResultSet, textColumn } from '../result-set.js';
 import { syntaxError } from '../sql-errors.js';
 import { STATEMENT_TYPE } from '../statement-types.js';
 import { isSignificant } from '../tokenizer.js';
 import type { Token } from '../tokenizer.js';
 import { describeType } from '../types.js';
+import { DESCRIBE_COLUMNS } from '../describe.js';
 import { readKept, resolveTarget, scanTarget } from './result-scan.js';
 import type { ScanDeps } from './result-scan.js';
 
@@ -31,33 +32,6 @@ const TYPE_NAMES: Record<SnowflakeType, string> = {
   array: 'ARRAY',
   map: 'MAP',
 };
-
-const HEADERS = [
-  'name',
-  'type',
-  'kind',
-  'null?',
-  'default',
-  'primary key',
-  'unique key',
-  'check',
-  'expression',
-  'comment',
-  'policy name',
-  'privacy domain',
-];
-
-function textColumn(name: string): ColumnMeta {
-  return {
-    name,
-    type: 'text',
-    nullable: true,
-    precision: null,
-    scale: null,
-    length: 16777216,
-    byteLength: 16777216,
-  };
-}
 
 /** Snowflake's type text of a result column: NUMBER(38,0), VARCHAR(16777216), TIMESTAMP_TZ(9), … */
 export function columnTypeText(c: ColumnMeta): string {
@@ -102,5 +76,5 @@ export async function describeResult(
     null,
     null,
   ]);
-  return new StaticResultSet(HEADERS.map(textColumn), rows, STATEMENT_TYPE.DESCRIBE);
+  return new StaticResultSet(DESCRIBE_COLUMNS.map(textColumn), rows, STATEMENT_TYPE.DESCRIBE);
 }
