@@ -19,6 +19,7 @@ import { RETRY_AFTER_SECONDS } from './client-limiter.js';
 import type { ClientQuotas } from './client-quotas.js';
 import { BoundedEventStore } from './event-store.js';
 import { headerValue, isRecord, sendRpcRefusal } from './http-io.js';
+import { serveParsedPost } from './parsed-post.js';
 import { TrackedTransport } from './tracked-transport.js';
 import type { ServerFactory } from './contracts.js';
 import type { Logger } from '../logger.js';
@@ -203,11 +204,10 @@ export class StreamableHttpEndpoint {
         owner,
         ...(facts.clientName ? { clientName: facts.clientName } : {}),
       };
-      return this.tracked(res, identity, facts, (context) => {
-        // The SDK's node adapter hands `req.auth` on as the request's AuthInfo (request-context.ts).
-        (req as IncomingMessage & { auth?: AuthInfo }).auth = contextAuthInfo(context);
-        return this.modernNode(req, res, body);
-      });
+      return this.tracked(res, identity, facts, (context, closed) =>
+        // The context rides as the request's AuthInfo (request-context.ts).
+        serveParsedPost(this.modern, req, res, body, contextAuthInfo(context), closed),
+      );
     }
     const sessionId = headerValue(req, 'mcp-session-id');
     if (sessionId === undefined) {
@@ -332,9 +332,9 @@ export class StreamableHttpEndpoint {
     res: ServerResponse,
     identity: ClientIdentity,
     facts: BodyFacts,
-    serve: (context: RequestContext) => Promise<void>,
+    serve: (context: RequestContext, closed: AbortSignal) => Promise<void>,
   ): Promise<void> {
-    if (!facts.isRequest) return serve(newRequestContext(identity));
+    if (!facts.isRequest) return serve(newRequestContext(identity), closedEarly(res));
     const admission = this.deps.quotas.startSessionless(identity.owner ?? identity.clientId);
     if (!admission.ok) {
       sendRpcRefusal(res, admission.code, admission.message, {
@@ -350,7 +350,7 @@ export class StreamableHttpEndpoint {
       end();
       admission.release();
     });
-    return serve(context);
+    return serve(context, dropped.signal);
   }
 
   /** 429: the session has its limit of requests in flight (max_requests_per_session). */
@@ -402,6 +402,15 @@ export class StreamableHttpEndpoint {
     // The transport closed on its own (DELETE): let the server go too.
     void session.server.close().catch(() => {});
   }
+}
+
+/** A signal that aborts when `res` closes before its answer is complete. */
+function closedEarly(res: ServerResponse): AbortSignal {
+  const closed = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) closed.abort(new Error('the HTTP connection closed'));
+  });
+  return closed.signal;
 }
 
 /** 404 for a session that does not exist or is not the caller's: the same answer for both. */
