@@ -19,8 +19,8 @@ const BODY_HEADERS: ReadonlySet<string> = new Set([
   'transfer-encoding',
 ]);
 
-/** The web Request for `req`: its method, URL and headers, no body. */
-function webRequest(req: IncomingMessage, signal: AbortSignal): Request {
+/** The web Request for `req`: its method, URL and headers, no body; `signal` when given. */
+function webRequest(req: IncomingMessage, signal: AbortSignal | undefined): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name.startsWith(':') || BODY_HEADERS.has(name)) continue;
@@ -28,7 +28,7 @@ function webRequest(req: IncomingMessage, signal: AbortSignal): Request {
     else headers.set(name, value);
   }
   const url = `http://${headerValue(req, 'host') ?? 'localhost'}${req.url ?? '/'}`;
-  return new Request(url, { method: 'POST', headers, signal });
+  return new Request(url, { method: 'POST', headers, ...(signal ? { signal } : {}) });
 }
 
 /** The 500 toNodeHandler answers when the request cannot be converted or the handler throws. */
@@ -47,8 +47,11 @@ function internalError(body: unknown): Response {
 
 /**
  * Serves `req` (its body already parsed as `parsedBody`) through `handler` and writes the answer
- * to `res`. `signal` must abort when `res` closes before the answer is complete: it cancels the
- * exchange in the SDK and stops the writing here. Never rejects for client input.
+ * to `res`. `closed` must abort when `res` closes before the answer is complete: it stops the
+ * writing here and, with `cancelInSdk`, cancels the exchange in the SDK (its Request's signal).
+ * Without it the exchange ends when its handler answers: for calls that cancel their own work when
+ * the client goes away, since a Request that follows a signal costs Node 20 about 27 µs more to
+ * build than the rest of it. Never rejects for client input.
  */
 export async function serveParsedPost(
   handler: McpHttpHandler,
@@ -56,13 +59,15 @@ export async function serveParsedPost(
   res: ServerResponse,
   parsedBody: unknown,
   authInfo: AuthInfo,
-  signal: AbortSignal,
+  closed: AbortSignal,
+  cancelInSdk: boolean,
 ): Promise<void> {
   // Closed before this ran: the exchange starts cancelled, as the SDK's adapter starts it.
-  const live = res.destroyed ? AbortSignal.abort() : signal;
+  const live = res.destroyed ? AbortSignal.abort() : closed;
   let response: Response;
   try {
-    response = await handler.fetch(webRequest(req, live), { authInfo, parsedBody });
+    const request = webRequest(req, cancelInSdk || live.aborted ? live : undefined);
+    response = await handler.fetch(request, { authInfo, parsedBody });
   } catch {
     response = internalError(parsedBody);
   }

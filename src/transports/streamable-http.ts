@@ -204,9 +204,20 @@ export class StreamableHttpEndpoint {
         owner,
         ...(facts.clientName ? { clientName: facts.clientName } : {}),
       };
+      // The context rides as the request's AuthInfo (request-context.ts). A tool call cancels its
+      // own work when the response closes early (the context's signal is linked into the call),
+      // so the SDK need not follow that signal too; anything else (a subscriptions/listen stream)
+      // is cancelled in the SDK.
       return this.tracked(res, identity, facts, (context, closed) =>
-        // The context rides as the request's AuthInfo (request-context.ts).
-        serveParsedPost(this.modern, req, res, body, contextAuthInfo(context), closed),
+        serveParsedPost(
+          this.modern,
+          req,
+          res,
+          body,
+          contextAuthInfo(context),
+          closed,
+          facts.tool === undefined,
+        ),
       );
     }
     const sessionId = headerValue(req, 'mcp-session-id');
