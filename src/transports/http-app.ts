@@ -13,13 +13,9 @@
  * 8. MCP (`/mcp`, `/sse`, `/messages`), the plain tool API (`/mcp/tools`, `/mcp/tools/call`);
  * 9. 404 for anything else, and one error handler that never leaks a stack trace.
  *
- * A plain `POST /mcp` (the MCP hot path) runs the steps of this chain that apply to it without the
- * router (mcp-post-lane.ts); anything out of the ordinary there takes this chain.
- *
  * Refusals on MCP paths are JSON-RPC error bodies (what MCP clients parse); elsewhere they are
  * `{error: {code, message}}` with a catalogue code.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from 'cors';
 import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
@@ -35,11 +31,9 @@ import { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS } from './http-security.js';
 import type { GuardVerdict, HttpGuard } from './http-security.js';
 import type { LegacySseEndpoint } from './legacy-sse.js';
 import { jsonBody } from './json-body.js';
-import { mcpPostLane } from './mcp-post-lane.js';
 import { requestTarget } from './request-path.js';
 import type { StreamableHttpEndpoint } from './streamable-http.js';
 import { statusPageRouter } from './status-page.js';
-import { isStatusPagePath } from './status-page-session.js';
 import { handleToolCall, sendToolList } from './tool-api-routes.js';
 import type { ToolApiDeps } from './tool-api-routes.js';
 import type { Logger } from '../logger.js';
@@ -128,18 +122,14 @@ function identification(identifier: ClientIdentifier): RequestHandler {
   };
 }
 
-/** What a request gets while draining. */
-const DRAIN_REFUSAL = {
-  code: 'DRAINING',
-  message: 'Service Unavailable: the server is draining',
-  headers: { 'Retry-After': String(RETRY_AFTER_SECONDS * 5), Connection: 'close' },
-} as const satisfies { code: ErrorCode; message: string; headers: Record<string, string> };
-
 /** While draining, new work is refused; probes and /status stay above this in the chain. */
 function drainSwitch(isDraining: () => boolean): RequestHandler {
   return (_req, res, next) => {
     if (!isDraining()) return next();
-    refuse(res, DRAIN_REFUSAL.code, DRAIN_REFUSAL.message, DRAIN_REFUSAL.headers);
+    refuse(res, 'DRAINING', 'Service Unavailable: the server is draining', {
+      'Retry-After': String(RETRY_AFTER_SECONDS * 5),
+      Connection: 'close',
+    });
   };
 }
 
@@ -148,30 +138,8 @@ function wrongMethod(path: string, allow: string): RequestHandler {
   return (_req, res) => refuse(res, 'METHOD_NOT_ALLOWED', `use ${allow} ${path}`, { Allow: allow });
 }
 
-/**
- * Builds the listener: the express app (routes exact and case-sensitive: `/MCP/` is not `/mcp`),
- * with plain `POST /mcp` requests served by the same checks without the router (mcp-post-lane.ts).
- */
-export function buildHttpApp(deps: HttpAppDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const headers = securityHeaders();
-  const lane = mcpPostLane({
-    securityHeaders: headers,
-    guard: deps.guard,
-    identifier: deps.identifier,
-    streamable: deps.streamable,
-    isDraining: deps.isDraining,
-    drainRefusal: DRAIN_REFUSAL,
-    maxBodyBytes: deps.maxBodyBytes,
-    logger: deps.logger,
-  });
-  const app = expressApp(deps, headers);
-  return (req, res) => {
-    if (!lane(req, res)) app(req, res);
-  };
-}
-
-/** The express app: every route behind the one chain. */
-function expressApp(deps: HttpAppDeps, securityHeaders: RequestHandler): express.Express {
+/** Builds the app. Routes are exact and case-sensitive (`/MCP/` is not `/mcp`). */
+export function buildHttpApp(deps: HttpAppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -179,7 +147,7 @@ function expressApp(deps: HttpAppDeps, securityHeaders: RequestHandler): express
   app.set('strict routing', true);
   app.set('query parser', false);
 
-  app.use(securityHeaders);
+  app.use(securityHeaders());
   app.get('/healthz', (_req, res) => sendHealth(res));
   app.use(hostAndOrigin(deps.guard));
   app.use(corsForConfiguredOrigins(deps.guard));
@@ -194,15 +162,15 @@ function expressApp(deps: HttpAppDeps, securityHeaders: RequestHandler): express
       res.status(200).set({ 'Content-Type': page.contentType, 'Cache-Control': 'no-store' }).send(page.text);
     });
   }
-  const statusPage = statusPageRouter({
-    guard: deps.guard,
-    identifier: deps.identifier,
-    health: deps.health,
-    facts: deps.statusPage,
-    logger: deps.logger,
-  });
-  // Only the page's own paths enter its router: MCP traffic skips matching its dozen routes.
-  app.use((req, res, next) => (isStatusPagePath(req.path) ? statusPage(req, res, next) : next()));
+  app.use(
+    statusPageRouter({
+      guard: deps.guard,
+      identifier: deps.identifier,
+      health: deps.health,
+      facts: deps.statusPage,
+      logger: deps.logger,
+    }),
+  );
   app.use(drainSwitch(deps.isDraining));
 
   const rpcBody = jsonBody(deps.maxBodyBytes, 'rpc');
