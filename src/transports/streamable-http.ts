@@ -107,6 +107,20 @@ function isOpenSessionPost(
   return !isRecord(meta) || !(IN_BAND_VERSION_KEY in meta);
 }
 
+/** The 2026-07-28 revision's MCP-Protocol-Version header value. */
+const MODERN_REVISION = '2026-07-28';
+
+/**
+ * True for a POST the SDK's classifier can only route to the 2026-07-28 era (or refuse there): a
+ * single JSON-RPC request or notification (not a batch, not a response) under an
+ * `MCP-Protocol-Version: 2026-07-28` header. Every stateless call looks so; telling it here spares
+ * a classification the SDK's entry repeats anyway. Anything else goes to isLegacyPost.
+ */
+function isModernPost(req: IncomingMessage, body: unknown): boolean {
+  if (headerValue(req, 'mcp-protocol-version') !== MODERN_REVISION) return false;
+  return isRecord(body) && typeof body.method === 'string' && !('result' in body) && !('error' in body);
+}
+
 /**
  * True when the SDK's entry would serve this POST (body already parsed) as 2025-era traffic: the
  * same classifier `isLegacyRequest` runs, fed the three headers it reads, without building a web
@@ -180,7 +194,8 @@ export class StreamableHttpEndpoint {
     const facts = describeBody(body);
     const legacy =
       !this.deps.stateless &&
-      (isOpenSessionPost(req, body, (id) => this.sessions.has(id)) || isLegacyPost(req, body));
+      (isOpenSessionPost(req, body, (id) => this.sessions.has(id)) ||
+        (!isModernPost(req, body) && isLegacyPost(req, body)));
     const owner = ownerOf(req);
     if (!legacy) {
       const identity: ClientIdentity = {
