@@ -34,6 +34,7 @@ import { jsonBody } from './json-body.js';
 import { requestTarget } from './request-path.js';
 import type { StreamableHttpEndpoint } from './streamable-http.js';
 import { statusPageRouter } from './status-page.js';
+import { isStatusPagePath } from './status-page-session.js';
 import { handleToolCall, sendToolList } from './tool-api-routes.js';
 import type { ToolApiDeps } from './tool-api-routes.js';
 import type { Logger } from '../logger.js';
@@ -162,15 +163,15 @@ export function buildHttpApp(deps: HttpAppDeps): express.Express {
       res.status(200).set({ 'Content-Type': page.contentType, 'Cache-Control': 'no-store' }).send(page.text);
     });
   }
-  app.use(
-    statusPageRouter({
-      guard: deps.guard,
-      identifier: deps.identifier,
-      health: deps.health,
-      facts: deps.statusPage,
-      logger: deps.logger,
-    }),
-  );
+  const statusPage = statusPageRouter({
+    guard: deps.guard,
+    identifier: deps.identifier,
+    health: deps.health,
+    facts: deps.statusPage,
+    logger: deps.logger,
+  });
+  // Only the page's own paths enter its router: MCP traffic skips matching its dozen routes.
+  app.use((req, res, next) => (isStatusPagePath(req.path) ? statusPage(req, res, next) : next()));
   app.use(drainSwitch(deps.isDraining));
 
   const rpcBody = jsonBody(deps.maxBodyBytes, 'rpc');

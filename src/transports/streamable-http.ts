@@ -19,6 +19,7 @@ import { RETRY_AFTER_SECONDS } from './client-limiter.js';
 import type { ClientQuotas } from './client-quotas.js';
 import { BoundedEventStore } from './event-store.js';
 import { headerValue, isRecord, sendRpcRefusal } from './http-io.js';
+import { serveParsedPost } from './parsed-post.js';
 import { TrackedTransport } from './tracked-transport.js';
 import type { ServerFactory } from './contracts.js';
 import type { Logger } from '../logger.js';
@@ -106,6 +107,20 @@ function isOpenSessionPost(
   return !isRecord(meta) || !(IN_BAND_VERSION_KEY in meta);
 }
 
+/** The 2026-07-28 revision's MCP-Protocol-Version header value. */
+const MODERN_REVISION = '2026-07-28';
+
+/**
+ * True for a POST the SDK's classifier can only route to the 2026-07-28 era (or refuse there): a
+ * single JSON-RPC request or notification (not a batch, not a response) under an
+ * `MCP-Protocol-Version: 2026-07-28` header. Every stateless call looks so; telling it here spares
+ * a classification the SDK's entry repeats anyway. Anything else goes to isLegacyPost.
+ */
+function isModernPost(req: IncomingMessage, body: unknown): boolean {
+  if (headerValue(req, 'mcp-protocol-version') !== MODERN_REVISION) return false;
+  return isRecord(body) && typeof body.method === 'string' && !('result' in body) && !('error' in body);
+}
+
 /**
  * True when the SDK's entry would serve this POST (body already parsed) as 2025-era traffic: the
  * same classifier `isLegacyRequest` runs, fed the three headers it reads, without building a web
@@ -179,7 +194,8 @@ export class StreamableHttpEndpoint {
     const facts = describeBody(body);
     const legacy =
       !this.deps.stateless &&
-      (isOpenSessionPost(req, body, (id) => this.sessions.has(id)) || isLegacyPost(req, body));
+      (isOpenSessionPost(req, body, (id) => this.sessions.has(id)) ||
+        (!isModernPost(req, body) && isLegacyPost(req, body)));
     const owner = ownerOf(req);
     if (!legacy) {
       const identity: ClientIdentity = {
@@ -188,11 +204,21 @@ export class StreamableHttpEndpoint {
         owner,
         ...(facts.clientName ? { clientName: facts.clientName } : {}),
       };
-      return this.tracked(res, identity, facts, (context) => {
-        // The SDK's node adapter hands `req.auth` on as the request's AuthInfo (request-context.ts).
-        (req as IncomingMessage & { auth?: AuthInfo }).auth = contextAuthInfo(context);
-        return this.modernNode(req, res, body);
-      });
+      // The context rides as the request's AuthInfo (request-context.ts). A tool call cancels its
+      // own work when the response closes early (the context's signal is linked into the call),
+      // so the SDK need not follow that signal too; anything else (a subscriptions/listen stream)
+      // is cancelled in the SDK.
+      return this.tracked(res, identity, facts, (context, closed) =>
+        serveParsedPost(
+          this.modern,
+          req,
+          res,
+          body,
+          contextAuthInfo(context),
+          closed,
+          facts.tool === undefined,
+        ),
+      );
     }
     const sessionId = headerValue(req, 'mcp-session-id');
     if (sessionId === undefined) {
@@ -317,9 +343,9 @@ export class StreamableHttpEndpoint {
     res: ServerResponse,
     identity: ClientIdentity,
     facts: BodyFacts,
-    serve: (context: RequestContext) => Promise<void>,
+    serve: (context: RequestContext, closed: AbortSignal) => Promise<void>,
   ): Promise<void> {
-    if (!facts.isRequest) return serve(newRequestContext(identity));
+    if (!facts.isRequest) return serve(newRequestContext(identity), closedEarly(res));
     const admission = this.deps.quotas.startSessionless(identity.owner ?? identity.clientId);
     if (!admission.ok) {
       sendRpcRefusal(res, admission.code, admission.message, {
@@ -335,7 +361,7 @@ export class StreamableHttpEndpoint {
       end();
       admission.release();
     });
-    return serve(context);
+    return serve(context, dropped.signal);
   }
 
   /** 429: the session has its limit of requests in flight (max_requests_per_session). */
@@ -387,6 +413,15 @@ export class StreamableHttpEndpoint {
     // The transport closed on its own (DELETE): let the server go too.
     void session.server.close().catch(() => {});
   }
+}
+
+/** A signal that aborts when `res` closes before its answer is complete. */
+function closedEarly(res: ServerResponse): AbortSignal {
+  const closed = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) closed.abort(new Error('the HTTP connection closed'));
+  });
+  return closed.signal;
 }
 
 /** 404 for a session that does not exist or is not the caller's: the same answer for both. */
