@@ -72,15 +72,20 @@ export class ConnectionDirectory {
   }
 
   /**
-   * The connection named `name` (the default when undefined). Throws USAGE naming the
-   * `connection` argument for a name not served.
+   * The connection named `name` (the default when undefined). Throws CONNECTION_UNKNOWN naming
+   * the connection (field `connection`) for a name not served, e.g. one a reload removed.
    */
   route(name: string | undefined): DirectoryEntry {
     const entry = this.entries.get(name ?? this.defaultName);
     if (entry) return entry;
-    throw new SmcpError(
-      'USAGE',
-      `connection: no connection "${name}"; connections: ${this.names.join(', ')}`,
+    throw this.unknown(String(name));
+  }
+
+  /** The error for a connection name not served, listing those served. */
+  unknown(name: string): SmcpError {
+    return new SmcpError(
+      'CONNECTION_UNKNOWN',
+      `connection: no connection "${name}" is served; connections: ${this.names.join(', ')}`,
       { field: 'connection' },
     );
   }
