@@ -379,7 +379,12 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     async callTool(name, args, identity, options = {}) {
       const tool = entries.get(name)?.tool;
       if (!tool) throw unknownTool(name);
-      refuseUnknownConnection(args);
+      // An unknown connection is an answer (isError), not a malformed request.
+      try {
+        refuseUnknownConnection(args);
+      } catch (err) {
+        return errorResult(err, publicName);
+      }
       return run(tool, parseToolArguments(tool, name, args), identity, options);
     },
     async invoke(tool, args, identity, options = {}) {

@@ -156,6 +156,9 @@ describe('e2e: smcp reload with several connections', function () {
     const refused = await client.callTool({ name: 'list_databases', arguments: { connection: 'stage' } });
     expect(answer(refused).isError).to.equal(true);
     expect(textOf(refused)).to.match(/^CONNECTION_UNKNOWN: connection: no connection "stage" is served/);
+    const cli = await runSmcp(['call', 'list_databases', 'connection=stage'], server.home.env);
+    expect(cli.code).to.equal(1);
+    expect(cli.stderr).to.include('CONNECTION_UNKNOWN: connection: no connection "stage" is served');
     expect(await health()).to.deep.equal({ emulator: true, dev: true });
   });
 
