@@ -147,6 +147,8 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     serve(spec, i === 0 ? firstPath : more[i - 1]),
   );
   const first = (): ServedConnection => connections[0];
+  // Removed connections still draining, so closing the host closes their pools too.
+  const retiring = new Set<ClientSwitch>();
 
   const tracker = new RequestTracker();
   // One guard for the daemon, so budgets count across reloads; the default connection's backend
@@ -238,7 +240,8 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     }
     for (const gone of plan.removed) {
       gone.health?.stop();
-      void gone.client.retire(graceMs);
+      retiring.add(gone.client);
+      void gone.client.retire(graceMs).finally(() => retiring.delete(gone.client));
     }
     connections = next;
     built = rebuilt;
@@ -295,7 +298,7 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     reload,
     close: async () => {
       for (const c of connections) c.health?.stop();
-      await Promise.allSettled(connections.map((c) => c.client.close()));
+      await Promise.allSettled([...connections.map((c) => c.client), ...retiring].map((c) => c.close()));
     },
   };
 }
