@@ -156,3 +156,59 @@ describe('tool host reload', function () {
     );
   });
 });
+
+describe('tool host reload between one connection and several', function () {
+  this.timeout(60_000);
+
+  it('adds the connection argument and list_connections when a second connection comes, and drops them when it goes', async () => {
+    const host = await openToolHost({ resolved: emulator(), mcp: defineMcpSettings({}) });
+    const server = host.factory({ transport: 'stdio', clientId: 'reload-single' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'reload-single', version: '1.0.0' });
+    let listChanged = 0;
+    client.setNotificationHandler('notifications/tools/list_changed', () => {
+      listChanged++;
+    });
+    const takesConnection = async (): Promise<boolean> => {
+      const { tools } = await client.listTools();
+      const schema = tools.find((t) => t.name === 'list_databases')?.inputSchema as unknown as {
+        properties: Record<string, unknown>;
+      };
+      return 'connection' in schema.properties && tools.some((t) => t.name === 'list_connections');
+    };
+    try {
+      await server.connect(serverSide);
+      await client.connect(clientSide);
+      expect(await takesConnection()).to.equal(false);
+      const firstPath = host.dataPath;
+      const grown = await host.reload(
+        {
+          resolved: emulator(),
+          mcp: defineMcpSettings({}),
+          name: 'emulator',
+          more: [{ name: 'dev', resolved: emulator(), mcp: defineMcpSettings({}) }],
+        },
+        1000,
+      );
+      expect(grown.connections.map((c) => [c.name, c.change])).to.deep.equal([
+        ['emulator', 'unchanged'],
+        ['dev', 'added'],
+      ]);
+      expect(host.dataPath).to.equal(firstPath);
+      expect(await takesConnection()).to.equal(true);
+      await waitFor(() => listChanged === 1);
+      const shrunk = await host.reload({ resolved: emulator(), mcp: defineMcpSettings({}) }, 1000);
+      expect(shrunk.connections.map((c) => [c.name, c.change])).to.deep.equal([
+        ['emulator', 'unchanged'],
+        ['dev', 'removed'],
+      ]);
+      expect(await takesConnection()).to.equal(false);
+      await waitFor(() => listChanged === 2);
+      const listed = await client.callTool({ name: 'list_databases', arguments: {} });
+      expect(listed.isError).to.not.equal(true);
+    } finally {
+      await client.close();
+      await host.close();
+    }
+  });
+});
