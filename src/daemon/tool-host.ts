@@ -155,6 +155,8 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
   // decides its defaults, read per call.
   const costGuard = new CostGuard(options.mcp, () => first().client.current.backend, options.observer);
   const ownership = new QueryOwnership();
+  // Which connection ran each query id, kept across reloads so fetch_results still finds it.
+  const queryConnections = new Map<string, string>();
   const build = (
     set: readonly ServedConnection[],
   ): { registry: ToolRegistry; directory: ConnectionDirectory } => {
@@ -165,6 +167,7 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
         settings: c.mcp,
         facts: () => ({ ...factsOf(c.client.current), healthy: c.healthy() }),
       })),
+      queryConnections,
     );
     const caches = new Map(set.map((c) => [c.name, c.metadata]));
     // One registry, one ownership record and one observer for every path (MCP, tool API, admin).

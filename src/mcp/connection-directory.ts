@@ -38,10 +38,15 @@ const MAX_REMEMBERED_QUERIES = 100_000;
 /** The connections of one daemon; the first is the default. */
 export class ConnectionDirectory {
   private readonly entries: ReadonlyMap<string, DirectoryEntry>;
-  private readonly byQuery = new Map<string, string>();
+  private readonly byQuery: Map<string, string>;
 
-  /** @param entries at least one; names unique (throws CONFIG_INVALID otherwise) */
-  constructor(entries: readonly DirectoryEntry[]) {
+  /**
+   * @param entries at least one; names unique (throws CONFIG_INVALID otherwise)
+   * @param byQuery which connection ran each query id; pass the previous directory's to keep it
+   *   across a reload (results read later still find their connection)
+   */
+  constructor(entries: readonly DirectoryEntry[], byQuery = new Map<string, string>()) {
+    this.byQuery = byQuery;
     if (entries.length === 0)
       throw new SmcpError('CONFIG_INVALID', 'no connection to serve', { field: 'connections' });
     const map = new Map<string, DirectoryEntry>();

@@ -103,6 +103,11 @@ describe('tool host reload', function () {
   });
 
   it('adds a connection, lists it in the connection argument and tells the session', async () => {
+    const first = await call('execute_query', {
+      sql: 'SELECT * FROM (VALUES (1), (2), (3), (4)) AS t(n)',
+      connection: 'dev',
+    });
+    const queryId = (first.structured as { queryId: string }).queryId;
     const outcome = await host.reload(wanted({ maxRows: 3 }, ['qa']), 1000);
     expect(outcome.toolsChanged).to.equal(true);
     expect(outcome.connections.map((c) => [c.name, c.change, c.healthy])).to.deep.equal([
@@ -118,6 +123,10 @@ describe('tool host reload', function () {
     const listed = await call('list_databases', { connection: 'qa' });
     expect(listed.isError, listed.text).to.equal(false);
     await waitFor(() => listChanged === 1);
+    // A result from before the reload is still found on the connection that ran it.
+    const rest = await call('fetch_results', { query_id: queryId, offset: 3 });
+    expect(rest.isError, rest.text).to.equal(false);
+    expect((rest.structured as { rows: unknown[][] }).rows).to.deep.equal([[4]]);
   });
 
   it('changes nothing when the new set cannot be served', async () => {
