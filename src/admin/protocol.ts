@@ -118,9 +118,21 @@ export interface ShutdownAnswer {
 
 /** Answer of `POST /v1/reload`. */
 export interface ReloadAnswer {
+  /** False when every connection was left as it was. */
   readonly changed: boolean;
+  /** The default connection's backend and name after the reload. */
   readonly backend: 'snowflake' | 'emulator';
   readonly connection: string;
+  /** Each connection's change (served ones in order, default first, then removed ones). */
+  readonly connections: readonly {
+    readonly name: string;
+    readonly change: 'added' | 'removed' | 'changed' | 'unchanged';
+    /** Health after the reload (absent for a removed one). */
+    readonly healthy?: boolean;
+    readonly default: boolean;
+  }[];
+  /** True when the tool listing changed and open sessions were told (tools/list_changed). */
+  readonly toolsChanged: boolean;
 }
 
 /** Body of `POST /v1/tools/call`. */

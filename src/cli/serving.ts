@@ -8,35 +8,41 @@ import type { McpSettings } from '../mcp/settings.js';
 import type { ClientOptions } from '../snowflake/client.js';
 import type { Logger } from '../logger.js';
 import { resolveConnectionSettings } from '../snowflake/settings.js';
-import type { ResolvedConnection } from '../snowflake/settings.js';
 import { connectionFlagOrigins, toConnectionFlags } from './connection-flags.js';
 import { warn } from './output.js';
 import { describeEmulator } from './status-view.js';
 import type { ConnectionFlagArgs } from './connection-flags.js';
 import { givenOptionNames } from './argv.js';
-import { loadSmcpConfig } from './config-defaults.js';
+import { appliedSmcpConfig, loadSmcpConfig, smcpConfigFile } from './config-defaults.js';
 import { defineMcpSettings } from '../mcp/settings.js';
-import type { NamedConnection } from '../daemon/tool-host.js';
+import type { ConnectionsWanted } from '../daemon/tool-host.js';
+import type { ConnectionFlags } from '../snowflake/settings.js';
+import { readSmcpConfig } from '../config/smcp-config.js';
+import type { SmcpConfig } from '../config/smcp-config.js';
+import { displayPath } from '../config/settings-source.js';
 import { httpOptionsFrom, mcpSettingsFrom, poolOptionsFrom } from './serve-options.js';
 import type { HttpFlagArgs, McpFlagArgs } from './serve-options.js';
 
 /** Everything a serving command needs before it opens anything. */
-export interface Serving {
-  readonly resolved: ResolvedConnection;
-  readonly mcp: McpSettings;
-  /** With --connections: the first connection's name and the connections served beside it. */
-  readonly name?: string;
-  readonly more?: readonly NamedConnection[];
+export interface Serving extends ConnectionsWanted {
   readonly http?: RuntimeHttpOptions;
   readonly pool: ClientOptions;
   readonly logger: Logger;
+  /**
+   * Reads the connections again for a reload: config.toml afresh (its `connections`, `connection`
+   * and `[connection_options.<name>]`; what the command line gave stays), connections.toml and the
+   * environment. Throws SmcpError naming the file, field or connection when they cannot be served.
+   */
+  reread(): ConnectionsWanted;
 }
+
+type ServingArgs = ConnectionFlagArgs &
+  McpFlagArgs &
+  Partial<HttpFlagArgs> & { logLevel?: string; connections?: string[] };
 
 /** Validates flags and settings (throwing SmcpError naming the bad one) before anything starts. */
 export function prepareServing(
-  args: ConnectionFlagArgs &
-    McpFlagArgs &
-    Partial<HttpFlagArgs> & { logLevel?: string; connections?: string[] },
+  args: ServingArgs,
   options: { withHttp: boolean; defaultLogLevel?: LogLevel },
 ): Serving {
   const level = (args.logLevel ?? options.defaultLogLevel ?? 'info') as LogLevel;
@@ -52,58 +58,128 @@ export function prepareServing(
   const base = mcpSettingsFrom(args);
   const pool = poolOptionsFrom(args, { singleClient: !options.withHttp });
   const http = options.withHttp ? httpOptionsFrom(args as HttpFlagArgs) : undefined;
-  const names = connectionNames(args);
-  const flags = toConnectionFlags(args);
-  const resolved = resolveConnectionSettings({
-    env: process.env,
-    flags: names ? { ...flags, connection: names[0] } : flags,
-    flagOrigins: connectionFlagOrigins(args),
-  });
-  const more = (names ?? []).slice(1).map((name) => ({
-    name,
-    resolved: resolveConnectionSettings({ env: process.env, flags: { connection: name } }),
-    mcp: settingsFor(base, name),
-  }));
-  for (const line of [resolved, ...more.map((m) => m.resolved)].flatMap((r) => r.warnings ?? [])) {
+  const config = loadSmcpConfig();
+  const wanted = connectionsWanted(
+    base,
+    connectionNames(args.connections, '--connections', args),
+    toConnectionFlags(args),
+    connectionFlagOrigins(args),
+    config,
+    !givenOptionNames().has('connections') && appliedSmcpConfig().has('connections')
+      ? listOrigin(config)
+      : undefined,
+  );
+  for (const line of [wanted.resolved, ...(wanted.more ?? []).map((m) => m.resolved)].flatMap(
+    (r) => r.warnings ?? [],
+  )) {
     warn(`smcp: warning: ${line}`);
   }
   const logger = createJsonLogger((line) => process.stderr.write(line), level);
-  const mcp = names ? settingsFor(base, names[0]) : base;
   return {
-    resolved,
-    mcp,
+    ...wanted,
     pool,
-    ...(names ? { name: names[0], more } : {}),
     ...(http ? { http } : {}),
     logger,
+    reread: () => rereadConnections(args, base),
+  };
+}
+
+/** Where config.toml's `connections` list is, for messages about a name it holds. */
+function listOrigin(config: SmcpConfig): string {
+  return `${displayPath(config.file)} ${config.spelled.connections ?? 'connections'}`;
+}
+
+/**
+ * The connections to serve from the names (undefined: one), flags and config.toml; `namedIn` is
+ * where the names came from when a settings file holds them.
+ */
+function connectionsWanted(
+  base: McpSettings,
+  names: string[] | undefined,
+  flags: ConnectionFlags,
+  flagOrigins: Partial<Record<keyof ConnectionFlags, string>>,
+  config: SmcpConfig,
+  namedIn?: string,
+): ConnectionsWanted {
+  const named = namedIn ? { connection: namedIn } : {};
+  const resolved = resolveConnectionSettings({
+    env: process.env,
+    flags: names ? { ...flags, connection: names[0] } : flags,
+    flagOrigins: names ? { ...flagOrigins, ...named } : flagOrigins,
+  });
+  if (!names) return { resolved, mcp: base };
+  return {
+    resolved,
+    mcp: settingsFor(base, names[0], config),
+    name: names[0],
+    more: names.slice(1).map((name) => ({
+      name,
+      resolved: resolveConnectionSettings({
+        env: process.env,
+        flags: { connection: name },
+        flagOrigins: named,
+      }),
+      mcp: settingsFor(base, name, config),
+    })),
   };
 }
 
 /**
- * The names of --connections (comma- or space-separated), or undefined for one connection.
- * Throws USAGE for a name given twice, or beside --connection / --emulator.
+ * What a reload serves: the command line as the daemon started, config.toml read again (its
+ * `connections` list and `connection` unless the command line gave them; SNOWFLAKE_DEFAULT_
+ * CONNECTION_NAME still outranks its `connection`), connections.toml read again.
  */
-function connectionNames(args: ConnectionFlagArgs & { connections?: string[] }): string[] | undefined {
-  const names = (args.connections ?? [])
+function rereadConnections(args: ServingArgs, base: McpSettings): ConnectionsWanted {
+  const config = readSmcpConfig(smcpConfigFile());
+  const given = givenOptionNames();
+  const flags = { ...toConnectionFlags(args) };
+  const origins = { ...connectionFlagOrigins(args) };
+  const listed = config.values.connections;
+  const fromFile = !given.has('connections');
+  const names = fromFile
+    ? connectionNames(Array.isArray(listed) ? (listed as string[]) : undefined, listOrigin(config), args)
+    : connectionNames(args.connections, '--connections', args);
+  if (!given.has('connection')) {
+    delete flags.connection;
+    delete origins.connection;
+    const chosen = config.values.connection;
+    if (typeof chosen === 'string' && (process.env.SNOWFLAKE_DEFAULT_CONNECTION_NAME ?? '') === '') {
+      flags.connection = chosen;
+      origins.connection = `${displayPath(config.file)} ${config.spelled.connection ?? 'connection'}`;
+    }
+  }
+  return connectionsWanted(base, names, flags, origins, config, fromFile ? listOrigin(config) : undefined);
+}
+
+/**
+ * The names of a connection list (comma- or space-separated), or undefined for one connection.
+ * Throws USAGE naming `field` for a name given twice, or beside --connection / --emulator.
+ */
+function connectionNames(
+  list: readonly string[] | undefined,
+  field: string,
+  args: ConnectionFlagArgs,
+): string[] | undefined {
+  const names = (list ?? [])
     .flatMap((n) => n.split(','))
     .map((n) => n.trim())
     .filter(Boolean);
   if (names.length === 0) return undefined;
   const twice = names.find((n, i) => names.indexOf(n) !== i);
-  if (twice) throw new SmcpError('USAGE', `--connections names "${twice}" twice`, { field: '--connections' });
+  if (twice) throw new SmcpError('USAGE', `${field} names "${twice}" twice`, { field });
   if (args.emulator === true || (givenOptionNames().has('connection') && args.connection !== names[0])) {
     throw new SmcpError(
       'USAGE',
-      '--connections chooses the connections (the first is the default): leave out --connection and --emulator',
-      { field: '--connections' },
+      `${field} chooses the connections (the first is the default): leave out --connection and --emulator`,
+      { field },
     );
   }
   return names;
 }
 
 /** `base` with config.toml's [connection_options.<name>] applied, for calls on connection `name`. */
-function settingsFor(base: McpSettings, name: string): McpSettings {
-  const overrides = loadSmcpConfig().connectionOptions[name];
+function settingsFor(base: McpSettings, name: string, config: SmcpConfig): McpSettings {
+  const overrides = config.connectionOptions[name];
   return overrides ? defineMcpSettings({ ...base, ...overrides }) : base;
 }
 

@@ -54,6 +54,16 @@ export class ClientSwitch implements QueryClient, HealthProbe {
     return retired;
   }
 
+  /**
+   * Retires the current data path as `swap` retires a previous one (a connection a reload removed):
+   * calls running on it may finish for up to `graceMs`, then its pool closes. Resolves when closed.
+   */
+  retire(graceMs: number): Promise<void> {
+    const retired = retire(this.path, graceMs).finally(() => this.retiring.delete(retired));
+    this.retiring.add(retired);
+    return retired;
+  }
+
   /** Closes the current data path and waits for retiring ones. Idempotent. */
   async close(): Promise<void> {
     await Promise.allSettled([this.path.close(), ...this.retiring]);

@@ -11,7 +11,6 @@ import type { AdminServer } from '../admin/server.js';
 import { ensureRuntimeDir } from '../config/paths.js';
 import type { DaemonFiles } from '../config/paths.js';
 import type { Logger } from '../logger.js';
-import type { ResolvedConnection } from '../snowflake/settings.js';
 import { openStateStore } from '../state/state-store.js';
 import type { StateStore } from '../state/state-store.js';
 import { adminRoutes } from './admin-routes.js';
@@ -20,6 +19,7 @@ import { removeEndpointFile, writeEndpointFile } from './endpoint-file.js';
 import { acquirePidfile } from './pidfile.js';
 import { startRuntime } from './runtime.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
+import type { ConnectionsWanted } from './tool-host.js';
 
 /** What runDaemon needs. */
 export interface DaemonOptions extends RuntimeOptions {
@@ -30,8 +30,11 @@ export interface DaemonOptions extends RuntimeOptions {
   readonly args: readonly string[];
   /** Seconds in-flight calls may finish after a stop signal (the default for stop and drain). */
   readonly drainTimeoutSeconds: number;
-  /** Reads the connection settings again (SIGHUP, `smcp reload`). */
-  readonly resolveAgain: () => ResolvedConnection;
+  /**
+   * Reads the connection list and every connection's settings again (SIGHUP, `smcp reload`).
+   * Throws SmcpError naming the file, field or connection when they cannot be served.
+   */
+  readonly resolveAgain: () => ConnectionsWanted;
 }
 
 /** A daemon that is up: listening on TCP and on its admin socket. */
@@ -184,9 +187,19 @@ function lifecycleOf(
   };
 
   const reload = async (): Promise<Awaited<ReturnType<Runtime['reload']>>> => {
-    const resolved = options.resolveAgain();
-    const outcome = await runtime.reload(resolved, options.drainTimeoutSeconds * 1000);
-    logger.info('reloaded', { ...outcome });
+    let outcome: Awaited<ReturnType<Runtime['reload']>>;
+    try {
+      outcome = await runtime.reload(options.resolveAgain(), options.drainTimeoutSeconds * 1000);
+    } catch (err) {
+      logger.error('reload failed; the previous connections keep serving', { error: String(err) });
+      throw err;
+    }
+    logger.info('reloaded', {
+      changed: outcome.changed,
+      backend: outcome.backend,
+      connection: outcome.connection,
+      connections: outcome.connections.map((c) => `${c.name}:${c.change}`).join(','),
+    });
     return outcome;
   };
 
@@ -207,9 +220,8 @@ function lifecycleOf(
     }, 2000).unref();
   };
   const onHangup = (): void => {
-    reload().catch((err: unknown) =>
-      logger.error('reload failed; the previous connection keeps serving', { error: String(err) }),
-    );
+    // Already logged by reload.
+    reload().catch(() => undefined);
   };
   // pm2's shutdown_with_message sends this instead of a signal.
   const onMessage = (message: unknown): void => {

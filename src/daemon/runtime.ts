@@ -16,8 +16,8 @@ import { silentLogger } from '../logger.js';
 import type { Logger } from '../logger.js';
 import type { ResolvedConnection } from '../snowflake/settings.js';
 import type { DataPath } from './data-path.js';
-import type { ReloadOutcome } from './tool-host.js';
-import { HealthMonitor } from './health-monitor.js';
+import type { ConnectionsWanted, ReloadOutcome } from './tool-host.js';
+import type { HealthMonitor } from './health-monitor.js';
 import type { NamedConnection } from './tool-host.js';
 import type { ConnectionFacts } from '../mcp/connection-directory.js';
 import { DaemonMetrics } from './metrics.js';
@@ -59,6 +59,7 @@ export interface Runtime {
   /** The metadata cache (its size for /status; `smcp cache refresh`). */
   readonly metadata: MetadataCache;
   readonly http: HttpServerHandle;
+  /** The default connection's health monitor (a reload may make another connection the default). */
   readonly health: HealthMonitor;
   /** Prometheus metrics (GET /metrics, the admin API, `smcp metrics`). */
   readonly metrics: DaemonMetrics;
@@ -67,8 +68,8 @@ export interface Runtime {
   drain(): void;
   /** Figures of the pool serving calls now. */
   poolStats(): PoolStats;
-  /** Swaps in a data path for `resolved` without dropping sessions (see ToolHost.reload). */
-  reload(resolved: ResolvedConnection, graceMs: number): Promise<ReloadOutcome>;
+  /** Applies a new set of connections without dropping sessions (see ToolHost.reload). */
+  reload(wanted: ConnectionsWanted, graceMs: number): Promise<ReloadOutcome>;
   /** Closes the HTTP server, the health monitor, the pool and the embedded emulator. Idempotent. */
   close(): Promise<void>;
 }
@@ -81,31 +82,29 @@ export interface Runtime {
 export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? silentLogger;
   const metrics = new DaemonMetrics();
-  const host = await openToolHost({ ...options, observer: metrics });
-  const { tracker, registry } = host;
-  const health = new HealthMonitor(host.client, { intervalMs: options.healthIntervalMs ?? 15_000 });
-  // Each further connection has its own monitor; readiness follows the first (default) one.
-  const moreHealth = host.connections.slice(1).map((c) => {
-    const monitor = new HealthMonitor(c.client, { intervalMs: options.healthIntervalMs ?? 15_000 });
-    c.healthy = () => monitor.isHealthy();
-    return monitor;
+  const host = await openToolHost({
+    ...options,
+    observer: metrics,
+    healthIntervalMs: options.healthIntervalMs ?? 15_000,
   });
-  host.connections[0].healthy = () => health.isHealthy();
+  const { tracker, registry } = host;
+  // Readiness and the top-level database health follow the default connection; each connection
+  // has its own monitor for list_connections, /status and /health.
+  const healthOf = (): HealthMonitor => host.connections[0].health!;
   const stopHealth = (): void => {
-    health.stop();
-    for (const m of moreHealth) m.stop();
+    for (const c of host.connections) c.health?.stop();
   };
   let http: HttpServerHandle | undefined;
   metrics.watch({
     tracker,
     connection: () => host.dataPath.connection.connectionName.value,
     pool: () => host.client.stats(),
-    databaseHealthy: () => health.isHealthy(),
+    databaseHealthy: () => healthOf().isHealthy(),
     draining: () => http?.stats().draining ?? false,
     costClients: () => host.costGuard.ledger.snapshot(),
   });
   try {
-    await Promise.all([health.start(), ...moreHealth.map((m) => m.start())]);
+    await host.startHealth();
     http = await startHttpServer({
       ...options.http,
       factory: host.factory,
@@ -113,7 +112,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
       toolApi: toolApiFor(registry),
       readiness: () =>
         Promise.resolve(
-          health.isHealthy() ? { ready: true } : { ready: false, reason: 'database unhealthy' },
+          healthOf().isHealthy() ? { ready: true } : { ready: false, reason: 'database unhealthy' },
         ),
       extraStatus: () => ({
         backend: host.dataPath.backend,
@@ -121,7 +120,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         // Said plainly, so no client mistakes the emulator's generated rows for the account's.
         sampleData: host.dataPath.sampleData,
         pool: host.client.stats(),
-        database: health.snapshot(),
+        database: healthOf().snapshot(),
         memory: processMemory(),
         ...(host.dataPath.emulator ? { emulator: host.dataPath.emulator.stats() } : {}),
         costGuard: host.costGuard.status(),
@@ -129,11 +128,11 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
         metadataCache: host.metadata.status(),
       }),
       health: () => ({
-        databaseHealthy: health.isHealthy(),
+        databaseHealthy: healthOf().isHealthy(),
         ...(host.directory.several
           ? { connections: Object.fromEntries(host.connections.map((c) => [c.name, c.healthy()])) }
           : {}),
-        database: { ...health.snapshot() },
+        database: { ...healthOf().snapshot() },
         pool: { ...host.client.stats() },
       }),
       metrics: async () => ({ contentType: metrics.contentType, text: await metrics.text() }),
@@ -157,11 +156,13 @@ export async function startRuntime(options: RuntimeOptions): Promise<Runtime> {
     connections: () => (host.directory.several ? host.directory.describe() : undefined),
     metadata: host.metadata,
     http,
-    health,
+    get health() {
+      return healthOf();
+    },
     metrics,
     startedAt: Date.now(),
     drain: () => http.drain(),
-    reload: (resolved, graceMs) => host.reload(resolved, graceMs),
+    reload: (wanted, graceMs) => host.reload(wanted, graceMs),
     poolStats: () => host.client.stats(),
     close: () =>
       (closing ??= (async () => {

@@ -1,7 +1,9 @@
 /**
- * The tools without a network: one data path, one request tracker, one tool registry and the MCP
+ * The tools without a network: the served connections (each a replaceable data path, a metadata
+ * cache and, in a daemon, a health monitor), one request tracker, one tool registry and the MCP
  * server factory over them. The runtime adds the HTTP server on top; `smcp stdio` and in-process
- * `smcp call` use it as it is. The data path sits behind a switch so a reload can replace it.
+ * `smcp call` use it as it is. A reload applies a new set of connections without closing sessions:
+ * the registry sits behind a switch, each connection's data path behind its own.
  */
 import { createMcpServerFactory, createToolRegistry } from '../mcp/server-factory.js';
 import type { ToolRegistry } from '../mcp/server-factory.js';
@@ -23,35 +25,31 @@ import type { ConnectionFacts } from '../mcp/connection-directory.js';
 import { ClientSwitch } from './client-switch.js';
 import { openDataPath } from './data-path.js';
 import type { DataPath } from './data-path.js';
+import { HealthMonitor } from './health-monitor.js';
+import { RegistrySwitch } from './registry-switch.js';
+import { keepsDataPath, planReload } from './served-connections.js';
+import type { ConnectionReport, NamedConnection, ServedConnection } from './served-connections.js';
 
-/** A further connection served beside the first (see ConnectionDirectory). */
-export interface NamedConnection {
-  readonly name: string;
-  readonly resolved: ResolvedConnection;
-  /** The settings calls on it run under (its own write switches and limits). */
-  readonly mcp: McpSettings;
-}
+export type { ConnectionReport, NamedConnection, ServedConnection } from './served-connections.js';
 
-/** One served connection: its name and client (the first is the host's `client`). */
-export interface ServedConnection {
-  readonly name: string;
-  readonly client: ClientSwitch;
-  /** Reports health for list_connections and status (a health monitor sets it). */
-  healthy: () => boolean;
-}
-
-/** What openToolHost needs. */
-export interface ToolHostOptions {
+/** The connections to serve: the first (default) one, and those beside it. */
+export interface ConnectionsWanted {
   readonly resolved: ResolvedConnection;
   readonly mcp: McpSettings;
   /** The first connection's name when several are served (default: its resolved name). */
   readonly name?: string;
   /** Connections served beside the first; each tool then takes a `connection` argument. */
   readonly more?: readonly NamedConnection[];
+}
+
+/** What openToolHost needs. */
+export interface ToolHostOptions extends ConnectionsWanted {
   readonly pool?: ClientOptions;
   readonly logger?: Logger;
   /** Who keeps figures about calls (the daemon's metrics). */
   readonly observer?: CallObserver;
+  /** Gives each connection a health monitor checking at this interval (the daemon); none when unset. */
+  readonly healthIntervalMs?: number;
 }
 
 /** What a reload did. */
@@ -59,123 +57,251 @@ export interface ReloadOutcome {
   /** False when the settings still name what already serves (nothing was reopened). */
   readonly changed: boolean;
   readonly backend: DataPath['backend'];
-  /** The connection name now served (the emulator's own name for the embedded default). */
+  /** The default connection's name now (the emulator's own name for the embedded default). */
   readonly connection: string;
+  /** Each connection's change, the served ones in order (default first), then the removed ones. */
+  readonly connections: readonly ConnectionReport[];
+  /** True when the tool listing changed (sessions were sent notifications/tools/list_changed). */
+  readonly toolsChanged: boolean;
 }
 
-/** Tools over one (replaceable) data path. */
+/** Tools over the served connections. */
 export interface ToolHost {
-  /** The data path serving calls now. */
+  /** The default connection's data path now. */
   readonly dataPath: DataPath;
-  /** The client every tool call and health check goes through. */
+  /** The default connection's client (every call naming no connection, the readiness check). */
   readonly client: ClientSwitch;
-  /** Every served connection, the first (`client`) first. */
+  /** Every served connection now, the default first. */
   readonly connections: readonly ServedConnection[];
-  /** list_connections' facts (names, accounts, health, write switches). */
+  /** list_connections' facts (names, accounts, health, write switches) now. */
   readonly directory: ConnectionDirectory;
   readonly tracker: RequestTracker;
+  /** The registry of the connections served now (a reload replaces what it forwards to). */
   readonly registry: ToolRegistry;
   /** Holds reads to their scan budgets; its totals feed /status and the metrics. */
   readonly costGuard: CostGuard;
-  /** The connection's metadata cache (cleared when a reload changes the connection). */
+  /** The default connection's metadata cache. */
   readonly metadata: MetadataCache;
   /** Builds one McpServer per connection, session or stateless request. */
   readonly factory: (identity: ClientIdentity) => McpServer;
+  /** Runs every health monitor's first check and starts their timers (no-op without monitors). */
+  startHealth(): Promise<void>;
   /**
-   * Opens a data path for `resolved` and swaps it in; calls running on the old pool finish there
-   * (up to `graceMs`) before it closes. When both old and new are the embedded emulator nothing is
-   * reopened. Throws SmcpError and keeps the old path serving when the new one cannot be opened.
+   * Applies `wanted`: opens data paths for added and changed connections (one that cannot connect
+   * is served and reported unhealthy), swaps changed ones in (calls running on the old pool finish
+   * there up to `graceMs`), retires removed ones the same way, leaves unchanged ones untouched, and
+   * replaces the registry. Throws SmcpError and changes nothing when the new set cannot be served
+   * (a bad option, a SQL tool naming a connection no longer served).
    */
-  reload(resolved: ResolvedConnection, graceMs: number): Promise<ReloadOutcome>;
-  /** Closes the data path (pool and embedded emulator). Idempotent. */
+  reload(wanted: ConnectionsWanted, graceMs: number): Promise<ReloadOutcome>;
+  /** Closes every data path (pools and embedded emulator) and stops health checks. Idempotent. */
   close(): Promise<void>;
 }
 
-/** Opens the data path and builds the registry and factory over it. Throws SmcpError. */
+/** The connections of `wanted`, the default first. */
+function specsOf(wanted: ConnectionsWanted, firstName: string): NamedConnection[] {
+  return [{ name: firstName, resolved: wanted.resolved, mcp: wanted.mcp }, ...(wanted.more ?? [])];
+}
+
+/** Opens the data paths and builds the registry and factory over them. Throws SmcpError. */
 export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> {
   const logger = options.logger ?? silentLogger;
-  const open = (resolved: ResolvedConnection): Promise<DataPath> =>
-    openDataPath({ resolved, client: options.pool, logger });
-  const client = new ClientSwitch(await open(options.resolved));
-  // Further connections open without a probe: one that cannot connect is reported unhealthy and
-  // its calls fail, while the others serve.
-  let more: { spec: NamedConnection; client: ClientSwitch }[];
+  // Only the first connection is probed when the host opens: one beside it that cannot connect is
+  // reported unhealthy and its calls fail, while the others serve. A reload probes none.
+  const open = (resolved: ResolvedConnection, verify: boolean): Promise<DataPath> =>
+    openDataPath({
+      resolved,
+      client: verify ? options.pool : { ...options.pool, verifyOnOpen: false },
+      logger,
+    });
+  const serve = (
+    spec: NamedConnection,
+    path: DataPath,
+    client = new ClientSwitch(path),
+    existing?: HealthMonitor,
+  ): ServedConnection => {
+    const health =
+      existing ??
+      (options.healthIntervalMs === undefined
+        ? undefined
+        : new HealthMonitor(client, { intervalMs: options.healthIntervalMs }));
+    return {
+      ...spec,
+      client,
+      metadata: metadataCacheFor(spec.mcp),
+      ...(health ? { health } : {}),
+      healthy: () => health?.isHealthy() ?? true,
+    };
+  };
+
+  const firstPath = await open(options.resolved, true);
+  let more: DataPath[];
   try {
-    more = await Promise.all(
-      (options.more ?? []).map(async (spec) => ({
-        spec,
-        client: new ClientSwitch(
-          await openDataPath({
-            resolved: spec.resolved,
-            client: { ...options.pool, verifyOnOpen: false },
-            logger,
-          }),
-        ),
-      })),
-    );
+    more = await Promise.all((options.more ?? []).map((spec) => open(spec.resolved, false)));
   } catch (err) {
-    await client.close();
+    await firstPath.close();
     throw err;
   }
-  const primaryName = options.name ?? client.current.connection.connectionName.value;
-  const connections: ServedConnection[] = [
-    { name: primaryName, client, healthy: () => true },
-    ...more.map((m) => ({ name: m.spec.name, client: m.client, healthy: () => true })),
-  ];
-  const settingsOf = [options.mcp, ...more.map((m) => m.spec.mcp)];
-  const directory = new ConnectionDirectory(
-    connections.map((c, i) => ({
-      name: c.name,
-      client: c.client,
-      settings: settingsOf[i],
-      facts: () => ({ ...factsOf(c.client.current), healthy: c.healthy() }),
-    })),
+  const specs = specsOf(options, options.name ?? firstPath.connection.connectionName.value);
+  let connections: ServedConnection[] = specs.map((spec, i) =>
+    serve(spec, i === 0 ? firstPath : more[i - 1]),
   );
+  const first = (): ServedConnection => connections[0];
+  // Removed connections still draining, so closing the host closes their pools too.
+  const retiring = new Set<ClientSwitch>();
+
   const tracker = new RequestTracker();
-  // The backend decides the guard's defaults; a reload may change it, so it is read per call.
-  const costGuard = new CostGuard(options.mcp, () => client.current.backend, options.observer);
-  const metadata = metadataCacheFor(options.mcp);
-  // One registry, one ownership record and one observer for every path (MCP, tool API, admin).
-  const deps = {
-    metadata,
-    client,
-    settings: options.mcp,
-    tracker,
-    logger,
-    ownership: new QueryOwnership(),
-    costGuard,
-    ...(directory.several ? { connections: directory } : {}),
-    ...(options.observer ? { observer: options.observer } : {}),
+  // One guard for the daemon, so budgets count across reloads; the default connection's backend
+  // decides its defaults, read per call.
+  const costGuard = new CostGuard(options.mcp, () => first().client.current.backend, options.observer);
+  const ownership = new QueryOwnership();
+  // Which connection ran each query id, kept across reloads so fetch_results still finds it.
+  const queryConnections = new Map<string, string>();
+  const build = (
+    set: readonly ServedConnection[],
+  ): { registry: ToolRegistry; directory: ConnectionDirectory } => {
+    const directory = new ConnectionDirectory(
+      set.map((c) => ({
+        name: c.name,
+        client: c.client,
+        settings: c.mcp,
+        facts: () => ({ ...factsOf(c.client.current), healthy: c.healthy() }),
+      })),
+      queryConnections,
+    );
+    const caches = new Map(set.map((c) => [c.name, c.metadata]));
+    // One registry, one ownership record and one observer for every path (MCP, tool API, admin).
+    const registry = createToolRegistry({
+      metadata: set[0].metadata,
+      metadataOf: (name) => caches.get(name),
+      client: set[0].client,
+      settings: set[0].mcp,
+      tracker,
+      logger,
+      ownership,
+      costGuard,
+      ...(directory.several ? { connections: directory } : {}),
+      ...(options.observer ? { observer: options.observer } : {}),
+    });
+    return { registry, directory };
   };
-  const registry = createToolRegistry(deps);
-  const outcome = (changed: boolean): ReloadOutcome => ({
-    changed,
-    backend: client.current.backend,
-    connection: client.current.connection.connectionName.value,
-  });
+  let built: ReturnType<typeof build>;
+  try {
+    built = build(connections);
+  } catch (err) {
+    await Promise.allSettled(connections.map((c) => c.client.close()));
+    throw err;
+  }
+  const registry = new RegistrySwitch(built.registry);
+  const baseFactory = createMcpServerFactory(
+    { client: first().client, settings: options.mcp, tracker, logger, ownership, costGuard },
+    registry,
+  );
+
+  const reload = async (wanted: ConnectionsWanted, graceMs: number): Promise<ReloadOutcome> => {
+    // The single embedded emulator keeps its own name, whatever name asked for it.
+    const keepFirstName =
+      wanted.name === undefined && !wanted.resolved.configured && !first().resolved.configured;
+    const plan = planReload(
+      connections,
+      specsOf(wanted, keepFirstName ? first().name : (wanted.name ?? wanted.resolved.connectionName.value)),
+    );
+    const byName = new Map(connections.map((c) => [c.name, c]));
+    // Open everything first: a failure here leaves the served set as it was.
+    const opened = new Map<string, DataPath>();
+    try {
+      for (const { spec, change } of plan.next) {
+        const current = byName.get(spec.name);
+        if (change === 'added' || (change === 'changed' && current && !keepsDataPath(current, spec))) {
+          opened.set(spec.name, await open(spec.resolved, false));
+        }
+      }
+    } catch (err) {
+      await Promise.allSettled([...opened.values()].map((p) => p.close()));
+      throw err;
+    }
+    const next = plan.next.map(({ spec, change }) => {
+      const current = byName.get(spec.name);
+      if (change === 'unchanged' && current) return current;
+      const path = opened.get(spec.name);
+      // A changed connection keeps its client switch and health monitor, which follow the new pool.
+      if (current) return serve(spec, path ?? current.client.current, current.client, current.health);
+      return serve(spec, path!);
+    });
+    let rebuilt: ReturnType<typeof build>;
+    try {
+      rebuilt = build(next);
+    } catch (err) {
+      await Promise.allSettled([...opened.values()].map((p) => p.close()));
+      throw err;
+    }
+    // From here on nothing throws: the new set is put in place.
+    for (const { spec, change } of plan.next) {
+      const current = byName.get(spec.name);
+      const path = opened.get(spec.name);
+      if (change === 'changed' && current && path) void current.client.swap(path, graceMs);
+    }
+    for (const gone of plan.removed) {
+      gone.health?.stop();
+      retiring.add(gone.client);
+      void gone.client.retire(graceMs).finally(() => retiring.delete(gone.client));
+    }
+    connections = next;
+    built = rebuilt;
+    const toolsChanged = registry.replace(rebuilt.registry, logger);
+    // Added ones start checking; changed ones are checked again at once (on their new pool).
+    const fresh = next.filter((_c, i) => plan.next[i].change !== 'unchanged');
+    await Promise.all(fresh.map((c) => c.health?.start() ?? Promise.resolve()));
+    const reports: ConnectionReport[] = [
+      ...plan.next.map(({ spec, change }, i) => ({
+        name: spec.name,
+        change,
+        healthy: next[i].healthy(),
+        default: i === 0,
+      })),
+      ...plan.removed.map((c) => ({ name: c.name, change: 'removed' as const, default: false })),
+    ];
+    const changed = reports.some((r) => r.change !== 'unchanged');
+    logger.info('connections reloaded', {
+      connections: reports.map((r) => `${r.name}:${r.change}`).join(','),
+      toolsChanged,
+    });
+    return {
+      changed,
+      backend: first().client.current.backend,
+      connection: first().client.current.connection.connectionName.value,
+      connections: reports,
+      toolsChanged,
+    };
+  };
+
   return {
     get dataPath() {
-      return client.current;
+      return first().client.current;
     },
-    client,
-    connections,
-    directory,
+    get client() {
+      return first().client;
+    },
+    get connections() {
+      return connections;
+    },
+    get directory() {
+      return built.directory;
+    },
     tracker,
     registry,
     costGuard,
-    metadata,
-    factory: createMcpServerFactory(deps, registry),
-    reload: async (resolved, graceMs) => {
-      if (!resolved.configured && client.current.backend === 'emulator') return outcome(false);
-      const next = await open(resolved);
-      void client.swap(next, graceMs);
-      // Another connection may see other objects.
-      metadata.invalidate();
-      logger.info('data path reloaded', { backend: next.backend, connection: outcome(true).connection });
-      return outcome(true);
+    get metadata() {
+      return first().metadata;
     },
+    factory: (identity) => registry.track(baseFactory(identity)),
+    startHealth: async () => {
+      await Promise.all(connections.map((c) => c.health?.start() ?? Promise.resolve()));
+    },
+    reload,
     close: async () => {
-      await Promise.allSettled(connections.map((c) => c.client.close()));
+      for (const c of connections) c.health?.stop();
+      await Promise.allSettled([...connections.map((c) => c.client), ...retiring].map((c) => c.close()));
     },
   };
 }

@@ -38,10 +38,15 @@ const MAX_REMEMBERED_QUERIES = 100_000;
 /** The connections of one daemon; the first is the default. */
 export class ConnectionDirectory {
   private readonly entries: ReadonlyMap<string, DirectoryEntry>;
-  private readonly byQuery = new Map<string, string>();
+  private readonly byQuery: Map<string, string>;
 
-  /** @param entries at least one; names unique (throws CONFIG_INVALID otherwise) */
-  constructor(entries: readonly DirectoryEntry[]) {
+  /**
+   * @param entries at least one; names unique (throws CONFIG_INVALID otherwise)
+   * @param byQuery which connection ran each query id; pass the previous directory's to keep it
+   *   across a reload (results read later still find their connection)
+   */
+  constructor(entries: readonly DirectoryEntry[], byQuery = new Map<string, string>()) {
+    this.byQuery = byQuery;
     if (entries.length === 0)
       throw new SmcpError('CONFIG_INVALID', 'no connection to serve', { field: 'connections' });
     const map = new Map<string, DirectoryEntry>();
@@ -72,15 +77,20 @@ export class ConnectionDirectory {
   }
 
   /**
-   * The connection named `name` (the default when undefined). Throws USAGE naming the
-   * `connection` argument for a name not served.
+   * The connection named `name` (the default when undefined). Throws CONNECTION_UNKNOWN naming
+   * the connection (field `connection`) for a name not served, e.g. one a reload removed.
    */
   route(name: string | undefined): DirectoryEntry {
     const entry = this.entries.get(name ?? this.defaultName);
     if (entry) return entry;
-    throw new SmcpError(
-      'USAGE',
-      `connection: no connection "${name}"; connections: ${this.names.join(', ')}`,
+    throw this.unknown(String(name));
+  }
+
+  /** The error for a connection name not served, listing those served. */
+  unknown(name: string): SmcpError {
+    return new SmcpError(
+      'CONNECTION_UNKNOWN',
+      `connection: no connection "${name}" is served; connections: ${this.names.join(', ')}`,
       { field: 'connection' },
     );
   }

@@ -55,6 +55,11 @@ export interface McpDeps {
   readonly costGuard?: CostGuard;
   /** The connection's metadata cache; one per daemon. Default: one from the settings' TTL and size. */
   readonly metadata?: MetadataCache;
+  /**
+   * Each named connection's metadata cache, kept by the caller so it outlives a registry (a reload
+   * rebuilds the registry but keeps unchanged connections' caches). Default: made here on first use.
+   */
+  readonly metadataOf?: (connection: string) => MetadataCache | undefined;
 }
 
 /** A tool as every path lists it: the MCP `Tool` shape (tools/list and GET /mcp/tools alike). */
@@ -175,6 +180,8 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
   const otherCaches = new Map<string, MetadataCache>();
   const metadataOf = (route: { name: string; settings: McpSettings } | undefined): MetadataCache => {
     if (!route || !deps.connections || route.name === deps.connections.defaultName) return metadata;
+    const kept = deps.metadataOf?.(route.name);
+    if (kept) return kept;
     let cache = otherCaches.get(route.name);
     if (!cache) otherCaches.set(route.name, (cache = metadataCacheFor(route.settings)));
     return cache;
@@ -346,6 +353,14 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     );
   };
 
+  // A name no longer served (a reload removed it) is an unknown connection, not a schema mismatch.
+  const refuseUnknownConnection = (args: unknown): void => {
+    const name = (args as { connection?: unknown } | null)?.connection;
+    if (several && directory && typeof name === 'string' && !directory.names.includes(name)) {
+      throw directory.unknown(name);
+    }
+  };
+
   const unknownTool = (name: string): SmcpError => {
     const names = [...entries.keys()];
     const near = nearestName(name, names);
@@ -364,11 +379,18 @@ export function createToolRegistry(deps: McpDeps): ToolRegistry {
     async callTool(name, args, identity, options = {}) {
       const tool = entries.get(name)?.tool;
       if (!tool) throw unknownTool(name);
+      // An unknown connection is an answer (isError), not a malformed request.
+      try {
+        refuseUnknownConnection(args);
+      } catch (err) {
+        return errorResult(err, publicName);
+      }
       return run(tool, parseToolArguments(tool, name, args), identity, options);
     },
     async invoke(tool, args, identity, options = {}) {
       let checked: Record<string, unknown>;
       try {
+        refuseUnknownConnection(args);
         checked = parseToolArguments(tool, publicName(tool.name), args);
       } catch (err) {
         const refused = errorResult(err, publicName);

@@ -135,9 +135,11 @@ describe('several connections through an MCP client', function () {
     expect(status.isError, status.text).to.equal(false);
   });
 
-  it('refuses a connection it does not serve, naming the argument and the choices', async () => {
+  it('refuses a connection it does not serve as an unknown connection, naming it and the choices', async () => {
     const { isError, text } = await call('list_databases', { connection: 'staging' });
     expect(isError).to.equal(true);
-    expect(text).to.match(/^USAGE: .*connection/);
+    expect(text).to.match(
+      /^CONNECTION_UNKNOWN: connection: no connection "staging" is served; connections: prod, dev/,
+    );
   });
 });

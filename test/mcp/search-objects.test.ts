@@ -253,6 +253,41 @@ describe('search_objects and the metadata cache', function () {
     }
   });
 
+  it('finds databases and schemas by their comment, set at creation or by COMMENT ON', async () => {
+    const ddl = await connect(emulator.path, { allowWrite: true, allowDdl: true }, undefined, {
+      metadata: manualCache().cache,
+    });
+    const run = async (sql: string): Promise<void> => {
+      const done = await call(ddl, 'execute_query', { sql });
+      expect(done.isError, `${sql}: ${done.text}`).to.equal(undefined);
+    };
+    try {
+      await run("CREATE DATABASE NOTES_DB COMMENT = 'quarterly revenue archive'");
+      await run("CREATE SCHEMA NOTES_DB.LEDGER COMMENT = 'general ledger postings'");
+      await run('CREATE SCHEMA NOTES_DB.SCRATCH');
+      await run("COMMENT ON SCHEMA NOTES_DB.SCRATCH IS 'analyst sandbox'");
+      const byComment = async (pattern: string, kind: string): Promise<Record<string, unknown>[]> =>
+        (await call(ddl, 'search_objects', { pattern, kinds: [kind], detail: 'summary' })).structured
+          .matches as Record<string, unknown>[];
+      const dbs = await byComment('revenue archive', 'database');
+      expect(dbs.map((m) => [m.name, m.matchedOn, m.comment])).to.deep.equal([
+        ['NOTES_DB', 'comment', 'quarterly revenue archive'],
+      ]);
+      const ledger = await byComment('/ledger post/', 'schema');
+      expect(ledger.map((m) => [m.name, m.matchedOn])).to.deep.equal([['NOTES_DB.LEDGER', 'comment']]);
+      const sandbox = await byComment('%sandbox', 'schema');
+      expect(sandbox.map((m) => [m.name, m.comment])).to.deep.equal([
+        ['NOTES_DB.SCRATCH', 'analyst sandbox'],
+      ]);
+      await run("COMMENT ON DATABASE NOTES_DB IS 'retired figures'");
+      expect(await byComment('revenue archive', 'database')).to.deep.equal([]);
+      expect((await byComment('retired', 'database')).map((m) => m.name)).to.deep.equal(['NOTES_DB']);
+    } finally {
+      await call(ddl, 'execute_query', { sql: 'DROP DATABASE IF EXISTS NOTES_DB' });
+      await ddl.close();
+    }
+  });
+
   it('never finds what the visibility rules hide, by name, comment or column', async () => {
     const hidden = await connect(
       emulator.path,

@@ -22,8 +22,6 @@ async function runForeground(args: ArgumentsCamelCase<StartArgs>, files: DaemonF
   const { prepareServing, describeBackend } = await import('../serving.js');
   const { foregroundLogger } = await import('../daemon-logger.js');
   const { readVersion } = await import('../version.js');
-  const { resolveConnectionSettings } = await import('../../snowflake/settings.js');
-  const { toConnectionFlags } = await import('../connection-flags.js');
   const serving = prepareServing(args, { withHttp: true });
   const log = foregroundLogger(files.logFile, args.logLevel, !args.daemonized, args.logSplit);
   const { startDaemon } = await import('../../daemon/daemon.js');
@@ -35,14 +33,7 @@ async function runForeground(args: ArgumentsCamelCase<StartArgs>, files: DaemonF
     version: readVersion(),
     args: daemonArgs(afterCommand(cliArgv(), 'start')),
     drainTimeoutSeconds: args.drainTimeout,
-    // A reload re-reads the first connection (with --connections, the first named one).
-    resolveAgain: () =>
-      resolveConnectionSettings({
-        env: process.env,
-        flags: serving.name
-          ? { ...toConnectionFlags(args), connection: serving.name }
-          : toConnectionFlags(args),
-      }),
+    resolveAgain: () => serving.reread(),
   }).catch((err: unknown) => {
     log.close();
     throw err;

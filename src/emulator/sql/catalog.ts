@@ -11,6 +11,7 @@ import { quoteString } from './tokenizer.js';
 import { sfTypeFromDuck } from './types.js';
 import type { SfColumnType } from './types.js';
 import type { GeneratedCatalog } from '../sample-data/generated-catalog.js';
+import { CONTAINER_COMMENTS_DDL } from './container-comments.js';
 
 /** Catalogs users never see. */
 export const HIDDEN_DATABASES = ['memory', 'system', 'temp', '_SMCP'];
@@ -25,6 +26,7 @@ const SETUP: readonly string[] = [
   `CREATE TABLE _SMCP.main.COLUMN_TYPES (db VARCHAR, sch VARCHAR, tbl VARCHAR, col VARCHAR, sf_name VARCHAR, wire VARCHAR,
      num_precision INTEGER, num_scale INTEGER, char_length BIGINT)`,
   `CREATE TABLE _SMCP.main.OBJECTS (db VARCHAR, sch VARCHAR, name VARCHAR, created TIMESTAMPTZ, text VARCHAR)`,
+  CONTAINER_COMMENTS_DDL,
   `CREATE TABLE _SMCP.main.QUERY_HISTORY (QUERY_ID VARCHAR, QUERY_TEXT VARCHAR, DATABASE_NAME VARCHAR, SCHEMA_NAME VARCHAR,
      QUERY_TYPE VARCHAR, SESSION_ID VARCHAR, USER_NAME VARCHAR, ROLE_NAME VARCHAR, WAREHOUSE_NAME VARCHAR, QUERY_TAG VARCHAR,
      EXECUTION_STATUS VARCHAR, ERROR_CODE VARCHAR, ERROR_MESSAGE VARCHAR, START_TIME TIMESTAMPTZ, END_TIME TIMESTAMPTZ,

@@ -9,10 +9,11 @@ import type { StatementContext } from './context.js';
 import { statusResult } from './result-set.js';
 import { noCurrentDatabase, objectNotFound } from './sql-errors.js';
 import { STATEMENT_TYPE } from './statement-types.js';
-import { identName, isSignificant, quoteIdent, quoteString } from './tokenizer.js';
+import { identName, isSignificant, quoteIdent } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
 import { createTable, createView, findComment } from './ddl-table.js';
 import type { Rewrite } from './ddl-table.js';
+import { runContainerComment, setContainerComment } from './container-comments.js';
 
 const MODIFIERS = new Set([
   'OR',
@@ -37,6 +38,7 @@ export async function runDdl(
   const sig = tokens.filter(isSignificant);
   const first = words[0];
   if (first === 'DROP' && words[1] === 'DATABASE') return dropDatabase(ctx, sig);
+  if (first === 'COMMENT') return runContainerComment(ctx, sig);
   if (first !== 'CREATE') return null;
   let i = 1;
   let replace = false;
@@ -66,7 +68,7 @@ export async function runDdl(
   if (parts.length === 0) return null;
   switch (kind) {
     case 'DATABASE':
-      return createDatabase(ctx, parts[0] ?? '', replace, ifNotExists);
+      return createDatabase(ctx, parts[0] ?? '', replace, ifNotExists, sig.slice(i));
     case 'SCHEMA':
       return createSchema(ctx, parts, replace, ifNotExists, sig.slice(i));
     case 'TABLE':
@@ -92,6 +94,7 @@ async function createDatabase(
   name: string,
   replace: boolean,
   ifNotExists: boolean,
+  rest: Token[],
 ): Promise<ResultSet> {
   const exists =
     (await ctx.rows('SELECT 1 FROM duckdb_databases() WHERE database_name = $1', [name])).length > 0;
@@ -109,6 +112,7 @@ async function createDatabase(
   if (exists) await ctx.run(`DETACH DATABASE ${quoteIdent(name)}`);
   await ctx.run(`ATTACH ':memory:' AS ${quoteIdent(name)}`);
   await ctx.run(`CREATE SCHEMA ${quoteIdent(name)}.PUBLIC`);
+  await setContainerComment(ctx, name, null, findComment(rest));
   ctx.session.database = name;
   ctx.session.schema = 'PUBLIC';
   await ctx.catalog.sync(ctx.pooled.conn);
@@ -163,9 +167,7 @@ async function createSchema(
   const target = `${quoteIdent(db)}.${quoteIdent(name)}`;
   if (replace) await ctx.run(`DROP SCHEMA IF EXISTS ${target} CASCADE`);
   await ctx.run(`CREATE SCHEMA ${ifNotExists ? 'IF NOT EXISTS ' : ''}${target}`);
-  const comment = findComment(rest);
-  if (comment !== null)
-    await ctx.run(`COMMENT ON SCHEMA ${target} IS ${quoteString(comment)}`).catch(() => undefined);
+  await setContainerComment(ctx, db, name, findComment(rest));
   ctx.session.database = db;
   ctx.session.schema = name;
   ctx.pooled.searchPath = '';

@@ -95,7 +95,9 @@ function showVariables(ctx: StatementContext, sig: Token[]): ResultSet {
 async function showDatabases(q: ShowQuery): Promise<ResultSet> {
   const { ctx, args, where } = q;
   const rows = await ctx.rows(
-    `SELECT database_name, comment FROM duckdb_databases() WHERE ${where('database_name', null)} ORDER BY 1`,
+    `SELECT database_name, COALESCE(c.comment, d.comment) FROM duckdb_databases() d
+       LEFT JOIN _SMCP.main.CONTAINER_COMMENTS c ON c.db = d.database_name AND c.sch IS NULL
+       WHERE ${where('database_name', null)} ORDER BY 1`,
   );
   const out = rows.map((r): Cell[] => {
     const name = String(r[0]);
@@ -135,7 +137,9 @@ async function showDatabases(q: ShowQuery): Promise<ResultSet> {
 async function showSchemas(q: ShowQuery): Promise<ResultSet> {
   const { ctx, args, where, db } = q;
   const rows = await ctx.rows(
-    `SELECT schema_name, database_name, comment FROM duckdb_schemas() WHERE ${where('database_name', 'schema_name')} ORDER BY 2, 1`,
+    `SELECT schema_name, database_name, COALESCE(c.comment, s.comment) FROM duckdb_schemas() s
+       LEFT JOIN _SMCP.main.CONTAINER_COMMENTS c ON c.db = s.database_name AND c.sch = s.schema_name
+       WHERE ${where('database_name', 'schema_name')} ORDER BY 2, 1`,
   );
   const dbs = db ? [db] : [...new Set(rows.map((r) => String(r[1])))];
   const all: Cell[][] = rows.map((r) => [String(r[0]), String(r[1]), r[2] === null ? '' : String(r[2])]);

@@ -1,0 +1,227 @@
+/**
+ * `smcp reload` on a daemon serving several connections: its embedded emulator and a separately
+ * started emulator reached as configured Snowflake accounts through connections.toml, the list in
+ * config.toml. One real MCP SDK client keeps one session open across every reload: a connection
+ * added, one whose options changed, one removed while a call runs on it, a bad configuration (no
+ * change at all), and one that cannot connect (served, unhealthy, the others serve on).
+ */
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import type { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import type { ReloadAnswer } from '../../src/admin/protocol.js';
+import { ALICE_PASSWORD, startTestEmulator } from '../emulator/server/harness.js';
+import { runSmcp, waitFor } from '../helpers/cli.js';
+import type { E2eServer } from './helpers.js';
+import { answer, connectHttp, tabular, textOf } from './helpers.js';
+
+interface Listed {
+  connections: { name: string; healthy: boolean; allowWrite: boolean; default: boolean }[];
+}
+
+describe('e2e: smcp reload with several connections', function () {
+  this.timeout(120_000);
+  let emulator: RunningEmulator;
+  let dir: string;
+  let configFile: string;
+  let server: E2eServer;
+  let client: Client;
+  let transport: StreamableHTTPClientTransport;
+  let sessionId: string | undefined;
+  let listChanged = 0;
+
+  /** A connections.toml table reaching the test emulator as account `name`. */
+  const account = (name: string, port: number): string =>
+    `[${name}]\naccount = "${emulator.account}"\nuser = "alice"\npassword = "${ALICE_PASSWORD}"\n` +
+    `host = "127.0.0.1"\nport = ${port}\nprotocol = "http"\nwarehouse = "COMPUTE_WH"\n`;
+  const writeConfig = (text: string): void => writeFileSync(configFile, text, { mode: 0o600 });
+  const reload = (json = false) => runSmcp(['reload', ...(json ? ['--json'] : [])], server.home.env, 60_000);
+  const listed = async (): Promise<Listed['connections']> =>
+    (
+      answer(await client.callTool({ name: 'list_connections', arguments: {} }))
+        .structuredContent as unknown as Listed
+    ).connections;
+  const health = async (): Promise<Record<string, boolean>> =>
+    ((await (await fetch(`${server.base}/health`)).json()) as { connections: Record<string, boolean> })
+      .connections;
+
+  before(async () => {
+    emulator = await startTestEmulator();
+    dir = mkdtempSync(join(tmpdir(), 'smcp-reload-'));
+    const snowflakeHome = join(dir, 'snowflake');
+    const configHome = join(dir, 'config');
+    mkdirSync(snowflakeHome, { mode: 0o700 });
+    mkdirSync(join(configHome, 'smcp'), { recursive: true, mode: 0o700 });
+    const connections = join(snowflakeHome, 'connections.toml');
+    // Port 1 on loopback: nothing listens there, so `broken` cannot connect.
+    writeFileSync(
+      connections,
+      account('dev', emulator.port) + account('stage', emulator.port) + account('broken', 1),
+    );
+    chmodSync(connections, 0o600);
+    configFile = join(configHome, 'smcp', 'config.toml');
+    writeConfig('connections = ["emulator", "dev"]\n');
+    server = await startE2eServerWith(snowflakeHome, configHome);
+    const connected = await connectHttp(server.base, 'e2e-reload');
+    client = connected.client;
+    transport = connected.transport;
+    client.setNotificationHandler('notifications/tools/list_changed', () => {
+      listChanged++;
+    });
+    sessionId = connected.transport.sessionId;
+    expect(sessionId).to.be.a('string');
+  });
+  after(async () => {
+    await client?.close();
+    await server?.stop();
+    await emulator?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function startE2eServerWith(snowflakeHome: string, configHome: string): Promise<E2eServer> {
+    const { startE2eServer } = await import('./helpers.js');
+    return startE2eServer([], 60_000, { SNOWFLAKE_HOME: snowflakeHome, XDG_CONFIG_HOME: configHome });
+  }
+
+  it('adds a connection: health checked, listed, callable, tools listed anew, same session', async () => {
+    writeConfig('connections = ["emulator", "dev", "stage"]\n');
+    const run = await reload();
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.include('smcp reloaded: 1 added, 2 unchanged');
+    expect(run.stdout).to.match(/ {3}stage\s+added, healthy/);
+    expect(run.stdout).to.match(/\* emulator\s+unchanged, healthy/);
+    expect((await listed()).map((c) => c.name)).to.deep.equal(['emulator', 'dev', 'stage']);
+    expect(await health()).to.deep.equal({ emulator: true, dev: true, stage: true });
+    const user = tabular(
+      await client.callTool({
+        name: 'execute_query',
+        arguments: { sql: 'SELECT CURRENT_USER()', connection: 'stage' },
+      }),
+    );
+    expect(user.rows).to.deep.equal([['ALICE']]);
+    const tools = await client.listTools();
+    const schema = tools.tools.find((t) => t.name === 'execute_query')!.inputSchema as unknown as {
+      properties: { connection: { enum: string[] } };
+    };
+    expect(schema.properties.connection.enum).to.deep.equal(['emulator', 'dev', 'stage']);
+    await waitFor(() => listChanged >= 1);
+    const status = await runSmcp(['status'], server.home.env);
+    expect(status.stdout).to.match(/ {3}stage\s+snowflake\s+healthy, read-only/);
+  });
+
+  it("swaps a changed connection's pool and settings, leaving the others untouched", async () => {
+    writeConfig(
+      'connections = ["emulator", "dev", "stage"]\n[connection_options.dev]\nmax_rows = 2\nallow_write = true\n',
+    );
+    const run = await reload(true);
+    expect(run.code, run.stderr).to.equal(0);
+    const changes = (JSON.parse(run.stdout) as ReloadAnswer).connections.map((c) => [c.name, c.change]);
+    expect(changes).to.deep.equal([
+      ['emulator', 'unchanged'],
+      ['dev', 'changed'],
+      ['stage', 'unchanged'],
+    ]);
+    const sql = 'SELECT * FROM (VALUES (1), (2), (3), (4)) AS t(n)';
+    const dev = tabular(
+      await client.callTool({ name: 'execute_query', arguments: { sql, connection: 'dev' } }),
+    );
+    expect(dev.rows).to.have.length(2);
+    expect(dev.truncated).to.equal(true);
+    const stage = tabular(
+      await client.callTool({ name: 'execute_query', arguments: { sql, connection: 'stage' } }),
+    );
+    expect(stage.rows).to.have.length(4);
+    expect((await listed()).find((c) => c.name === 'dev')?.allowWrite).to.equal(true);
+  });
+
+  it('removes a connection: its running call finishes, new calls get an unknown-connection error', async () => {
+    const running = client.callTool({
+      name: 'execute_query',
+      arguments: { sql: 'SELECT SYSTEM$WAIT(5) AS W', connection: 'stage' },
+    });
+    await waitFor(async () => {
+      const status = await runSmcp(['status', '--json'], server.home.env);
+      return (JSON.parse(status.stdout) as { inFlight: unknown[] }).inFlight.length > 0;
+    });
+    writeConfig(
+      'connections = ["emulator", "dev"]\n[connection_options.dev]\nmax_rows = 2\nallow_write = true\n',
+    );
+    const run = await reload();
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.match(/ {3}stage\s+removed/);
+    const finished = await running;
+    expect(answer(finished).isError, textOf(finished)).to.not.equal(true);
+    const refused = await client.callTool({ name: 'list_databases', arguments: { connection: 'stage' } });
+    expect(answer(refused).isError).to.equal(true);
+    expect(textOf(refused)).to.match(/^CONNECTION_UNKNOWN: connection: no connection "stage" is served/);
+    const cli = await runSmcp(['call', 'list_databases', 'connection=stage'], server.home.env);
+    expect(cli.code).to.equal(1);
+    expect(cli.stderr).to.include('CONNECTION_UNKNOWN: connection: no connection "stage" is served');
+    expect(await health()).to.deep.equal({ emulator: true, dev: true });
+  });
+
+  it('refuses a bad configuration with one message, changing nothing', async () => {
+    writeConfig('connections = ["emulator", "dev", "nosuch"]\n');
+    const unknown = await reload();
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.match(/connection "nosuch" \(from \S*config\.toml connections\)/);
+    expect(unknown.stderr).to.include('[CONNECTION_UNKNOWN]');
+    writeConfig('connections = ["emulator", "dev"]\n[connection_options.dev]\nmax_rows = "lots"\n');
+    const invalid = await reload();
+    expect(invalid.code).to.equal(2);
+    expect(invalid.stderr).to.match(/config\.toml.*connection_options\.dev\.max_rows/);
+    writeConfig('connections = ["emulator", "dev"\n');
+    const broken = await reload();
+    expect(broken.code).to.equal(2);
+    expect(broken.stderr).to.include('config.toml');
+    expect(broken.stderr.trim().split('\n')).to.have.length(1);
+    // The last good set serves on, under its settings.
+    expect((await listed()).map((c) => [c.name, c.allowWrite])).to.deep.equal([
+      ['emulator', false],
+      ['dev', true],
+    ]);
+    const sql = 'SELECT * FROM (VALUES (1), (2), (3)) AS t(n)';
+    const dev = tabular(
+      await client.callTool({ name: 'execute_query', arguments: { sql, connection: 'dev' } }),
+    );
+    expect(dev.rows).to.have.length(2);
+  });
+
+  it('serves a connection that cannot connect as unhealthy while the others serve', async () => {
+    writeConfig('connections = ["emulator", "dev", "broken"]\n');
+    const run = await reload();
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout).to.match(/ {3}broken\s+added, unhealthy/);
+    expect(await health()).to.deep.equal({ emulator: true, dev: true, broken: false });
+    const failed = await client.callTool({ name: 'list_databases', arguments: { connection: 'broken' } });
+    expect(answer(failed).isError).to.equal(true);
+    const served = await client.callTool({ name: 'list_databases', arguments: { connection: 'dev' } });
+    expect(answer(served).isError, textOf(served)).to.not.equal(true);
+    const ready = await fetch(`${server.base}/readyz`);
+    expect(ready.status).to.equal(200);
+  });
+
+  it('makes another connection the default, still on the same session', async () => {
+    writeConfig('connections = ["dev", "emulator"]\n');
+    const run = await reload(true);
+    expect(run.code, run.stderr).to.equal(0);
+    const outcome = JSON.parse(run.stdout) as ReloadAnswer;
+    expect(outcome.connection).to.equal('dev');
+    expect(outcome.connections.map((c) => [c.name, c.change, c.default])).to.deep.equal([
+      ['dev', 'unchanged', true],
+      ['emulator', 'unchanged', false],
+      ['broken', 'removed', false],
+    ]);
+    const user = tabular(
+      await client.callTool({ name: 'execute_query', arguments: { sql: 'SELECT CURRENT_USER()' } }),
+    );
+    expect(user.rows).to.deep.equal([['ALICE']]);
+    expect((await listed()).map((c) => [c.name, c.default])).to.deep.equal([
+      ['dev', true],
+      ['emulator', false],
+    ]);
+    expect(transport.sessionId).to.equal(sessionId);
+  });
+});
