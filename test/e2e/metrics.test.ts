@@ -45,7 +45,9 @@ describe('e2e: metrics', function () {
   let http: Client;
 
   before(async () => {
-    server = await startE2eServer();
+    // Room for every call at once (a client may hold half the pool): on a busy machine, calls queued
+    // behind a client's share could outwait the pool's acquire timeout, which is not what this counts.
+    server = await startE2eServer(['--pool-size', String(2 * CALLS_PER_CLIENT)]);
     http = (await connectHttp(server.base, 'metrics-http')).client;
   });
   after(async () => {
