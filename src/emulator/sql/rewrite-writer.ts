@@ -14,6 +14,7 @@ import { applyWrap } from './rewrite-context.js';
 import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-context.js';
 import { localTimestampSql, semiStructuredSql, structuredCastSql } from './structured-cast.js';
 import { structuredTypeAt, wrappedDuckType } from './structured-types.js';
+import { JSON_TEXT_MACRO } from './json-text.js';
 import { variantPathAt } from './variant-paths.js';
 
 const INFO_VIEWS = new Set(['TABLES', 'COLUMNS', 'VIEWS', 'SCHEMATA', 'DATABASES']);
@@ -199,9 +200,15 @@ export class Writer implements SqlWriter {
           } else if (t.text === '::') {
             const [sql, end, wrap] = this.typeAt(n, to);
             // A path cast to text takes a JSON string's contents (and JSON null as NULL), as Snowflake does.
-            if (lastPath?.last === this.prevSig(i) && lastPath.start === primary && sql === 'VARCHAR')
+            const pathText =
+              lastPath?.last === this.prevSig(i) && lastPath.start === primary && sql === 'VARCHAR';
+            if (pathText && lastPath)
               out = `${out.slice(0, primary)}(${lastPath.operand} ->> ${quoteString(lastPath.jsonPath)})`;
-            if (wrap) out = `${out.slice(0, primary)}${applyWrap(wrap, out.slice(primary).trim())}`;
+            // After a bracket path (`v['k']::STRING`) the value may be JSON: text without its quotes.
+            const bracketText = !pathText && sql === 'VARCHAR' && this.text(this.prevSig(i)) === ']';
+            const textWrap = bracketText ? JSON_TEXT_MACRO : undefined;
+            const castWrap = wrap ?? textWrap;
+            if (castWrap) out = `${out.slice(0, primary)}${applyWrap(castWrap, out.slice(primary).trim())}`;
             else out += `::${sql}`;
             i = end - 1;
           } else out += t.text;
