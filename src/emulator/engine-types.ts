@@ -18,7 +18,8 @@ export type SnowflakeType =
   | 'variant'
   | 'object'
   | 'array'
-  | 'map';
+  | 'map'
+  | 'decfloat';
 
 /** One column of a result, as Snowflake describes it in `rowtype`. */
 export interface ColumnMeta {

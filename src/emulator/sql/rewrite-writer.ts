@@ -15,6 +15,7 @@ import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-
 import { localTimestampSql, semiStructuredSql, structuredCastSql } from './structured-cast.js';
 import { structuredTypeAt, wrappedDuckType } from './structured-types.js';
 import { JSON_TEXT_MACRO } from './json-text.js';
+import { decfloatCastSql, unaryMinusStart } from './decfloat.js';
 import { variantPathAt } from './variant-paths.js';
 
 const INFO_VIEWS = new Set(['TABLES', 'COLUMNS', 'VIEWS', 'SCHEMATA', 'DATABASES']);
@@ -208,6 +209,7 @@ export class Writer implements SqlWriter {
             const bracketText = !pathText && sql === 'VARCHAR' && this.text(this.prevSig(i)) === ']';
             const textWrap = bracketText ? JSON_TEXT_MACRO : undefined;
             const castWrap = wrap ?? textWrap;
+            if (wrap === decfloatCastSql) primary = unaryMinusStart(out, primary);
             if (castWrap) out = `${out.slice(0, primary)}${applyWrap(castWrap, out.slice(primary).trim())}`;
             else out += `::${sql}`;
             i = end - 1;
@@ -263,6 +265,7 @@ export class Writer implements SqlWriter {
     if (sf.wire === 'timestamp_ltz' && timeZone.toUpperCase() !== 'UTC')
       return [duckTypeFor(sf), end, (operand: string) => localTimestampSql(operand, timeZone)];
     if (sf.wire === 'binary') return [duckTypeFor(sf), end, '_SMCP_TO_BINARY'];
+    if (sf.wire === 'decfloat') return [duckTypeFor(sf), end, decfloatCastSql];
     if (sf.wire === 'variant' || sf.wire === 'object' || sf.wire === 'array')
       return [
         duckTypeFor(sf),
