@@ -16,6 +16,7 @@ import { localTimestampSql, semiStructuredSql, structuredCastSql } from './struc
 import { structuredTypeAt, wrappedDuckType } from './structured-types.js';
 import { JSON_TEXT_MACRO } from './json-text.js';
 import { decfloatCastSql, unaryMinusStart } from './decfloat.js';
+import { isDateOperand, isFractionalLiteral, wholeDaysSql } from './date-arithmetic.js';
 import { variantPathAt } from './variant-paths.js';
 
 const INFO_VIEWS = new Set(['TABLES', 'COLUMNS', 'VIEWS', 'SCHEMATA', 'DATABASES']);
@@ -198,6 +199,14 @@ export class Writer implements SqlWriter {
               lastPath = { last: path.last, start: primary, operand, jsonPath: path.jsonPath };
               i = path.last;
             } else out += t.text;
+          } else if (
+            (t.text === '+' || t.text === '-') &&
+            nt?.kind === 'number' &&
+            isFractionalLiteral(nt.text) &&
+            isDateOperand(out, primary)
+          ) {
+            out += `${t.text} ${wholeDaysSql(nt.text)}`;
+            i = n;
           } else if (t.text === '::') {
             const [sql, end, wrap] = this.typeAt(n, to);
             // A path cast to text takes a JSON string's contents (and JSON null as NULL), as Snowflake does.
