@@ -7,11 +7,12 @@
  * values. A DECFLOAT is therefore kept as its exact decimal text inside a one-member UNION named
  * DECFLOAT_MEMBER: the text keeps every digit and any exponent, and the UNION is what tells a
  * DECFLOAT apart from ordinary text in a result (rowtype `decfloat`, which snowflake-sdk hands to the
- * application as the text). DuckDB casts the UNION explicitly to numbers and text (`d::NUMBER(10,2)`,
- * `d::DOUBLE`, `d::STRING`) and compares equal texts as equal; plain decimals are stored without
- * trailing zeros so that 1.50 and 1.5 are one value. Operators (+, -, *, /) have no DuckDB
- * implementation on the UNION: the value must be cast to NUMBER or FLOAT first, and the error says so
- * in Snowflake's type names.
+ * application as the text). Casts to text read the text; casts to numbers (`d::NUMBER(10,2)`,
+ * `d::DOUBLE`, `d::INT`) go through it (numericCastSql); equal texts compare equal, and plain
+ * decimals are stored without trailing zeros so that 1.50 and 1.5 are one value. What the text
+ * cannot do: arithmetic operators (+, -, *, /) have no DuckDB implementation on the UNION (the
+ * value must be cast to NUMBER or FLOAT first; the error names DECFLOAT), and ORDER BY, MIN/MAX and
+ * < > compare the texts, not the numbers.
  */
 import { DuckDBTypeId, DuckDBUnionValue } from '@duckdb/node-api';
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
@@ -24,6 +25,30 @@ export const DECFLOAT_DUCK_TYPE = `UNION("${DECFLOAT_MEMBER}" VARCHAR)`;
 
 /** The macro that turns a number or numeric text into a DECFLOAT (TO_DECFLOAT, `::DECFLOAT`). */
 export const TO_DECFLOAT_MACRO = '_SMCP_TO_DECFLOAT';
+
+/**
+ * A cast of `operand` to the numeric DuckDB type `duckType` that also converts a DECFLOAT (DuckDB
+ * casts the UNION only to VARCHAR, so a DECFLOAT goes through its text). The operand's type is
+ * known when DuckDB binds the statement, so the CASE folds to one plain cast; a typed macro
+ * overload cannot do this, as text and JSON would cast to the UNION implicitly.
+ */
+export function numericCastSql(duckType: string, cast = 'CAST'): (operand: string) => string {
+  const union = DECFLOAT_DUCK_TYPE.replace(/"/g, '');
+  const wrap = (operand: string): string =>
+    `CASE WHEN typeof(${operand}) = '${union}' THEN ${cast}(CAST(${operand} AS VARCHAR) AS ${duckType}) ELSE ${cast}(${operand} AS ${duckType}) END`;
+  numericCasts.set(wrap, duckType);
+  return wrap;
+}
+
+/** The numeric casts numericCastSql made, with their DuckDB types (TRY_CAST makes its own). */
+const numericCasts = new WeakMap<(operand: string) => string, string>();
+
+/** TRY_CAST's form of `wrap` when it is a numeric cast (DuckDB's TRY() refuses volatile operands). */
+export function tryNumericCast(wrap: unknown): ((operand: string) => string) | null {
+  const duckType =
+    typeof wrap === 'function' ? numericCasts.get(wrap as (operand: string) => string) : undefined;
+  return duckType === undefined ? null : numericCastSql(duckType, 'TRY_CAST');
+}
 
 /** Most significant digits a DECFLOAT keeps. */
 const MAX_DIGITS = 38;

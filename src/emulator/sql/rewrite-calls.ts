@@ -11,6 +11,7 @@ import { applyWrap } from './rewrite-context.js';
 import type { SqlWriter } from './rewrite-context.js';
 import { semiStructuredSql, structuredCastSql } from './structured-cast.js';
 import { structuredTypeAt } from './structured-types.js';
+import { tryNumericCast } from './decfloat.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
 export function rewriteCall(w: SqlWriter, name: string, open: number, close: number): string | null {
@@ -179,6 +180,8 @@ function rewriteCast(w: SqlWriter, name: string, open: number, close: number): s
   const [type, , wrap] = w.typeAt(typeStart, close);
   const text = type === 'VARCHAR' ? pathAsTextSql(expr) : null;
   if (text !== null) return text;
+  const tryNumeric = name === 'TRY_CAST' ? tryNumericCast(wrap) : null;
+  if (tryNumeric) return tryNumeric(expr);
   if (wrap) return name === 'TRY_CAST' ? `TRY(${applyWrap(wrap, expr)})` : applyWrap(wrap, expr);
   return `${name}(${expr} AS ${type})`;
 }

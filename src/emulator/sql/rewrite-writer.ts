@@ -15,7 +15,7 @@ import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-
 import { localTimestampSql, semiStructuredSql, structuredCastSql } from './structured-cast.js';
 import { structuredTypeAt, wrappedDuckType } from './structured-types.js';
 import { JSON_TEXT_MACRO } from './json-text.js';
-import { decfloatCastSql, unaryMinusStart } from './decfloat.js';
+import { decfloatCastSql, numericCastSql, unaryMinusStart } from './decfloat.js';
 import { isDateOperand, isFractionalLiteral, wholeDaysSql } from './date-arithmetic.js';
 import { variantPathAt } from './variant-paths.js';
 
@@ -265,8 +265,9 @@ export class Writer implements SqlWriter {
       end = close + 1;
     }
     // Integer casts stay DuckDB integers so date arithmetic keeps working; they still report NUMBER(38,0).
-    if (/^(INT|INTEGER|SMALLINT|TINYINT|BYTEINT)$/i.test(name.text)) return ['INTEGER', end];
-    if (/^BIGINT$/i.test(name.text)) return ['BIGINT', end];
+    if (/^(INT|INTEGER|SMALLINT|TINYINT|BYTEINT)$/i.test(name.text))
+      return ['INTEGER', end, numericCastSql('INTEGER')];
+    if (/^BIGINT$/i.test(name.text)) return ['BIGINT', end, numericCastSql('BIGINT')];
     const sf = parseSfType(name.text, args);
     if (!sf) return [this.emit(i, end).toUpperCase(), end];
     if (sf.wire === 'timestamp_tz') return [duckTypeFor(sf), end, '_SMCP_TO_TZ'];
@@ -275,6 +276,8 @@ export class Writer implements SqlWriter {
       return [duckTypeFor(sf), end, (operand: string) => localTimestampSql(operand, timeZone)];
     if (sf.wire === 'binary') return [duckTypeFor(sf), end, '_SMCP_TO_BINARY'];
     if (sf.wire === 'decfloat') return [duckTypeFor(sf), end, decfloatCastSql];
+    if (sf.wire === 'fixed' || sf.wire === 'real')
+      return [duckTypeFor(sf), end, numericCastSql(duckTypeFor(sf))];
     if (sf.wire === 'variant' || sf.wire === 'object' || sf.wire === 'array')
       return [
         duckTypeFor(sf),

@@ -55,6 +55,21 @@ describe('emulator DECFLOAT', function () {
     expect(equal.rows).to.deep.equal([{ ID: 1 }]);
   });
 
+  it('casts a DECFLOAT to NUMBER, FLOAT and INT by its exact value', async function () {
+    expect(
+      await typed(
+        `SELECT '12345.675'::DECFLOAT::NUMBER(10,2) AS N, CAST(TO_DECFLOAT('-2.5e3') AS FLOAT) AS F,
+           '41.6'::DECFLOAT::INT AS I, TRY_CAST('123456'::DECFLOAT AS NUMBER(3,0)) AS T, 7::INT AS PLAIN`,
+      ),
+    ).to.deep.equal([
+      [12345.68, 'fixed'],
+      [-2500, 'real'],
+      [42, 'fixed'],
+      [null, 'fixed'],
+      [7, 'fixed'],
+    ]);
+  });
+
   it('refuses text that is no number, and names DECFLOAT where it cannot compute', async function () {
     const bad = await execute(alice.conn, "SELECT 'abc'::DECFLOAT").catch((e: unknown) => e);
     expect(bad).to.include({ code: '100038' });
