@@ -76,7 +76,12 @@ function typedArg(w: SqlWriter, range: TokenRange | undefined, type: string): st
 }
 
 /** Bind types that choose their own overload of the typed date functions. */
-const BIND_DUCK_TYPES: Readonly<Record<string, string>> = { DATE: 'DATE', TIME: 'TIME' };
+const BIND_DUCK_TYPES: Readonly<Record<string, string>> = {
+  DATE: 'DATE',
+  TIME: 'TIME',
+  TIMESTAMP_NTZ: 'TIMESTAMP',
+  TIMESTAMP_LTZ: 'TIMESTAMPTZ',
+};
 
 /** The DuckDB type of the bind `$n` (or `:n`) `sig` stands for, when its wire type has one. */
 function boundType(w: SqlWriter, sig: readonly { text: string }[]): string | undefined {
