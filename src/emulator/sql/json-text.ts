@@ -9,6 +9,11 @@
 /** Name of the macro that turns a bracket path's value into Snowflake's text. */
 export const JSON_TEXT_MACRO = '_SMCP_JSON_TEXT';
 
+/** `sql` (rewritten) as text when it ends in a bracket path (`v['k']`, `v[0]`), else null. */
+export function bracketPathText(sql: string): string | null {
+  return /\]\s*$/.test(sql) ? `${JSON_TEXT_MACRO}(${sql})` : null;
+}
+
 /** `CREATE MACRO` statements for bracket paths cast to text, run once when the engine starts. */
 export const JSON_TEXT_MACROS: readonly string[] = [
   `CREATE MACRO ${JSON_TEXT_MACRO}(x) AS CASE WHEN typeof(x) = 'JSON' THEN json_extract_string(x, '$')

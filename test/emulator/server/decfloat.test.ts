@@ -59,7 +59,8 @@ describe('emulator DECFLOAT', function () {
     expect(
       await typed(
         `SELECT '12345.675'::DECFLOAT::NUMBER(10,2) AS N, CAST(TO_DECFLOAT('-2.5e3') AS FLOAT) AS F,
-           '41.6'::DECFLOAT::INT AS I, TRY_CAST('123456'::DECFLOAT AS NUMBER(3,0)) AS T, 7::INT AS PLAIN`,
+           '41.6'::DECFLOAT::INT AS I, TRY_CAST('123456'::DECFLOAT AS NUMBER(3,0)) AS T, 7::INT AS PLAIN,
+           TO_NUMBER(TO_DECFLOAT('12.25'), 10, 1) AS TN`,
       ),
     ).to.deep.equal([
       [12345.68, 'fixed'],
@@ -67,6 +68,7 @@ describe('emulator DECFLOAT', function () {
       [42, 'fixed'],
       [null, 'fixed'],
       [7, 'fixed'],
+      [12.3, 'fixed'],
     ]);
   });
 

@@ -130,5 +130,14 @@ describe('emulator semi-structured paths', function () {
       [null, 'text'],
       ['[7,{"c":"deep"}]', 'text'],
     ]);
+    expect(
+      await typed(
+        "CAST(V['s'] AS STRING) AS C, TRY_CAST(V['l'][1] AS VARCHAR) AS T, TO_VARCHAR(V['a']['b'][1]['c']) AS V2",
+      ),
+    ).to.deep.equal([
+      ['text', 'text'],
+      ['20', 'text'],
+      ['deep', 'text'],
+    ]);
   });
 });
