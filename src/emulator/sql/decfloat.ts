@@ -93,7 +93,8 @@ export function isDecfloatTypeText(dataType: string): boolean {
 
 /**
  * The wire text of a DECFLOAT value: plain decimal notation while the number has at most 38 digit
- * positions, else `d.ddd…e±n` with its significant digits exact (trailing zeros dropped).
+ * positions, else `d.ddd…e±n` with its significant digits exact (trailing zeros dropped), rounded
+ * to 38 significant digits when it has more.
  */
 export function decfloatWireText(value: DuckDBValue): string | null {
   const member = value instanceof DuckDBUnionValue ? value.value : value;
@@ -108,6 +109,14 @@ export function decfloatWireText(value: DuckDBValue): string | null {
   let digits = `${whole}${frac}`.replace(/^0+/, '');
   let exponent = Number(m[4] ?? '0') - frac.length;
   if (digits === '') return '0';
+  if (digits.length > MAX_DIGITS) {
+    // More digits than a DECFLOAT keeps: round to 38 significant digits, half away from zero.
+    const dropped = digits.length - MAX_DIGITS;
+    let kept = BigInt(digits.slice(0, MAX_DIGITS));
+    if (Number(digits[MAX_DIGITS]) >= 5) kept += 1n;
+    digits = kept.toString();
+    exponent += dropped;
+  }
   const trailing = /0+$/.exec(digits)?.[0].length ?? 0;
   digits = digits.slice(0, digits.length - trailing);
   exponent += trailing;

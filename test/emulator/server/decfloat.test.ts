@@ -15,12 +15,13 @@ describe('emulator DECFLOAT', function () {
     return (statement.getColumns() ?? []).map((c) => [rows[0]?.[c.getName()], c.getType()]);
   }
 
-  it('casts literals to DECFLOAT without losing any of 38 digits or the exponent', async function () {
+  it('casts literals to DECFLOAT without losing any of 38 digits or the exponent, rounding beyond 38', async function () {
     expect(
       await typed(
         `SELECT -9.8765432099999998623226732747455716901e-250::DECFLOAT AS A,
            1.50::DECFLOAT AS B, CAST('12345678901234567890123456789012345678' AS DECFLOAT) AS C,
-           TO_DECFLOAT('1.2E+50') AS D, 0.000123::DECFLOAT AS E, TRY_TO_DECFLOAT('not a number') AS F`,
+           TO_DECFLOAT('1.2E+50') AS D, 0.000123::DECFLOAT AS E, TRY_TO_DECFLOAT('not a number') AS F,
+           TO_DECFLOAT('1234567890123456789012345678901234567890123') AS G`,
       ),
     ).to.deep.equal([
       ['-9.8765432099999998623226732747455716901e-250', 'decfloat'],
@@ -29,6 +30,7 @@ describe('emulator DECFLOAT', function () {
       ['1.2e+50', 'decfloat'],
       ['0.000123', 'decfloat'],
       [null, 'decfloat'],
+      ['1.2345678901234567890123456789012345679e+42', 'decfloat'],
     ]);
   });
 
