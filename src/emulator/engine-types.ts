@@ -3,6 +3,13 @@
  * (Snowflake SQL on DuckDB). The wire server knows nothing of SQL; the engine knows nothing of HTTP.
  */
 
+/**
+ * The emulated account's TIMEZONE: what the login reply announces, SHOW PARAMETERS shows as the
+ * default, and the engine computes in until a session sets its own (UTC, for reproducible output;
+ * Snowflake's own default is America/Los_Angeles).
+ */
+export const DEFAULT_TIMEZONE = 'UTC';
+
 /** Snowflake's rowtype `type` names (lower case, as the driver expects them on the wire). */
 export type SnowflakeType =
   | 'fixed'
@@ -18,7 +25,8 @@ export type SnowflakeType =
   | 'variant'
   | 'object'
   | 'array'
-  | 'map';
+  | 'map'
+  | 'decfloat';
 
 /** One column of a result, as Snowflake describes it in `rowtype`. */
 export interface ColumnMeta {

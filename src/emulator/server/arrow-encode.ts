@@ -293,6 +293,7 @@ function columnData(rows: Rows, c: number, column: ColumnMeta): { data: Data; by
     case 'timestamp_tz':
       return { data: structTimestampData(rows, c, true, bitmap, nulls), byteLength: 16 };
     case 'text':
+    case 'decfloat':
     case 'variant':
     case 'object':
     case 'array':

@@ -3,7 +3,7 @@
  * TIMEZONE and JS_TREAT_INTEGER_AS_BIGINT from it to convert values, and copies known names into its
  * process-wide settings, so types matter: booleans must be JSON booleans ("false" would be truthy).
  */
-import type { EmulatorSession } from '../engine-types.js';
+import { DEFAULT_TIMEZONE, type EmulatorSession } from '../engine-types.js';
 
 /** One `{name, value}` entry of a `parameters` list. */
 export interface WireParameter {
@@ -13,7 +13,7 @@ export interface WireParameter {
 
 /** Snowflake's defaults for what the driver reads, with TIMEZONE UTC for reproducible output. */
 const DEFAULTS: Readonly<Record<string, string | number | boolean>> = {
-  TIMEZONE: 'UTC',
+  TIMEZONE: DEFAULT_TIMEZONE,
   TIMESTAMP_OUTPUT_FORMAT: 'YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM',
   TIMESTAMP_NTZ_OUTPUT_FORMAT: 'YYYY-MM-DD HH24:MI:SS.FF3',
   TIMESTAMP_LTZ_OUTPUT_FORMAT: '',

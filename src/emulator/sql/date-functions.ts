@@ -69,8 +69,25 @@ function typedArg(w: SqlWriter, range: TokenRange | undefined, type: string): st
   const bind =
     (lone && t.kind === 'punct' && /^(\?|\$\d+)$/.test(t.text)) ||
     (sig.length === 2 && sig[0]?.text === ':' && sig[1]?.kind === 'number');
-  if (literal || bind) return `CAST(${sql} AS ${type})`;
+  // A typed bind keeps its type (a DATE bind in DATEADD stays a DATE, as in Snowflake).
+  if (bind) return `CAST(${sql} AS ${boundType(w, sig) ?? type})`;
+  if (literal) return `CAST(${sql} AS ${type})`;
   return sql;
+}
+
+/** Bind types that choose their own overload of the typed date functions. */
+const BIND_DUCK_TYPES: Readonly<Record<string, string>> = {
+  DATE: 'DATE',
+  TIME: 'TIME',
+  TIMESTAMP_NTZ: 'TIMESTAMP',
+  TIMESTAMP_LTZ: 'TIMESTAMPTZ',
+};
+
+/** The DuckDB type of the bind `$n` (or `:n`) `sig` stands for, when its wire type has one. */
+function boundType(w: SqlWriter, sig: readonly { text: string }[]): string | undefined {
+  const n = Number((sig[sig.length - 1]?.text ?? '').replace('$', ''));
+  const wire = Number.isInteger(n) && n > 0 ? w.ctx.bindTypes?.[n - 1] : undefined;
+  return wire === undefined ? undefined : BIND_DUCK_TYPES[wire.toUpperCase()];
 }
 
 /**

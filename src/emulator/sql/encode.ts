@@ -24,6 +24,7 @@ import {
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnMeta, SnowflakeType } from '../engine-types.js';
 import { STRUCTURED_MARK } from './structured-mark.js';
+import { decfloatWireText, isDecfloatType } from './decfloat.js';
 
 /** Snowflake's maximum VARCHAR length, reported for every text column. */
 export const MAX_TEXT_LENGTH = 16777216;
@@ -121,8 +122,9 @@ function baseMeta(duck: DuckDBType): Meta {
     case DuckDBTypeId.STRUCT:
     case DuckDBTypeId.MAP:
       return meta('object', null, null);
-    case DuckDBTypeId.VARIANT:
     case DuckDBTypeId.UNION:
+      return isDecfloatType(duck) ? meta('decfloat', 38, null) : meta('variant', null, null);
+    case DuckDBTypeId.VARIANT:
       return meta('variant', null, null);
     default:
       // UUID, INTERVAL, ENUM, BIT, SQLNULL and the rest travel as text.
@@ -160,6 +162,8 @@ export function encodeValue(value: DuckDBValue, column: ColumnMeta): string | nu
     case 'array':
     case 'map':
       return typeof value === 'string' ? value : JSON.stringify(toJson(value));
+    case 'decfloat':
+      return decfloatWireText(value);
   }
 }
 

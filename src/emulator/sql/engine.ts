@@ -47,6 +47,7 @@ import { DEFAULT_MAX_OPEN_STREAMS, ResultTracker } from './result-tracker.js';
 import { createSpillDir, type SpillDir } from './spill-dir.js';
 import { mapDuckError, statementCancelled, statementCountMismatch } from './sql-errors.js';
 import { dispatchStatement, significantWords } from './statement-dispatch.js';
+import { TransactionLogs } from './statement-rollback.js';
 import { withStatementSignal } from './statement-signal.js';
 import { queryTypeOf } from './statement-types.js';
 import { SessionQueryIds } from './table-functions/index.js';
@@ -122,6 +123,7 @@ class DuckEngine implements SqlEngine, EngineServices {
   readonly generation = new DataGeneration();
   readonly gate = new ProductionGate();
   readonly procedures = new ProcedureStore();
+  readonly transactionLogs = new TransactionLogs(this);
   host: EngineHost | null = null;
   waitDefaults = false;
   private closed = false;
@@ -310,15 +312,18 @@ class DuckEngine implements SqlEngine, EngineServices {
     const ctx = new StatementContext(session, pooled, this.catalog, signal, this.account, text);
     try {
       const overheadBytes = RESULT_OVERHEAD_BYTES + text.length;
-      const result = await dispatchStatement(this, ctx, {
-        tokens,
-        words,
-        bindings,
-        queryId,
-        overheadBytes,
-        results: how.results,
-        describeOnly: how.describeOnly,
-      });
+      const statement = { tokens, words, bindings, text };
+      const result = await this.transactionLogs.run(session, pooled, statement, signal, () =>
+        dispatchStatement(this, ctx, {
+          tokens,
+          words,
+          bindings,
+          queryId,
+          overheadBytes,
+          results: how.results,
+          describeOnly: how.describeOnly,
+        }),
+      );
       if (result instanceof StaticResultSet) result.retainIn(this.store, queryId, overheadBytes);
       if (rec) this.history.succeed(rec, result.rowCount);
       this.queryIds.record(session.id, queryId);
@@ -342,6 +347,7 @@ class DuckEngine implements SqlEngine, EngineServices {
   /** The session ended: its transaction rolls back and its temporary tables go. */
   async endSession(sessionId: string): Promise<void> {
     await this.sessionConns.end(sessionId);
+    this.transactionLogs.forget(sessionId);
   }
 
   async close(): Promise<void> {

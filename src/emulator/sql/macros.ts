@@ -5,7 +5,9 @@
  */
 import { ARITHMETIC_MACROS } from './arithmetic.js';
 import { DATE_MACROS } from './date-functions.js';
+import { DECFLOAT_MACROS } from './decfloat.js';
 import { JSON_MACROS } from './lenient-json.js';
+import { JSON_TEXT_MACROS } from './json-text.js';
 
 /** A time followed by a UTC offset (`Z`, `+02:00`, `-0530`, `+02`): group 1 the wall time, group 2 the offset. */
 const TZ_TEXT = String.raw`'^(.*\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(Z|[+-]\d{1,2}(?::?\d{2})?)$'`;
@@ -61,6 +63,8 @@ export const MACROS: readonly string[] = [
   'CREATE MACRO ENDSWITH(a, b) AS ends_with(a, b)',
   'CREATE MACRO CHARINDEX(a, b) AS position(a IN b), (a, b, s) AS CASE WHEN position(a IN substr(b, s)) = 0 THEN 0 ELSE position(a IN substr(b, s)) + s - 1 END',
   ...JSON_MACROS,
+  ...JSON_TEXT_MACROS,
+  ...DECFLOAT_MACROS,
   'CREATE MACRO ARRAY_SIZE(a) AS json_array_length(to_json(a))',
   'CREATE MACRO OBJECT_KEYS(o) AS to_json(json_keys(to_json(o)))',
   'CREATE MACRO TO_BOOLEAN(a) AS CAST(a AS BOOLEAN)',

@@ -6,6 +6,7 @@
 import type { DuckDBResult } from '@duckdb/node-api';
 import type { ColumnMeta } from '../engine-types.js';
 import type { StatementContext } from './context.js';
+import { unmarkedColumnName } from './duplicate-aliases.js';
 import { columnMetaFor } from './encode.js';
 import { splitQualified } from './statement-results.js';
 import { structuredColumn } from './structured-values.js';
@@ -74,7 +75,8 @@ export function resultColumns(
   const names = result.columnNames();
   const types = result.columnTypes();
   const refs = referencedTables(ctx, sql);
-  return names.map((name, i) => {
+  return names.map((duckName, i) => {
+    const name = unmarkedColumnName(duckName);
     const duck = types[i];
     if (!duck) throw new Error('column type missing');
     const declared = declaredFor(ctx, refs, name);

@@ -11,6 +11,8 @@ import { applyWrap } from './rewrite-context.js';
 import type { SqlWriter } from './rewrite-context.js';
 import { semiStructuredSql, structuredCastSql } from './structured-cast.js';
 import { structuredTypeAt } from './structured-types.js';
+import { numericCastSql, tryNumericCast } from './decfloat.js';
+import { bracketPathText } from './json-text.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
 export function rewriteCall(w: SqlWriter, name: string, open: number, close: number): string | null {
@@ -95,13 +97,13 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
         .map((r) => w.argNumber(r))
         .filter((x): x is number => x !== null);
       const cast = name.startsWith('TRY_') ? 'TRY_CAST' : 'CAST';
-      return `${cast}(${arg(0)} AS DECIMAL(${nums[0] ?? 38},${nums[1] ?? 0}))`;
+      return numericCastSql(`DECIMAL(${nums[0] ?? 38},${nums[1] ?? 0})`, cast)(arg(0));
     }
     case 'TO_VARCHAR':
     case 'TO_CHAR': {
       const fmt = ranges[1] ? w.argString(ranges[1]) : null;
       if (fmt !== null) return `strftime(${arg(0)}, ${quoteString(toStrftime(fmt))})`;
-      return pathAsTextSql(arg(0)) ?? `CAST(${arg(0)} AS VARCHAR)`;
+      return pathAsTextSql(arg(0)) ?? bracketPathText(arg(0)) ?? `CAST(${arg(0)} AS VARCHAR)`;
     }
     case 'TO_DATE':
     case 'DATE':
@@ -177,8 +179,10 @@ function rewriteCast(w: SqlWriter, name: string, open: number, close: number): s
   if (typeName === 'VARIANT' || typeName === 'OBJECT' || typeName === 'ARRAY')
     return semiStructuredSql(expr, `to_json(${expr})`);
   const [type, , wrap] = w.typeAt(typeStart, close);
-  const text = type === 'VARCHAR' ? pathAsTextSql(expr) : null;
+  const text = type === 'VARCHAR' ? (pathAsTextSql(expr) ?? bracketPathText(expr)) : null;
   if (text !== null) return text;
+  const tryNumeric = name === 'TRY_CAST' ? tryNumericCast(wrap) : null;
+  if (tryNumeric) return tryNumeric(expr);
   if (wrap) return name === 'TRY_CAST' ? `TRY(${applyWrap(wrap, expr)})` : applyWrap(wrap, expr);
   return `${name}(${expr} AS ${type})`;
 }

@@ -14,6 +14,8 @@ export interface RewriteContext {
   lastQueryId: string | null;
   /** Kept results RESULT_SCAN reads and the session's query ids (table-functions/). */
   tables?: TableSources;
+  /** The wire type (DATE, TIME, FIXED, …) of each bind `$n` of the statement, at n - 1. */
+  bindTypes?: readonly string[];
 }
 
 /** The DuckDB text and what it touches. */

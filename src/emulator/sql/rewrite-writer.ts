@@ -14,6 +14,9 @@ import { applyWrap } from './rewrite-context.js';
 import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-context.js';
 import { localTimestampSql, semiStructuredSql, structuredCastSql } from './structured-cast.js';
 import { structuredTypeAt, wrappedDuckType } from './structured-types.js';
+import { JSON_TEXT_MACRO } from './json-text.js';
+import { decfloatCastSql, numericCastSql, unaryMinusStart } from './decfloat.js';
+import { isDateOperand, isFractionalLiteral, wholeDaysSql } from './date-arithmetic.js';
 import { variantPathAt } from './variant-paths.js';
 
 const INFO_VIEWS = new Set(['TABLES', 'COLUMNS', 'VIEWS', 'SCHEMATA', 'DATABASES']);
@@ -196,12 +199,27 @@ export class Writer implements SqlWriter {
               lastPath = { last: path.last, start: primary, operand, jsonPath: path.jsonPath };
               i = path.last;
             } else out += t.text;
+          } else if (
+            (t.text === '+' || t.text === '-') &&
+            nt?.kind === 'number' &&
+            isFractionalLiteral(nt.text) &&
+            isDateOperand(out, primary)
+          ) {
+            out += `${t.text} ${wholeDaysSql(nt.text)}`;
+            i = n;
           } else if (t.text === '::') {
             const [sql, end, wrap] = this.typeAt(n, to);
             // A path cast to text takes a JSON string's contents (and JSON null as NULL), as Snowflake does.
-            if (lastPath?.last === this.prevSig(i) && lastPath.start === primary && sql === 'VARCHAR')
+            const pathText =
+              lastPath?.last === this.prevSig(i) && lastPath.start === primary && sql === 'VARCHAR';
+            if (pathText && lastPath)
               out = `${out.slice(0, primary)}(${lastPath.operand} ->> ${quoteString(lastPath.jsonPath)})`;
-            if (wrap) out = `${out.slice(0, primary)}${applyWrap(wrap, out.slice(primary).trim())}`;
+            // After a bracket path (`v['k']::STRING`) the value may be JSON: text without its quotes.
+            const bracketText = !pathText && sql === 'VARCHAR' && this.text(this.prevSig(i)) === ']';
+            const textWrap = bracketText ? JSON_TEXT_MACRO : undefined;
+            const castWrap = wrap ?? textWrap;
+            if (wrap === decfloatCastSql) primary = unaryMinusStart(out, primary);
+            if (castWrap) out = `${out.slice(0, primary)}${applyWrap(castWrap, out.slice(primary).trim())}`;
             else out += `::${sql}`;
             i = end - 1;
           } else out += t.text;
@@ -247,8 +265,9 @@ export class Writer implements SqlWriter {
       end = close + 1;
     }
     // Integer casts stay DuckDB integers so date arithmetic keeps working; they still report NUMBER(38,0).
-    if (/^(INT|INTEGER|SMALLINT|TINYINT|BYTEINT)$/i.test(name.text)) return ['INTEGER', end];
-    if (/^BIGINT$/i.test(name.text)) return ['BIGINT', end];
+    if (/^(INT|INTEGER|SMALLINT|TINYINT|BYTEINT)$/i.test(name.text))
+      return ['INTEGER', end, numericCastSql('INTEGER')];
+    if (/^BIGINT$/i.test(name.text)) return ['BIGINT', end, numericCastSql('BIGINT')];
     const sf = parseSfType(name.text, args);
     if (!sf) return [this.emit(i, end).toUpperCase(), end];
     if (sf.wire === 'timestamp_tz') return [duckTypeFor(sf), end, '_SMCP_TO_TZ'];
@@ -256,6 +275,9 @@ export class Writer implements SqlWriter {
     if (sf.wire === 'timestamp_ltz' && timeZone.toUpperCase() !== 'UTC')
       return [duckTypeFor(sf), end, (operand: string) => localTimestampSql(operand, timeZone)];
     if (sf.wire === 'binary') return [duckTypeFor(sf), end, '_SMCP_TO_BINARY'];
+    if (sf.wire === 'decfloat') return [duckTypeFor(sf), end, decfloatCastSql];
+    if (sf.wire === 'fixed' || sf.wire === 'real')
+      return [duckTypeFor(sf), end, numericCastSql(duckTypeFor(sf))];
     if (sf.wire === 'variant' || sf.wire === 'object' || sf.wire === 'array')
       return [
         duckTypeFor(sf),

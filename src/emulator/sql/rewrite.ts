@@ -8,6 +8,7 @@ import { isSignificant } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
 import type { RewriteContext, Rewritten } from './rewrite-context.js';
 import { CLAUSE_END, Writer } from './rewrite-writer.js';
+import { markDuplicateAliases } from './duplicate-aliases.js';
 
 export type { RewriteContext, Rewritten } from './rewrite-context.js';
 
@@ -26,7 +27,7 @@ const NOT_ALIAS = new Set([
 
 /** Rewrites one statement. Throws EmulatorSqlError for what cannot be emulated. */
 export function rewriteStatement(tokens: Token[], ctx: RewriteContext): Rewritten {
-  const toks = tokens.filter((t) => t.kind !== 'comment');
+  const toks = markDuplicateAliases(tokens.filter((t) => t.kind !== 'comment'));
   const state = { usesHistory: false };
   const w = new Writer(toks, ctx, state);
   const segments = selectSegments(toks);

@@ -101,6 +101,8 @@ export function sqlLiteral(value: ScalarValue): string {
     }
     case 'text':
       return text === null ? nullOf('VARCHAR') : quoteString(text);
+    case 'decfloat':
+      return text === null ? nullOf('DECFLOAT') : `TO_DECFLOAT(${quoteString(text)})`;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * SHOW PARAMETERS: the session's parameters beside Snowflake's defaults.
  */
-import type { ResultSet } from '../engine-types.js';
+import { DEFAULT_TIMEZONE, type ResultSet } from '../engine-types.js';
 import type { StatementContext } from './context.js';
 import { likeRegex, result, syntax } from './show-common.js';
 import type { Cell } from './show-common.js';
@@ -47,7 +47,8 @@ const PARAMETER_DEFAULTS: [string, string, string, string][] = [
     'If TIMESTAMP type is used, what specific TIMESTAMP* type it should map to.',
   ],
   ['TIMESTAMP_TZ_OUTPUT_FORMAT', '', 'STRING', 'Display format for TIMESTAMP_TZ values.'],
-  ['TIMEZONE', 'America/Los_Angeles', 'STRING', 'time zone'],
+  // The login reply announces the same (session-parameters.ts).
+  ['TIMEZONE', DEFAULT_TIMEZONE, 'STRING', 'time zone'],
   ['TIME_OUTPUT_FORMAT', 'HH24:MI:SS', 'STRING', 'Display format for times.'],
   [
     'USE_CACHED_RESULT',

@@ -3,6 +3,7 @@
  * them. Messages follow Snowflake's wording so clients matching on them behave the same.
  */
 import { EmulatorSqlError } from '../engine-types.js';
+import { withSnowflakeTypeNames } from './decfloat.js';
 
 /** 002003 / 42S02: the object is missing or not visible to the role. */
 export function objectNotFound(kind: string, name: string): EmulatorSqlError {
@@ -125,7 +126,7 @@ function firstLine(text: string): string {
 /** Maps an error thrown by DuckDB onto Snowflake's code, SQLSTATE and wording. */
 export function mapDuckError(err: unknown, sqlText: string): EmulatorSqlError {
   if (err instanceof EmulatorSqlError) return err;
-  const raw = err instanceof Error ? err.message : String(err);
+  const raw = withSnowflakeTypeNames(err instanceof Error ? err.message : String(err));
   // Streams and prepared statements wrap the parser's error in this prefix.
   const message = firstLine(raw).replace(/^Failed to extract statements: /, '');
   const kindMatch = /^([A-Za-z ]+) Error: (.*)$/s.exec(message);

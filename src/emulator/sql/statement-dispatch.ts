@@ -82,12 +82,14 @@ function rewriteIn(
   ctx: StatementContext,
   tokens: Token[],
   tables?: TableSources,
+  bindTypes?: readonly string[],
 ): Rewritten {
   return rewriteStatement(tokens, {
     session: ctx.session,
     account: services.account,
     lastQueryId: services.queryIds.last(ctx.session.id),
     ...(tables ? { tables } : {}),
+    ...(bindTypes ? { bindTypes } : {}),
   });
 }
 
@@ -166,20 +168,21 @@ async function runStatement(
   const { words, bindings } = statement;
   const first = words[0] ?? '';
   const bound = bindStatement(statement.tokens, bindings);
+  const bindTypes = bound.binds.map((b) => b.type);
   const tokens = isoTimestampLiterals(services.sessionConns.resolveTemps(ctx.session, bound.tokens));
   const inTransaction = services.sessionConns.inTransaction(ctx.session);
   const form =
     bound.rows === null
       ? await runDmlForm(ctx, tokens, words, {
-          rewrite: (t) => rewriteIn(services, ctx, t, sources).sql,
+          rewrite: (t) => rewriteIn(services, ctx, t, sources, bindTypes).sql,
           values: bound.binds.length > 0 ? bindRow(bound) : undefined,
           inTransaction,
         })
       : null;
   if (form) return form;
-  const ddl = await runDdl(ctx, tokens, words, (t) => rewriteIn(services, ctx, t, sources).sql);
+  const ddl = await runDdl(ctx, tokens, words, (t) => rewriteIn(services, ctx, t, sources, bindTypes).sql);
   if (ddl) return ddl;
-  const rewritten = rewriteIn(services, ctx, tokens, sources);
+  const rewritten = rewriteIn(services, ctx, tokens, sources, bindTypes);
   // GENERATOR(TIMELIMIT => s): the statement takes that long, as in Snowflake.
   if (sources.waitMs > 0) await waitAbortably(ctx.signal, sources.waitMs);
   // A scanned result lives in temporary tables only while the statement runs.

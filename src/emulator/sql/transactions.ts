@@ -9,8 +9,7 @@
  * keeps its size); COMMIT/ROLLBACK hands a connection without temporary tables back, and a session
  * that ends (logout, expiry) rolls back and gives its connection up — disconnected when it had
  * temporary tables, which drops them. As in Snowflake, DDL commits an open transaction first, and a
- * failed statement leaves the transaction to the client (DuckDB then refuses further statements of
- * it until ROLLBACK).
+ * failed statement undoes only itself, leaving the transaction open (statement-rollback.ts).
  */
 import type { EmulatorSession, ResultSet } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';

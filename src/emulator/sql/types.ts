@@ -4,6 +4,7 @@
  * `DATA_TYPE`, the wire's rowtype).
  */
 import type { SnowflakeType } from '../engine-types.js';
+import { DECFLOAT_DUCK_TYPE, isDecfloatTypeText } from './decfloat.js';
 import { MAX_BINARY_LENGTH, MAX_TEXT_LENGTH } from './encode.js';
 
 /** One column type as Snowflake knows it. */
@@ -46,6 +47,8 @@ export function duckTypeFor(t: SfColumnType): string {
     case 'array':
     case 'map':
       return 'JSON';
+    case 'decfloat':
+      return DECFLOAT_DUCK_TYPE;
   }
 }
 
@@ -92,6 +95,8 @@ export function parseSfType(name: string, args: number[]): SfColumnType | null {
         scale: null,
         length: a0 ?? (n === 'CHAR' || n === 'CHARACTER' || n === 'NCHAR' ? 1 : MAX_TEXT_LENGTH),
       };
+    case 'DECFLOAT':
+      return { wire: 'decfloat', name: 'DECFLOAT', precision: 38, scale: null, length: null };
     case 'BOOLEAN':
       return { wire: 'boolean', name: 'BOOLEAN', precision: null, scale: null, length: null };
     case 'DATE':
@@ -157,6 +162,8 @@ export function sfTypeFromDuck(
     return { wire: 'variant', name: 'VARIANT', precision: null, scale: null, length: null };
   if (t.endsWith('[]') || /\[\d+\]$/.test(t))
     return { wire: 'array', name: 'ARRAY', precision: null, scale: null, length: null };
+  if (isDecfloatTypeText(dataType))
+    return { wire: 'decfloat', name: 'DECFLOAT', precision: 38, scale: null, length: null };
   if (t.startsWith('STRUCT') || t.startsWith('MAP'))
     return { wire: 'object', name: 'OBJECT', precision: null, scale: null, length: null };
   return { wire: 'text', name: 'TEXT', precision: null, scale: null, length: MAX_TEXT_LENGTH };

@@ -152,6 +152,33 @@ describe('emulator binds', function () {
     expect(rows).to.deep.equal([{ 'number of rows updated': 3, 'number of multi-joined rows updated': 0 }]);
   });
 
+  it('keeps a DATE, TIME or TIMESTAMP_LTZ bind its type in DATEADD and TIMEADD, as Snowflake types them', async function () {
+    const answer = await query(
+      'SELECT DATEADD(day, 1, ?) AS D, DATEADD(hour, 1, ?) AS DH, TIMEADD(minute, 5, ?) AS T, DATEADD(day, 1, ?) AS TS, DATEADD(day, 1, ?) AS LTZ',
+      {
+        '1': { type: 'DATE', value: '1352592000000' },
+        '2': { type: 'DATE', value: '1352592000000' },
+        '3': { type: 'TIME', value: '45296789000000' },
+        '4': { type: 'TEXT', value: '2012-11-11' },
+        '5': { type: 'TIMESTAMP_LTZ', value: '1453357964000000000' },
+      },
+    );
+    expect(answer.success, answer.message).to.equal(true);
+    expect(answer.data?.rowtype.map((c) => c.type)).to.deep.equal([
+      'date',
+      'timestamp_ntz',
+      'time',
+      'timestamp_ntz',
+      'timestamp_ltz',
+    ]);
+    const row = answer.data?.rowset[0] ?? [];
+    expect(row[0]).to.equal('15656'); // 2012-11-12
+    expect(row[1]).to.match(/^1352595600\.0+$/); // 2012-11-11 01:00:00
+    expect(row[2]).to.match(/^45596\.789/); // 12:39:56.789
+    expect(row[3]).to.match(/^1352678400\.0+$/); // 2012-11-12 00:00:00
+    expect(row[4]).to.match(/^1453444364\.0+$/); // a day after 2016-01-21 06:32:44 UTC
+  });
+
   it('refuses array binds for a query with 002040', async function () {
     const err = await failure(execute(conn, 'SELECT ? AS A', batch([[1], [2]])));
     expect(err.code).to.equal('002040');

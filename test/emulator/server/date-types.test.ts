@@ -144,4 +144,19 @@ describe('emulator date functions: result types', function () {
     ]);
     expect(JSON.parse(JSON.stringify(rows))).to.deep.equal([{ A: 30, B: '2024-02-29' }]);
   });
+
+  it('adds a number with a fraction to a DATE as whole days, rounded, and keeps a DATE', async function () {
+    expect(
+      await typed(
+        "SELECT '2024-01-31'::DATE + 1.5 AS A, '2024-01-31'::DATE - 1.5 AS B, CAST('2024-01-31' AS DATE) + 0.4 AS C, DATE '2024-01-31' + 2.5 AS D, TO_DATE('2024-01-31') - 0.5 AS E, 1 + 1.5 AS F",
+      ),
+    ).to.deep.equal([
+      ['2024-02-02', 'date'],
+      ['2024-01-29', 'date'],
+      ['2024-01-31', 'date'],
+      ['2024-02-03', 'date'],
+      ['2024-01-30', 'date'],
+      [2.5, 'fixed'],
+    ]);
+  });
 });

@@ -116,4 +116,28 @@ describe('emulator semi-structured paths', function () {
     ]);
     expect(rows).to.deep.equal([{ C: 'text', T: null, V2: 'deep', L: '10' }]);
   });
+
+  it('reads a bracket path cast to text as the string without JSON quotes, as a colon path', async function () {
+    expect(
+      await typed(
+        "V['s']::STRING AS B1, V:s::STRING AS C1, V['a']['b'][1]['c']::VARCHAR AS B2, V['l'][0]::TEXT AS B3, V['n']::STRING AS B4, V['a']['b']::STRING AS B5",
+      ),
+    ).to.deep.equal([
+      ['text', 'text'],
+      ['text', 'text'],
+      ['deep', 'text'],
+      ['10', 'text'],
+      [null, 'text'],
+      ['[7,{"c":"deep"}]', 'text'],
+    ]);
+    expect(
+      await typed(
+        "CAST(V['s'] AS STRING) AS C, TRY_CAST(V['l'][1] AS VARCHAR) AS T, TO_VARCHAR(V['a']['b'][1]['c']) AS V2",
+      ),
+    ).to.deep.equal([
+      ['text', 'text'],
+      ['20', 'text'],
+      ['deep', 'text'],
+    ]);
+  });
 });

@@ -4,6 +4,7 @@
  * that turn each back into the value of its Snowflake type, so the scan has the original types.
  */
 import type { ColumnMeta } from '../../engine-types.js';
+import { TO_DECFLOAT_MACRO } from '../decfloat.js';
 
 /** Microseconds of a wire "secs.fffffffff" text. */
 function micros(c: string): string {
@@ -45,5 +46,7 @@ export function decodeColumn(c: string, column: ColumnMeta): string {
     case 'array':
     case 'map':
       return `CAST(${c} AS JSON)`;
+    case 'decfloat':
+      return `${TO_DECFLOAT_MACRO}(${c})`;
   }
 }

@@ -31,6 +31,7 @@ const TYPE_NAMES: Record<SnowflakeType, string> = {
   object: 'OBJECT',
   array: 'ARRAY',
   map: 'MAP',
+  decfloat: 'DECFLOAT',
 };
 
 /** Snowflake's type text of a result column: NUMBER(38,0), VARCHAR(16777216), TIMESTAMP_TZ(9), … */

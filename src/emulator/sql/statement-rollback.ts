@@ -1,0 +1,119 @@
+/**
+ * Statement-level rollback inside an explicit transaction, as Snowflake does it: a statement that
+ * fails inside BEGIN … COMMIT undoes only its own effects; the transaction stays open with the
+ * effects of the statements before it, and COMMIT keeps them.
+ *
+ * DuckDB has no savepoints, and a statement that fails while running (a constraint, a conversion)
+ * marks its whole transaction aborted until ROLLBACK (errors found while binding do not). So the
+ * statements of the open transaction that changed data are kept, and after a failure that aborted
+ * the transaction it is rolled back, begun again and those statements run again in order: the
+ * transaction is then where it was before the failed statement. Statements whose values differ on
+ * a second run (RANDOM(), CURRENT_TIMESTAMP, sequences) get their new values; if a statement fails
+ * on its second run, the whole transaction is rolled back and closed, and the failure says so.
+ */
+import type { EmulatorSession, ResultSet, WireBinding } from '../engine-types.js';
+import { EmulatorSqlError } from '../engine-types.js';
+import { StatementContext } from './context.js';
+import type { EngineServices } from './engine-services.js';
+import type { PooledConnection } from './pool.js';
+import { RESULT_OVERHEAD_BYTES } from './engine-services.js';
+import { dispatchStatement } from './statement-dispatch.js';
+import type { Token } from './tokenizer.js';
+
+/** A statement of an open transaction, as it was run. */
+export interface TransactionStatement {
+  tokens: Token[];
+  words: string[];
+  bindings: Record<string, WireBinding> | undefined;
+  text: string;
+}
+
+/** Statements that change data and so are run again after a failure (DDL commits first anyway). */
+const CHANGES_DATA = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'TRUNCATE', 'CALL', 'EXECUTE']);
+
+function changesData(words: readonly string[]): boolean {
+  return CHANGES_DATA.has(words[0] ?? '') && !(words[1] ?? '').startsWith('SYSTEM$');
+}
+
+/** The data-changing statements of each session's open transaction. */
+export class TransactionLogs {
+  readonly #logs = new Map<string, TransactionStatement[]>();
+
+  constructor(private readonly services: EngineServices) {}
+
+  /**
+   * Runs `statement` of `session` on `pooled` through `run`; when it fails inside the session's
+   * open transaction, puts the transaction back to where it was before the statement.
+   */
+  async run(
+    session: EmulatorSession,
+    pooled: PooledConnection,
+    statement: TransactionStatement,
+    signal: AbortSignal,
+    run: () => Promise<ResultSet>,
+  ): Promise<ResultSet> {
+    const conns = this.services.sessionConns;
+    if (!conns.inTransaction(session)) this.#logs.delete(session.id);
+    let result: ResultSet;
+    try {
+      result = await run();
+    } catch (err) {
+      if (conns.inTransaction(session) && conns.holds(session, pooled))
+        await this.#restore(session, pooled, signal);
+      throw err;
+    }
+    if (conns.inTransaction(session) && conns.holds(session, pooled) && changesData(statement.words)) {
+      const log = this.#logs.get(session.id) ?? [];
+      log.push(statement);
+      this.#logs.set(session.id, log);
+    }
+    return result;
+  }
+
+  /** The session ended: its log goes. */
+  forget(sessionId: string): void {
+    this.#logs.delete(sessionId);
+  }
+
+  async #restore(session: EmulatorSession, pooled: PooledConnection, signal: AbortSignal): Promise<void> {
+    try {
+      await pooled.conn.run('SELECT 1');
+      return; // the failure did not abort DuckDB's transaction: nothing of it was applied
+    } catch {
+      // aborted: roll back and run the transaction's statements again
+    }
+    await pooled.conn.run('ROLLBACK');
+    await pooled.conn.run('BEGIN TRANSACTION');
+    for (const statement of this.#logs.get(session.id) ?? []) {
+      const ctx = new StatementContext(
+        session,
+        pooled,
+        this.services.catalog,
+        signal,
+        this.services.account,
+        statement.text,
+      );
+      try {
+        const result = await dispatchStatement(this.services, ctx, {
+          tokens: statement.tokens,
+          words: statement.words,
+          bindings: statement.bindings,
+          queryId: `replay-${session.id}`,
+          overheadBytes: RESULT_OVERHEAD_BYTES,
+          results: undefined,
+        });
+        result.close();
+      } catch (err) {
+        this.#logs.delete(session.id);
+        // ROLLBACK through the session's connections, which then count the transaction as closed.
+        await this.services.sessionConns.control(session, pooled, ['ROLLBACK']).catch(() => undefined);
+        const why = err instanceof Error ? err.message : String(err);
+        throw new EmulatorSqlError(
+          '000603',
+          'XX000',
+          `The transaction was rolled back: after a failed statement, an earlier statement of it could not be applied again (${why}).`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * A failed statement inside a transaction, through the real snowflake-sdk: as in Snowflake, only
+ * that statement is undone; the transaction stays open with the effects of the statements before
+ * it, the next statement works, and COMMIT keeps what succeeded (or ROLLBACK drops it all).
+ */
+import { expect } from 'chai';
+import type { Connection } from 'snowflake-sdk';
+import type { RunningEmulator } from '../../../src/emulator/index.js';
+import { connect, destroy, execute } from './driver.js';
+import { ALICE_PASSWORD, startTestEmulator } from './harness.js';
+
+async function failure(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
+  return promise.then(
+    () => ({ message: 'no error' }),
+    (e: { code?: string; message: string }) => e,
+  );
+}
+
+describe('emulator statement-level rollback in transactions', function () {
+  let emulator: RunningEmulator;
+  let a: Connection;
+  let b: Connection;
+
+  const login = (): Promise<Connection> =>
+    connect(emulator, { username: 'alice', password: ALICE_PASSWORD, database: 'TXN_DB', schema: 'PUBLIC' });
+
+  async function ids(conn: Connection, table: string): Promise<unknown[]> {
+    return (await execute(conn, `SELECT ID, V FROM ${table} ORDER BY ID`)).rows;
+  }
+
+  before(async function () {
+    emulator = await startTestEmulator();
+    const setup = await connect(emulator, { username: 'alice', password: ALICE_PASSWORD });
+    await execute(setup, 'CREATE DATABASE TXN_DB');
+    await destroy(setup);
+    a = await login();
+    b = await login();
+  });
+
+  after(async function () {
+    await destroy(a);
+    await destroy(b);
+    await emulator.close();
+  });
+
+  it('keeps the transaction open after a statement fails while running, and COMMIT keeps what succeeded', async function () {
+    await execute(a, 'CREATE TABLE RUNTIME_FAIL (ID NUMBER NOT NULL, V STRING)');
+    await execute(a, 'BEGIN');
+    await execute(a, "INSERT INTO RUNTIME_FAIL VALUES (1, 'one')");
+    await execute(a, "INSERT INTO RUNTIME_FAIL VALUES (2, 'two')");
+    const failed = await failure(execute(a, "INSERT INTO RUNTIME_FAIL VALUES (3, 'three'), (NULL, 'none')"));
+    expect(failed.message).to.not.equal('no error');
+    // The next statement works and sees the transaction's earlier rows, not the failed one's.
+    const updated = await execute(a, "UPDATE RUNTIME_FAIL SET V = 'uno' WHERE ID = 1");
+    expect(updated.rows).to.deep.equal([
+      { 'number of rows updated': 1, 'number of multi-joined rows updated': 0 },
+    ]);
+    await execute(a, "INSERT INTO RUNTIME_FAIL VALUES (4, 'four')");
+    expect(await ids(b, 'RUNTIME_FAIL')).to.deep.equal([]);
+    await execute(a, 'COMMIT');
+    expect(await ids(b, 'RUNTIME_FAIL')).to.deep.equal([
+      { ID: 1, V: 'uno' },
+      { ID: 2, V: 'two' },
+      { ID: 4, V: 'four' },
+    ]);
+  });
+
+  it('keeps the transaction after a statement that does not compile, and ROLLBACK drops it all', async function () {
+    await execute(a, 'CREATE TABLE COMPILE_FAIL (ID NUMBER, V STRING)');
+    await execute(a, 'BEGIN');
+    await execute(a, "INSERT INTO COMPILE_FAIL VALUES (1, 'one')");
+    const failed = await failure(execute(a, 'SELECT * FROM NO_SUCH_TABLE'));
+    expect(failed.code).to.equal('002003');
+    await execute(a, "INSERT INTO COMPILE_FAIL VALUES (2, 'two')");
+    expect(await ids(a, 'COMPILE_FAIL')).to.deep.equal([
+      { ID: 1, V: 'one' },
+      { ID: 2, V: 'two' },
+    ]);
+    await execute(a, 'ROLLBACK');
+    expect(await ids(b, 'COMPILE_FAIL')).to.deep.equal([]);
+  });
+
+  it('does the same in the transaction AUTOCOMMIT off opens', async function () {
+    await execute(a, 'CREATE TABLE AUTO_FAIL (ID NUMBER NOT NULL, V STRING)');
+    await execute(a, 'ALTER SESSION SET AUTOCOMMIT = FALSE');
+    try {
+      await execute(a, "INSERT INTO AUTO_FAIL VALUES (1, 'one')");
+      const failed = await failure(execute(a, "INSERT INTO AUTO_FAIL VALUES (NULL, 'none')"));
+      expect(failed.message).to.not.equal('no error');
+      await execute(a, "INSERT INTO AUTO_FAIL VALUES (2, 'two')");
+      await execute(a, 'COMMIT');
+    } finally {
+      await execute(a, 'ALTER SESSION SET AUTOCOMMIT = TRUE');
+    }
+    expect(await ids(b, 'AUTO_FAIL')).to.deep.equal([
+      { ID: 1, V: 'one' },
+      { ID: 2, V: 'two' },
+    ]);
+  });
+});
