@@ -7,9 +7,13 @@
  * marks its whole transaction aborted until ROLLBACK (errors found while binding do not). So the
  * statements of the open transaction that changed data are kept, and after a failure that aborted
  * the transaction it is rolled back, begun again and those statements run again in order: the
- * transaction is then where it was before the failed statement. Statements whose values differ on
- * a second run (RANDOM(), CURRENT_TIMESTAMP, sequences) get their new values; if a statement fails
- * on its second run, the whole transaction is rolled back and closed, and the failure says so.
+ * transaction is then where it was before the failed statement.
+ *
+ * A second run must not change the data silently: a statement whose values differ from run to run
+ * (RANDOM(), UUID_STRING(), CURRENT_TIMESTAMP, a sequence…) is never run again, and a statement whose
+ * second run answers other counts than its first (another session committed in between) is not
+ * kept. In both cases, and when a statement fails on its second run, the whole transaction is
+ * rolled back and closed instead, and the failure says so and why.
  */
 import type { EmulatorSession, ResultSet, WireBinding } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
@@ -28,6 +32,53 @@ export interface TransactionStatement {
   text: string;
 }
 
+/**
+ * Functions whose values differ from one run of a statement to the next: a transaction that used
+ * one cannot be put back by running its statements again.
+ */
+const VOLATILE_FUNCTIONS: ReadonlySet<string> = new Set([
+  'RANDOM',
+  'RANDSTR',
+  'UNIFORM',
+  'NORMAL',
+  'ZIPF',
+  'UUID_STRING',
+  'SEQ1',
+  'SEQ2',
+  'SEQ4',
+  'SEQ8',
+  'NEXTVAL',
+  'CURRENT_TIMESTAMP',
+  'CURRENT_TIME',
+  'LOCALTIMESTAMP',
+  'LOCALTIME',
+  'SYSDATE',
+  'SYSTIMESTAMP',
+  'GETDATE',
+]);
+
+/** The first function of `tokens` whose value differs between runs, or undefined. */
+function volatileFunction(tokens: readonly Token[]): string | undefined {
+  for (const token of tokens) {
+    if (token.kind !== 'word') continue;
+    const name = token.text.toUpperCase();
+    if (VOLATILE_FUNCTIONS.has(name)) return name;
+  }
+  return undefined;
+}
+
+/** A logged statement with what its first run answered (its counts), compared on a second run. */
+interface LoggedStatement {
+  statement: TransactionStatement;
+  answer: string;
+  volatile: string | undefined;
+}
+
+/** The counts a data-changing statement answered, as comparable text. */
+async function answerOf(result: ResultSet): Promise<string> {
+  return JSON.stringify(await result.readRows(0, Math.min(result.rowCount, 16)));
+}
+
 /** Statements that change data and so are run again after a failure (DDL commits first anyway). */
 const CHANGES_DATA = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'TRUNCATE', 'CALL', 'EXECUTE']);
 
@@ -35,9 +86,12 @@ function changesData(words: readonly string[]): boolean {
   return CHANGES_DATA.has(words[0] ?? '') && !(words[1] ?? '').startsWith('SYSTEM$');
 }
 
+/** The code of a failure after which the whole transaction was rolled back. */
+const ABANDONED = '000603';
+
 /** The data-changing statements of each session's open transaction. */
 export class TransactionLogs {
-  readonly #logs = new Map<string, TransactionStatement[]>();
+  readonly #logs = new Map<string, LoggedStatement[]>();
 
   constructor(private readonly services: EngineServices) {}
 
@@ -58,13 +112,18 @@ export class TransactionLogs {
     try {
       result = await run();
     } catch (err) {
-      if (conns.inTransaction(session) && conns.holds(session, pooled))
-        await this.#restore(session, pooled, signal);
+      if (conns.inTransaction(session) && conns.holds(session, pooled)) {
+        await this.#restore(session, pooled, signal).catch((abandoned: unknown) => {
+          const failed = err instanceof Error ? err.message : String(err);
+          const message = abandoned instanceof Error ? abandoned.message : String(abandoned);
+          throw new EmulatorSqlError(ABANDONED, 'XX000', `${message} The statement failed with: ${failed}`);
+        });
+      }
       throw err;
     }
     if (conns.inTransaction(session) && conns.holds(session, pooled) && changesData(statement.words)) {
       const log = this.#logs.get(session.id) ?? [];
-      log.push(statement);
+      log.push({ statement, answer: await answerOf(result), volatile: volatileFunction(statement.tokens) });
       this.#logs.set(session.id, log);
     }
     return result;
@@ -82,9 +141,18 @@ export class TransactionLogs {
     } catch {
       // aborted: roll back and run the transaction's statements again
     }
+    const log = this.#logs.get(session.id) ?? [];
+    const volatile = log.find((entry) => entry.volatile !== undefined)?.volatile;
+    if (volatile !== undefined) {
+      await this.#abandon(
+        session,
+        pooled,
+        `an earlier statement of it uses ${volatile}(), whose values a second run would change, so the failed statement cannot be undone alone`,
+      );
+    }
     await pooled.conn.run('ROLLBACK');
     await pooled.conn.run('BEGIN TRANSACTION');
-    for (const statement of this.#logs.get(session.id) ?? []) {
+    for (const { statement, answer } of log) {
       const ctx = new StatementContext(
         session,
         pooled,
@@ -102,18 +170,31 @@ export class TransactionLogs {
           overheadBytes: RESULT_OVERHEAD_BYTES,
           results: undefined,
         });
-        result.close();
+        const again = await answerOf(result).finally(() => result.close());
+        if (again !== answer) {
+          await this.#abandon(
+            session,
+            pooled,
+            `an earlier statement of it changed other rows when applied again after the failed statement (${answer} then ${again})`,
+          );
+        }
       } catch (err) {
-        this.#logs.delete(session.id);
-        // ROLLBACK through the session's connections, which then count the transaction as closed.
-        await this.services.sessionConns.control(session, pooled, ['ROLLBACK']).catch(() => undefined);
+        if (err instanceof EmulatorSqlError && err.code === ABANDONED) throw err;
         const why = err instanceof Error ? err.message : String(err);
-        throw new EmulatorSqlError(
-          '000603',
-          'XX000',
-          `The transaction was rolled back: after a failed statement, an earlier statement of it could not be applied again (${why}).`,
+        await this.#abandon(
+          session,
+          pooled,
+          `after a failed statement, an earlier statement of it could not be applied again (${why})`,
         );
       }
     }
+  }
+
+  /** Rolls the whole transaction back and closes it, then throws why (never returns). */
+  async #abandon(session: EmulatorSession, pooled: PooledConnection, why: string): Promise<never> {
+    this.#logs.delete(session.id);
+    // ROLLBACK through the session's connections, which then count the transaction as closed.
+    await this.services.sessionConns.control(session, pooled, ['ROLLBACK']).catch(() => undefined);
+    throw new EmulatorSqlError(ABANDONED, 'XX000', `The transaction was rolled back: ${why}.`);
   }
 }

@@ -97,4 +97,33 @@ describe('emulator statement-level rollback in transactions', function () {
       { ID: 2, V: 'two' },
     ]);
   });
+
+  it('rolls the whole transaction back, saying why, when an earlier statement used RANDOM()', async function () {
+    await execute(a, 'CREATE TABLE VOLATILE_FAIL (ID NUMBER NOT NULL, V DOUBLE)');
+    await execute(a, 'BEGIN');
+    await execute(a, 'INSERT INTO VOLATILE_FAIL SELECT 1, RANDOM()');
+    const failed = await failure(execute(a, 'INSERT INTO VOLATILE_FAIL VALUES (NULL, 0)'));
+    expect(failed.code).to.equal('000603');
+    expect(failed.message).to.match(
+      /^The transaction was rolled back: .*RANDOM\(\).*The statement failed with: /,
+    );
+    // Nothing of it stays, and the session is out of the transaction: this commits on its own.
+    await execute(a, 'INSERT INTO VOLATILE_FAIL VALUES (2, 0)');
+    expect((await ids(b, 'VOLATILE_FAIL')).map((row) => (row as { ID: number }).ID)).to.deep.equal([2]);
+  });
+
+  it('rolls the whole transaction back when a second run would change other rows than the first', async function () {
+    await execute(a, 'CREATE TABLE SOURCE_ROWS (ID NUMBER, V STRING)');
+    await execute(a, 'CREATE TABLE COPIED_ROWS (ID NUMBER NOT NULL, V STRING)');
+    await execute(a, "INSERT INTO SOURCE_ROWS VALUES (1, 'one')");
+    await execute(a, 'BEGIN');
+    await execute(a, 'INSERT INTO COPIED_ROWS SELECT ID, V FROM SOURCE_ROWS');
+    // Another session commits a row the copy did not see.
+    await execute(b, "INSERT INTO SOURCE_ROWS VALUES (2, 'two')");
+    const failed = await failure(execute(a, "INSERT INTO COPIED_ROWS VALUES (NULL, 'none')"));
+    expect(failed.code).to.equal('000603');
+    expect(failed.message).to.match(/^The transaction was rolled back: .*changed other rows/);
+    expect(await ids(b, 'COPIED_ROWS')).to.deep.equal([]);
+    expect(await ids(a, 'COPIED_ROWS')).to.deep.equal([]);
+  });
 });
