@@ -23,6 +23,7 @@ import type { ResultStore } from './result-store.js';
 import type { ProductionGate } from './production-gate.js';
 import type { ResultTracker } from './result-tracker.js';
 import { SpooledResult } from './spooled-result.js';
+import { firstVolatileWord } from './volatile-words.js';
 
 /**
  * Rows produced before a result counts as big: the inline part and the first three downloaded
@@ -36,36 +37,13 @@ export const HEAD_MAX_BYTES = 8 * 2 ** 20;
 
 /** First words of statements whose rows may be streamed (plain queries). */
 const QUERY_WORDS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'FROM', '(']);
-/** Functions and clauses whose result may differ between two runs of the same statement. */
-const VOLATILE_WORDS = new Set([
-  'RANDOM',
-  'RANDSTR',
-  'UNIFORM',
-  'NORMAL',
-  'ZIPF',
-  'SETSEED',
-  'UUID',
-  'UUID_STRING',
-  'GEN_RANDOM_UUID',
-  'SAMPLE',
-  'TABLESAMPLE',
-  'CURRENT_TIMESTAMP',
-  'CURRENT_TIME',
-  'LOCALTIMESTAMP',
-  'LOCALTIME',
-  'SYSDATE',
-  'SYSTIMESTAMP',
-  'GETDATE',
-  'NOW',
-]);
-
 /**
  * True when `words` (upper-cased significant tokens) form a plain query whose count (a second run,
  * as a subquery) gives its row count: no random, sampling or clock functions.
  */
 export function isCountable(words: readonly string[]): boolean {
   if (!QUERY_WORDS.has(words[0] ?? '')) return false;
-  return !words.some((w) => VOLATILE_WORDS.has(w));
+  return firstVolatileWord(words) === undefined;
 }
 
 /** One row-returning statement as DuckDB runs it. */

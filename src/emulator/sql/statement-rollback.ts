@@ -23,6 +23,7 @@ import type { PooledConnection } from './pool.js';
 import { RESULT_OVERHEAD_BYTES } from './engine-services.js';
 import { dispatchStatement } from './statement-dispatch.js';
 import type { Token } from './tokenizer.js';
+import { firstVolatileWord } from './volatile-words.js';
 
 /** A statement of an open transaction, as it was run. */
 export interface TransactionStatement {
@@ -30,41 +31,6 @@ export interface TransactionStatement {
   words: string[];
   bindings: Record<string, WireBinding> | undefined;
   text: string;
-}
-
-/**
- * Functions whose values differ from one run of a statement to the next: a transaction that used
- * one cannot be put back by running its statements again.
- */
-const VOLATILE_FUNCTIONS: ReadonlySet<string> = new Set([
-  'RANDOM',
-  'RANDSTR',
-  'UNIFORM',
-  'NORMAL',
-  'ZIPF',
-  'UUID_STRING',
-  'SEQ1',
-  'SEQ2',
-  'SEQ4',
-  'SEQ8',
-  'NEXTVAL',
-  'CURRENT_TIMESTAMP',
-  'CURRENT_TIME',
-  'LOCALTIMESTAMP',
-  'LOCALTIME',
-  'SYSDATE',
-  'SYSTIMESTAMP',
-  'GETDATE',
-]);
-
-/** The first function of `tokens` whose value differs between runs, or undefined. */
-function volatileFunction(tokens: readonly Token[]): string | undefined {
-  for (const token of tokens) {
-    if (token.kind !== 'word') continue;
-    const name = token.text.toUpperCase();
-    if (VOLATILE_FUNCTIONS.has(name)) return name;
-  }
-  return undefined;
 }
 
 /** A logged statement with what its first run answered (its counts), compared on a second run. */
@@ -123,7 +89,7 @@ export class TransactionLogs {
     }
     if (conns.inTransaction(session) && conns.holds(session, pooled) && changesData(statement.words)) {
       const log = this.#logs.get(session.id) ?? [];
-      log.push({ statement, answer: await answerOf(result), volatile: volatileFunction(statement.tokens) });
+      log.push({ statement, answer: await answerOf(result), volatile: firstVolatileWord(statement.words) });
       this.#logs.set(session.id, log);
     }
     return result;
@@ -147,7 +113,7 @@ export class TransactionLogs {
       await this.#abandon(
         session,
         pooled,
-        `an earlier statement of it uses ${volatile}(), whose values a second run would change, so the failed statement cannot be undone alone`,
+        `an earlier statement of it uses ${volatile}, whose values a second run would change, so the failed statement cannot be undone alone`,
       );
     }
     await pooled.conn.run('ROLLBACK');
