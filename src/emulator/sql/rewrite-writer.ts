@@ -15,7 +15,7 @@ import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-
 import { localTimestampSql, semiStructuredSql, structuredCastSql } from './structured-cast.js';
 import { structuredTypeAt, wrappedDuckType } from './structured-types.js';
 import { JSON_TEXT_MACRO } from './json-text.js';
-import { decfloatCastSql, numericCastSql, unaryMinusStart } from './decfloat.js';
+import { decfloatCastSql, numericCastSql, textCastSql, unaryMinusStart } from './decfloat.js';
 import { isDateOperand, isFractionalLiteral, wholeDaysSql } from './date-arithmetic.js';
 import { variantPathAt } from './variant-paths.js';
 
@@ -217,7 +217,8 @@ export class Writer implements SqlWriter {
             // After a bracket path (`v['k']::STRING`) the value may be JSON: text without its quotes.
             const bracketText = !pathText && sql === 'VARCHAR' && this.text(this.prevSig(i)) === ']';
             const textWrap = bracketText ? JSON_TEXT_MACRO : undefined;
-            const castWrap = wrap ?? textWrap;
+            // A path's text is JSON's, never a DECFLOAT: the text cast's wrap is not needed there.
+            const castWrap = textWrap ?? (pathText ? undefined : wrap);
             if (wrap === decfloatCastSql) primary = unaryMinusStart(out, primary);
             if (castWrap) out = `${out.slice(0, primary)}${applyWrap(castWrap, out.slice(primary).trim())}`;
             else out += `::${sql}`;
@@ -284,6 +285,7 @@ export class Writer implements SqlWriter {
         end,
         (operand: string) => semiStructuredSql(operand, `CAST(${operand} AS JSON)`),
       ];
+    if (sf.wire === 'text') return [duckTypeFor(sf), end, textCastSql(duckTypeFor(sf))];
     return [duckTypeFor(sf), end];
   }
 
