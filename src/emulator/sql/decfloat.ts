@@ -19,6 +19,8 @@
  */
 import { DuckDBStructValue, DuckDBTypeId } from '@duckdb/node-api';
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { isSignificant } from './tokenizer.js';
+import type { Token } from './tokenizer.js';
 
 /** Name of the STRUCT field that carries a DECFLOAT's exact text (its second field). */
 export const DECFLOAT_MEMBER = '__smcp_decfloat';
@@ -273,4 +275,29 @@ export function withSnowflakeTypeNames(message: string): string {
     /STRUCT\("?__smcp_decfloat_key"? VARCHAR, "?__smcp_decfloat"? VARCHAR\)/g,
     'DECFLOAT',
   );
+}
+
+/**
+ * The end of the operand at `i` of `toks` (up to `to`) when it is a plain name or literal (a.b,
+ * 'x', 1.5) that nothing after it extends (no call, cast, index or path); `i` otherwise. Such a
+ * right operand of `||` is read as text, so that a DECFLOAT concatenates as its number.
+ */
+export function plainOperandEnd(toks: readonly Token[], i: number, to: number): number {
+  const next = (k: number): number => {
+    let j = k + 1;
+    while (j < toks.length && !isSignificant(toks[j])) j++;
+    return j;
+  };
+  let k = i;
+  for (;;) {
+    const t = toks[k];
+    if (!t || k >= to || !['word', 'quoted', 'string', 'number'].includes(t.kind)) return i;
+    if (t.kind === 'word' && /^(CASE|NOT|SELECT|INTERVAL|DATE|TIMESTAMP|TIME)$/i.test(t.text)) return i;
+    const after = next(k);
+    if (toks[after]?.text !== '.' || after >= to) {
+      const stop = after < to && ['(', '::', '[', ':'].includes(toks[after]?.text ?? '');
+      return stop ? i : k + 1;
+    }
+    k = next(after);
+  }
 }

@@ -11,7 +11,7 @@ import { applyWrap } from './rewrite-context.js';
 import type { SqlWriter } from './rewrite-context.js';
 import { semiStructuredSql, structuredCastSql } from './structured-cast.js';
 import { structuredTypeAt } from './structured-types.js';
-import { decfloatCastSql, numericCastSql, textCastSql, tryNumericCast } from './decfloat.js';
+import { decfloatCastSql, numericCastSql, textCastSql, textOfSql, tryNumericCast } from './decfloat.js';
 import { bracketPathText } from './json-text.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
@@ -99,6 +99,9 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
       const cast = name.startsWith('TRY_') ? 'TRY_CAST' : 'CAST';
       return numericCastSql(`DECIMAL(${nums[0] ?? 38},${nums[1] ?? 0})`, cast)(arg(0));
     }
+    case 'CONCAT':
+      // A DECFLOAT concatenates as its text (DuckDB would write the carrier STRUCT).
+      return ranges.length > 0 ? `concat(${ranges.map((_, k) => textOfSql(arg(k))).join(', ')})` : null;
     case 'TO_DECFLOAT':
       return ranges.length === 1 ? decfloatCastSql(arg(0)) : null;
     case 'TO_VARCHAR':

@@ -15,7 +15,14 @@ import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-
 import { localTimestampSql, semiStructuredSql, structuredCastSql } from './structured-cast.js';
 import { structuredTypeAt, wrappedDuckType } from './structured-types.js';
 import { JSON_TEXT_MACRO } from './json-text.js';
-import { decfloatCastSql, numericCastSql, textCastSql, unaryMinusStart } from './decfloat.js';
+import {
+  decfloatCastSql,
+  numericCastSql,
+  plainOperandEnd,
+  textCastSql,
+  textOfSql,
+  unaryMinusStart,
+} from './decfloat.js';
 import { isDateOperand, isFractionalLiteral, wholeDaysSql } from './date-arithmetic.js';
 import { variantPathAt } from './variant-paths.js';
 
@@ -141,6 +148,8 @@ export class Writer implements SqlWriter {
     let prev: Token | undefined;
     // The last variant path written: where its operand starts in `out`, for a `::` text cast after it.
     let lastPath: { last: number; start: number; operand: string; jsonPath: string } | undefined;
+    // Where the right operand of the last `||` starts in `out` (already read as text), or -1.
+    let concatRight = -1;
     for (let i = from; i < to; i++) {
       const t = this.toks[i];
       const at = out.length;
@@ -173,7 +182,19 @@ export class Writer implements SqlWriter {
             );
           // After a string, ':' separates an object constant's key from its value.
           const keyColon = prev?.kind === 'string';
-          if (t.text === ':' && nt?.kind === 'number' && !keyColon) {
+          if (t.text === '||') {
+            // A DECFLOAT concatenates as its text (DuckDB would write the carrier STRUCT).
+            const left = out.slice(primary).trim();
+            if (primary !== concatRight) out = `${out.slice(0, primary)}${textOfSql(left)} `;
+            out += '||';
+            const right = plainOperandEnd(this.toks, n, to);
+            if (right > n) {
+              out += ' ';
+              primary = concatRight = out.length;
+              out += textOfSql(this.emit(n, right).trim());
+              i = right - 1;
+            }
+          } else if (t.text === ':' && nt?.kind === 'number' && !keyColon) {
             out += `$${nt.text}`;
             i = n;
           } else if (

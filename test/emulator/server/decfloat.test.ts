@@ -162,17 +162,21 @@ describe('emulator DECFLOAT', function () {
     }
   });
 
-  it("gives a DECFLOAT's text, not its carrier, to text casts", async function () {
+  it("gives a DECFLOAT's text, not its carrier, to text casts and concatenation", async function () {
     expect(
       await typed(
         `SELECT (-1.5e-3)::DECFLOAT::STRING AS A, TO_VARCHAR('1e50'::DECFLOAT) AS B,
-           CAST(10::DECFLOAT AS VARCHAR) AS C, TRY_CAST('x' AS DECFLOAT) AS D`,
+           CAST(10::DECFLOAT AS VARCHAR) AS C, TRY_CAST('x' AS DECFLOAT) AS D,
+           '1.50'::DECFLOAT || 'x' AS E, '<' || 2e3::DECFLOAT || '>' AS F, CONCAT('n=', -0.5::DECFLOAT) AS G`,
       ),
     ).to.deep.equal([
       ['-0.0015', 'text'],
       ['1e+50', 'text'],
       ['10', 'text'],
       [null, 'decfloat'],
+      ['1.5x', 'text'],
+      ['<2000>', 'text'],
+      ['n=-0.5', 'text'],
     ]);
   });
 });
