@@ -57,6 +57,11 @@ export function numericCastSql(duckType: string, cast = 'CAST'): (operand: strin
   return wrap;
 }
 
+/** `plain` (JSON of `operand`), but a DECFLOAT's JSON is its number (a VARIANT cast's value). */
+export function decfloatJsonSql(operand: string, plain: string): string {
+  return `CASE WHEN typeof(${operand}) = '${DECFLOAT_TYPEOF}' THEN CAST(${textOfSql(operand)} AS JSON) ELSE ${plain} END`;
+}
+
 /** A cast of `operand` to the text type `duckType`: a DECFLOAT gives its number's text. */
 export function textCastSql(duckType: string): (operand: string) => string {
   return numericCastSql(duckType);

@@ -11,7 +11,14 @@ import { applyWrap } from './rewrite-context.js';
 import type { SqlWriter } from './rewrite-context.js';
 import { semiStructuredSql, structuredCastSql } from './structured-cast.js';
 import { structuredTypeAt } from './structured-types.js';
-import { decfloatCastSql, numericCastSql, textCastSql, textOfSql, tryNumericCast } from './decfloat.js';
+import {
+  decfloatCastSql,
+  decfloatJsonSql,
+  numericCastSql,
+  textCastSql,
+  textOfSql,
+  tryNumericCast,
+} from './decfloat.js';
 import { bracketPathText } from './json-text.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
@@ -182,7 +189,7 @@ function rewriteCast(w: SqlWriter, name: string, open: number, close: number): s
     return structuredCastSql(structured.node, expr, timeZone, name === 'TRY_CAST');
   }
   if (typeName === 'VARIANT' || typeName === 'OBJECT' || typeName === 'ARRAY')
-    return semiStructuredSql(expr, `to_json(${expr})`);
+    return semiStructuredSql(expr, decfloatJsonSql(expr, `to_json(${expr})`));
   const [type, , wrap] = w.typeAt(typeStart, close);
   const text = type === 'VARCHAR' ? (pathAsTextSql(expr) ?? bracketPathText(expr)) : null;
   if (text !== null) return text;

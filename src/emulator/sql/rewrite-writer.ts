@@ -17,6 +17,7 @@ import { structuredTypeAt, wrappedDuckType } from './structured-types.js';
 import { JSON_TEXT_MACRO } from './json-text.js';
 import {
   decfloatCastSql,
+  decfloatJsonSql,
   numericCastSql,
   plainOperandEnd,
   textCastSql,
@@ -304,7 +305,7 @@ export class Writer implements SqlWriter {
       return [
         duckTypeFor(sf),
         end,
-        (operand: string) => semiStructuredSql(operand, `CAST(${operand} AS JSON)`),
+        (operand: string) => semiStructuredSql(operand, decfloatJsonSql(operand, `CAST(${operand} AS JSON)`)),
       ];
     if (sf.wire === 'text') return [duckTypeFor(sf), end, textCastSql(duckTypeFor(sf))];
     return [duckTypeFor(sf), end];

@@ -166,12 +166,13 @@ describe('emulator DECFLOAT', function () {
     }
   });
 
-  it("gives a DECFLOAT's text, not its carrier, to text casts and concatenation", async function () {
+  it("gives a DECFLOAT's text, not its carrier, to text casts, concatenation and VARIANT", async function () {
     expect(
       await typed(
         `SELECT (-1.5e-3)::DECFLOAT::STRING AS A, TO_VARCHAR('1e50'::DECFLOAT) AS B,
            CAST(10::DECFLOAT AS VARCHAR) AS C, TRY_CAST('x' AS DECFLOAT) AS D,
-           '1.50'::DECFLOAT || 'x' AS E, '<' || 2e3::DECFLOAT || '>' AS F, CONCAT('n=', -0.5::DECFLOAT) AS G`,
+           '1.50'::DECFLOAT || 'x' AS E, '<' || 2e3::DECFLOAT || '>' AS F, CONCAT('n=', -0.5::DECFLOAT) AS G,
+           1.50::DECFLOAT::VARIANT AS H`,
       ),
     ).to.deep.equal([
       ['-0.0015', 'text'],
@@ -181,6 +182,7 @@ describe('emulator DECFLOAT', function () {
       ['1.5x', 'text'],
       ['<2000>', 'text'],
       ['n=-0.5', 'text'],
+      [1.5, 'variant'],
     ]);
   });
 });
