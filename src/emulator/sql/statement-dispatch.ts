@@ -10,7 +10,7 @@ import { runCommand } from './commands.js';
 import { StatementContext, WAREHOUSES } from './context.js';
 import { runDdl } from './ddl.js';
 import { waitForDefaults } from './default-waits.js';
-import { mayMakeDecfloatColumn, withDecfloatInserts } from './decfloat-insert.js';
+import { mayMakeDecfloatColumn, withDecfloatWrites } from './decfloat-writes.js';
 import { describeStatement } from './describe-only.js';
 import { RESULT_OVERHEAD_BYTES, type EngineServices } from './engine-services.js';
 import { refuseHostAccess } from './host-guard.js';
@@ -173,7 +173,9 @@ async function runStatement(
   const bindTypes = bound.binds.map((b) => b.type);
   const resolved = isoTimestampLiterals(services.sessionConns.resolveTemps(ctx.session, bound.tokens));
   const tokens =
-    first === 'INSERT' && services.decfloatColumns ? await withDecfloatInserts(ctx, resolved) : resolved;
+    (first === 'INSERT' || first === 'UPDATE') && services.decfloatColumns
+      ? await withDecfloatWrites(ctx, resolved)
+      : resolved;
   const inTransaction = services.sessionConns.inTransaction(ctx.session);
   const form =
     bound.rows === null

@@ -88,6 +88,28 @@ describe('emulator DECFLOAT', function () {
     }
   });
 
+  it('converts text and numbers written into DECFLOAT columns by INSERT and UPDATE', async function () {
+    await execute(alice.conn, 'CREATE DATABASE IF NOT EXISTS DECFLOAT_WRITES');
+    await execute(alice.conn, 'USE SCHEMA DECFLOAT_WRITES.PUBLIC');
+    await execute(alice.conn, 'CREATE OR REPLACE TABLE W (ID INT, D DECFLOAT, S STRING)');
+    await execute(
+      alice.conn,
+      "INSERT INTO W (S, D, ID) VALUES ('a', '1.250', 1), ('b', 2, 2), ('c', NULL, 3)",
+    );
+    await execute(alice.conn, "INSERT INTO W SELECT 4, '-3E-3', 'd'");
+    await execute(alice.conn, 'UPDATE W SET D = 10 WHERE ID = 2');
+    await execute(alice.conn, "UPDATE W SET S = 'z', D = '9.0' WHERE ID = 3");
+    const { rows } = await execute(alice.conn, 'SELECT ID, D, S FROM W ORDER BY D');
+    expect(rows).to.deep.equal([
+      { ID: 4, D: '-0.003', S: 'd' },
+      { ID: 1, D: '1.25', S: 'a' },
+      { ID: 3, D: '9', S: 'z' },
+      { ID: 2, D: '10', S: 'b' },
+    ]);
+    const bad = await execute(alice.conn, "UPDATE W SET D = 'ten'").catch((e: unknown) => e);
+    expect(bad).to.include({ code: '100038' });
+  });
+
   /** Numbers whose texts sort otherwise: 9/10, -1/-10, 1e5/99999, 1.5e-3/0.01, -1.5/-1.51. */
   const ORDERED = ['-10', '-1.51', '-1.5', '-1', '0', '0.0015', '0.01', '9', '10', '99999', '100000'];
 

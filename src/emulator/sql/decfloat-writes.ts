@@ -1,10 +1,11 @@
 /**
- * Text and numbers inserted into DECFLOAT columns (`INSERT INTO t (d) VALUES ('1.25'), (3)`), as
- * Snowflake converts them. DuckDB has no cast from text or numbers to the engine's DECFLOAT carrier
- * (decfloat.ts), which is what keeps `d = '1.5'` from comparing texts; so an INSERT into a table
- * with DECFLOAT columns reads its source as a subquery and converts those columns with TO_DECFLOAT:
+ * Text and numbers written into DECFLOAT columns (`INSERT INTO t (d) VALUES ('1.25'), (3)`,
+ * `UPDATE t SET d = 5`), as Snowflake converts them. DuckDB has no cast from text or numbers to the
+ * engine's DECFLOAT carrier (decfloat.ts), which is what keeps `d = '1.5'` from comparing texts; so
+ * an INSERT or UPDATE of a table with DECFLOAT columns converts the values of those columns with
+ * TO_DECFLOAT: each VALUES row's, each SET's, or a query source's, read as a subquery:
  *   INSERT INTO t (a, d) SELECT "_SMCP_C1", TO_DECFLOAT("_SMCP_C2") FROM (<source>) AS "_SMCP_SRC"("_SMCP_C1", "_SMCP_C2")
- * Multi-table inserts (INSERT ALL/FIRST) and DEFAULT VALUES are left as written.
+ * Multi-table inserts (INSERT ALL/FIRST), DEFAULT VALUES and MERGE are left as written.
  */
 import type { StatementContext } from './context.js';
 import { isDecfloatTypeText } from './decfloat.js';
@@ -18,22 +19,19 @@ export function mayMakeDecfloatColumn(words: readonly string[]): boolean {
 }
 
 /**
- * The tokens of INSERT statement `tokens` with its DECFLOAT target columns converted by
- * TO_DECFLOAT; the tokens themselves when the statement is no plain INSERT or has no DECFLOAT target.
- * Costs one catalog lookup.
+ * The tokens of INSERT or UPDATE statement `tokens` with the values of its DECFLOAT target columns
+ * converted by TO_DECFLOAT; the tokens themselves when it writes no DECFLOAT column. Costs one
+ * catalog lookup.
  */
-export async function withDecfloatInserts(ctx: StatementContext, tokens: Token[]): Promise<Token[]> {
+export async function withDecfloatWrites(ctx: StatementContext, tokens: Token[]): Promise<Token[]> {
   const at = tokens.flatMap((t, k) => (isSignificant(t) ? [k] : []));
   const sig = at.map((k) => tokens[k]);
   const word = (k: number): string => (sig[k]?.kind === 'word' ? sig[k].text.toUpperCase() : '');
+  if (word(0) === 'UPDATE') return withDecfloatSets(ctx, tokens, at);
   if (word(0) !== 'INSERT') return tokens;
   let k = word(1) === 'OVERWRITE' ? 2 : 1;
   if (word(k) !== 'INTO') return tokens;
   const { parts, next } = qualifiedName(sig, k + 1);
-  const table = parts.at(-1);
-  const schema = parts.length >= 2 ? parts.at(-2) : ctx.session.schema;
-  const database = parts.length >= 3 ? parts.at(-3) : ctx.session.database;
-  if (!table || !schema || !database) return tokens;
   let named: string[] | null = null;
   k = next;
   if (sig[k]?.text === '(') {
@@ -43,12 +41,7 @@ export async function withDecfloatInserts(ctx: StatementContext, tokens: Token[]
     k = close + 1;
   }
   if (k >= sig.length || ['DEFAULT', 'ALL', 'FIRST'].includes(word(k))) return tokens;
-  const rows = await ctx.rows(
-    `SELECT column_name, data_type FROM duckdb_columns()
-      WHERE database_name = $1 AND schema_name = $2 AND table_name = $3 ORDER BY column_index`,
-    [database, schema, table],
-  );
-  const decfloat = new Map(rows.map(([name, type]) => [String(name), isDecfloatTypeText(String(type))]));
+  const decfloat = await decfloatColumns(ctx, parts);
   const targets = named ?? [...decfloat.keys()];
   if (!targets.some((c) => decfloat.get(c) === true)) return tokens;
   const text = (from: number, to: number): string =>
@@ -97,4 +90,55 @@ function closingOf(sig: readonly Token[], open: number): number {
     if (sig[k]?.text === ')' && --depth === 0) return k;
   }
   return -1;
+}
+
+/** Whether each column of the table named by `parts` is a DECFLOAT, in the table's order. */
+async function decfloatColumns(ctx: StatementContext, parts: string[]): Promise<Map<string, boolean>> {
+  const table = parts.at(-1);
+  const schema = parts.length >= 2 ? parts.at(-2) : ctx.session.schema;
+  const database = parts.length >= 3 ? parts.at(-3) : ctx.session.database;
+  if (!table || !schema || !database) return new Map();
+  const rows = await ctx.rows(
+    `SELECT column_name, data_type FROM duckdb_columns()
+      WHERE database_name = $1 AND schema_name = $2 AND table_name = $3 ORDER BY column_index`,
+    [database, schema, table],
+  );
+  return new Map(rows.map(([name, type]) => [String(name), isDecfloatTypeText(String(type))]));
+}
+
+/** UPDATE t [alias] SET d = <value>, …: each DECFLOAT column's value through TO_DECFLOAT. */
+async function withDecfloatSets(ctx: StatementContext, tokens: Token[], at: number[]): Promise<Token[]> {
+  const sig = at.map((k) => tokens[k]);
+  const upper = (k: number): string => sig[k]?.text.toUpperCase() ?? '';
+  const { parts, next } = qualifiedName(sig, 1);
+  const set = sig.findIndex((t, k) => k >= next && t.kind === 'word' && upper(k) === 'SET');
+  if (set < 0) return tokens;
+  let end = set + 1;
+  for (let depth = 0; end < sig.length; end++) {
+    if (sig[end]?.text === '(') depth++;
+    if (sig[end]?.text === ')') depth--;
+    if (depth === 0 && ['FROM', 'WHERE', ';'].includes(upper(end))) break;
+  }
+  const decfloat = await decfloatColumns(ctx, parts);
+  let converted = false;
+  const sets = splitTopLevelCommas(sig.slice(set + 1, end)).map((item) => {
+    const eq = item.findIndex((t) => t.text === '=');
+    const column = eq > 0 ? item[eq - 1] : undefined;
+    const sql = (from: number, to?: number): string =>
+      item
+        .slice(from, to)
+        .map((t) => t.text)
+        .join(' ');
+    if (!column || decfloat.get(identName(column)) !== true) return sql(0);
+    converted = true;
+    return `${sql(0, eq + 1)} TO_DECFLOAT(${sql(eq + 1)})`;
+  });
+  if (!converted) return tokens;
+  const text = (from: number, to: number): string =>
+    tokens
+      .slice(from, to)
+      .map((t) => t.text)
+      .join('');
+  const rest = end < sig.length ? ` ${text(at[end] ?? tokens.length, tokens.length)}` : '';
+  return tokenize(`${text(0, (at[set] ?? 0) + 1)} ${sets.join(', ')}${rest}`);
 }
