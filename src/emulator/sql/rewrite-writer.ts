@@ -185,8 +185,8 @@ export class Writer implements SqlWriter {
           const keyColon = prev?.kind === 'string';
           if (t.text === '||') {
             // A DECFLOAT concatenates as its text (DuckDB would write the carrier STRUCT).
-            const left = out.slice(primary).trim();
-            if (primary !== concatRight) out = `${out.slice(0, primary)}${textOfSql(left)} `;
+            if (primary !== concatRight)
+              out = `${out.slice(0, primary)}${textOfSql(out.slice(primary).trim())} `;
             out += '||';
             const right = plainOperandEnd(this.toks, n, to);
             if (right > n) {
@@ -231,7 +231,7 @@ export class Writer implements SqlWriter {
             i = n;
           } else if (t.text === '::') {
             const [sql, end, wrap] = this.typeAt(n, to);
-            // A path cast to text takes a JSON string's contents (and JSON null as NULL), as Snowflake does.
+            // A path cast to text takes a JSON string's contents (JSON null as NULL); no DECFLOAT wrap.
             const pathText =
               lastPath?.last === this.prevSig(i) && lastPath.start === primary && sql === 'VARCHAR';
             if (pathText && lastPath)
@@ -239,7 +239,6 @@ export class Writer implements SqlWriter {
             // After a bracket path (`v['k']::STRING`) the value may be JSON: text without its quotes.
             const bracketText = !pathText && sql === 'VARCHAR' && this.text(this.prevSig(i)) === ']';
             const textWrap = bracketText ? JSON_TEXT_MACRO : undefined;
-            // A path's text is JSON's, never a DECFLOAT: the text cast's wrap is not needed there.
             const castWrap = textWrap ?? (pathText ? undefined : wrap);
             if (wrap === decfloatCastSql) primary = unaryMinusStart(out, primary);
             if (castWrap) out = `${out.slice(0, primary)}${applyWrap(castWrap, out.slice(primary).trim())}`;
