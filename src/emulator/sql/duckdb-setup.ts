@@ -19,6 +19,8 @@ export function openInstance(spill: SpillDir): Promise<DuckDBInstance> {
     // have streamed through): flush it after tasks past 16 MB and let its background thread purge.
     allocator_flush_threshold: '16MB',
     allocator_background_threads: 'true',
+    // Snowflake's default: NULLs sort as the highest values (last ascending, first descending).
+    default_null_order: 'nulls_last_on_asc_first_on_desc',
   });
 }
 

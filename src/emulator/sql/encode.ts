@@ -120,10 +120,11 @@ function baseMeta(duck: DuckDBType): Meta {
     case DuckDBTypeId.ARRAY:
       return meta('array', null, null);
     case DuckDBTypeId.STRUCT:
+      return isDecfloatType(duck) ? meta('decfloat', 38, null) : meta('object', null, null);
     case DuckDBTypeId.MAP:
       return meta('object', null, null);
     case DuckDBTypeId.UNION:
-      return isDecfloatType(duck) ? meta('decfloat', 38, null) : meta('variant', null, null);
+      return meta('variant', null, null);
     case DuckDBTypeId.VARIANT:
       return meta('variant', null, null);
     default:

@@ -44,6 +44,8 @@ export interface EngineServices {
   readonly host: EngineHost | null;
   /** Set once a table got a SYSTEM$WAIT column default: INSERTs then check for them. */
   waitDefaults: boolean;
+  /** Set once a statement may have made a DECFLOAT column: INSERTs then convert into them. */
+  decfloatColumns: boolean;
   /** A new spill file path for a result. */
   spillFile(): string;
 }

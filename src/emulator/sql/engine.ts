@@ -126,6 +126,7 @@ class DuckEngine implements SqlEngine, EngineServices {
   readonly transactionLogs = new TransactionLogs(this);
   host: EngineHost | null = null;
   waitDefaults = false;
+  decfloatColumns = false;
   private closed = false;
   private systemQueries = 0;
   private spillFiles = 0;

@@ -11,7 +11,14 @@ import { applyWrap } from './rewrite-context.js';
 import type { SqlWriter } from './rewrite-context.js';
 import { semiStructuredSql, structuredCastSql } from './structured-cast.js';
 import { structuredTypeAt } from './structured-types.js';
-import { numericCastSql, tryNumericCast } from './decfloat.js';
+import {
+  decfloatCastSql,
+  decfloatJsonSql,
+  numericCastSql,
+  textCastSql,
+  textOfSql,
+  tryNumericCast,
+} from './decfloat.js';
 import { bracketPathText } from './json-text.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
@@ -99,11 +106,16 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
       const cast = name.startsWith('TRY_') ? 'TRY_CAST' : 'CAST';
       return numericCastSql(`DECIMAL(${nums[0] ?? 38},${nums[1] ?? 0})`, cast)(arg(0));
     }
+    case 'CONCAT':
+      // A DECFLOAT concatenates as its text (DuckDB would write the carrier STRUCT).
+      return ranges.length > 0 ? `concat(${ranges.map((_, k) => textOfSql(arg(k))).join(', ')})` : null;
+    case 'TO_DECFLOAT':
+      return ranges.length === 1 ? decfloatCastSql(arg(0)) : null;
     case 'TO_VARCHAR':
     case 'TO_CHAR': {
       const fmt = ranges[1] ? w.argString(ranges[1]) : null;
       if (fmt !== null) return `strftime(${arg(0)}, ${quoteString(toStrftime(fmt))})`;
-      return pathAsTextSql(arg(0)) ?? bracketPathText(arg(0)) ?? `CAST(${arg(0)} AS VARCHAR)`;
+      return pathAsTextSql(arg(0)) ?? bracketPathText(arg(0)) ?? textCastSql('VARCHAR')(arg(0));
     }
     case 'TO_DATE':
     case 'DATE':
@@ -177,7 +189,7 @@ function rewriteCast(w: SqlWriter, name: string, open: number, close: number): s
     return structuredCastSql(structured.node, expr, timeZone, name === 'TRY_CAST');
   }
   if (typeName === 'VARIANT' || typeName === 'OBJECT' || typeName === 'ARRAY')
-    return semiStructuredSql(expr, `to_json(${expr})`);
+    return semiStructuredSql(expr, decfloatJsonSql(expr, `to_json(${expr})`));
   const [type, , wrap] = w.typeAt(typeStart, close);
   const text = type === 'VARCHAR' ? (pathAsTextSql(expr) ?? bracketPathText(expr)) : null;
   if (text !== null) return text;

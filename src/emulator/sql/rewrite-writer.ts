@@ -15,7 +15,15 @@ import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-
 import { localTimestampSql, semiStructuredSql, structuredCastSql } from './structured-cast.js';
 import { structuredTypeAt, wrappedDuckType } from './structured-types.js';
 import { JSON_TEXT_MACRO } from './json-text.js';
-import { decfloatCastSql, numericCastSql, unaryMinusStart } from './decfloat.js';
+import {
+  decfloatCastSql,
+  decfloatJsonSql,
+  numericCastSql,
+  plainOperandEnd,
+  textCastSql,
+  textOfSql,
+  unaryMinusStart,
+} from './decfloat.js';
 import { isDateOperand, isFractionalLiteral, wholeDaysSql } from './date-arithmetic.js';
 import { variantPathAt } from './variant-paths.js';
 
@@ -141,6 +149,8 @@ export class Writer implements SqlWriter {
     let prev: Token | undefined;
     // The last variant path written: where its operand starts in `out`, for a `::` text cast after it.
     let lastPath: { last: number; start: number; operand: string; jsonPath: string } | undefined;
+    // Where the right operand of the last `||` starts in `out` (already read as text), or -1.
+    let concatRight = -1;
     for (let i = from; i < to; i++) {
       const t = this.toks[i];
       const at = out.length;
@@ -173,7 +183,19 @@ export class Writer implements SqlWriter {
             );
           // After a string, ':' separates an object constant's key from its value.
           const keyColon = prev?.kind === 'string';
-          if (t.text === ':' && nt?.kind === 'number' && !keyColon) {
+          if (t.text === '||') {
+            // A DECFLOAT concatenates as its text (DuckDB would write the carrier STRUCT).
+            if (primary !== concatRight)
+              out = `${out.slice(0, primary)}${textOfSql(out.slice(primary).trim())} `;
+            out += '||';
+            const right = plainOperandEnd(this.toks, n, to);
+            if (right > n) {
+              out += ' ';
+              primary = concatRight = out.length;
+              out += textOfSql(this.emit(n, right).trim());
+              i = right - 1;
+            }
+          } else if (t.text === ':' && nt?.kind === 'number' && !keyColon) {
             out += `$${nt.text}`;
             i = n;
           } else if (
@@ -209,7 +231,7 @@ export class Writer implements SqlWriter {
             i = n;
           } else if (t.text === '::') {
             const [sql, end, wrap] = this.typeAt(n, to);
-            // A path cast to text takes a JSON string's contents (and JSON null as NULL), as Snowflake does.
+            // A path cast to text takes a JSON string's contents (JSON null as NULL); no DECFLOAT wrap.
             const pathText =
               lastPath?.last === this.prevSig(i) && lastPath.start === primary && sql === 'VARCHAR';
             if (pathText && lastPath)
@@ -217,7 +239,7 @@ export class Writer implements SqlWriter {
             // After a bracket path (`v['k']::STRING`) the value may be JSON: text without its quotes.
             const bracketText = !pathText && sql === 'VARCHAR' && this.text(this.prevSig(i)) === ']';
             const textWrap = bracketText ? JSON_TEXT_MACRO : undefined;
-            const castWrap = wrap ?? textWrap;
+            const castWrap = textWrap ?? (pathText ? undefined : wrap);
             if (wrap === decfloatCastSql) primary = unaryMinusStart(out, primary);
             if (castWrap) out = `${out.slice(0, primary)}${applyWrap(castWrap, out.slice(primary).trim())}`;
             else out += `::${sql}`;
@@ -282,8 +304,9 @@ export class Writer implements SqlWriter {
       return [
         duckTypeFor(sf),
         end,
-        (operand: string) => semiStructuredSql(operand, `CAST(${operand} AS JSON)`),
+        (operand: string) => semiStructuredSql(operand, decfloatJsonSql(operand, `CAST(${operand} AS JSON)`)),
       ];
+    if (sf.wire === 'text') return [duckTypeFor(sf), end, textCastSql(duckTypeFor(sf))];
     return [duckTypeFor(sf), end];
   }
 

@@ -10,6 +10,7 @@ import { runCommand } from './commands.js';
 import { StatementContext, WAREHOUSES } from './context.js';
 import { runDdl } from './ddl.js';
 import { waitForDefaults } from './default-waits.js';
+import { mayMakeDecfloatColumn, withDecfloatWrites } from './decfloat-writes.js';
 import { describeStatement } from './describe-only.js';
 import { RESULT_OVERHEAD_BYTES, type EngineServices } from './engine-services.js';
 import { refuseHostAccess } from './host-guard.js';
@@ -134,6 +135,7 @@ export async function dispatchStatement(
   const first = words[0] ?? '';
   if ((first === 'CREATE' || first === 'ALTER') && words.includes('SYSTEM$WAIT'))
     services.waitDefaults = true;
+  if (mayMakeDecfloatColumn(words)) services.decfloatColumns = true;
   if (first === 'SET' || first === 'UNSET') {
     await ctx.applySearchPath();
     return runVariableCommand(ctx, first, tokens.filter(isSignificant).slice(1), rewrite);
@@ -169,7 +171,11 @@ async function runStatement(
   const first = words[0] ?? '';
   const bound = bindStatement(statement.tokens, bindings);
   const bindTypes = bound.binds.map((b) => b.type);
-  const tokens = isoTimestampLiterals(services.sessionConns.resolveTemps(ctx.session, bound.tokens));
+  const resolved = isoTimestampLiterals(services.sessionConns.resolveTemps(ctx.session, bound.tokens));
+  const tokens =
+    (first === 'INSERT' || first === 'UPDATE') && services.decfloatColumns
+      ? await withDecfloatWrites(ctx, resolved)
+      : resolved;
   const inTransaction = services.sessionConns.inTransaction(ctx.session);
   const form =
     bound.rows === null

@@ -78,9 +78,133 @@ describe('emulator DECFLOAT', function () {
     const bad = await execute(alice.conn, "SELECT 'abc'::DECFLOAT").catch((e: unknown) => e);
     expect(bad).to.include({ code: '100038' });
     expect((bad as Error).message).to.contain("Numeric value 'abc' is not recognized");
-    const sum = await execute(alice.conn, 'SELECT 1::DECFLOAT + 1').catch((e: unknown) => e);
-    expect((sum as Error).message)
-      .to.contain('DECFLOAT')
-      .and.not.contain('__smcp');
+    // Arithmetic on the carrier is refused, naming DECFLOAT, never answered from its text.
+    for (const sql of ['SELECT 1::DECFLOAT + 1', 'SELECT 2 * 1::DECFLOAT', 'SELECT 1::DECFLOAT / 2']) {
+      const err = await execute(alice.conn, sql).catch((e: unknown) => e);
+      expect(err, sql).to.be.instanceOf(Error);
+      expect((err as Error).message, sql)
+        .to.contain('DECFLOAT')
+        .and.not.contain('__smcp');
+    }
+  });
+
+  it('converts text and numbers written into DECFLOAT columns by INSERT and UPDATE', async function () {
+    await execute(alice.conn, 'CREATE DATABASE IF NOT EXISTS DECFLOAT_WRITES');
+    await execute(alice.conn, 'USE SCHEMA DECFLOAT_WRITES.PUBLIC');
+    await execute(alice.conn, 'CREATE OR REPLACE TABLE W (ID INT, D DECFLOAT, S STRING)');
+    await execute(
+      alice.conn,
+      "INSERT INTO W (S, D, ID) VALUES ('a', '1.250', 1), ('b', 2, 2), ('c', NULL, 3)",
+    );
+    await execute(alice.conn, "INSERT INTO W SELECT 4, '-3E-3', 'd'");
+    await execute(alice.conn, 'UPDATE W SET D = 10 WHERE ID = 2');
+    await execute(alice.conn, "UPDATE W SET S = 'z', D = '9.0' WHERE ID = 3");
+    const { rows } = await execute(alice.conn, 'SELECT ID, D, S FROM W ORDER BY D');
+    expect(rows).to.deep.equal([
+      { ID: 4, D: '-0.003', S: 'd' },
+      { ID: 1, D: '1.25', S: 'a' },
+      { ID: 3, D: '9', S: 'z' },
+      { ID: 2, D: '10', S: 'b' },
+    ]);
+    const bad = await execute(alice.conn, "UPDATE W SET D = 'ten'").catch((e: unknown) => e);
+    expect(bad).to.include({ code: '100038' });
+  });
+
+  /** Numbers whose texts sort otherwise: 9/10, -1/-10, 1e5/99999, 1.5e-3/0.01, -1.5/-1.51. */
+  const ORDERED = ['-10', '-1.51', '-1.5', '-1', '0', '0.0015', '0.01', '9', '10', '99999', '100000'];
+
+  async function orderTable(): Promise<void> {
+    await execute(alice.conn, 'CREATE DATABASE IF NOT EXISTS DECFLOAT_ORDER');
+    await execute(alice.conn, 'USE SCHEMA DECFLOAT_ORDER.PUBLIC');
+    await execute(alice.conn, 'CREATE OR REPLACE TABLE V (ID INT, D DECFLOAT)');
+    // Text, numbers and DECFLOATs as written; 100000.0 and 1e5 are one number.
+    await execute(
+      alice.conn,
+      `INSERT INTO V VALUES (1, '9'), (2, 10), (3, '-1'), (4, -10), (5, '1e5'), (6, 99999),
+         (7, 1.5e-3), (8, '0.01'), (9, 0), (10, NULL), (11, -1.5::DECFLOAT), (12, '-1.51')`,
+    );
+    await execute(alice.conn, "INSERT INTO V (ID, D) SELECT 13, '100000.0'");
+  }
+
+  it('orders DECFLOATs by their numbers, NULL last ascending and first descending', async function () {
+    await orderTable();
+    const asc = await execute(alice.conn, 'SELECT D FROM V ORDER BY D, ID');
+    expect(asc.rows.map((r) => r.D)).to.deep.equal([...ORDERED, '100000', null]);
+    expect((asc.statement.getColumns() ?? []).map((c) => c.getType())).to.deep.equal(['decfloat']);
+    const desc = await execute(alice.conn, 'SELECT D FROM V ORDER BY D DESC, ID');
+    expect(desc.rows.map((r) => r.D)).to.deep.equal([null, '100000', ...[...ORDERED].reverse()]);
+  });
+
+  it('answers MIN, MAX, comparisons, BETWEEN, GROUP BY, DISTINCT and joins by the numbers', async function () {
+    await orderTable();
+    expect(await typed('SELECT MIN(D) AS LO, MAX(D) AS HI, COUNT(DISTINCT D) AS N FROM V')).to.deep.equal([
+      ['-10', 'decfloat'],
+      ['100000', 'decfloat'],
+      [11, 'fixed'],
+    ]);
+    const ids = async (where: string): Promise<unknown[]> =>
+      (await execute(alice.conn, `SELECT ID FROM V WHERE ${where} ORDER BY ID`)).rows.map((r) => r.ID);
+    expect(await ids('D > 9::DECFLOAT')).to.deep.equal([2, 5, 6, 13]);
+    expect(await ids("D < '-1'::DECFLOAT")).to.deep.equal([4, 11, 12]);
+    expect(await ids('D BETWEEN -1.5::DECFLOAT AND TO_DECFLOAT(0.01)')).to.deep.equal([3, 7, 8, 9, 11]);
+    expect(await ids('D >= 0.0015::DECFLOAT AND D <= CAST(10 AS DECFLOAT)')).to.deep.equal([1, 2, 7, 8]);
+    expect(await ids('D NOT BETWEEN -10::DECFLOAT AND 99999::DECFLOAT')).to.deep.equal([5, 13]);
+    expect(await ids('D = 1E+5::DECFLOAT')).to.deep.equal([5, 13]);
+    expect(await ids('D IN (0::DECFLOAT, -0.0::DECFLOAT, 10::DECFLOAT)')).to.deep.equal([2, 9]);
+    const groups = await execute(alice.conn, 'SELECT D, COUNT(*) AS N FROM V GROUP BY D ORDER BY D');
+    expect(groups.rows.at(-3)).to.deep.equal({ D: '99999', N: 1 });
+    expect(groups.rows.at(-2)).to.deep.equal({ D: '100000', N: 2 });
+    expect(groups.rows).to.have.length(12);
+    const joined = await execute(
+      alice.conn,
+      'SELECT A.ID AS A, B.ID AS B FROM V A JOIN V B ON A.D = B.D AND A.ID < B.ID',
+    );
+    expect(joined.rows).to.deep.equal([{ A: 5, B: 13 }]);
+  });
+
+  it('compares DECFLOAT values as numbers whatever their texts, and names DECFLOAT against plain numbers', async function () {
+    expect(
+      await typed(
+        `SELECT '10'::DECFLOAT > '9'::DECFLOAT AS A, -1::DECFLOAT > -10::DECFLOAT AS B,
+           1e5::DECFLOAT > 99999::DECFLOAT AS C, 1.5e-3::DECFLOAT < 0.01::DECFLOAT AS D,
+           '1.50'::DECFLOAT = TO_DECFLOAT('15e-1') AS E, 0::DECFLOAT = '-0'::DECFLOAT AS F,
+           GREATEST('9'::DECFLOAT, '10'::DECFLOAT) AS G`,
+      ),
+    ).to.deep.equal([
+      [true, 'boolean'],
+      [true, 'boolean'],
+      [true, 'boolean'],
+      [true, 'boolean'],
+      [true, 'boolean'],
+      [true, 'boolean'],
+      ['10', 'decfloat'],
+    ]);
+    for (const sql of ['SELECT 10::DECFLOAT > 5', "SELECT 1.5::DECFLOAT = '1.5'"]) {
+      const err = await execute(alice.conn, sql).catch((e: unknown) => e);
+      expect(err, sql).to.be.instanceOf(Error);
+      expect((err as Error).message, sql)
+        .to.contain('DECFLOAT')
+        .and.not.contain('__smcp');
+    }
+  });
+
+  it("gives a DECFLOAT's text, not its carrier, to text casts, concatenation and VARIANT", async function () {
+    expect(
+      await typed(
+        `SELECT (-1.5e-3)::DECFLOAT::STRING AS A, TO_VARCHAR('1e50'::DECFLOAT) AS B,
+           CAST(10::DECFLOAT AS VARCHAR) AS C, TRY_CAST('x' AS DECFLOAT) AS D,
+           '1.50'::DECFLOAT || 'x' AS E, '<' || 2e3::DECFLOAT || '>' AS F, CONCAT('n=', -0.5::DECFLOAT) AS G,
+           1.50::DECFLOAT::VARIANT AS H`,
+      ),
+    ).to.deep.equal([
+      ['-0.0015', 'text'],
+      ['1e+50', 'text'],
+      ['10', 'text'],
+      [null, 'decfloat'],
+      ['1.5x', 'text'],
+      ['<2000>', 'text'],
+      ['n=-0.5', 'text'],
+      [1.5, 'variant'],
+    ]);
   });
 });
