@@ -10,9 +10,9 @@
  * transaction is then where it was before the failed statement.
  *
  * A second run must not change the data silently: a statement whose values differ from run to run
- * (RANDOM(), UUID_STRING(), CURRENT_TIMESTAMP, a sequence…) is never run again, and a statement whose
- * second run answers other counts than its first (another session committed in between) is not
- * kept. In both cases, and when a statement fails on its second run, the whole transaction is
+ * (RANDOM(), UUID_STRING(), CURRENT_TIMESTAMP, a sequence…) is never run again, nor are statements
+ * after another session changed data since the transaction's first change (they could read other
+ * values), and a statement whose second run answers other counts than its first is not kept. In both cases, and when a statement fails on its second run, the whole transaction is
  * rolled back and closed instead, and the failure says so and why.
  */
 import type { EmulatorSession, ResultSet, WireBinding } from '../engine-types.js';
@@ -58,6 +58,10 @@ const ABANDONED = '000603';
 /** The data-changing statements of each session's open transaction. */
 export class TransactionLogs {
   readonly #logs = new Map<string, LoggedStatement[]>();
+  /** Data-changing statements that succeeded, of every session (the emulator's own count). */
+  #writes = 0;
+  /** For each logged transaction: #writes before its first logged statement. */
+  readonly #writesBefore = new Map<string, number>();
 
   constructor(private readonly services: EngineServices) {}
 
@@ -73,7 +77,7 @@ export class TransactionLogs {
     run: () => Promise<ResultSet>,
   ): Promise<ResultSet> {
     const conns = this.services.sessionConns;
-    if (!conns.inTransaction(session)) this.#logs.delete(session.id);
+    if (!conns.inTransaction(session)) this.forget(session.id);
     let result: ResultSet;
     try {
       result = await run();
@@ -87,8 +91,11 @@ export class TransactionLogs {
       }
       throw err;
     }
-    if (conns.inTransaction(session) && conns.holds(session, pooled) && changesData(statement.words)) {
+    if (!changesData(statement.words)) return result;
+    this.#writes += 1;
+    if (conns.inTransaction(session) && conns.holds(session, pooled)) {
       const log = this.#logs.get(session.id) ?? [];
+      if (log.length === 0) this.#writesBefore.set(session.id, this.#writes - 1);
       log.push({ statement, answer: await answerOf(result), volatile: firstVolatileWord(statement.words) });
       this.#logs.set(session.id, log);
     }
@@ -98,6 +105,7 @@ export class TransactionLogs {
   /** The session ended: its log goes. */
   forget(sessionId: string): void {
     this.#logs.delete(sessionId);
+    this.#writesBefore.delete(sessionId);
   }
 
   async #restore(session: EmulatorSession, pooled: PooledConnection, signal: AbortSignal): Promise<void> {
@@ -108,6 +116,16 @@ export class TransactionLogs {
       // aborted: roll back and run the transaction's statements again
     }
     const log = this.#logs.get(session.id) ?? [];
+    // Any other session's write since the transaction's first change may change what its
+    // statements read (a count check alone misses changed values), so none is run again then.
+    const others = this.#writes - (this.#writesBefore.get(session.id) ?? this.#writes) - log.length;
+    if (log.length > 0 && others > 0) {
+      await this.#abandon(
+        session,
+        pooled,
+        'another session changed data while it was open, so running its earlier statements again could give other data than they gave, and the failed statement cannot be undone alone',
+      );
+    }
     const volatile = log.find((entry) => entry.volatile !== undefined)?.volatile;
     if (volatile !== undefined) {
       await this.#abandon(
@@ -159,6 +177,7 @@ export class TransactionLogs {
   /** Rolls the whole transaction back and closes it, then throws why (never returns). */
   async #abandon(session: EmulatorSession, pooled: PooledConnection, why: string): Promise<never> {
     this.#logs.delete(session.id);
+    this.#writesBefore.delete(session.id);
     // ROLLBACK through the session's connections, which then count the transaction as closed.
     await this.services.sessionConns.control(session, pooled, ['ROLLBACK']).catch(() => undefined);
     throw new EmulatorSqlError(ABANDONED, 'XX000', `The transaction was rolled back: ${why}.`);

@@ -112,18 +112,21 @@ describe('emulator statement-level rollback in transactions', function () {
     expect((await ids(b, 'VOLATILE_FAIL')).map((row) => (row as { ID: number }).ID)).to.deep.equal([2]);
   });
 
-  it('rolls the whole transaction back when a second run would change other rows than the first', async function () {
+  it('rolls the whole transaction back when another session changed data since it began', async function () {
     await execute(a, 'CREATE TABLE SOURCE_ROWS (ID NUMBER, V STRING)');
     await execute(a, 'CREATE TABLE COPIED_ROWS (ID NUMBER NOT NULL, V STRING)');
     await execute(a, "INSERT INTO SOURCE_ROWS VALUES (1, 'one')");
     await execute(a, 'BEGIN');
     await execute(a, 'INSERT INTO COPIED_ROWS SELECT ID, V FROM SOURCE_ROWS');
-    // Another session commits a row the copy did not see.
-    await execute(b, "INSERT INTO SOURCE_ROWS VALUES (2, 'two')");
+    // Another session commits a change the copy did not see: same row count, another value.
+    await execute(b, "UPDATE SOURCE_ROWS SET V = 'uno' WHERE ID = 1");
     const failed = await failure(execute(a, "INSERT INTO COPIED_ROWS VALUES (NULL, 'none')"));
     expect(failed.code).to.equal('000603');
-    expect(failed.message).to.match(/^The transaction was rolled back: .*changed other rows/);
+    expect(failed.message).to.match(/^The transaction was rolled back: another session changed data/);
     expect(await ids(b, 'COPIED_ROWS')).to.deep.equal([]);
     expect(await ids(a, 'COPIED_ROWS')).to.deep.equal([]);
+    // The session is out of the transaction: the next statement commits on its own.
+    await execute(a, 'INSERT INTO COPIED_ROWS SELECT ID, V FROM SOURCE_ROWS');
+    expect(await ids(b, 'COPIED_ROWS')).to.deep.equal([{ ID: 1, V: 'uno' }]);
   });
 });
