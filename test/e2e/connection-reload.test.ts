@@ -5,16 +5,15 @@
  * added, one whose options changed, one removed while a call runs on it, a bad configuration (no
  * change at all), and one that cannot connect (served, unhealthy, the others serve on).
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import type { ReloadAnswer } from '../../src/admin/protocol.js';
-import { ALICE_PASSWORD, startTestEmulator } from '../emulator/server/harness.js';
+import { startTestEmulator } from '../emulator/server/harness.js';
 import { runSmcp, waitFor } from '../helpers/cli.js';
 import type { E2eServer } from './helpers.js';
+import { connectionHomes, emulatorAccount } from './connection-homes.js';
 import { answer, connectHttp, tabular, textOf } from './helpers.js';
 
 interface Listed {
@@ -32,10 +31,6 @@ describe('e2e: smcp reload with several connections', function () {
   let sessionId: string | undefined;
   let listChanged = 0;
 
-  /** A connections.toml table reaching the test emulator as account `name`. */
-  const account = (name: string, port: number): string =>
-    `[${name}]\naccount = "${emulator.account}"\nuser = "alice"\npassword = "${ALICE_PASSWORD}"\n` +
-    `host = "127.0.0.1"\nport = ${port}\nprotocol = "http"\nwarehouse = "COMPUTE_WH"\n`;
   const writeConfig = (text: string): void => writeFileSync(configFile, text, { mode: 0o600 });
   const reload = (json = false) => runSmcp(['reload', ...(json ? ['--json'] : [])], server.home.env, 60_000);
   const listed = async (): Promise<Listed['connections']> =>
@@ -49,19 +44,15 @@ describe('e2e: smcp reload with several connections', function () {
 
   before(async () => {
     emulator = await startTestEmulator();
-    dir = mkdtempSync(join(tmpdir(), 'smcp-reload-'));
-    const snowflakeHome = join(dir, 'snowflake');
-    const configHome = join(dir, 'config');
-    mkdirSync(snowflakeHome, { mode: 0o700 });
-    mkdirSync(join(configHome, 'smcp'), { recursive: true, mode: 0o700 });
-    const connections = join(snowflakeHome, 'connections.toml');
     // Port 1 on loopback: nothing listens there, so `broken` cannot connect.
-    writeFileSync(
-      connections,
-      account('dev', emulator.port) + account('stage', emulator.port) + account('broken', 1),
+    const homes = connectionHomes(
+      'smcp-reload-',
+      emulatorAccount(emulator, 'dev') +
+        emulatorAccount(emulator, 'stage') +
+        emulatorAccount(emulator, 'broken', 1),
     );
-    chmodSync(connections, 0o600);
-    configFile = join(configHome, 'smcp', 'config.toml');
+    ({ dir, configFile } = homes);
+    const { snowflakeHome, configHome } = homes;
     writeConfig('connections = ["emulator", "dev"]\n');
     server = await startE2eServerWith(snowflakeHome, configHome);
     const connected = await connectHttp(server.base, 'e2e-reload');

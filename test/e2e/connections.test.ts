@@ -4,14 +4,13 @@
  * per-connection settings from config.toml. Checked through a real MCP SDK client over HTTP, the
  * daemon's /status and /health, and `smcp call` over the admin socket.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import { ALICE_PASSWORD, startTestEmulator } from '../emulator/server/harness.js';
+import { startTestEmulator } from '../emulator/server/harness.js';
 import { runSmcp } from '../helpers/cli.js';
 import type { E2eServer } from './helpers.js';
+import { connectionHomes, emulatorAccount } from './connection-homes.js';
 import { connectHttp, startE2eServer } from './helpers.js';
 
 describe('e2e: a daemon serving two connections', function () {
@@ -22,19 +21,10 @@ describe('e2e: a daemon serving two connections', function () {
 
   before(async () => {
     emulator = await startTestEmulator();
-    dir = mkdtempSync(join(tmpdir(), 'smcp-connections-'));
-    const snowflakeHome = join(dir, 'snowflake');
-    const configHome = join(dir, 'config');
-    mkdirSync(snowflakeHome, { mode: 0o700 });
-    mkdirSync(join(configHome, 'smcp'), { recursive: true, mode: 0o700 });
-    const connections = join(snowflakeHome, 'connections.toml');
-    writeFileSync(
-      connections,
-      `[dev]\naccount = "${emulator.account}"\nuser = "alice"\npassword = "${ALICE_PASSWORD}"\n` +
-        `host = "127.0.0.1"\nport = ${emulator.port}\nprotocol = "http"\nwarehouse = "COMPUTE_WH"\n`,
-    );
-    chmodSync(connections, 0o600);
-    const config = join(configHome, 'smcp', 'config.toml');
+    const homes = connectionHomes('smcp-connections-', emulatorAccount(emulator, 'dev'));
+    dir = homes.dir;
+    const { snowflakeHome, configHome } = homes;
+    const config = homes.configFile;
     writeFileSync(config, '[connection_options.dev]\nallow_write = true\nallow_ddl = true\n');
     chmodSync(config, 0o600);
     server = await startE2eServer(['--connections', 'emulator,dev'], 60_000, {

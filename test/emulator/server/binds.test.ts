@@ -7,6 +7,7 @@ import type { Bind, Connection } from 'snowflake-sdk';
 import type { RunningEmulator } from '../../../src/emulator/index.js';
 import { connect, destroy, execute } from './driver.js';
 import { ALICE_PASSWORD, raw, startTestEmulator } from './harness.js';
+import { failure } from './sessions.js';
 
 interface Answer {
   success: boolean;
@@ -22,13 +23,6 @@ interface Answer {
 /** Rows of array binds, as snowflake-sdk takes them in `binds` (its types name single binds only). */
 function batch(rows: unknown[][]): Bind[] {
   return rows as unknown as Bind[];
-}
-
-async function failure(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
-  return promise.then(
-    () => ({ message: 'no error' }),
-    (e: { code?: string; message: string }) => e,
-  );
 }
 
 describe('emulator binds', function () {

@@ -5,29 +5,15 @@
  */
 import { expect } from 'chai';
 import type { Connection } from 'snowflake-sdk';
-import type { RunningEmulator } from '../../../src/emulator/index.js';
-import { connect, destroy, execute } from './driver.js';
-import { ALICE_PASSWORD, startTestEmulator } from './harness.js';
-
-async function failure(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
-  return promise.then(
-    () => ({ message: 'no error' }),
-    (e: { code?: string; message: string }) => e,
-  );
-}
+import { destroy, execute } from './driver.js';
+import { failure, startTwoSessions } from './sessions.js';
+import type { TwoSessions } from './sessions.js';
 
 describe('emulator sessions: temporary tables and transactions', function () {
-  let emulator: RunningEmulator;
+  let sessions: TwoSessions;
   let a: Connection;
   let b: Connection;
-
-  const login = (): Promise<Connection> =>
-    connect(emulator, {
-      username: 'alice',
-      password: ALICE_PASSWORD,
-      database: 'STATE_DB',
-      schema: 'PUBLIC',
-    });
+  const login = (): Promise<Connection> => sessions.login();
 
   async function count(conn: Connection, table: string): Promise<unknown> {
     const { rows } = await execute(conn, `SELECT COUNT(*) AS C FROM ${table}`);
@@ -35,18 +21,12 @@ describe('emulator sessions: temporary tables and transactions', function () {
   }
 
   before(async function () {
-    emulator = await startTestEmulator();
-    const setup = await connect(emulator, { username: 'alice', password: ALICE_PASSWORD });
-    await execute(setup, 'CREATE DATABASE STATE_DB');
-    await destroy(setup);
-    a = await login();
-    b = await login();
+    sessions = await startTwoSessions('STATE_DB');
+    ({ a, b } = sessions);
   });
 
   after(async function () {
-    await destroy(a);
-    await destroy(b);
-    await emulator.close();
+    await sessions?.close();
   });
 
   it('keeps a temporary table to the session that made it, by plain and qualified name', async function () {

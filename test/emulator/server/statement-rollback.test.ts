@@ -5,42 +5,26 @@
  */
 import { expect } from 'chai';
 import type { Connection } from 'snowflake-sdk';
-import type { RunningEmulator } from '../../../src/emulator/index.js';
-import { connect, destroy, execute } from './driver.js';
-import { ALICE_PASSWORD, startTestEmulator } from './harness.js';
-
-async function failure(promise: Promise<unknown>): Promise<{ code?: string; message: string }> {
-  return promise.then(
-    () => ({ message: 'no error' }),
-    (e: { code?: string; message: string }) => e,
-  );
-}
+import { execute } from './driver.js';
+import { failure, startTwoSessions } from './sessions.js';
+import type { TwoSessions } from './sessions.js';
 
 describe('emulator statement-level rollback in transactions', function () {
-  let emulator: RunningEmulator;
+  let sessions: TwoSessions;
   let a: Connection;
   let b: Connection;
-
-  const login = (): Promise<Connection> =>
-    connect(emulator, { username: 'alice', password: ALICE_PASSWORD, database: 'TXN_DB', schema: 'PUBLIC' });
 
   async function ids(conn: Connection, table: string): Promise<unknown[]> {
     return (await execute(conn, `SELECT ID, V FROM ${table} ORDER BY ID`)).rows;
   }
 
   before(async function () {
-    emulator = await startTestEmulator();
-    const setup = await connect(emulator, { username: 'alice', password: ALICE_PASSWORD });
-    await execute(setup, 'CREATE DATABASE TXN_DB');
-    await destroy(setup);
-    a = await login();
-    b = await login();
+    sessions = await startTwoSessions('TXN_DB');
+    ({ a, b } = sessions);
   });
 
   after(async function () {
-    await destroy(a);
-    await destroy(b);
-    await emulator.close();
+    await sessions?.close();
   });
 
   it('keeps the transaction open after a statement fails while running, and COMMIT keeps what succeeded', async function () {
