@@ -12,6 +12,7 @@ import { ClientIdentifier } from './client-identification.js';
 import { ClientQuotas } from './client-quotas.js';
 import type { HealthDeps } from './health-routes.js';
 import { buildHttpApp } from './http-app.js';
+import { expressShapedClasses } from './express-shaped.js';
 import { numberDefault } from '../config/options/table.js';
 import { edgeCodes } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
@@ -107,7 +108,11 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   const logger = options.logger ?? silentLogger;
   const tracker = options.tracker;
 
-  const server = createServer();
+  const shaped = expressShapedClasses();
+  const server = createServer({
+    IncomingMessage: shaped.IncomingMessage,
+    ServerResponse: shaped.ServerResponse,
+  });
   const port = await listen(server, host, options.port ?? numberDefault('port'));
   const guard = new HttpGuard({ ...options, host, port });
   const identifier = new ClientIdentifier(guard, {
@@ -156,23 +161,22 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     ? { api: options.toolApi, tracker, quotas, logger }
     : undefined;
 
-  server.on(
-    'request',
-    buildHttpApp({
-      guard,
-      identifier,
-      streamable,
-      sse,
-      toolApi: toolDeps,
-      health,
-      metrics: options.metrics,
-      statusPage: options.statusPage,
-      stateless: options.stateless ?? false,
-      maxBodyBytes,
-      isDraining,
-      logger,
-    }),
-  );
+  const app = buildHttpApp({
+    guard,
+    identifier,
+    streamable,
+    sse,
+    toolApi: toolDeps,
+    health,
+    metrics: options.metrics,
+    statusPage: options.statusPage,
+    stateless: options.stateless ?? false,
+    maxBodyBytes,
+    isDraining,
+    logger,
+  });
+  shaped.adopt(app);
+  server.on('request', app);
 
   const upgrade = async (req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> => {
     const path = requestTarget(req.url).path;
