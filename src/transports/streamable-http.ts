@@ -204,20 +204,10 @@ export class StreamableHttpEndpoint {
         owner,
         ...(facts.clientName ? { clientName: facts.clientName } : {}),
       };
-      // The context rides as the request's AuthInfo (request-context.ts). A tool call cancels its
-      // own work when the response closes early (the context's signal is linked into the call),
-      // so the SDK need not follow that signal too; anything else (a subscriptions/listen stream)
-      // is cancelled in the SDK.
+      // The context rides as the request's AuthInfo (request-context.ts); closing the response
+      // early cancels the exchange (its Request's signal) and the call's own work alike.
       return this.tracked(res, identity, facts, (context, closed) =>
-        serveParsedPost(
-          this.modern,
-          req,
-          res,
-          body,
-          contextAuthInfo(context),
-          closed,
-          facts.tool === undefined,
-        ),
+        serveParsedPost(this.modern, req, res, body, contextAuthInfo(context), closed),
       );
     }
     const sessionId = headerValue(req, 'mcp-session-id');
