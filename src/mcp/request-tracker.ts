@@ -3,7 +3,6 @@
  * open sessions per transport. Transports and tools report into it; /status, the admin API and the
  * drain logic read it. Cheap on the hot path: one Map insert and delete per request.
  */
-import { setMaxListeners } from 'node:events';
 import type { Deadline } from '../snowflake/deadline.js';
 import type { RequestContext, TransportKind } from './request-context.js';
 
@@ -25,16 +24,6 @@ export interface InFlightRequest {
   readonly durationMs: number;
 }
 
-/**
- * The cancel-everything switch: one abort listener per call in flight is expected, so Node's
- * listener-leak warning (at 11) does not apply.
- */
-function cancelSwitch(): AbortController {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  return controller;
-}
-
 /** The key of request `rpcId` of connection `clientId` (ids 1 and "1" are different requests). */
 function connectionKey(clientId: string, rpcId: string | number): string {
   return JSON.stringify([clientId, rpcId]);
@@ -48,7 +37,12 @@ export class RequestTracker {
   private readonly sessions = new Map<TransportKind, number>();
   private completed = 0;
   private idleWaiters: (() => void)[] = [];
-  private cancellation = cancelSwitch();
+  /**
+   * The linked signals' controllers of the calls in flight, which {@link cancelAll} aborts. A set
+   * rather than listeners on one shared signal: Node's EventTarget walks its listener list on every
+   * add and remove, so with many calls in flight each call would pay for all the others.
+   */
+  private readonly linked = new Set<AbortController>();
   /** The linked signal's controller of each call in flight that named its request id. */
   private readonly cancellers = new Map<string, AbortController>();
   private drainDeadlineValue: Deadline | undefined;
@@ -66,15 +60,14 @@ export class RequestTracker {
   /**
    * `signal` (and `other`) joined with the tracker's cancel-everything switch: the signal a tool
    * call must pass down to Snowflake so {@link cancelAll} reaches it, and with `requestId` named,
-   * {@link cancel} too. Call `unlink` exactly once when the call ends, so the shared switch holds
-   * listeners only for calls in flight.
+   * {@link cancel} too. Call `unlink` exactly once when the call ends, so the tracker holds only
+   * calls in flight and the sources keep no listener of it.
    */
   linkSignal(signal?: AbortSignal, other?: AbortSignal, requestId?: string): LinkedSignal {
-    const all = this.cancellation.signal;
     // One controller and one listener per source instead of AbortSignal.any, whose weak
     // references cost far more per call on Node 20.
     const own = new AbortController();
-    const sources = [all, signal, other].filter((s): s is AbortSignal => s !== undefined && s !== own.signal);
+    const sources = [signal, other].filter((s): s is AbortSignal => s !== undefined);
     const aborted = sources.find((s) => s.aborted);
     if (aborted) {
       own.abort(aborted.reason);
@@ -85,11 +78,13 @@ export class RequestTracker {
       source.addEventListener('abort', onAbort, { once: true });
       return () => source.removeEventListener('abort', onAbort);
     });
+    this.linked.add(own);
     if (requestId !== undefined) this.cancellers.set(requestId, own);
     return {
       signal: own.signal,
       unlink: () => {
         listeners.forEach((remove) => remove());
+        this.linked.delete(own);
         if (requestId !== undefined && this.cancellers.get(requestId) === own)
           this.cancellers.delete(requestId);
       },
@@ -122,9 +117,10 @@ export class RequestTracker {
    */
   cancelAll(reason = 'the server is shutting down'): number {
     const count = this.inFlight.size;
-    const controller = this.cancellation;
-    this.cancellation = cancelSwitch();
-    controller.abort(new Error(reason));
+    const error = new Error(reason);
+    const calls = [...this.linked];
+    this.linked.clear();
+    for (const controller of calls) controller.abort(error);
     return count;
   }
 
