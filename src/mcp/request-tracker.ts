@@ -45,6 +45,8 @@ export class RequestTracker {
   private readonly linked = new Set<AbortController>();
   /** The linked signal's controller of each call in flight that named its request id. */
   private readonly cancellers = new Map<string, AbortController>();
+  /** Why a request in flight was abandoned by its transport before its call linked a signal. */
+  private readonly abandoned = new Map<string, unknown>();
   private drainDeadlineValue: Deadline | undefined;
 
   /** The drain's deadline once a drain has begun: no call started after it may outlive it. */
@@ -69,8 +71,8 @@ export class RequestTracker {
     const own = new AbortController();
     const sources = [signal, other].filter((s): s is AbortSignal => s !== undefined);
     const aborted = sources.find((s) => s.aborted);
-    if (aborted) {
-      own.abort(aborted.reason);
+    if (aborted || (requestId !== undefined && this.abandoned.has(requestId))) {
+      own.abort(aborted ? aborted.reason : this.abandoned.get(requestId!));
       return { signal: own.signal, unlink: () => {} };
     }
     const listeners = sources.map((source) => {
@@ -112,6 +114,19 @@ export class RequestTracker {
   }
 
   /**
+   * The transport that carried request `requestId` went away (a stateless HTTP response closed
+   * before its answer): its call is cancelled with `reason`, now or, if it has not linked its
+   * signal yet, when it does. A transport that reports this way needs no AbortController of its
+   * own per request (on Node 20 making an AbortSignal costs more than the rest of a cached call).
+   */
+  abandon(requestId: string, reason: unknown): void {
+    if (!this.inFlight.has(requestId)) return;
+    const controller = this.cancellers.get(requestId);
+    if (controller) controller.abort(reason);
+    else this.abandoned.set(requestId, reason);
+  }
+
+  /**
    * Cancels every call in flight that linked its signal (the end of a drain deadline); returns how
    * many requests were in flight. Later calls get a fresh, unaborted switch.
    */
@@ -134,6 +149,7 @@ export class RequestTracker {
       if (ended) return;
       ended = true;
       this.inFlight.delete(context.requestId);
+      this.abandoned.delete(context.requestId);
       if (key !== undefined && this.byConnection.get(key) === context) this.byConnection.delete(key);
       this.completed++;
       if (this.inFlight.size === 0) this.releaseIdleWaiters();

@@ -15,8 +15,11 @@ export interface LazyWebRequestInit {
   readonly url: string;
   readonly method: string;
   readonly headers: Headers;
-  /** Aborts when the exchange should; without one the request's signal never aborts. */
-  readonly signal?: AbortSignal;
+  /**
+   * Makes the signal that aborts when the exchange should, on its first read (most exchanges never
+   * read it); without one the request's signal never aborts.
+   */
+  readonly signal?: () => AbortSignal;
 }
 
 /** The members read without building the real Request. */
@@ -26,9 +29,7 @@ class LazyWebRequest {
   #real: Request | undefined;
   #signal: AbortSignal | undefined;
 
-  constructor(private readonly init: LazyWebRequestInit) {
-    this.#signal = init.signal;
-  }
+  constructor(private readonly init: LazyWebRequestInit) {}
 
   get method(): string {
     return this.init.method;
@@ -43,7 +44,7 @@ class LazyWebRequest {
   }
 
   get signal(): AbortSignal {
-    this.#signal ??= new AbortController().signal;
+    this.#signal ??= this.init.signal ? this.init.signal() : new AbortController().signal;
     return this.#signal;
   }
 

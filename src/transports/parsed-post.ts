@@ -21,8 +21,11 @@ const BODY_HEADERS: ReadonlySet<string> = new Set([
   'transfer-encoding',
 ]);
 
-/** The web Request for `req` (lazy-web-request.ts): its method, URL and headers, no body, and `signal`. */
-function webRequest(req: IncomingMessage, signal: AbortSignal): Request {
+/**
+ * The web Request for `req` (lazy-web-request.ts): its method, URL and headers, no body, and a
+ * signal that aborts when `res` closes before its answer is complete, made only if it is read.
+ */
+function webRequest(req: IncomingMessage, res: ServerResponse): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name.startsWith(':') || BODY_HEADERS.has(name)) continue;
@@ -30,7 +33,7 @@ function webRequest(req: IncomingMessage, signal: AbortSignal): Request {
     else headers.set(name, value);
   }
   const url = `http://${headerValue(req, 'host') ?? 'localhost'}${req.url ?? '/'}`;
-  return lazyWebRequest({ url, method: 'POST', headers, signal });
+  return lazyWebRequest({ url, method: 'POST', headers, signal: () => closedEarly(res) });
 }
 
 /** The 500 toNodeHandler answers when the request cannot be converted or the handler throws. */
@@ -47,11 +50,27 @@ function internalError(body: unknown): Response {
   );
 }
 
+/** A signal that aborts when `res` closes before its answer is complete (at once if it has). */
+function closedEarly(res: ServerResponse): AbortSignal {
+  const closed = new AbortController();
+  const abort = (): void => closed.abort(new Error('the HTTP connection closed'));
+  if (res.destroyed && !res.writableFinished) abort();
+  else
+    res.once('close', () => {
+      if (!res.writableFinished) abort();
+    });
+  return closed.signal;
+}
+
+/** True once `res` can take nothing more: the client went away (or the answer was ended). */
+function gone(res: ServerResponse): boolean {
+  return res.destroyed || res.writableEnded;
+}
+
 /**
  * Serves `req` (its body already parsed as `parsedBody`) through `handler` and writes the answer
- * to `res`. `closed` must abort when `res` closes before the answer is complete: it stops the
- * writing here and cancels the exchange in the SDK (its Request's signal). Never rejects for client
- * input.
+ * to `res`, stopping when the client goes away; the exchange in the SDK is cancelled then if it
+ * follows its Request's signal. Never rejects for client input.
  */
 export async function serveParsedPost(
   handler: McpHttpHandler,
@@ -59,16 +78,16 @@ export async function serveParsedPost(
   res: ServerResponse,
   parsedBody: unknown,
   authInfo: AuthInfo,
-  closed: AbortSignal,
 ): Promise<void> {
-  // Closed before this ran: the exchange starts cancelled, as the SDK's adapter starts it.
-  const live = res.destroyed ? AbortSignal.abort() : closed;
   let response: Response;
   try {
-    const request = webRequest(req, live);
-    response = await handler.fetch(request, { authInfo, parsedBody });
+    response = await handler.fetch(webRequest(req, res), { authInfo, parsedBody });
   } catch {
     response = internalError(parsedBody);
+  }
+  if (gone(res)) {
+    await response.body?.cancel().catch(() => {});
+    return;
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of response.headers) headers[name] = value;
@@ -81,24 +100,25 @@ export async function serveParsedPost(
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done || live.aborted) break;
-      if (!res.write(value)) await drained(res, live);
+      if (done || gone(res)) break;
+      if (!res.write(value)) await drained(res);
     }
   } catch {
     // The stream failed or was cancelled: end what was sent.
   }
+  if (gone(res)) await reader.cancel().catch(() => {});
   res.end();
 }
 
-/** Resolves once `res` can take more, or `signal` aborts. */
-function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
+/** Resolves once `res` can take more, or it closes. */
+function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       res.off('drain', done);
-      signal.removeEventListener('abort', done);
+      res.off('close', done);
       resolve();
     };
     res.on('drain', done);
-    signal.addEventListener('abort', done, { once: true });
+    res.on('close', done);
   });
 }

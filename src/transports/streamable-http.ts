@@ -206,8 +206,8 @@ export class StreamableHttpEndpoint {
       };
       // The context rides as the request's AuthInfo (request-context.ts); closing the response
       // early cancels the exchange (its Request's signal) and the call's own work alike.
-      return this.tracked(res, identity, facts, (context, closed) =>
-        serveParsedPost(this.modern, req, res, body, contextAuthInfo(context), closed),
+      return this.tracked(res, identity, facts, (context) =>
+        serveParsedPost(this.modern, req, res, body, contextAuthInfo(context)),
       );
     }
     const sessionId = headerValue(req, 'mcp-session-id');
@@ -327,15 +327,16 @@ export class StreamableHttpEndpoint {
 
   /**
    * Runs a stateless `serve` with a fresh request context, counted and limited when the body is a request.
-   * Closing the response before it is complete cancels the call (the 2026-07-28 way to cancel).
+   * Closing the response before it is complete cancels the call (the 2026-07-28 way to cancel):
+   * the tracker abandons the request, which reaches the call's linked signal.
    */
   private async tracked(
     res: ServerResponse,
     identity: ClientIdentity,
     facts: BodyFacts,
-    serve: (context: RequestContext, closed: AbortSignal) => Promise<void>,
+    serve: (context: RequestContext) => Promise<void>,
   ): Promise<void> {
-    if (!facts.isRequest) return serve(newRequestContext(identity), closedEarly(res));
+    if (!facts.isRequest) return serve(newRequestContext(identity));
     const admission = this.deps.quotas.startSessionless(identity.owner ?? identity.clientId);
     if (!admission.ok) {
       sendRpcRefusal(res, admission.code, admission.message, {
@@ -343,15 +344,15 @@ export class StreamableHttpEndpoint {
       });
       return;
     }
-    const dropped = new AbortController();
-    const context = newRequestContext(identity, dropped.signal, facts.tool);
-    const end = this.deps.tracker.begin(context);
+    const context = newRequestContext(identity, undefined, facts.tool);
+    const tracker = this.deps.tracker;
+    const end = tracker.begin(context);
     res.once('close', () => {
-      if (!res.writableFinished) dropped.abort(new Error('the HTTP connection closed'));
+      if (!res.writableFinished) tracker.abandon(context.requestId, new Error('the HTTP connection closed'));
       end();
       admission.release();
     });
-    return serve(context, dropped.signal);
+    return serve(context);
   }
 
   /** 429: the session has its limit of requests in flight (max_requests_per_session). */
@@ -403,15 +404,6 @@ export class StreamableHttpEndpoint {
     // The transport closed on its own (DELETE): let the server go too.
     void session.server.close().catch(() => {});
   }
-}
-
-/** A signal that aborts when `res` closes before its answer is complete. */
-function closedEarly(res: ServerResponse): AbortSignal {
-  const closed = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) closed.abort(new Error('the HTTP connection closed'));
-  });
-  return closed.signal;
 }
 
 /** 404 for a session that does not exist or is not the caller's: the same answer for both. */

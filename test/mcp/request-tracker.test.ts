@@ -32,6 +32,46 @@ describe('RequestTracker.linkSignal', () => {
   });
 });
 
+describe('RequestTracker.abandon', () => {
+  const context = (requestId: string): RequestContext => ({
+    requestId,
+    transport: 'http-stateless',
+    clientId: 'anonymous',
+    startedAt: Date.now(),
+  });
+
+  it('cancels the call of a request its transport abandoned, before or after the call linked', () => {
+    const tracker = new RequestTracker();
+    const endLinked = tracker.begin(context('linked'));
+    const linked = tracker.linkSignal(undefined, undefined, 'linked');
+    tracker.abandon('linked', new Error('the HTTP connection closed'));
+    expect(linked.signal.aborted).to.equal(true);
+    expect((linked.signal.reason as Error).message).to.equal('the HTTP connection closed');
+
+    const endEarly = tracker.begin(context('early'));
+    tracker.abandon('early', new Error('gone before the call began'));
+    const late = tracker.linkSignal(undefined, undefined, 'early');
+    expect(late.signal.aborted).to.equal(true);
+    expect((late.signal.reason as Error).message).to.equal('gone before the call began');
+    endLinked();
+    endEarly();
+  });
+
+  it('forgets a request once it ended, and ignores requests not in flight', () => {
+    const tracker = new RequestTracker();
+    const end = tracker.begin(context('r1'));
+    tracker.abandon('r1', new Error('closed'));
+    end();
+    // The same id again (a new request) starts clean.
+    const again = tracker.begin(context('r1'));
+    expect(tracker.linkSignal(undefined, undefined, 'r1').signal.aborted).to.equal(false);
+    again();
+    tracker.abandon('never-began', new Error('closed'));
+    expect(tracker.linkSignal(undefined, undefined, 'never-began').signal.aborted).to.equal(false);
+    expect(tracker.activeCount).to.equal(0);
+  });
+});
+
 describe('RequestTracker.cancel', () => {
   const context = (requestId: string, owner: string): RequestContext => ({
     requestId,

@@ -15,7 +15,7 @@ describe('lazyWebRequest', () => {
       url: 'http://127.0.0.1:8000/mcp',
       method: 'POST',
       headers: headers(),
-      signal: controller.signal,
+      signal: () => controller.signal,
     });
     expect(request).to.be.instanceOf(Request);
     expect(request.method).to.equal('POST');
@@ -24,6 +24,23 @@ describe('lazyWebRequest', () => {
     expect(request.signal.aborted).to.equal(false);
     controller.abort(new Error('gone'));
     expect(request.signal.aborted).to.equal(true);
+  });
+
+  it('makes its signal only when it is read, once', () => {
+    let made = 0;
+    const request = lazyWebRequest({
+      url: 'http://localhost/mcp',
+      method: 'POST',
+      headers: headers(),
+      signal: () => {
+        made++;
+        return new AbortController().signal;
+      },
+    });
+    expect(request.headers.get('content-type')).to.equal('application/json');
+    expect(made).to.equal(0);
+    expect(request.signal).to.equal(request.signal);
+    expect(made).to.equal(1);
   });
 
   it('gives a signal that never aborts when none was given', () => {
@@ -39,7 +56,7 @@ describe('lazyWebRequest', () => {
       url: 'http://localhost/mcp?x=1',
       method: 'POST',
       headers: headers(),
-      signal: controller.signal,
+      signal: () => controller.signal,
     });
     expect(request.mode).to.equal(new Request('http://localhost/').mode);
     expect(request.bodyUsed).to.equal(false);
