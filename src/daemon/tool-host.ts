@@ -14,6 +14,7 @@ import { CostGuard } from '../mcp/cost-guard.js';
 import { metadataCacheFor } from '../mcp/metadata-cache.js';
 import type { MetadataCache } from '../mcp/metadata-cache.js';
 import { QueryOwnership } from '../mcp/query-ownership.js';
+import { ListingCache } from '../mcp/resources.js';
 import { RequestTracker } from '../mcp/request-tracker.js';
 import type { McpSettings } from '../mcp/settings.js';
 import type { McpServer } from '@modelcontextprotocol/server';
@@ -201,9 +202,12 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     throw err;
   }
   const registry = new RegistrySwitch(built.registry);
+  // Emptied at each reload: a listing from before may show what the new rules hide.
+  const listings = new ListingCache(options.mcp.resultCacheTtlSeconds * 1000);
   const baseFactory = createMcpServerFactory(
     { client: first().client, settings: options.mcp, tracker, logger, ownership, costGuard },
     registry,
+    listings,
   );
 
   const reload = async (wanted: ConnectionsWanted, graceMs: number): Promise<ReloadOutcome> => {
@@ -264,6 +268,7 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     built = rebuilt;
     // New calls take the new budgets; totals counted so far stay.
     costGuard.configure(next[0].mcp);
+    listings.clear();
     const toolsChanged = registry.replace(rebuilt.registry, logger);
     // Added ones start checking; changed ones are checked again at once (on their new pool).
     const fresh = next.filter((_c, i) => plan.next[i].change !== 'unchanged');

@@ -221,3 +221,66 @@ describe('tool host reload between one connection and several', function () {
     }
   });
 });
+
+describe('tool host reload of settings for calls', function () {
+  this.timeout(60_000);
+
+  it('lists resources under the new visibility rules at once, not from the listing of before', async () => {
+    const host = await openToolHost({ resolved: emulator(), mcp: defineMcpSettings({}) });
+    const server = host.factory({ transport: 'stdio', clientId: 'reload-hide' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'reload-hide', version: '1.0.0' });
+    const sales = async (): Promise<number> =>
+      (await client.listResources()).resources.filter((r) => r.uri.startsWith('snowflake://SAMPLE_DB/SALES/'))
+        .length;
+    try {
+      await server.connect(serverSide);
+      await client.connect(clientSide);
+      expect(await sales()).to.be.greaterThan(0);
+      await host.reload(
+        { resolved: emulator(), mcp: defineMcpSettings({ hideObjects: ['SAMPLE_DB.SALES'] }) },
+        1000,
+      );
+      expect(await sales()).to.equal(0);
+    } finally {
+      await client.close();
+      await host.close();
+    }
+  });
+
+  it("gives new reads the cost guard's new budget, keeping the totals counted so far", async () => {
+    const host = await openToolHost({
+      resolved: emulator(),
+      mcp: defineMcpSettings({ maxScanBytes: 10_000_000 }),
+    });
+    const server = host.factory({ transport: 'stdio', clientId: 'reload-budget' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'reload-budget', version: '1.0.0' });
+    const read = { sql: 'SELECT COUNT(*) AS N FROM SAMPLE_DB.SALES.ORDERS' };
+    try {
+      await server.connect(serverSide);
+      await client.connect(clientSide);
+      const admitted = await client.callTool({ name: 'execute_query', arguments: read });
+      expect(admitted.isError).to.not.equal(true);
+      const counted = host.costGuard.status().clients[0];
+      expect(counted?.reads).to.equal(1);
+      const outcome = await host.reload(
+        { resolved: emulator(), mcp: defineMcpSettings({ maxScanBytes: 1 }) },
+        1000,
+      );
+      expect(outcome.connections.map((c) => c.change)).to.deep.equal(['changed']);
+      expect(host.costGuard.status()).to.include({ mode: 'refuse', maxScanBytes: 1 });
+      const refused = await client.callTool({ name: 'execute_query', arguments: read });
+      expect(refused.isError).to.equal(true);
+      expect((refused.content as { text: string }[])[0]?.text).to.match(/^SCAN_BUDGET_EXCEEDED: /);
+      expect(host.costGuard.status().clients[0]).to.include({
+        estimatedBytes: counted?.estimatedBytes,
+        reads: 1,
+        refusals: 1,
+      });
+    } finally {
+      await client.close();
+      await host.close();
+    }
+  });
+});
