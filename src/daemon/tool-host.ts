@@ -128,6 +128,7 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     path: DataPath,
     client = new ClientSwitch(path),
     existing?: HealthMonitor,
+    metadata = metadataCacheFor(spec.mcp),
   ): ServedConnection => {
     const health =
       existing ??
@@ -137,7 +138,7 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     return {
       ...spec,
       client,
-      metadata: metadataCacheFor(spec.mcp),
+      metadata,
       ...(health ? { health } : {}),
       healthy: () => health?.isHealthy() ?? true,
     };
@@ -242,7 +243,21 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
       }
       const path = opened.get(spec.name);
       // A changed connection keeps its client switch and health monitor, which follow the new pool.
-      if (current) return serve(spec, path ?? current.client.current, current.client, current.health);
+      // On the same pool it keeps its catalog too (cached unfiltered: readers apply the visibility
+      // rules), unless the cache's own limits changed.
+      if (current) {
+        const keepCache =
+          !path &&
+          current.mcp.metadataTtlSeconds === spec.mcp.metadataTtlSeconds &&
+          current.mcp.metadataMaxObjects === spec.mcp.metadataMaxObjects;
+        return serve(
+          spec,
+          path ?? current.client.current,
+          current.client,
+          current.health,
+          keepCache ? current.metadata : undefined,
+        );
+      }
       return serve(spec, path!);
     });
     let rebuilt: ReturnType<typeof build>;
