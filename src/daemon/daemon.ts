@@ -201,7 +201,7 @@ function lifecycleOf(
     publishEndpoint(options.files, runtime, options.http.token, logger);
   };
 
-  const reload = async (): Promise<ReloadAnswer> => {
+  const reloadNow = async (): Promise<ReloadAnswer> => {
     let answer: ReloadAnswer;
     try {
       const request = options.resolveAgain();
@@ -224,6 +224,14 @@ function lifecycleOf(
       needsRestart: answer.needsRestart.join(','),
     });
     return answer;
+  };
+  // One reload at a time (SIGHUP and `smcp reload` may come together): each plans against what
+  // the one before it put in place.
+  let reloading: Promise<unknown> = Promise.resolve();
+  const reload = (): Promise<ReloadAnswer> => {
+    const run = reloading.then(reloadNow, reloadNow);
+    reloading = run.catch(() => undefined);
+    return run;
   };
 
   let signalsSeen = 0;

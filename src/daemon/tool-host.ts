@@ -237,7 +237,7 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
       const current = byName.get(spec.name);
       // Unchanged but for the SQL tools: the same connection, carrying the new definitions.
       if (change === 'unchanged' && current) {
-        return current.mcp === spec.mcp || JSON.stringify(current.mcp) === JSON.stringify(spec.mcp)
+        return JSON.stringify(current.mcp) === JSON.stringify(spec.mcp)
           ? current
           : { ...current, mcp: spec.mcp };
       }
@@ -285,8 +285,9 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     costGuard.configure(next[0].mcp);
     listings.clear();
     const toolsChanged = registry.replace(rebuilt.registry, logger);
-    // Added ones start checking; changed ones are checked again at once (on their new pool).
-    const fresh = next.filter((_c, i) => plan.next[i].change !== 'unchanged');
+    // Added ones start checking; ones on a new pool are checked again at once (the others' health
+    // is what it was: their pool did not change).
+    const fresh = next.filter((c) => opened.has(c.name));
     await Promise.all(fresh.map((c) => c.health?.start() ?? Promise.resolve()));
     const reports: ConnectionReport[] = [
       ...plan.next.map(({ spec, change }, i) => ({
