@@ -131,6 +131,16 @@ export interface ReloadAnswer {
     readonly healthy?: boolean;
     readonly default: boolean;
   }[];
+  /** The SQL tools of config.toml (`[sql_tools.<name>]`) added, removed and changed, by name. */
+  readonly sqlTools: {
+    readonly added: readonly string[];
+    readonly removed: readonly string[];
+    readonly changed: readonly string[];
+  };
+  /** config.toml keys whose new values this reload applied to new calls (`max_rows`). */
+  readonly settings: readonly string[];
+  /** config.toml keys whose new values wait for `smcp restart` (`port`): still served as before. */
+  readonly needsRestart: readonly string[];
   /** True when the tool listing changed and open sessions were told (tools/list_changed). */
   readonly toolsChanged: boolean;
 }

@@ -35,7 +35,7 @@ export function loadSmcpConfig(env: NodeJS.ProcessEnv = process.env): SmcpConfig
  * config.toml (> connections.toml for the connection keys). A variable holding something else
  * than the option's value (SMCP_TOKEN for auth_token_file) is weighed by the option's reader.
  */
-function outrankingEnv(key: string): readonly string[] {
+export function outrankingEnv(key: string): readonly string[] {
   return (findOption(key)?.env ?? []).filter((v) => v.holds === undefined).map((v) => v.name);
 }
 

@@ -7,6 +7,7 @@ import { optionsOf } from '../config/options/table.js';
 import { displayPath } from '../config/settings-source.js';
 import type { ConnectionFlags } from '../snowflake/settings.js';
 import { appliedSmcpConfig, loadSmcpConfig } from './config-defaults.js';
+import type { SmcpConfig } from '../config/smcp-config.js';
 import type { OptionArgs } from './option-flags.js';
 import { camelCase } from './option-flags.js';
 
@@ -46,17 +47,20 @@ export function toConnectionFlags(args: ConnectionFlagArgs): ConnectionFlags {
 /**
  * Where connection values came from when smcp's config.toml, not the command line, set them
  * (`{ warehouse: '~/.config/smcp/config.toml warehouse' }`), so settings and errors name the file.
+ * `source` is the file and the values taken from it (default: as this command applied them; a
+ * reload passes the file it read again).
  */
 export function connectionFlagOrigins(
   args: ConnectionFlagArgs,
+  source?: { readonly config: SmcpConfig; readonly applied: ReadonlyMap<string, unknown> },
 ): Partial<Record<keyof ConnectionFlags, string>> {
-  const applied = appliedSmcpConfig();
+  const applied = source?.applied ?? appliedSmcpConfig();
   const origins: Partial<Record<keyof ConnectionFlags, string>> = {};
   for (const key of CONNECTION_CONFIG_KEYS) {
     // A flag on the command line replaces the file's value: then the two differ.
     const value: unknown = args[camelCase(key) as keyof ConnectionFlagArgs];
     if (!applied.has(key) || value !== applied.get(key)) continue;
-    const config = loadSmcpConfig();
+    const config = source?.config ?? loadSmcpConfig();
     origins[camelCase(key) as keyof ConnectionFlags] =
       `${displayPath(config.file)} ${config.spelled[key] ?? key}`;
   }

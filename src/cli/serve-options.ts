@@ -11,6 +11,7 @@ import { COST_GUARD_MODES, defineMcpSettings } from '../mcp/settings.js';
 import { buildSqlTools, checkToolNames } from '../mcp/tool-registry.js';
 import { visibilityOf } from '../mcp/visibility-policy.js';
 import { loadSmcpConfig } from './config-defaults.js';
+import type { SmcpConfig } from '../config/smcp-config.js';
 import { displayPath } from '../config/settings-source.js';
 import type { McpSettings } from '../mcp/settings.js';
 import type { RuntimeHttpOptions } from '../daemon/runtime.js';
@@ -25,8 +26,11 @@ export type McpFlagArgs = OptionArgs<'tools', 'Limits and safety'>;
 /** Parsed network, limit and safety flags of the commands that serve HTTP. */
 export type HttpFlagArgs = OptionArgs<'start', 'Network' | 'Limits and safety'>;
 
-/** Validated MCP settings from the flags (each bad value named by its flag). */
-export function mcpSettingsFrom(args: McpFlagArgs): McpSettings {
+/**
+ * Validated MCP settings from the flags (each bad value named by its flag) and the SQL tools of
+ * `config` (default: config.toml as this command read it; a reload passes the file read again).
+ */
+export function mcpSettingsFrom(args: McpFlagArgs, config: SmcpConfig = loadSmcpConfig()): McpSettings {
   const input: Record<string, unknown> = { allowWrite: args.allowWrite, allowDdl: args.allowDdl };
   if (args.allowDdl && !args.allowWrite) {
     throw new SmcpError('USAGE', '--allow-ddl needs --allow-write as well', { field: '--allow-ddl' });
@@ -56,7 +60,6 @@ export function mcpSettingsFrom(args: McpFlagArgs): McpSettings {
       throw new SmcpError('USAGE', `--tools: ${(err as Error).message}`, { field: '--tools' });
     }
   }
-  const config = loadSmcpConfig();
   if (config.sqlTools.length > 0) input.sqlTools = config.sqlTools;
   try {
     const settings = defineMcpSettings(input);

@@ -16,10 +16,12 @@ import { givenOptionNames } from './argv.js';
 import { appliedSmcpConfig, loadSmcpConfig, smcpConfigFile } from './config-defaults.js';
 import { defineMcpSettings } from '../mcp/settings.js';
 import type { ConnectionsWanted } from '../daemon/tool-host.js';
+import type { ReloadRequest } from '../daemon/reload-request.js';
 import type { ConnectionFlags } from '../snowflake/settings.js';
 import { readSmcpConfig } from '../config/smcp-config.js';
 import type { SmcpConfig } from '../config/smcp-config.js';
 import { displayPath } from '../config/settings-source.js';
+import { argsWithConfig, settingChanges } from './reload-settings.js';
 import { httpOptionsFrom, mcpSettingsFrom, poolOptionsFrom } from './serve-options.js';
 import type { HttpFlagArgs, McpFlagArgs } from './serve-options.js';
 
@@ -29,11 +31,12 @@ export interface Serving extends ConnectionsWanted {
   readonly pool: ClientOptions;
   readonly logger: Logger;
   /**
-   * Reads the connections again for a reload: config.toml afresh (its `connections`, `connection`
-   * and `[connection_options.<name>]`; what the command line gave stays), connections.toml and the
-   * environment. Throws SmcpError naming the file, field or connection when they cannot be served.
+   * Reads the settings again for a reload: config.toml afresh (its settings, `connections`,
+   * `connection`, `[connection_options.<name>]` and `[sql_tools.<name>]`, validated as at start;
+   * what the command line gave stays), connections.toml and the environment. Throws SmcpError
+   * naming the file, field or connection when they cannot be served.
    */
-  reread(): ConnectionsWanted;
+  reread(): ReloadRequest;
 }
 
 type ServingArgs = ConnectionFlagArgs &
@@ -75,12 +78,17 @@ export function prepareServing(
     warn(`smcp: warning: ${line}`);
   }
   const logger = createJsonLogger((line) => process.stderr.write(line), level);
+  // The arguments the last successful reload applied (at first: those the daemon started with).
+  let applied: ServingArgs = args;
   return {
     ...wanted,
     pool,
     ...(http ? { http } : {}),
     logger,
-    reread: () => rereadConnections(args, base),
+    reread: () => {
+      const { next, request } = rereadServing(args, applied);
+      return { ...request, applied: () => void (applied = next) };
+    },
   };
 }
 
@@ -125,30 +133,31 @@ function connectionsWanted(
 }
 
 /**
- * What a reload serves: the command line as the daemon started, config.toml read again (its
- * `connections` list and `connection` unless the command line gave them; SNOWFLAKE_DEFAULT_
- * CONNECTION_NAME still outranks its `connection`), connections.toml read again.
+ * What a reload serves: the command line as the daemon started (`started`), config.toml read again
+ * for every setting the command line did not give (its limits, SQL tools, `connections` list and
+ * `connection`; SNOWFLAKE_DEFAULT_CONNECTION_NAME still outranks its `connection`), connections.toml
+ * read again; with the settings that changed since the last reload (`applied`) and those that wait
+ * for a restart. Returns the arguments it read, for the next reload to compare with.
  */
-function rereadConnections(args: ServingArgs, base: McpSettings): ConnectionsWanted {
+function rereadServing(
+  started: ServingArgs,
+  applied: ServingArgs,
+): { next: ServingArgs; request: ReloadRequest } {
   const config = readSmcpConfig(smcpConfigFile());
-  const given = givenOptionNames();
-  const flags = { ...toConnectionFlags(args) };
-  const origins = { ...connectionFlagOrigins(args) };
-  const listed = config.values.connections;
-  const fromFile = !given.has('connections');
-  const names = fromFile
-    ? connectionNames(Array.isArray(listed) ? (listed as string[]) : undefined, listOrigin(config), args)
-    : connectionNames(args.connections, '--connections', args);
-  if (!given.has('connection')) {
-    delete flags.connection;
-    delete origins.connection;
-    const chosen = config.values.connection;
-    if (typeof chosen === 'string' && (process.env.SNOWFLAKE_DEFAULT_CONNECTION_NAME ?? '') === '') {
-      flags.connection = chosen;
-      origins.connection = `${displayPath(config.file)} ${config.spelled.connection ?? 'connection'}`;
-    }
-  }
-  return connectionsWanted(base, names, flags, origins, config, fromFile ? listOrigin(config) : undefined);
+  const { args: next, fromFile } = argsWithConfig(started, config);
+  // Validated as at start: the same messages naming the file, the tool and the field.
+  const base = mcpSettingsFrom(next, config);
+  const listedInFile = !givenOptionNames().has('connections');
+  const names = connectionNames(next.connections, listedInFile ? listOrigin(config) : '--connections', next);
+  const wanted = connectionsWanted(
+    base,
+    names,
+    toConnectionFlags(next),
+    connectionFlagOrigins(next, { config, applied: fromFile }),
+    config,
+    listedInFile ? listOrigin(config) : undefined,
+  );
+  return { next, request: { ...wanted, ...settingChanges(started, applied, next) } };
 }
 
 /**

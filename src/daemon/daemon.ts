@@ -5,7 +5,7 @@
  * and a drain that loses no call in flight. `smcp start` runs it attached (`--foreground`, for pm2
  * and systemd) or detached.
  */
-import type { ShutdownRequest } from '../admin/protocol.js';
+import type { ReloadAnswer, ShutdownRequest } from '../admin/protocol.js';
 import { startAdminServer } from '../admin/server.js';
 import type { AdminServer } from '../admin/server.js';
 import { ensureRuntimeDir } from '../config/paths.js';
@@ -17,9 +17,10 @@ import { adminRoutes } from './admin-routes.js';
 import { DrainController } from './drain.js';
 import { removeEndpointFile, writeEndpointFile } from './endpoint-file.js';
 import { acquirePidfile } from './pidfile.js';
+import { inConfigFile, reloadAnswer } from './reload-request.js';
+import type { ReloadRequest } from './reload-request.js';
 import { startRuntime } from './runtime.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
-import type { ConnectionsWanted } from './tool-host.js';
 
 /** What runDaemon needs. */
 export interface DaemonOptions extends RuntimeOptions {
@@ -31,10 +32,11 @@ export interface DaemonOptions extends RuntimeOptions {
   /** Seconds in-flight calls may finish after a stop signal (the default for stop and drain). */
   readonly drainTimeoutSeconds: number;
   /**
-   * Reads the connection list and every connection's settings again (SIGHUP, `smcp reload`).
-   * Throws SmcpError naming the file, field or connection when they cannot be served.
+   * Reads the connection list, every connection's settings, config.toml's settings and SQL tools
+   * again (SIGHUP, `smcp reload`). Throws SmcpError naming the file, field or connection when they
+   * cannot be served.
    */
-  readonly resolveAgain: () => ConnectionsWanted;
+  readonly resolveAgain: () => ReloadRequest;
 }
 
 /** A daemon that is up: listening on TCP and on its admin socket. */
@@ -60,7 +62,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   try {
     state = await openStateStore(files.stateFile, logger);
     await state.markCrashedRuns(process.pid);
-    runtime = await startRuntime(options);
+    runtime = await startRuntime(options).catch((err: unknown) => {
+      throw inConfigFile(err, files.configFile);
+    });
     const drain = new DrainController(runtime, logger);
     const lifecycle = lifecycleOf(
       options,
@@ -91,7 +95,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       backend: runtime.dataPath.backend,
       connection: runtime.dataPath.connection.connectionName.value,
     });
-    publishEndpoint(files, runtime, options.http.token, logger);
+    lifecycle.publish();
     logger.info('daemon ready', {
       pid: process.pid,
       url: `${runtime.http.url}/mcp`,
@@ -116,8 +120,10 @@ function loopbackHost(host: string): string | undefined {
 }
 
 /**
- * Writes the endpoint file `smcp stdio` bridges through. A daemon bound to one non-loopback address
- * publishes none: bridges talk to 127.0.0.1 only, so their clients are served in-process instead.
+ * Writes the endpoint file `smcp stdio` bridges through (again after a reload that changed the
+ * default connection, which decides whose `smcp stdio --connection` is relayed). A daemon bound to
+ * one non-loopback address publishes none: bridges talk to 127.0.0.1 only, so their clients are
+ * served in-process instead.
  */
 function publishEndpoint(
   files: DaemonFiles,
@@ -154,7 +160,9 @@ function lifecycleOf(
 ): {
   stopped: Promise<number>;
   stop: (request: ShutdownRequest, reason: string) => Promise<number>;
-  reload: () => Promise<Awaited<ReturnType<Runtime['reload']>>>;
+  reload: () => Promise<ReloadAnswer>;
+  /** Writes the endpoint file for the connection served now. */
+  publish: () => void;
 } {
   const { logger } = options;
   let resolveStopped: (code: number) => void = () => {};
@@ -186,21 +194,44 @@ function lifecycleOf(
     return stopping;
   };
 
-  const reload = async (): Promise<Awaited<ReturnType<Runtime['reload']>>> => {
-    let outcome: Awaited<ReturnType<Runtime['reload']>>;
+  // The default connection the endpoint file names now.
+  let published: string | undefined;
+  const publish = (): void => {
+    published = runtime.dataPath.connection.connectionName.value;
+    publishEndpoint(options.files, runtime, options.http.token, logger);
+  };
+
+  const reloadNow = async (): Promise<ReloadAnswer> => {
+    let answer: ReloadAnswer;
     try {
-      outcome = await runtime.reload(options.resolveAgain(), options.drainTimeoutSeconds * 1000);
+      const request = options.resolveAgain();
+      answer = reloadAnswer(await runtime.reload(request, options.drainTimeoutSeconds * 1000), request);
+      request.applied?.();
     } catch (err) {
-      logger.error('reload failed; the previous connections keep serving', { error: String(err) });
-      throw err;
+      const named = inConfigFile(err, options.files.configFile);
+      logger.error('reload failed; the previous connections, settings and tools keep serving', {
+        error: String(named),
+      });
+      throw named;
     }
+    if (published !== undefined && published !== answer.connection) publish();
     logger.info('reloaded', {
-      changed: outcome.changed,
-      backend: outcome.backend,
-      connection: outcome.connection,
-      connections: outcome.connections.map((c) => `${c.name}:${c.change}`).join(','),
+      changed: answer.changed,
+      backend: answer.backend,
+      connection: answer.connection,
+      connections: answer.connections.map((c) => `${c.name}:${c.change}`).join(','),
+      settings: answer.settings.join(','),
+      needsRestart: answer.needsRestart.join(','),
     });
-    return outcome;
+    return answer;
+  };
+  // One reload at a time (SIGHUP and `smcp reload` may come together): each plans against what
+  // the one before it put in place.
+  let reloading: Promise<unknown> = Promise.resolve();
+  const reload = (): Promise<ReloadAnswer> => {
+    const run = reloading.then(reloadNow, reloadNow);
+    reloading = run.catch(() => undefined);
+    return run;
   };
 
   let signalsSeen = 0;
@@ -237,5 +268,5 @@ function lifecycleOf(
     process.off('SIGHUP', onHangup);
     process.off('message', onMessage);
   };
-  return { stopped, stop, reload };
+  return { stopped, stop, reload, publish };
 }

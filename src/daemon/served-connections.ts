@@ -3,7 +3,8 @@
  * connection keeps its client (a ClientSwitch, so its pool can be swapped under running sessions),
  * its metadata cache and, in a daemon, its health monitor. A reload compares the connections it
  * read with the served ones by name: new names are added, missing ones removed, ones whose
- * connection settings or per-connection options differ are changed, the rest left untouched.
+ * connection settings or settings for calls differ are changed, the rest left untouched. The SQL
+ * tools (config.toml's `[sql_tools.*]`, the same for every connection) are compared on their own.
  */
 import type { MetadataCache } from '../mcp/metadata-cache.js';
 import type { McpSettings } from '../mcp/settings.js';
@@ -57,13 +58,18 @@ function settingValues(resolved: ResolvedConnection): unknown {
   );
 }
 
+/** The settings calls run under, without the SQL tools (a reload reports those apart). */
+function callSettings(mcp: McpSettings): string {
+  const { sqlTools: _tools, ...rest } = mcp;
+  return JSON.stringify(rest);
+}
+
 /**
- * True when `spec` asks for what `served` already serves: the same connection settings (values,
- * not origins) and the same per-connection options. The embedded emulator counts as the same
- * whatever asked for it, so a reload never restarts it (and never loses what was written to it).
+ * True when `served` connects to what `spec` names: the same connection settings (values, not
+ * origins). The embedded emulator counts as the same whatever asked for it, so a reload never
+ * restarts it (and never loses what was written to it).
  */
-export function servesAlready(served: ServedConnection, spec: NamedConnection): boolean {
-  if (JSON.stringify(served.mcp) !== JSON.stringify(spec.mcp)) return false;
+function sameConnection(served: ServedConnection, spec: NamedConnection): boolean {
   if (
     !spec.resolved.configured &&
     served.client.current.backend === 'emulator' &&
@@ -74,11 +80,21 @@ export function servesAlready(served: ServedConnection, spec: NamedConnection): 
 }
 
 /**
- * Whether a changed connection keeps its data path: only the embedded emulator does (restarting it
- * would lose what was written to it); any other changed connection gets a new pool.
+ * True when `spec` asks for what `served` already serves: the same connection and the same
+ * settings for calls on it (limits, write switches, tool naming; SQL tools aside).
+ */
+export function servesAlready(served: ServedConnection, spec: NamedConnection): boolean {
+  return callSettings(served.mcp) === callSettings(spec.mcp) && sameConnection(served, spec);
+}
+
+/**
+ * Whether a changed connection keeps its data path: the embedded emulator always does (restarting
+ * it would lose what was written to it), any other one when only its settings for calls changed
+ * (new calls take the new limits on the same pool); one whose connection settings changed gets a
+ * new pool.
  */
 export function keepsDataPath(served: ServedConnection, spec: NamedConnection): boolean {
-  return !spec.resolved.configured && !served.resolved.configured;
+  return (!spec.resolved.configured && !served.resolved.configured) || sameConnection(served, spec);
 }
 
 /** Compares the connections read (`specs`, the default first) with the served ones. */

@@ -2,8 +2,9 @@
  * The tools without a network: the served connections (each a replaceable data path, a metadata
  * cache and, in a daemon, a health monitor), one request tracker, one tool registry and the MCP
  * server factory over them. The runtime adds the HTTP server on top; `smcp stdio` and in-process
- * `smcp call` use it as it is. A reload applies a new set of connections without closing sessions:
- * the registry sits behind a switch, each connection's data path behind its own.
+ * `smcp call` use it as it is. A reload applies a new set of connections, settings and SQL tools
+ * without closing sessions: the registry sits behind a switch, each connection's data path behind
+ * its own.
  */
 import { createMcpServerFactory, createToolRegistry } from '../mcp/server-factory.js';
 import type { ToolRegistry } from '../mcp/server-factory.js';
@@ -13,6 +14,7 @@ import { CostGuard } from '../mcp/cost-guard.js';
 import { metadataCacheFor } from '../mcp/metadata-cache.js';
 import type { MetadataCache } from '../mcp/metadata-cache.js';
 import { QueryOwnership } from '../mcp/query-ownership.js';
+import { ListingCache } from '../mcp/resources.js';
 import { RequestTracker } from '../mcp/request-tracker.js';
 import type { McpSettings } from '../mcp/settings.js';
 import type { McpServer } from '@modelcontextprotocol/server';
@@ -29,8 +31,11 @@ import { HealthMonitor } from './health-monitor.js';
 import { RegistrySwitch } from './registry-switch.js';
 import { keepsDataPath, planReload } from './served-connections.js';
 import type { ConnectionReport, NamedConnection, ServedConnection } from './served-connections.js';
+import { anySqlToolChange, sqlToolChanges } from './sql-tool-changes.js';
+import type { SqlToolChanges } from './sql-tool-changes.js';
 
 export type { ConnectionReport, NamedConnection, ServedConnection } from './served-connections.js';
+export type { SqlToolChanges } from './sql-tool-changes.js';
 
 /** The connections to serve: the first (default) one, and those beside it. */
 export interface ConnectionsWanted {
@@ -54,13 +59,15 @@ export interface ToolHostOptions extends ConnectionsWanted {
 
 /** What a reload did. */
 export interface ReloadOutcome {
-  /** False when the settings still name what already serves (nothing was reopened). */
+  /** False when the settings still name what already serves (no connection, setting or SQL tool changed). */
   readonly changed: boolean;
   readonly backend: DataPath['backend'];
   /** The default connection's name now (the emulator's own name for the embedded default). */
   readonly connection: string;
   /** Each connection's change, the served ones in order (default first), then the removed ones. */
   readonly connections: readonly ConnectionReport[];
+  /** The SQL tools of config.toml added, removed and changed. */
+  readonly sqlTools: SqlToolChanges;
   /** True when the tool listing changed (sessions were sent notifications/tools/list_changed). */
   readonly toolsChanged: boolean;
 }
@@ -87,11 +94,13 @@ export interface ToolHost {
   /** Runs every health monitor's first check and starts their timers (no-op without monitors). */
   startHealth(): Promise<void>;
   /**
-   * Applies `wanted`: opens data paths for added and changed connections (one that cannot connect
-   * is served and reported unhealthy), swaps changed ones in (calls running on the old pool finish
-   * there up to `graceMs`), retires removed ones the same way, leaves unchanged ones untouched, and
-   * replaces the registry. Throws SmcpError and changes nothing when the new set cannot be served
-   * (a bad option, a SQL tool naming a connection no longer served).
+   * Applies `wanted`: opens data paths for added connections and for changed ones whose connection
+   * settings changed (one that cannot connect is served and reported unhealthy), swaps those in
+   * (calls running on the old pool finish there up to `graceMs`), retires removed ones the same
+   * way, gives changed ones their new settings, leaves unchanged ones untouched, and replaces the
+   * registry (new SQL tools and limits; calls in flight keep the ones they started with) and the
+   * cost guard's budgets. Throws SmcpError and changes nothing when the new set cannot be served
+   * (a bad option, a SQL tool that cannot be built or names a connection no longer served).
    */
   reload(wanted: ConnectionsWanted, graceMs: number): Promise<ReloadOutcome>;
   /** Closes every data path (pools and embedded emulator) and stops health checks. Idempotent. */
@@ -119,6 +128,7 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     path: DataPath,
     client = new ClientSwitch(path),
     existing?: HealthMonitor,
+    metadata = metadataCacheFor(spec.mcp),
   ): ServedConnection => {
     const health =
       existing ??
@@ -128,7 +138,7 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     return {
       ...spec,
       client,
-      metadata: metadataCacheFor(spec.mcp),
+      metadata,
       ...(health ? { health } : {}),
       healthy: () => health?.isHealthy() ?? true,
     };
@@ -193,9 +203,12 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     throw err;
   }
   const registry = new RegistrySwitch(built.registry);
+  // Emptied at each reload: a listing from before may show what the new rules hide.
+  const listings = new ListingCache(options.mcp.resultCacheTtlSeconds * 1000);
   const baseFactory = createMcpServerFactory(
     { client: first().client, settings: options.mcp, tracker, logger, ownership, costGuard },
     registry,
+    listings,
   );
 
   const reload = async (wanted: ConnectionsWanted, graceMs: number): Promise<ReloadOutcome> => {
@@ -222,10 +235,29 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     }
     const next = plan.next.map(({ spec, change }) => {
       const current = byName.get(spec.name);
-      if (change === 'unchanged' && current) return current;
+      // Unchanged but for the SQL tools: the same connection, carrying the new definitions.
+      if (change === 'unchanged' && current) {
+        return JSON.stringify(current.mcp) === JSON.stringify(spec.mcp)
+          ? current
+          : { ...current, mcp: spec.mcp };
+      }
       const path = opened.get(spec.name);
       // A changed connection keeps its client switch and health monitor, which follow the new pool.
-      if (current) return serve(spec, path ?? current.client.current, current.client, current.health);
+      // On the same pool it keeps its catalog too (cached unfiltered: readers apply the visibility
+      // rules), unless the cache's own limits changed.
+      if (current) {
+        const keepCache =
+          !path &&
+          current.mcp.metadataTtlSeconds === spec.mcp.metadataTtlSeconds &&
+          current.mcp.metadataMaxObjects === spec.mcp.metadataMaxObjects;
+        return serve(
+          spec,
+          path ?? current.client.current,
+          current.client,
+          current.health,
+          keepCache ? current.metadata : undefined,
+        );
+      }
       return serve(spec, path!);
     });
     let rebuilt: ReturnType<typeof build>;
@@ -236,6 +268,7 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
       throw err;
     }
     // From here on nothing throws: the new set is put in place.
+    const sqlTools = sqlToolChanges(first().mcp.sqlTools, next[0].mcp.sqlTools);
     for (const { spec, change } of plan.next) {
       const current = byName.get(spec.name);
       const path = opened.get(spec.name);
@@ -248,9 +281,13 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
     }
     connections = next;
     built = rebuilt;
+    // New calls take the new budgets; totals counted so far stay.
+    costGuard.configure(next[0].mcp);
+    listings.clear();
     const toolsChanged = registry.replace(rebuilt.registry, logger);
-    // Added ones start checking; changed ones are checked again at once (on their new pool).
-    const fresh = next.filter((_c, i) => plan.next[i].change !== 'unchanged');
+    // Added ones start checking; ones on a new pool are checked again at once (the others' health
+    // is what it was: their pool did not change).
+    const fresh = next.filter((c) => opened.has(c.name));
     await Promise.all(fresh.map((c) => c.health?.start() ?? Promise.resolve()));
     const reports: ConnectionReport[] = [
       ...plan.next.map(({ spec, change }, i) => ({
@@ -261,9 +298,10 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
       })),
       ...plan.removed.map((c) => ({ name: c.name, change: 'removed' as const, default: false })),
     ];
-    const changed = reports.some((r) => r.change !== 'unchanged');
+    const changed = reports.some((r) => r.change !== 'unchanged') || anySqlToolChange(sqlTools);
     logger.info('connections reloaded', {
       connections: reports.map((r) => `${r.name}:${r.change}`).join(','),
+      sqlTools: describeSqlToolChanges(sqlTools),
       toolsChanged,
     });
     return {
@@ -271,6 +309,7 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
       backend: first().client.current.backend,
       connection: first().client.current.connection.connectionName.value,
       connections: reports,
+      sqlTools,
       toolsChanged,
     };
   };
@@ -304,6 +343,14 @@ export async function openToolHost(options: ToolHostOptions): Promise<ToolHost> 
       await Promise.allSettled([...connections.map((c) => c.client), ...retiring].map((c) => c.close()));
     },
   };
+}
+
+/** `added:a,b removed:c` for the log ('' when nothing changed). */
+function describeSqlToolChanges(changes: SqlToolChanges): string {
+  return (['added', 'removed', 'changed'] as const)
+    .filter((kind) => changes[kind].length > 0)
+    .map((kind) => `${kind}:${changes[kind].join(',')}`)
+    .join(' ');
 }
 
 /** What list_connections says of a data path's settings (never credentials). */

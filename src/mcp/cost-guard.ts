@@ -114,7 +114,7 @@ export class CostGuard {
   readonly ledger: CostLedger;
 
   constructor(
-    private readonly settings: McpSettings,
+    private settings: McpSettings,
     private readonly backend: () => Backend,
     private readonly observer?: Pick<CallObserver, 'scanEstimated' | 'scanRefused'>,
     now?: () => number,
@@ -122,7 +122,15 @@ export class CostGuard {
     this.ledger = new CostLedger(COST_DEFAULTS.windowSeconds * 1000, now);
   }
 
-  /** The policy now (the backend may change on reload). */
+  /**
+   * Takes the mode and budgets of `settings` for reads admitted from now on (a reload); reads
+   * already admitted are not weighed again, and the per-client totals stay.
+   */
+  configure(settings: McpSettings): void {
+    this.settings = settings;
+  }
+
+  /** The policy now (the backend and, through configure, the budgets may change on reload). */
   policy(): CostPolicy {
     return costPolicy(this.settings, this.backend());
   }

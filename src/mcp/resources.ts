@@ -42,6 +42,14 @@ export class ListingCache {
 
   constructor(private readonly ttlMs: number) {}
 
+  /**
+   * Forgets every listing (a reload changed the connections or the visibility rules, so what was
+   * listed may no longer be what may be shown).
+   */
+  clear(): void {
+    this.entries.clear();
+  }
+
   /** The cached value of `key`, or `load()`'s (cached on success only). */
   get<T>(key: string, load: () => Promise<T>): Promise<T> {
     if (this.ttlMs <= 0) return load();

@@ -76,15 +76,16 @@ function buildServer(
 /**
  * Returns a function that builds one McpServer (SDK v2) per transport connection, session or
  * request; all share one client and pool. The identity names the transport and client for
- * request context, /status and QUERY_TAG.
+ * request context, /status and QUERY_TAG. `listings` is the resource listing cache (default: a
+ * new one), given by a host that must empty it when what it serves changes.
  */
 export function createMcpServerFactory(
   deps: McpDeps,
   registry: ToolRegistry = createToolRegistry(deps),
+  listings: ListingCache = new ListingCache(deps.settings.resultCacheTtlSeconds * 1000),
 ): (identity: ClientIdentity) => McpServer {
   const tools = createToolHandlers(registry);
-  const cache = new ListingCache(deps.settings.resultCacheTtlSeconds * 1000);
-  const resources = createResourceHandlers(registry, cache, deps.settings.resourcePageSize);
+  const resources = createResourceHandlers(registry, listings, deps.settings.resourcePageSize);
   const validator = new AjvJsonSchemaValidator();
   return (identity) => buildServer(tools, resources, validator, identity);
 }

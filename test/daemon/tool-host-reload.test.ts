@@ -83,18 +83,20 @@ describe('tool host reload', function () {
     expect(listChanged).to.equal(0);
   });
 
-  it('gives a changed connection its new settings and an empty metadata cache, the others keep theirs', async () => {
+  it('gives a connection whose limits changed its new settings on the same pool and catalog, the others untouched', async () => {
     await call('search_objects', { pattern: 'SAMPLE%', kinds: ['database'] });
     const prodCache = cacheOf('prod');
     const devCache = cacheOf('dev');
+    const devPath = host.connections[1].client.current;
     const outcome = await host.reload(wanted({ maxRows: 3 }), 1000);
     expect(outcome.connections.map((c) => [c.name, c.change])).to.deep.equal([
       ['prod', 'unchanged'],
       ['dev', 'changed'],
     ]);
     expect(cacheOf('prod')).to.equal(prodCache);
-    expect(cacheOf('dev')).to.not.equal(devCache);
-    expect(cacheOf('dev')?.status().objects).to.equal(0);
+    expect(cacheOf('dev')).to.equal(devCache);
+    expect(cacheOf('dev')?.status().objects).to.be.greaterThan(0);
+    expect(host.connections[1].client.current).to.equal(devPath);
     const rows = await call('execute_query', {
       sql: 'SELECT * FROM (VALUES (1), (2), (3), (4)) AS t(n)',
       connection: 'dev',
@@ -215,6 +217,98 @@ describe('tool host reload between one connection and several', function () {
       await waitFor(() => listChanged === 2);
       const listed = await client.callTool({ name: 'list_databases', arguments: {} });
       expect(listed.isError).to.not.equal(true);
+    } finally {
+      await client.close();
+      await host.close();
+    }
+  });
+});
+
+describe('tool host reload of settings for calls', function () {
+  this.timeout(60_000);
+
+  it('lists resources under the new visibility rules at once, not from the listing of before', async () => {
+    const host = await openToolHost({ resolved: emulator(), mcp: defineMcpSettings({}) });
+    const server = host.factory({ transport: 'stdio', clientId: 'reload-hide' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'reload-hide', version: '1.0.0' });
+    const sales = async (): Promise<number> =>
+      (await client.listResources()).resources.filter((r) => r.uri.startsWith('snowflake://SAMPLE_DB/SALES/'))
+        .length;
+    try {
+      await server.connect(serverSide);
+      await client.connect(clientSide);
+      expect(await sales()).to.be.greaterThan(0);
+      await host.reload(
+        { resolved: emulator(), mcp: defineMcpSettings({ hideObjects: ['SAMPLE_DB.SALES'] }) },
+        1000,
+      );
+      expect(await sales()).to.equal(0);
+    } finally {
+      await client.close();
+      await host.close();
+    }
+  });
+
+  it('starts a metadata cache afresh when its own limits change, and keeps it otherwise', async () => {
+    const host = await openToolHost({ resolved: emulator(), mcp: defineMcpSettings({}) });
+    const server = host.factory({ transport: 'stdio', clientId: 'reload-cache' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'reload-cache', version: '1.0.0' });
+    try {
+      await server.connect(serverSide);
+      await client.connect(clientSide);
+      const searched = await client.callTool({
+        name: 'search_objects',
+        arguments: { pattern: 'SAMPLE%', kinds: ['database'] },
+      });
+      expect(searched.isError).to.not.equal(true);
+      const filled = host.metadata;
+      expect(filled.status().objects).to.be.greaterThan(0);
+      await host.reload({ resolved: emulator(), mcp: defineMcpSettings({ maxRows: 10 }) }, 1000);
+      expect(host.metadata).to.equal(filled);
+      await host.reload(
+        { resolved: emulator(), mcp: defineMcpSettings({ maxRows: 10, metadataTtlSeconds: 60 }) },
+        1000,
+      );
+      expect(host.metadata).to.not.equal(filled);
+      expect(host.metadata.status().objects).to.equal(0);
+    } finally {
+      await client.close();
+      await host.close();
+    }
+  });
+
+  it("gives new reads the cost guard's new budget, keeping the totals counted so far", async () => {
+    const host = await openToolHost({
+      resolved: emulator(),
+      mcp: defineMcpSettings({ maxScanBytes: 10_000_000 }),
+    });
+    const server = host.factory({ transport: 'stdio', clientId: 'reload-budget' });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    const client = new Client({ name: 'reload-budget', version: '1.0.0' });
+    const read = { sql: 'SELECT COUNT(*) AS N FROM SAMPLE_DB.SALES.ORDERS' };
+    try {
+      await server.connect(serverSide);
+      await client.connect(clientSide);
+      const admitted = await client.callTool({ name: 'execute_query', arguments: read });
+      expect(admitted.isError).to.not.equal(true);
+      const counted = host.costGuard.status().clients[0];
+      expect(counted?.reads).to.equal(1);
+      const outcome = await host.reload(
+        { resolved: emulator(), mcp: defineMcpSettings({ maxScanBytes: 1 }) },
+        1000,
+      );
+      expect(outcome.connections.map((c) => c.change)).to.deep.equal(['changed']);
+      expect(host.costGuard.status()).to.include({ mode: 'refuse', maxScanBytes: 1 });
+      const refused = await client.callTool({ name: 'execute_query', arguments: read });
+      expect(refused.isError).to.equal(true);
+      expect((refused.content as { text: string }[])[0]?.text).to.match(/^SCAN_BUDGET_EXCEEDED: /);
+      expect(host.costGuard.status().clients[0]).to.include({
+        estimatedBytes: counted?.estimatedBytes,
+        reads: 1,
+        refusals: 1,
+      });
     } finally {
       await client.close();
       await host.close();

@@ -102,7 +102,7 @@ describe('e2e: smcp reload with several connections', function () {
     expect(status.stdout).to.match(/ {3}stage\s+snowflake\s+healthy, read-only/);
   });
 
-  it("swaps a changed connection's pool and settings, leaving the others untouched", async () => {
+  it('gives a connection whose options changed its new settings, leaving the others untouched', async () => {
     writeConfig(
       'connections = ["emulator", "dev", "stage"]\n[connection_options.dev]\nmax_rows = 2\nallow_write = true\n',
     );
