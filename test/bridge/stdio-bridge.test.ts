@@ -76,7 +76,7 @@ describe('bridge: smcp stdio relaying to the HTTP server', function () {
   beforeEach(async () => {
     log = { built: [], cancelled: [] };
     tracker = new RequestTracker();
-    const fixture = createFixtureFactory(log);
+    const fixture = createFixtureFactory(log, tracker);
     handle = await startHttpServer({
       factory: (identity: ClientIdentity) => {
         const server = fixture(identity);
@@ -119,7 +119,7 @@ describe('bridge: smcp stdio relaying to the HTTP server', function () {
     // The kernel names a loopback peer's user on Linux only.
     if (process.platform !== 'linux') this.skip();
     await handle.close();
-    handle = await startHttpServer({ factory: createFixtureFactory(log), tracker, port: 0 });
+    handle = await startHttpServer({ factory: createFixtureFactory(log, tracker), tracker, port: 0 });
     endpoint = { pid: process.pid, mcp: `${handle.url}/mcp` };
     piped = await initialized();
     const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
