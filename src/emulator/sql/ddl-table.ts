@@ -6,6 +6,7 @@
 import type { ResultSet } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
 import type { StatementContext } from './context.js';
+import { decfloatDefaultSql, defaultEnd } from './decfloat-default.js';
 import { statusResult } from './result-set.js';
 import { STATEMENT_TYPE } from './statement-types.js';
 import {
@@ -108,6 +109,10 @@ export async function createTable(
         } else if (up === 'COLLATE') k++;
         else if (up === 'AUTOINCREMENT' || up === 'IDENTITY') {
           if (def[k + 1]?.text === '(') k = closeOf(def, k + 1);
+        } else if (up === 'DEFAULT' && sf?.wire === 'decfloat') {
+          const end = defaultEnd(def, k + 1);
+          rest.push('DEFAULT', await decfloatDefaultSql(ctx, def.slice(k + 1, end), colName, rewrite));
+          k = end - 1;
         } else
           rest.push(
             t.kind === 'string' || t.kind === 'dollar'
