@@ -69,8 +69,13 @@ function typedArg(w: SqlWriter, range: TokenRange | undefined, type: string): st
   const bind =
     (lone && t.kind === 'punct' && /^(\?|\$\d+)$/.test(t.text)) ||
     (sig.length === 2 && sig[0]?.text === ':' && sig[1]?.kind === 'number');
-  // A typed bind keeps its type (a DATE bind in DATEADD stays a DATE, as in Snowflake).
-  if (bind) return `CAST(${sql} AS ${boundType(w, sig) ?? type})`;
+  // A typed bind keeps its type (a DATE bind in DATEADD stays a DATE, as in Snowflake); a
+  // TIMESTAMP_TZ bind becomes the engine's TIMESTAMP_TZ, its offset kept (macros.ts).
+  if (bind) {
+    const wire = boundWireType(w, sig);
+    if (wire === 'TIMESTAMP_TZ') return `_SMCP_TO_TZ(${sql})`;
+    return `CAST(${sql} AS ${(wire && BIND_DUCK_TYPES[wire]) ?? type})`;
+  }
   if (literal) return `CAST(${sql} AS ${type})`;
   return sql;
 }
@@ -83,11 +88,10 @@ const BIND_DUCK_TYPES: Readonly<Record<string, string>> = {
   TIMESTAMP_LTZ: 'TIMESTAMPTZ',
 };
 
-/** The DuckDB type of the bind `$n` (or `:n`) `sig` stands for, when its wire type has one. */
-function boundType(w: SqlWriter, sig: readonly { text: string }[]): string | undefined {
+/** The wire type (upper case) of the bind `$n` (or `:n`) `sig` stands for, when it has one. */
+function boundWireType(w: SqlWriter, sig: readonly { text: string }[]): string | undefined {
   const n = Number((sig[sig.length - 1]?.text ?? '').replace('$', ''));
-  const wire = Number.isInteger(n) && n > 0 ? w.ctx.bindTypes?.[n - 1] : undefined;
-  return wire === undefined ? undefined : BIND_DUCK_TYPES[wire.toUpperCase()];
+  return (Number.isInteger(n) && n > 0 ? w.ctx.bindTypes?.[n - 1] : undefined)?.toUpperCase();
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
  * Snowflake's date and time functions through the real snowflake-sdk: the result types the driver
- * sees (column metadata) and the values, with string literals cast as Snowflake casts them.
+ * sees (column metadata) and the values, with string literals and typed binds cast as Snowflake
+ * casts them.
  */
 import { expect } from 'chai';
-import { execute } from './driver.js';
+import { execute, type Executed } from './driver.js';
 import { useAliceConnection } from './alice.js';
+import { rawLogin, rawQueryRequest } from './harness.js';
 
 describe('emulator date functions: result types', function () {
   const alice = useAliceConnection();
@@ -54,6 +56,38 @@ describe('emulator date functions: result types', function () {
       ['2024-02-29 00:00:00.000 +0000', 'timestamp_ltz'],
       ['2024-02-01 10:00:00.000 +0200', 'timestamp_tz'],
       ['11:00:00', 'time'],
+    ]);
+  });
+
+  it('keeps a TIMESTAMP_TZ bind (as drivers send a time with its zone) a TIMESTAMP_TZ under DATEADD', async function () {
+    // snowflake-sdk binds no TIMESTAMP_TZ, so the statement goes as the Python connector sends it;
+    // the driver then reads its result by query id.
+    const { token } = await rawLogin(alice.emulator);
+    const answer = await rawQueryRequest(alice.emulator, token, {
+      sqlText: 'SELECT DATEADD(day, 1, ?) AS A, DATEADD(hour, 2, ?) AS B, DATEADD(day, 1, ?) AS C',
+      bindings: {
+        // 2024-01-02 03:04:05.123456 UTC at +02:00 (offset 120 + 1440).
+        '1': { type: 'TIMESTAMP_TZ', value: '1704164645123456000 1560' },
+        '2': { type: 'TIMESTAMP_TZ', value: '2024-01-02 03:04:05.123 -05:00' },
+        '3': { type: 'TIMESTAMP_NTZ', value: '1704164645123456000' },
+      },
+    });
+    expect(answer.json?.success, answer.text).to.equal(true);
+    const queryId = (answer.json?.data as { queryId: string }).queryId;
+    const { rows, statement } = await new Promise<Executed>((resolve, reject) => {
+      void alice.conn.getResultsFromQueryId({
+        queryId,
+        complete: (err, stmt, result) =>
+          err ? reject(err) : resolve({ rows: (result ?? []) as Record<string, unknown>[], statement: stmt }),
+      });
+    });
+    const shown = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
+    expect(
+      (statement.getColumns() ?? []).map((c) => [shown(rows[0]?.[c.getName()]), c.getType()]),
+    ).to.deep.equal([
+      ['2024-01-03 05:04:05.123 +0200', 'timestamp_tz'],
+      ['2024-01-02 05:04:05.123 -0500', 'timestamp_tz'],
+      ['2024-01-03 03:04:05.123', 'timestamp_ntz'],
     ]);
   });
 
