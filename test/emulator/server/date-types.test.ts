@@ -193,4 +193,40 @@ describe('emulator date functions: result types', function () {
       [2.5, 'fixed'],
     ]);
   });
+
+  it('adds a number with a fraction to a DATE column as whole days, rounded, and keeps a DATE', async function () {
+    await execute(alice.conn, 'CREATE DATABASE IF NOT EXISTS DATE_TYPES_DB');
+    await execute(alice.conn, 'USE SCHEMA DATE_TYPES_DB.PUBLIC');
+    await execute(alice.conn, 'CREATE OR REPLACE TABLE DAYS (ID INT, D DATE, N NUMBER(10,2), "due" DATE)');
+    await execute(alice.conn, "INSERT INTO DAYS VALUES (1, '2024-01-31', 2.25, '2024-03-01')");
+    expect(
+      await typed(
+        `SELECT D + 1.5 AS A, D - 1.5 AS B, D + 0.4 AS C, DAYS.D + 2.5 AS E, "due" - 0.5 AS G,
+           D + 1.49999999999999999999 AS H, N + 1.5 AS F FROM DAYS`,
+      ),
+    ).to.deep.equal([
+      ['2024-02-02', 'date'],
+      ['2024-01-29', 'date'],
+      ['2024-01-31', 'date'],
+      ['2024-02-03', 'date'],
+      ['2024-02-29', 'date'],
+      ['2024-02-01', 'date'],
+      [3.75, 'fixed'],
+    ]);
+    // Through aliases, joins, subqueries, CTEs, WHERE and UPDATE too.
+    expect(
+      await typed(
+        `WITH C AS (SELECT D FROM DAYS) SELECT X.D + 1.5 AS A, (SELECT D + 1.5 FROM C) AS B, Y.D - 2.5 AS C
+           FROM (SELECT D FROM DAYS) X JOIN DAYS AS Y ON Y.D + 0.5 = '2024-02-01'::DATE`,
+      ),
+    ).to.deep.equal([
+      ['2024-02-02', 'date'],
+      ['2024-02-02', 'date'],
+      ['2024-01-28', 'date'],
+    ]);
+    await execute(alice.conn, 'UPDATE DAYS SET D = D + 1.5');
+    expect(await typed('SELECT D FROM DAYS')).to.deep.equal([['2024-02-02', 'date']]);
+    await execute(alice.conn, "CREATE TEMPORARY TABLE TEMP_DAYS AS SELECT '2024-01-31'::DATE AS T");
+    expect(await typed('SELECT T + 1.5 AS A FROM TEMP_DAYS')).to.deep.equal([['2024-02-02', 'date']]);
+  });
 });
