@@ -11,6 +11,11 @@ import { rawLogin, rawQueryRequest } from './harness.js';
 describe('emulator date functions: result types', function () {
   const alice = useAliceConnection();
 
+  before(async function () {
+    await execute(alice.conn, 'CREATE DATABASE DATE_TYPES_DB');
+    await execute(alice.conn, 'USE SCHEMA DATE_TYPES_DB.PUBLIC');
+  });
+
   /** Each column of the first row: [value as the driver's JSON shows it, driver type]. */
   async function typed(sql: string): Promise<[unknown, string][]> {
     const { rows, statement } = await execute(alice.conn, sql);
@@ -154,8 +159,6 @@ describe('emulator date functions: result types', function () {
   });
 
   it('applies the same types to table columns (DATE, TIMESTAMP_NTZ, VARCHAR) and to binds', async function () {
-    await execute(alice.conn, 'CREATE DATABASE DATE_TYPES_DB');
-    await execute(alice.conn, 'USE SCHEMA DATE_TYPES_DB.PUBLIC');
     await execute(alice.conn, 'CREATE TABLE T (D DATE, TS TIMESTAMP_NTZ, S VARCHAR)');
     await execute(alice.conn, "INSERT INTO T VALUES ('2024-01-31', '2024-01-31 10:00', '2024-01-15')");
     expect(
@@ -195,8 +198,6 @@ describe('emulator date functions: result types', function () {
   });
 
   it('adds a number with a fraction to a DATE column as whole days, rounded, and keeps a DATE', async function () {
-    await execute(alice.conn, 'CREATE DATABASE IF NOT EXISTS DATE_TYPES_DB');
-    await execute(alice.conn, 'USE SCHEMA DATE_TYPES_DB.PUBLIC');
     await execute(alice.conn, 'CREATE OR REPLACE TABLE DAYS (ID INT, D DATE, N NUMBER(10,2), "due" DATE)');
     await execute(alice.conn, "INSERT INTO DAYS VALUES (1, '2024-01-31', 2.25, '2024-03-01')");
     expect(
