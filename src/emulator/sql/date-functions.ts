@@ -16,6 +16,15 @@ const DATE_LEVEL = new Set(['year', 'quarter', 'month', 'week', 'day']);
 /** Adds an interval to a TIMESTAMP_TZ carrier, keeping the offset in its last nanosecond digits. */
 const TZ_SHIFT = `make_timestamp_ns(epoch_ns(CAST(x AS TIMESTAMP) + i) + (epoch_ns(x) - epoch_us(x) * 1000))`;
 
+/**
+ * The offset of a TIMESTAMP_TZ carrier `x` in quarter hours (-56..56), from its last three
+ * nanosecond digits (encode.ts splitTz reads them the same way).
+ */
+const TZ_QUARTERS = `((epoch_ns(x) % 1000 + 1500) % 1000 - 500)`;
+
+/** The wall time of a TIMESTAMP_TZ carrier `x` in its own offset, as a TIMESTAMP. */
+const TZ_WALL = `make_timestamp((epoch_ns(x) - ${TZ_QUARTERS}) // 1000 + ${TZ_QUARTERS} * 900000000)`;
+
 /** ADD_MONTHS of the DATE `d`; the end of a month stays the end of a month (Jan 31 → Feb 29 → Mar 31). */
 function monthsOnDate(d: string): string {
   const moved = `CAST(${d} + to_months(CAST(n AS INTEGER)) AS DATE)`;
@@ -43,7 +52,7 @@ export const DATE_MACROS: readonly string[] = [
      (x VARCHAR, i INTERVAL) AS CAST(x AS TIMESTAMP) + i`,
   `CREATE MACRO _SMCP_DATE_TRUNC(p VARCHAR, x DATE) AS CAST(date_trunc(p, x) AS DATE),
      (p VARCHAR, x TIMESTAMP) AS date_trunc(p, x),
-     (p VARCHAR, x TIMESTAMP_NS) AS CAST(date_trunc(p, CAST(x AS TIMESTAMP)) AS TIMESTAMP_NS),
+     (p VARCHAR, x TIMESTAMP_NS) AS _SMCP_TZ_MAKE(date_trunc(p, ${TZ_WALL}), ${TZ_QUARTERS} * 15),
      (p VARCHAR, x TIMESTAMPTZ) AS date_trunc(p, x),
      (p VARCHAR, x TIME) AS CAST(date_trunc(p, DATE '1970-01-01' + x) AS TIME),
      (p VARCHAR, x VARCHAR) AS date_trunc(p, CAST(x AS TIMESTAMP))`,

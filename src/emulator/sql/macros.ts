@@ -16,7 +16,8 @@ const TZ_TEXT = String.raw`'^(.*\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(Z|[+-]\d{1,2}(?:
  * TIMESTAMP_TZ on DuckDB. DuckDB's TIMESTAMPTZ keeps only the instant, so a TIMESTAMP_TZ value is
  * a TIMESTAMP_NS whose whole microseconds are the UTC instant and whose last three nanosecond
  * digits carry the offset in quarter hours (-56..56; 0 = UTC). It stays an ordinary timestamp:
- * comparisons, ORDER BY, MIN/MAX, DATE_TRUNC and casts all see the instant (off by < 60 ns), and
+ * comparisons, ORDER BY, MIN/MAX and casts all see the instant (off by < 60 ns; DATE_TRUNC cuts
+ * the wall time in the value's own offset, date-functions.ts), and
  * MIN/MAX/CASE/UNION keep the offset. TIMESTAMP_NS is the engine's marker for TIMESTAMP_TZ
  * (encode.ts decodes it). Offsets that are not whole quarter hours keep their instant but report
  * the nearest quarter hour.

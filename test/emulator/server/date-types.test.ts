@@ -121,6 +121,20 @@ describe('emulator date functions: result types', function () {
     ]);
   });
 
+  it('truncates a TIMESTAMP_TZ in its own offset and keeps the offset, as Snowflake does', async function () {
+    expect(
+      await typed(
+        `SELECT DATE_TRUNC(day, '2024-01-31 01:00 +02:00'::TIMESTAMP_TZ) AS A,
+           DATE_TRUNC(month, '2024-01-31 22:00 -05:00'::TIMESTAMP_TZ) AS B,
+           DATE_TRUNC(hour, '2024-01-31 10:45:30 +05:30'::TIMESTAMP_TZ) AS C`,
+      ),
+    ).to.deep.equal([
+      ['2024-01-31 00:00:00.000 +0200', 'timestamp_tz'],
+      ['2024-01-01 00:00:00.000 -0500', 'timestamp_tz'],
+      ['2024-01-31 10:00:00.000 +0530', 'timestamp_tz'],
+    ]);
+  });
+
   it('counts DATEDIFF/TIMESTAMPDIFF boundaries as integers, string literals included', async function () {
     const { statement, rows } = await execute(
       alice.conn,
