@@ -1,7 +1,7 @@
 /**
  * Snowflake DDL/DML forms through the real snowflake-sdk: TRUNCATE … IF EXISTS, CREATE TABLE …
  * CLONE, MERGE's per-action counts and multi-table INSERT ALL / INSERT FIRST, with the row counts
- * the driver reads (getNumUpdatedRows).
+ * the driver reads (getNumUpdatedRows), and ALTER TABLE … ADD COLUMN with Snowflake types.
  */
 import { expect } from 'chai';
 import type { Connection } from 'snowflake-sdk';
@@ -134,5 +134,39 @@ describe('emulator DDL/DML forms', function () {
     );
     expect(err).to.be.a('string');
     expect(await rows('SELECT COUNT(*) AS C FROM OK_TARGET')).to.deep.equal([{ C: 0 }]);
+  });
+
+  it('adds columns of Snowflake types with ALTER TABLE … ADD COLUMN, typed as declared', async function () {
+    for (const sql of [
+      'CREATE OR REPLACE TABLE WIDER (ID INT)',
+      'INSERT INTO WIDER VALUES (1)',
+      'ALTER TABLE WIDER ADD COLUMN N NUMBER(10,2)',
+      "ALTER TABLE WIDER ADD S STRING DEFAULT 'x' COMMENT 'the s'",
+      'ALTER TABLE WIDER ADD COLUMN TZ TIMESTAMP_TZ, D DECFLOAT DEFAULT 1.50',
+      // Already there: nothing changes, its type stays.
+      'ALTER TABLE WIDER ADD COLUMN IF NOT EXISTS N INT',
+    ])
+      await execute(conn, sql);
+    const described = await execute(conn, 'DESCRIBE TABLE WIDER');
+    expect(described.rows.map((r) => [r.name, r.type, r.default, r.comment])).to.deep.equal([
+      ['ID', 'NUMBER(38,0)', null, null],
+      ['N', 'NUMBER(10,2)', null, null],
+      ['S', 'VARCHAR(16777216)', "'x'", 'the s'],
+      ['TZ', 'TIMESTAMP_TZ(9)', null, null],
+      ['D', 'DECFLOAT', '1.5', null],
+    ]);
+    await execute(conn, "INSERT INTO WIDER (ID, N, D) VALUES (2, 3.456, '7e-3')");
+    const { rows: back, statement } = await execute(conn, 'SELECT * FROM WIDER ORDER BY ID');
+    expect((statement.getColumns() ?? []).map((c) => c.getType())).to.deep.equal([
+      'fixed',
+      'fixed',
+      'text',
+      'timestamp_tz',
+      'decfloat',
+    ]);
+    expect(back).to.deep.equal([
+      { ID: 1, N: null, S: 'x', TZ: null, D: '1.5' },
+      { ID: 2, N: 3.46, S: 'x', TZ: null, D: '0.007' },
+    ]);
   });
 });
