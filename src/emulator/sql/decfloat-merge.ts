@@ -8,6 +8,7 @@
  */
 import type { StatementContext } from './context.js';
 import { decfloatColumns } from './decfloat-writes.js';
+import { mergeActions } from './merge-clauses.js';
 import { qualifiedName } from './object-names.js';
 import { identName, isSignificant, quoteIdent, splitTopLevelCommas, tokenize } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
@@ -25,41 +26,19 @@ interface Edit {
  */
 export async function withDecfloatMerge(ctx: StatementContext, tokens: Token[]): Promise<Token[]> {
   const sig = tokens.filter(isSignificant);
-  const word = (k: number): string => (sig[k]?.kind === 'word' ? sig[k].text.toUpperCase() : '');
-  if (word(1) !== 'INTO') return tokens;
+  if (sig[1]?.text.toUpperCase() !== 'INTO') return tokens;
   const { parts, next } = qualifiedName(sig, 2);
   const decfloat = await decfloatColumns(ctx, parts);
   if (![...decfloat.values()].some(Boolean)) return tokens;
   const isDecfloat = (column: string | undefined): boolean =>
     column !== undefined && decfloat.get(column) === true;
   const edits: Edit[] = [];
-  let depth = 0;
-  for (let k = next; k < sig.length; k++) {
-    const text = sig[k]?.text;
-    if (text === '(') depth++;
-    else if (text === ')') depth--;
-    if (depth !== 0 || word(k) !== 'THEN') continue;
-    if (word(k + 1) === 'UPDATE' && word(k + 2) === 'SET')
-      edits.push(...setEdits(sig.slice(k + 3, clauseEnd(sig, k + 3)), isDecfloat));
-    if (word(k + 1) === 'INSERT') {
-      const edit = insertEdit(sig.slice(k + 2, clauseEnd(sig, k + 2)), [...decfloat.keys()], isDecfloat);
-      if (edit) edits.push(edit);
-    }
+  for (const action of mergeActions(sig, next)) {
+    if (action.kind === 'UPDATE') edits.push(...setEdits(action.sets, isDecfloat));
+    const edit = action.kind === 'INSERT' ? insertEdit(action.body, [...decfloat.keys()], isDecfloat) : null;
+    if (edit) edits.push(edit);
   }
   return edits.length === 0 ? tokens : tokenize(applyEdits(tokens, edits));
-}
-
-/** Where the clause starting at `from` ends: the next WHEN outside brackets, `;`, or the end. */
-function clauseEnd(sig: readonly Token[], from: number): number {
-  let depth = 0;
-  for (let k = from; k < sig.length; k++) {
-    const t = sig[k];
-    if (t?.text === '(') depth++;
-    else if (t?.text === ')') depth--;
-    else if (depth === 0 && (t?.text === ';' || (t?.kind === 'word' && t.text.toUpperCase() === 'WHEN')))
-      return k;
-  }
-  return sig.length;
 }
 
 /** `col = value` items of an UPDATE SET: a DECFLOAT column's value goes through TO_DECFLOAT. */

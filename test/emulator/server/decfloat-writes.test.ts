@@ -108,7 +108,8 @@ describe('emulator DECFLOAT defaults and MERGE', function () {
       `MERGE INTO M T USING (SELECT 4 AS ID, 12345678901234567890.123456789012345678 AS N
            UNION ALL SELECT 5, 2.25) S ON T.ID = S.ID
          WHEN MATCHED AND T.ID > 100 THEN DELETE
-         WHEN MATCHED THEN UPDATE SET T.D = S.N WHEN NOT MATCHED THEN INSERT (S, ID, D) VALUES ('new', S.ID, S.N)`,
+         WHEN MATCHED THEN UPDATE SET T.D = CASE WHEN S.N > 0 THEN S.N ELSE 0 END
+         WHEN NOT MATCHED THEN INSERT (S, ID, D) VALUES ('new', S.ID, S.N)`,
     );
     const { rows, types } = await typedRows('SELECT ID, D, S FROM M ORDER BY D');
     expect(types).to.deep.equal(['fixed', 'decfloat', 'text']);

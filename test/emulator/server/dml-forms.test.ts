@@ -1,7 +1,8 @@
 /**
  * Snowflake DDL/DML forms through the real snowflake-sdk: TRUNCATE … IF EXISTS, CREATE TABLE …
  * CLONE, MERGE's per-action counts and multi-table INSERT ALL / INSERT FIRST, with the row counts
- * the driver reads (getNumUpdatedRows), and ALTER TABLE … ADD COLUMN with Snowflake types.
+ * the driver reads (getNumUpdatedRows) and SET columns named with the target's alias, and
+ * ALTER TABLE … ADD COLUMN with Snowflake types.
  */
 import { expect } from 'chai';
 import type { Connection } from 'snowflake-sdk';
@@ -76,6 +77,21 @@ describe('emulator DDL/DML forms', function () {
       'MERGE INTO FOO USING BAR ON FOO.K = BAR.K WHEN MATCHED THEN UPDATE SET V = 0',
     );
     expect(updateOnly).to.deep.equal([{ 'number of rows updated': 4 }]);
+  });
+
+  it("takes MERGE's SET columns named with the target's alias or name, CASE values included", async function () {
+    await execute(conn, 'CREATE OR REPLACE TABLE DEST (K NUMBER, V STRING, W NUMBER)');
+    await execute(conn, "INSERT INTO DEST VALUES (1, 'a', 1), (2, 'b', 2)");
+    const merged = await rows(
+      `MERGE INTO DEST AS T USING (SELECT 1 AS K, 'x' AS V UNION ALL SELECT 2, 'y') S ON T.K = S.K
+       WHEN MATCHED AND S.K = 1 THEN UPDATE SET T.V = S.V, T.W = CASE WHEN S.K > 0 THEN 10 ELSE 0 END
+       WHEN MATCHED THEN UPDATE SET DEST.V = UPPER(S.V), FORMS_DB.PUBLIC.DEST.W = 20`,
+    );
+    expect(merged).to.deep.equal([{ 'number of rows updated': 2 }]);
+    expect(await rows('SELECT K, V, W FROM DEST ORDER BY K')).to.deep.equal([
+      { K: 1, V: 'x', W: 10 },
+      { K: 2, V: 'Y', W: 20 },
+    ]);
   });
 
   it('inserts into every target with INSERT ALL, counting each', async function () {
