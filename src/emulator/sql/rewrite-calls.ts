@@ -9,16 +9,9 @@ import { pathAsTextSql, rewritePathCall } from './variant-paths.js';
 import { quoteString } from './tokenizer.js';
 import { applyWrap } from './rewrite-context.js';
 import type { SqlWriter } from './rewrite-context.js';
-import { semiStructuredSql, structuredCastSql } from './structured-cast.js';
+import { structuredCastSql, variantSql } from './structured-cast.js';
 import { structuredTypeAt } from './structured-types.js';
-import {
-  decfloatCastSql,
-  jsonOfSql,
-  numericCastSql,
-  textCastSql,
-  textOfSql,
-  tryNumericCast,
-} from './decfloat.js';
+import { decfloatCastSql, numericCastSql, textCastSql, textOfSql, tryNumericCast } from './decfloat.js';
 import { bracketPathText } from './json-text.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
@@ -157,12 +150,12 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
     case 'OBJECT_CONSTRUCT':
     case 'OBJECT_CONSTRUCT_KEEP_NULL': {
       if (ranges.length === 1 && arg(0) === '*') return `json_object(*)`;
-      // Keys stay text; values go in as their JSON, a DECFLOAT as its number.
-      const pairs = ranges.map((_r, k) => (k % 2 === 0 ? arg(k) : jsonOfSql(arg(k))));
+      // Keys stay text; values go in as VARIANTs (a DECFLOAT as its number, a structured value plain).
+      const pairs = ranges.map((_r, k) => (k % 2 === 0 ? arg(k) : variantSql(arg(k))));
       return `json_object(${pairs.join(', ')})`;
     }
     case 'ARRAY_CONSTRUCT':
-      return `json_array(${ranges.map((_r, k) => jsonOfSql(arg(k))).join(', ')})`;
+      return `json_array(${ranges.map((_r, k) => variantSql(arg(k))).join(', ')})`;
     case 'TO_VARIANT':
       return ranges.length === 1 ? variantSql(arg(0)) : null;
     case 'TO_JSON':
@@ -205,9 +198,4 @@ function rewriteCast(w: SqlWriter, name: string, open: number, close: number): s
   if (tryNumeric) return tryNumeric(expr);
   if (wrap) return name === 'TRY_CAST' ? `TRY(${applyWrap(wrap, expr)})` : applyWrap(wrap, expr);
   return `${name}(${expr} AS ${type})`;
-}
-
-/** `expr` as a VARIANT: its JSON, a structured value's plain JSON, a DECFLOAT as its number. */
-function variantSql(expr: string): string {
-  return semiStructuredSql(expr, jsonOfSql(expr));
 }

@@ -216,10 +216,22 @@ describe('emulator: structured types', function () {
     const { rows, statement } = await execute(
       conn,
       `SELECT {'a': 1}::OBJECT(a INT)::VARIANT AS V, CAST({'a': 1}::OBJECT(a INT) AS OBJECT) AS O,
-         ARRAY_CONSTRUCT(1, 2)::ARRAY(INT)::ARRAY AS A`,
+         ARRAY_CONSTRUCT(1, 2)::ARRAY(INT)::ARRAY AS A, TO_VARIANT({'a': 2}::OBJECT(a INT)) AS T,
+         ARRAY_CONSTRUCT({'a': 3}::OBJECT(a INT)) AS AC, OBJECT_CONSTRUCT('k', [4]::ARRAY(INT)) AS OC,
+         TO_JSON({'a': 5}::OBJECT(a INT)) AS J`,
     );
-    expect(kindsOf(statement)).to.deep.equal(['variant:variant', 'variant:variant', 'variant:variant']);
-    expect(rows).to.deep.equal([{ V: { a: 1 }, O: { a: 1 }, A: [1, 2] }]);
+    expect(kindsOf(statement)).to.deep.equal([
+      'variant:variant',
+      'variant:variant',
+      'variant:variant',
+      'variant:variant',
+      'variant:variant',
+      'variant:variant',
+      'text',
+    ]);
+    expect(rows).to.deep.equal([
+      { V: { a: 1 }, O: { a: 1 }, A: [1, 2], T: { a: 2 }, AC: [{ a: 3 }], OC: { k: [4] }, J: '{"a":5}' },
+    ]);
   });
 
   it('keeps object constants, ARRAY_CONSTRUCT and PARSE_JSON semi-structured', async function () {
