@@ -133,7 +133,7 @@ async function dateColumns(ctx: StatementContext, tables: readonly string[][]): 
  * `literal` (an unsigned number with a fraction or exponent) as the whole days Snowflake adds:
  * rounded half away from zero; null when it is too large to be a day count.
  */
-export function wholeDays(literal: string): string | null {
+function wholeDays(literal: string): string | null {
   // A plain decimal rounds by its first fractional digit, exactly, however many digits follow.
   const plain = /^(\d*)\.(\d?)\d*$/.exec(literal);
   const value = plain
