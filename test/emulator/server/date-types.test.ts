@@ -239,6 +239,15 @@ describe('emulator date functions: result types', function () {
       ['2024-02-02', 'date'],
       ['2024-01-28', 'date'],
     ]);
+    // A column of that name in another table stays a number there.
+    await execute(alice.conn, 'CREATE OR REPLACE TABLE AMOUNTS (ID INT, D NUMBER(10,2))');
+    await execute(alice.conn, 'INSERT INTO AMOUNTS VALUES (1, 2.25)');
+    expect(
+      await typed('SELECT M.D + 1.5 AS A, DAYS.D + 1.5 AS B FROM DAYS JOIN AMOUNTS M ON M.ID = DAYS.ID'),
+    ).to.deep.equal([
+      [3.75, 'fixed'],
+      ['2024-02-02', 'date'],
+    ]);
     await execute(alice.conn, 'UPDATE DAYS SET D = D + 1.5');
     expect(await typed('SELECT D FROM DAYS')).to.deep.equal([['2024-02-02', 'date']]);
     await execute(alice.conn, "CREATE TEMPORARY TABLE TEMP_DAYS AS SELECT '2024-01-31'::DATE AS T");
