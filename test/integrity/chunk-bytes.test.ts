@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { INLINE_MAX_BYTES, MAX_CHUNK_BYTES } from '../../src/emulator/server/result-chunks.js';
 import { destroy } from '../emulator/server/driver.js';
-import { ALICE_PASSWORD, raw, startTestEmulator } from '../emulator/server/harness.js';
+import { rawLogin, rawQueryRequest, startTestEmulator } from '../emulator/server/harness.js';
 import { connectAlice } from './helpers.js';
 
 const ROWS = 40;
@@ -22,22 +22,8 @@ interface Answer {
 }
 
 async function rawQuery(emulator: RunningEmulator, sqlText: string): Promise<Answer> {
-  const login = await raw(
-    emulator,
-    'POST',
-    '/session/v1/login-request',
-    JSON.stringify({
-      data: { ACCOUNT_NAME: emulator.account, LOGIN_NAME: 'alice', PASSWORD: ALICE_PASSWORD },
-    }),
-  );
-  const token = (login.json?.data as { token: string }).token;
-  const answer = await raw(
-    emulator,
-    'POST',
-    `/queries/v1/query-request?requestId=${randomUUID()}`,
-    JSON.stringify({ sqlText }),
-    { Authorization: `Snowflake Token="${token}"` },
-  );
+  const { token } = await rawLogin(emulator);
+  const answer = await rawQueryRequest(emulator, token, { sqlText }, `?requestId=${randomUUID()}`);
   expect(answer.json?.success, answer.text.slice(0, 300)).to.equal(true);
   const inlineBytes = Buffer.byteLength(JSON.stringify((answer.json?.data as Answer).rowset));
   expect(inlineBytes, 'inline rowset bytes').to.be.at.most(INLINE_MAX_BYTES + 2);

@@ -6,6 +6,7 @@
  */
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { DuckDBTimestampTZValue, TIMESTAMPTZ, VARCHAR, BIGINT } from '@duckdb/node-api';
+import { shownDefaultSql } from './decfloat-default.js';
 import type { QueryHistory } from './history.js';
 import { quoteString } from './tokenizer.js';
 import { sfTypeFromDuck } from './types.js';
@@ -77,7 +78,7 @@ const SETUP: readonly string[] = [
      ORDER BY 2, 3`,
   `CREATE MACRO _SMCP.main.IS_COLUMNS(d) AS TABLE
      SELECT c.database_name AS TABLE_CATALOG, c.schema_name AS TABLE_SCHEMA, c.table_name AS TABLE_NAME,
-       c.column_name AS COLUMN_NAME, c.column_index AS ORDINAL_POSITION, c.column_default AS COLUMN_DEFAULT,
+       c.column_name AS COLUMN_NAME, c.column_index AS ORDINAL_POSITION, ${shownDefaultSql('c.column_default')} AS COLUMN_DEFAULT,
        CASE WHEN c.is_nullable THEN 'YES' ELSE 'NO' END AS IS_NULLABLE, coalesce(t.sf_name, 'TEXT') AS DATA_TYPE,
        t.char_length AS CHARACTER_MAXIMUM_LENGTH, t.char_length * 4 AS CHARACTER_OCTET_LENGTH,
        CASE WHEN t.wire = 'fixed' THEN t.num_precision END AS NUMERIC_PRECISION,

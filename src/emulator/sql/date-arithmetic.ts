@@ -3,7 +3,8 @@
  * number converted to an integer as its implicit NUMBER → INTEGER cast does (rounded half away
  * from zero: + 1.5 adds 2 days). DuckDB has `DATE + INTEGER` only and refuses a DECIMAL or DOUBLE.
  * The rewrite cannot know every operand's type, so it converts the number where the DATE is plain
- * from the text: a `::DATE` or `CAST(… AS DATE)`, a DATE literal, CURRENT_DATE, TO_DATE(…)/DATE(…).
+ * from the text: a `::DATE` or `CAST(… AS DATE)`, a DATE literal, CURRENT_DATE, TO_DATE(…)/DATE(…);
+ * a DATE column of a table the statement names is found before the rewrite (date-columns.ts).
  */
 
 /** True when the operand at `start` of `out` (rewritten SQL so far) is a DATE by its form. */

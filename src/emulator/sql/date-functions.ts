@@ -16,6 +16,15 @@ const DATE_LEVEL = new Set(['year', 'quarter', 'month', 'week', 'day']);
 /** Adds an interval to a TIMESTAMP_TZ carrier, keeping the offset in its last nanosecond digits. */
 const TZ_SHIFT = `make_timestamp_ns(epoch_ns(CAST(x AS TIMESTAMP) + i) + (epoch_ns(x) - epoch_us(x) * 1000))`;
 
+/**
+ * The offset of a TIMESTAMP_TZ carrier `x` in quarter hours (-56..56), from its last three
+ * nanosecond digits (encode.ts splitTz reads them the same way).
+ */
+const TZ_QUARTERS = `((epoch_ns(x) % 1000 + 1500) % 1000 - 500)`;
+
+/** The wall time of a TIMESTAMP_TZ carrier `x` in its own offset, as a TIMESTAMP. */
+const TZ_WALL = `make_timestamp((epoch_ns(x) - ${TZ_QUARTERS}) // 1000 + ${TZ_QUARTERS} * 900000000)`;
+
 /** ADD_MONTHS of the DATE `d`; the end of a month stays the end of a month (Jan 31 → Feb 29 → Mar 31). */
 function monthsOnDate(d: string): string {
   const moved = `CAST(${d} + to_months(CAST(n AS INTEGER)) AS DATE)`;
@@ -43,7 +52,7 @@ export const DATE_MACROS: readonly string[] = [
      (x VARCHAR, i INTERVAL) AS CAST(x AS TIMESTAMP) + i`,
   `CREATE MACRO _SMCP_DATE_TRUNC(p VARCHAR, x DATE) AS CAST(date_trunc(p, x) AS DATE),
      (p VARCHAR, x TIMESTAMP) AS date_trunc(p, x),
-     (p VARCHAR, x TIMESTAMP_NS) AS CAST(date_trunc(p, CAST(x AS TIMESTAMP)) AS TIMESTAMP_NS),
+     (p VARCHAR, x TIMESTAMP_NS) AS _SMCP_TZ_MAKE(date_trunc(p, ${TZ_WALL}), ${TZ_QUARTERS} * 15),
      (p VARCHAR, x TIMESTAMPTZ) AS date_trunc(p, x),
      (p VARCHAR, x TIME) AS CAST(date_trunc(p, DATE '1970-01-01' + x) AS TIME),
      (p VARCHAR, x VARCHAR) AS date_trunc(p, CAST(x AS TIMESTAMP))`,
@@ -69,8 +78,13 @@ function typedArg(w: SqlWriter, range: TokenRange | undefined, type: string): st
   const bind =
     (lone && t.kind === 'punct' && /^(\?|\$\d+)$/.test(t.text)) ||
     (sig.length === 2 && sig[0]?.text === ':' && sig[1]?.kind === 'number');
-  // A typed bind keeps its type (a DATE bind in DATEADD stays a DATE, as in Snowflake).
-  if (bind) return `CAST(${sql} AS ${boundType(w, sig) ?? type})`;
+  // A typed bind keeps its type (a DATE bind in DATEADD stays a DATE, as in Snowflake); a
+  // TIMESTAMP_TZ bind becomes the engine's TIMESTAMP_TZ, its offset kept (macros.ts).
+  if (bind) {
+    const wire = boundWireType(w, sig);
+    if (wire === 'TIMESTAMP_TZ') return `_SMCP_TO_TZ(${sql})`;
+    return `CAST(${sql} AS ${(wire && BIND_DUCK_TYPES[wire]) ?? type})`;
+  }
   if (literal) return `CAST(${sql} AS ${type})`;
   return sql;
 }
@@ -83,11 +97,10 @@ const BIND_DUCK_TYPES: Readonly<Record<string, string>> = {
   TIMESTAMP_LTZ: 'TIMESTAMPTZ',
 };
 
-/** The DuckDB type of the bind `$n` (or `:n`) `sig` stands for, when its wire type has one. */
-function boundType(w: SqlWriter, sig: readonly { text: string }[]): string | undefined {
+/** The wire type (upper case) of the bind `$n` (or `:n`) `sig` stands for, when it has one. */
+function boundWireType(w: SqlWriter, sig: readonly { text: string }[]): string | undefined {
   const n = Number((sig[sig.length - 1]?.text ?? '').replace('$', ''));
-  const wire = Number.isInteger(n) && n > 0 ? w.ctx.bindTypes?.[n - 1] : undefined;
-  return wire === undefined ? undefined : BIND_DUCK_TYPES[wire.toUpperCase()];
+  return (Number.isInteger(n) && n > 0 ? w.ctx.bindTypes?.[n - 1] : undefined)?.toUpperCase();
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { ResultSet } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
 import type { StatementContext } from './context.js';
+import { closeOf, columnDef } from './ddl-columns.js';
 import { statusResult } from './result-set.js';
 import { STATEMENT_TYPE } from './statement-types.js';
 import {
@@ -17,7 +18,6 @@ import {
   stringValue,
 } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
-import { duckTypeFor, parseSfType } from './types.js';
 import type { SfColumnType } from './types.js';
 
 /** Rewrites Snowflake SQL tokens into DuckDB SQL (the engine's rewrite). */
@@ -36,17 +36,6 @@ export function findComment(sig: Token[]): string | null {
     }
   }
   return null;
-}
-
-function closeOf(sig: Token[], open: number): number {
-  let depth = 0;
-  for (let j = open; j < sig.length; j++) {
-    const t = sig[j];
-    if (t.kind !== 'punct') continue;
-    if (t.text === '(') depth++;
-    else if (t.text === ')' && --depth === 0) return j;
-  }
-  return sig.length - 1;
 }
 
 const CONSTRAINT_WORDS = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK']);
@@ -80,44 +69,10 @@ export async function createTable(
         defs.push(def.map((t) => t.text).join(' '));
         continue;
       }
-      const colName = identName(first);
-      const typeTok = def[1];
-      let k = 2;
-      const args: number[] = [];
-      if (def[k]?.text === '(') {
-        const c = closeOf(def, k);
-        for (const t of def.slice(k + 1, c)) if (t.kind === 'number') args.push(Number(t.text));
-        k = c + 1;
-      }
-      const sf = typeTok ? parseSfType(typeTok.text, args) : null;
-      const duckType = sf
-        ? duckTypeFor(sf)
-        : def
-            .slice(1, k)
-            .map((t) => t.text)
-            .join('');
-      if (sf) declared.push([colName, sf]);
-      const rest: string[] = [];
-      for (; k < def.length; k++) {
-        const t = def[k];
-        const up = t.text.toUpperCase();
-        if (up === 'COMMENT' && def[k + 1]) {
-          const v = def[k + 1];
-          colComments.push([colName, stringValue(v)]);
-          k++;
-        } else if (up === 'COLLATE') k++;
-        else if (up === 'AUTOINCREMENT' || up === 'IDENTITY') {
-          if (def[k + 1]?.text === '(') k = closeOf(def, k + 1);
-        } else
-          rest.push(
-            t.kind === 'string' || t.kind === 'dollar'
-              ? quoteString(stringValue(t))
-              : t.kind === 'word'
-                ? up
-                : t.text,
-          );
-      }
-      defs.push(`${quoteIdent(colName)} ${duckType}${rest.length ? ` ${rest.join(' ')}` : ''}`);
+      const column = await columnDef(ctx, def, rewrite);
+      if (column.declared) declared.push([column.name, column.declared]);
+      if (column.comment !== null) colComments.push([column.name, column.comment]);
+      defs.push(column.sql);
     }
     body = ` (${defs.join(', ')})`;
     j = close + 1;

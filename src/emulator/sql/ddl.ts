@@ -14,6 +14,7 @@ import type { Token } from './tokenizer.js';
 import { createTable, createView, findComment } from './ddl-table.js';
 import type { Rewrite } from './ddl-table.js';
 import { runContainerComment, setContainerComment } from './container-comments.js';
+import { alterTableAddColumns } from './ddl-alter.js';
 
 const MODIFIERS = new Set([
   'OR',
@@ -28,7 +29,10 @@ const MODIFIERS = new Set([
   'RECURSIVE',
 ]);
 
-/** Runs CREATE/DROP DATABASE, CREATE SCHEMA, CREATE TABLE (…) and CREATE VIEW; null for other statements. */
+/**
+ * Runs CREATE/DROP DATABASE, CREATE SCHEMA, CREATE TABLE (…), CREATE VIEW and ALTER TABLE … ADD
+ * COLUMN; null for other statements.
+ */
 export async function runDdl(
   ctx: StatementContext,
   tokens: Token[],
@@ -39,6 +43,7 @@ export async function runDdl(
   const first = words[0];
   if (first === 'DROP' && words[1] === 'DATABASE') return dropDatabase(ctx, sig);
   if (first === 'COMMENT') return runContainerComment(ctx, sig);
+  if (first === 'ALTER' && words[1] === 'TABLE') return alterTableAddColumns(ctx, sig, rewrite);
   if (first !== 'CREATE') return null;
   let i = 1;
   let replace = false;

@@ -5,7 +5,8 @@
  * an INSERT or UPDATE of a table with DECFLOAT columns converts the values of those columns with
  * TO_DECFLOAT: each VALUES row's, each SET's, or a query source's, read as a subquery:
  *   INSERT INTO t (a, d) SELECT "_SMCP_C1", TO_DECFLOAT("_SMCP_C2") FROM (<source>) AS "_SMCP_SRC"("_SMCP_C1", "_SMCP_C2")
- * Multi-table inserts (INSERT ALL/FIRST), DEFAULT VALUES and MERGE are left as written.
+ * Multi-table inserts (INSERT ALL/FIRST) and DEFAULT VALUES are left as written; MERGE converts
+ * in decfloat-merge.ts.
  */
 import type { StatementContext } from './context.js';
 import { isDecfloatTypeText } from './decfloat.js';
@@ -93,7 +94,7 @@ function closingOf(sig: readonly Token[], open: number): number {
 }
 
 /** Whether each column of the table named by `parts` is a DECFLOAT, in the table's order. */
-async function decfloatColumns(ctx: StatementContext, parts: string[]): Promise<Map<string, boolean>> {
+export async function decfloatColumns(ctx: StatementContext, parts: string[]): Promise<Map<string, boolean>> {
   const table = parts.at(-1);
   const schema = parts.length >= 2 ? parts.at(-2) : ctx.session.schema;
   const database = parts.length >= 3 ? parts.at(-3) : ctx.session.database;

@@ -57,9 +57,27 @@ export function numericCastSql(duckType: string, cast = 'CAST'): (operand: strin
   return wrap;
 }
 
-/** `plain` (JSON of `operand`), but a DECFLOAT's JSON is its number (a VARIANT cast's value). */
+/** A DECFLOAT's carrier in DuckDB's JSON text (key, then text); the capture is the number's text. */
+const CARRIER_IN_JSON = `'\\{"${DECFLOAT_KEY}":"[^"]*","${DECFLOAT_MEMBER}":"([^"]*)"\\}'`;
+
+/**
+ * `plain` (the JSON of `operand`: to_json, a cast to JSON) with every DECFLOAT in it, whole or
+ * nested in lists and structs, written as its number: a VARIANT, ARRAY or OBJECT holds the number,
+ * never the carrier's fields. The test is on the operand's type, which DuckDB folds when it binds
+ * the statement, so an operand without DECFLOAT costs nothing.
+ */
 export function decfloatJsonSql(operand: string, plain: string): string {
-  return `CASE WHEN typeof(${operand}) = '${DECFLOAT_TYPEOF}' THEN CAST(${textOfSql(operand)} AS JSON) ELSE ${plain} END`;
+  return `CASE WHEN contains(typeof(${operand}), '${DECFLOAT_KEY}')
+    THEN CAST(regexp_replace(CAST(${plain} AS VARCHAR), ${CARRIER_IN_JSON}, '\\1', 'g') AS JSON)
+    ELSE ${plain} END`;
+}
+
+/** The macro that is to_json with DECFLOATs as their numbers (decfloatJsonSql). */
+const JSON_MACRO = '_SMCP_TO_JSON';
+
+/** to_json(`operand`), but a DECFLOAT in it is its number (decfloatJsonSql), as one macro call. */
+export function jsonOfSql(operand: string): string {
+  return `${JSON_MACRO}(${operand})`;
 }
 
 /** A cast of `operand` to the text type `duckType`: a DECFLOAT gives its number's text. */
@@ -178,6 +196,7 @@ export const DECFLOAT_MACROS: readonly string[] = [
      _SMCP_DECFLOAT_OF(_SMCP_DECFLOAT_TEXT(trim(${DECFLOAT_STR_MACRO}(x)), try), try)`,
   `CREATE MACRO TO_DECFLOAT(x) AS ${TO_DECFLOAT_MACRO}(x)`,
   `CREATE MACRO TRY_TO_DECFLOAT(x) AS ${TO_DECFLOAT_MACRO}(x, try := true)`,
+  `CREATE MACRO ${JSON_MACRO}(x) AS ${decfloatJsonSql('x', 'to_json(x)')}`,
 ];
 
 /** Whether `duck` is the DuckDB type of a DECFLOAT. */

@@ -4,6 +4,7 @@
 import type { ResultSet } from '../engine-types.js';
 import type { StatementContext } from './context.js';
 import { qualifiedName } from './object-names.js';
+import { shownDefaultSql } from './decfloat-default.js';
 import { StaticResultSet } from './result-set.js';
 import { assertObject, col, qualify, syntax } from './show-common.js';
 import type { Cell } from './show-common.js';
@@ -57,7 +58,7 @@ export async function runDescribe(ctx: StatementContext, sig: Token[]): Promise<
         c[9],
       ])
     : await ctx.rows(
-        `SELECT column_name, is_nullable, column_default, comment, data_type, numeric_precision, numeric_scale FROM duckdb_columns()
+        `SELECT column_name, is_nullable, ${shownDefaultSql('column_default')}, comment, data_type, numeric_precision, numeric_scale FROM duckdb_columns()
      WHERE database_name = $1 AND schema_name = $2 AND table_name = $3 ORDER BY column_index`,
         [db, schema, name],
       );

@@ -4,7 +4,8 @@
  * - CREATE [OR REPLACE] TABLE t CLONE s: a copy of s's columns and rows (no time travel: AT/BEFORE
  *   are ignored);
  * - MERGE: Snowflake's counts per action ("number of rows inserted" / "updated" / "deleted", one
- *   column for each kind of WHEN clause the statement has);
+ *   column for each kind of WHEN clause the statement has), SET columns named with the target's
+ *   name or alias (merge-clauses.ts);
  * - INSERT [OVERWRITE] ALL | FIRST (multi-table insert): the source query runs once, each INTO
  *   takes its rows (FIRST: only the first WHEN a row meets), all or nothing, answering
  *   "number of rows inserted into <table>" per target.
@@ -15,6 +16,7 @@ import { EmulatorSqlError } from '../engine-types.js';
 import type { StatementContext } from './context.js';
 import { runDdl } from './ddl.js';
 import type { Rewrite } from './ddl-table.js';
+import { withUnqualifiedSets } from './merge-clauses.js';
 import { StaticResultSet, statusResult } from './result-set.js';
 import { syntaxError } from './sql-errors.js';
 import { STATEMENT_TYPE } from './statement-types.js';
@@ -123,7 +125,7 @@ async function merge(ctx: StatementContext, tokens: Token[], deps: FormDeps): Pr
   for (let i = 0; i + 1 < sig.length; i++) {
     if (sig[i]?.text.toUpperCase() === 'THEN') actions.add((sig[i + 1]?.text ?? '').toUpperCase());
   }
-  const sql = `${deps.rewrite(tokens).replace(/[\s;]+$/, '')}\nRETURNING merge_action`;
+  const sql = `${deps.rewrite(withUnqualifiedSets(tokens)).replace(/[\s;]+$/, '')}\nRETURNING merge_action`;
   const counts = new Map<string, bigint>();
   // One row per row merged: counted chunk by chunk, never held all at once.
   const conn = ctx.pooled.conn;

@@ -24,7 +24,7 @@ import {
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnMeta, SnowflakeType } from '../engine-types.js';
 import { STRUCTURED_MARK } from './structured-mark.js';
-import { decfloatWireText, isDecfloatType } from './decfloat.js';
+import { DECFLOAT_KEY, DECFLOAT_MEMBER, decfloatWireText, isDecfloatType } from './decfloat.js';
 
 /** Snowflake's maximum VARCHAR length, reported for every text column. */
 export const MAX_TEXT_LENGTH = 16777216;
@@ -162,7 +162,7 @@ export function encodeValue(value: DuckDBValue, column: ColumnMeta): string | nu
     case 'object':
     case 'array':
     case 'map':
-      return typeof value === 'string' ? value : JSON.stringify(toJson(value));
+      return typeof value === 'string' ? value : toJsonText(value);
     case 'decfloat':
       return decfloatWireText(value);
   }
@@ -236,29 +236,41 @@ function encodeEpoch(value: DuckDBValue): string | null {
   return String(value);
 }
 
-/** A DuckDB value as plain JSON (for ARRAY/OBJECT/VARIANT columns). */
-export function toJson(value: DuckDBValue): unknown {
+/**
+ * The JSON text of a DuckDB value (for ARRAY/OBJECT/VARIANT columns). A DECFLOAT in it is its
+ * number, written exactly (JSON.stringify would round it to a double's 17 digits).
+ */
+export function toJsonText(value: DuckDBValue): string {
+  if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue)
+    return `[${value.items.map(toJsonText).join(',')}]`;
+  if (value instanceof DuckDBStructValue) {
+    if (isDecfloatValue(value)) return decfloatWireText(value) ?? 'null';
+    const entries = Object.entries(value.entries);
+    // A structured value's wrapper (structured-mark.ts) is not part of the value.
+    if (entries.length === 1 && entries[0]?.[0] === STRUCTURED_MARK) return toJsonText(entries[0][1]);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`).join(',')}}`;
+  }
+  if (value instanceof DuckDBMapValue) {
+    const entries = value.entries.map((e) => `${JSON.stringify(String(e.key))}:${toJsonText(e.value)}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(scalarJson(value));
+}
+
+/** Whether a STRUCT value is a DECFLOAT's carrier (decfloat.ts). */
+function isDecfloatValue(value: DuckDBStructValue): boolean {
+  const keys = Object.keys(value.entries);
+  return keys.length === 2 && keys[0] === DECFLOAT_KEY && keys[1] === DECFLOAT_MEMBER;
+}
+
+/** The JSON value of a DuckDB value that holds no other values (no list, struct or map). */
+function scalarJson(value: DuckDBValue): unknown {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'bigint') {
     return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER)
       ? Number(value)
       : value.toString();
-  }
-  if (value instanceof DuckDBListValue || value instanceof DuckDBArrayValue) return value.items.map(toJson);
-  if (value instanceof DuckDBStructValue) {
-    // A structured value's wrapper (structured-mark.ts) is not part of the value.
-    const keys = Object.keys(value.entries);
-    if (keys.length === 1 && keys[0] === STRUCTURED_MARK)
-      return toJson(value.entries[STRUCTURED_MARK] ?? null);
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value.entries)) out[k] = toJson(v);
-    return out;
-  }
-  if (value instanceof DuckDBMapValue) {
-    const out: Record<string, unknown> = {};
-    for (const { key, value: v } of value.entries) out[String(key)] = toJson(v);
-    return out;
   }
   if (value instanceof DuckDBDecimalValue) return Number(decimalText(value.value, value.scale));
   if (value instanceof DuckDBBlobValue) return Buffer.from(value.bytes).toString('hex').toUpperCase();

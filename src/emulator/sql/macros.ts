@@ -8,6 +8,7 @@ import { DATE_MACROS } from './date-functions.js';
 import { DECFLOAT_MACROS } from './decfloat.js';
 import { JSON_MACROS } from './lenient-json.js';
 import { JSON_TEXT_MACROS } from './json-text.js';
+import { VARIANT_MACROS } from './structured-cast.js';
 
 /** A time followed by a UTC offset (`Z`, `+02:00`, `-0530`, `+02`): group 1 the wall time, group 2 the offset. */
 const TZ_TEXT = String.raw`'^(.*\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(Z|[+-]\d{1,2}(?::?\d{2})?)$'`;
@@ -16,7 +17,8 @@ const TZ_TEXT = String.raw`'^(.*\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(Z|[+-]\d{1,2}(?:
  * TIMESTAMP_TZ on DuckDB. DuckDB's TIMESTAMPTZ keeps only the instant, so a TIMESTAMP_TZ value is
  * a TIMESTAMP_NS whose whole microseconds are the UTC instant and whose last three nanosecond
  * digits carry the offset in quarter hours (-56..56; 0 = UTC). It stays an ordinary timestamp:
- * comparisons, ORDER BY, MIN/MAX, DATE_TRUNC and casts all see the instant (off by < 60 ns), and
+ * comparisons, ORDER BY, MIN/MAX and casts all see the instant (off by < 60 ns; DATE_TRUNC cuts
+ * the wall time in the value's own offset, date-functions.ts), and
  * MIN/MAX/CASE/UNION keep the offset. TIMESTAMP_NS is the engine's marker for TIMESTAMP_TZ
  * (encode.ts decodes it). Offsets that are not whole quarter hours keep their instant but report
  * the nearest quarter hour.
@@ -65,6 +67,7 @@ export const MACROS: readonly string[] = [
   ...JSON_MACROS,
   ...JSON_TEXT_MACROS,
   ...DECFLOAT_MACROS,
+  ...VARIANT_MACROS,
   'CREATE MACRO ARRAY_SIZE(a) AS json_array_length(to_json(a))',
   'CREATE MACRO OBJECT_KEYS(o) AS to_json(json_keys(to_json(o)))',
   'CREATE MACRO TO_BOOLEAN(a) AS CAST(a AS BOOLEAN)',

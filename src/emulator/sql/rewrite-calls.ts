@@ -9,16 +9,9 @@ import { pathAsTextSql, rewritePathCall } from './variant-paths.js';
 import { quoteString } from './tokenizer.js';
 import { applyWrap } from './rewrite-context.js';
 import type { SqlWriter } from './rewrite-context.js';
-import { semiStructuredSql, structuredCastSql } from './structured-cast.js';
+import { structuredCastSql, variantSql } from './structured-cast.js';
 import { structuredTypeAt } from './structured-types.js';
-import {
-  decfloatCastSql,
-  decfloatJsonSql,
-  numericCastSql,
-  textCastSql,
-  textOfSql,
-  tryNumericCast,
-} from './decfloat.js';
+import { decfloatCastSql, numericCastSql, textCastSql, textOfSql, tryNumericCast } from './decfloat.js';
 import { bracketPathText } from './json-text.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
@@ -155,10 +148,19 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
     case 'TRY_TO_TIMESTAMP_TZ':
       return ranges.length === 1 ? `TRY(_SMCP_TO_TZ(${arg(0)}))` : null;
     case 'OBJECT_CONSTRUCT':
-    case 'OBJECT_CONSTRUCT_KEEP_NULL':
-      return `json_object(${all()})`;
+    case 'OBJECT_CONSTRUCT_KEEP_NULL': {
+      if (ranges.length === 1 && arg(0) === '*') return `json_object(*)`;
+      // Keys stay text; values go in as VARIANTs (a DECFLOAT as its number, a structured value plain).
+      const pairs = ranges.map((_r, k) => (k % 2 === 0 ? arg(k) : variantSql(arg(k))));
+      return `json_object(${pairs.join(', ')})`;
+    }
     case 'ARRAY_CONSTRUCT':
-      return `json_array(${all()})`;
+      return `json_array(${ranges.map((_r, k) => variantSql(arg(k))).join(', ')})`;
+    case 'TO_VARIANT':
+      return ranges.length === 1 ? variantSql(arg(0)) : null;
+    case 'TO_JSON':
+      // Snowflake's TO_JSON is the text of the value's JSON.
+      return ranges.length === 1 ? `CAST(${variantSql(arg(0))} AS VARCHAR)` : null;
     case 'LISTAGG':
       return null;
     case 'IFNULL':
@@ -188,8 +190,7 @@ function rewriteCast(w: SqlWriter, name: string, open: number, close: number): s
     const timeZone = w.ctx.session.params.get('TIMEZONE') ?? 'UTC';
     return structuredCastSql(structured.node, expr, timeZone, name === 'TRY_CAST');
   }
-  if (typeName === 'VARIANT' || typeName === 'OBJECT' || typeName === 'ARRAY')
-    return semiStructuredSql(expr, decfloatJsonSql(expr, `to_json(${expr})`));
+  if (typeName === 'VARIANT' || typeName === 'OBJECT' || typeName === 'ARRAY') return variantSql(expr);
   const [type, , wrap] = w.typeAt(typeStart, close);
   const text = type === 'VARCHAR' ? (pathAsTextSql(expr) ?? bracketPathText(expr)) : null;
   if (text !== null) return text;

@@ -3,6 +3,7 @@
  */
 import type { ResultSet } from '../engine-types.js';
 import { tableKey } from './catalog.js';
+import { shownDefaultSql } from './decfloat-default.js';
 import { assertObject, finish, result, sortRows } from './show-common.js';
 import type { Cell, ShowQuery } from './show-common.js';
 import { sfTypeFromDuck, showColumnsType } from './types.js';
@@ -131,7 +132,7 @@ export async function showColumns(q: ShowQuery): Promise<ResultSet> {
   if (table && ctx.catalog.generated?.find(scopeDb ?? '', scopeSchema ?? '', table) === undefined)
     await assertObject(ctx, scopeDb ?? '', scopeSchema ?? '', table, 'Table');
   const rows = await ctx.rows(
-    `SELECT table_name, schema_name, column_name, is_nullable, column_default, comment, database_name, data_type,
+    `SELECT table_name, schema_name, column_name, is_nullable, ${shownDefaultSql('column_default')}, comment, database_name, data_type,
          numeric_precision, numeric_scale
        FROM duckdb_columns() WHERE ${where('database_name', 'schema_name')}${tableFilter} ORDER BY database_name, schema_name, table_name, column_index`,
   );

@@ -10,6 +10,8 @@ import { runCommand } from './commands.js';
 import { StatementContext, WAREHOUSES } from './context.js';
 import { runDdl } from './ddl.js';
 import { waitForDefaults } from './default-waits.js';
+import { withDateColumnDays } from './date-columns.js';
+import { withDecfloatMerge } from './decfloat-merge.js';
 import { mayMakeDecfloatColumn, withDecfloatWrites } from './decfloat-writes.js';
 import { describeStatement } from './describe-only.js';
 import { RESULT_OVERHEAD_BYTES, type EngineServices } from './engine-services.js';
@@ -172,10 +174,14 @@ async function runStatement(
   const bound = bindStatement(statement.tokens, bindings);
   const bindTypes = bound.binds.map((b) => b.type);
   const resolved = isoTimestampLiterals(services.sessionConns.resolveTemps(ctx.session, bound.tokens));
-  const tokens =
-    (first === 'INSERT' || first === 'UPDATE') && services.decfloatColumns
-      ? await withDecfloatWrites(ctx, resolved)
-      : resolved;
+  const converted = !services.decfloatColumns
+    ? resolved
+    : first === 'MERGE'
+      ? await withDecfloatMerge(ctx, resolved)
+      : first === 'INSERT' || first === 'UPDATE'
+        ? await withDecfloatWrites(ctx, resolved)
+        : resolved;
+  const tokens = await withDateColumnDays(ctx, converted);
   const inTransaction = services.sessionConns.inTransaction(ctx.session);
   const form =
     bound.rows === null

@@ -6,6 +6,7 @@
  * their text, TIMESTAMP_LTZ without an offset in the session's time zone, TIMESTAMP_TZ keeping its
  * offset (or the session's), BINARY from hex digits.
  */
+import { jsonOfSql } from './decfloat.js';
 import { quoteString } from './tokenizer.js';
 import { STRUCTURED_MARK } from './structured-mark.js';
 import { duckTypeOf, wrappedDuckType } from './structured-types.js';
@@ -56,6 +57,22 @@ export function structuredCastSql(
 export function semiStructuredSql(operand: string, plain: string): string {
   const x = `(${operand})`;
   return `CASE WHEN ${isWrapped(x)} THEN json_extract(to_json(${x}), ${quoteString(`$.${STRUCTURED_MARK}`)}) ELSE ${plain} END`;
+}
+
+/** The macro that makes a VARIANT of its argument (variantSql). */
+const VARIANT_MACRO = '_SMCP_VARIANT';
+
+/** `CREATE MACRO` statements for VARIANT values, run once when the engine starts. */
+export const VARIANT_MACROS: readonly string[] = [
+  `CREATE MACRO ${VARIANT_MACRO}(x) AS ${semiStructuredSql('x', jsonOfSql('x'))}`,
+];
+
+/**
+ * `operand` as a VARIANT (TO_VARIANT, an element of ARRAY_CONSTRUCT): its JSON, a structured
+ * value's plain JSON without the wrapper, a DECFLOAT as its number.
+ */
+export function variantSql(operand: string): string {
+  return `${VARIANT_MACRO}(${operand})`;
 }
 
 /** True (as SQL) when `x` is a structured value in its wrapper. */

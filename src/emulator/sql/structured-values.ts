@@ -22,7 +22,7 @@ import {
 } from '@duckdb/node-api';
 import type { DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { ColumnMeta } from '../engine-types.js';
-import { columnMetaFor, decimalText, splitTz, toJson } from './encode.js';
+import { columnMetaFor, decimalText, splitTz, toJsonText } from './encode.js';
 import { STRUCTURED_MARK, structuredInner } from './structured-mark.js';
 import { DEFAULT_FORMATS, formatWallClock, wallClockAt, zoneOffsetMinutes } from './value-formats.js';
 import type { ValueFormats } from './value-formats.js';
@@ -96,22 +96,21 @@ function memberJson(value: DuckDBValue | undefined, meta: ColumnMeta, formats: V
   const fields = meta.fields ?? [];
   switch (meta.type) {
     case 'object': {
-      if (!(value instanceof DuckDBStructValue)) return JSON.stringify(toJson(value));
+      if (!(value instanceof DuckDBStructValue)) return toJsonText(value);
       const parts = fields.map(
         (f) => `${JSON.stringify(f.name)}:${memberJson(value.entries[f.name], f, formats)}`,
       );
       return `{${parts.join(',')}}`;
     }
     case 'array': {
-      if (!(value instanceof DuckDBListValue || value instanceof DuckDBArrayValue))
-        return JSON.stringify(toJson(value));
+      if (!(value instanceof DuckDBListValue || value instanceof DuckDBArrayValue)) return toJsonText(value);
       const element = fields[0] ?? meta;
       return `[${value.items.map((v) => memberJson(v, element, formats)).join(',')}]`;
     }
     case 'map': {
-      if (!(value instanceof DuckDBMapValue)) return JSON.stringify(toJson(value));
+      if (!(value instanceof DuckDBMapValue)) return toJsonText(value);
       const [key, val] = fields;
-      if (!key || !val) return JSON.stringify(toJson(value));
+      if (!key || !val) return toJsonText(value);
       const parts = value.entries.map(
         (e) => `${JSON.stringify(scalarText(e.key, key, formats))}:${memberJson(e.value, val, formats)}`,
       );
@@ -126,7 +125,7 @@ function memberJson(value: DuckDBValue | undefined, meta: ColumnMeta, formats: V
     case 'boolean':
       return value === true ? 'true' : value === false ? 'false' : JSON.stringify(String(value));
     case 'variant':
-      return typeof value === 'string' ? value : JSON.stringify(toJson(value));
+      return typeof value === 'string' ? value : toJsonText(value);
     default:
       return JSON.stringify(scalarText(value, meta, formats));
   }

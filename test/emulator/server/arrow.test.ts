@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import type { RunningEmulator } from '../../../src/emulator/index.js';
 import { connect, destroy, execute } from './driver.js';
-import { ALICE_PASSWORD, raw, startTestEmulator } from './harness.js';
+import { ALICE_PASSWORD, rawLogin, rawQueryRequest, startTestEmulator } from './harness.js';
 
 type Data = Record<string, unknown> & {
   rowtype: { name: string; type: string; scale: number | null }[];
@@ -19,31 +19,13 @@ type Data = Record<string, unknown> & {
   chunks: { url: string; rowCount: number }[];
 };
 
-async function login(emulator: RunningEmulator, extra: Record<string, unknown>): Promise<string> {
-  const answer = await raw(
-    emulator,
-    'POST',
-    '/session/v1/login-request',
-    JSON.stringify({
-      data: { ACCOUNT_NAME: emulator.account, LOGIN_NAME: 'alice', PASSWORD: ALICE_PASSWORD, ...extra },
-    }),
-  );
-  return (answer.json?.data as { token: string }).token;
-}
-
 async function query(
   emulator: RunningEmulator,
   token: string,
   sqlText: string,
   parameters?: Record<string, unknown>,
 ): Promise<Data> {
-  const answer = await raw(
-    emulator,
-    'POST',
-    '/queries/v1/query-request',
-    JSON.stringify({ sqlText, ...(parameters ? { parameters } : {}) }),
-    { Authorization: `Snowflake Token="${token}"` },
-  );
+  const answer = await rawQueryRequest(emulator, token, { sqlText, ...(parameters ? { parameters } : {}) });
   expect(answer.json?.success, answer.text).to.equal(true);
   return answer.json?.data as Data;
 }
@@ -124,11 +106,10 @@ describe('emulator wire server: Arrow results', function () {
 
   before(async function () {
     emulator = await startTestEmulator();
-    arrowToken = await login(emulator, {
-      CLIENT_APP_ID: 'PythonConnector',
-      SESSION_PARAMETERS: { PYTHON_CONNECTOR_QUERY_RESULT_FORMAT: 'ARROW' },
-    });
-    jsonToken = await login(emulator, { CLIENT_APP_ID: 'PythonConnector' });
+    const python = { CLIENT_APP_ID: 'PythonConnector' };
+    const arrow = { ...python, SESSION_PARAMETERS: { PYTHON_CONNECTOR_QUERY_RESULT_FORMAT: 'ARROW' } };
+    ({ token: arrowToken } = await rawLogin(emulator, { data: arrow }));
+    ({ token: jsonToken } = await rawLogin(emulator, { data: python }));
   });
 
   after(async function () {
@@ -253,7 +234,7 @@ describe('emulator wire server: Arrow results', function () {
   });
 
   it('follows ALTER SESSION and statement parameters, and answers DML counts as JSON', async function () {
-    const token = await login(emulator, { CLIENT_APP_ID: 'PythonConnector' });
+    const { token } = await rawLogin(emulator, { data: { CLIENT_APP_ID: 'PythonConnector' } });
     expect((await query(emulator, token, 'SELECT 1')).queryResultFormat).to.equal('json');
     expect(
       (await query(emulator, token, 'SELECT 1', { PYTHON_CONNECTOR_QUERY_RESULT_FORMAT: 'arrow' }))

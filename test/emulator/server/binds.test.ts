@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { Bind, Connection } from 'snowflake-sdk';
 import type { RunningEmulator } from '../../../src/emulator/index.js';
 import { connect, destroy, execute } from './driver.js';
-import { ALICE_PASSWORD, raw, startTestEmulator } from './harness.js';
+import { ALICE_PASSWORD, rawLogin, rawQueryRequest, startTestEmulator } from './harness.js';
 import { failure } from './sessions.js';
 
 interface Answer {
@@ -16,7 +16,6 @@ interface Answer {
   data?: {
     rowtype: { name: string; type: string }[];
     rowset: (string | null)[][];
-    parameters?: { name: string; value: unknown }[];
   };
 }
 
@@ -31,13 +30,7 @@ describe('emulator binds', function () {
   let token: string;
 
   async function query(sqlText: string, bindings: Record<string, unknown>): Promise<Answer> {
-    const answer = await raw(
-      emulator,
-      'POST',
-      '/queries/v1/query-request',
-      JSON.stringify({ sqlText, bindings }),
-      { Authorization: `Snowflake Token="${token}"` },
-    );
+    const answer = await rawQueryRequest(emulator, token, { sqlText, bindings });
     return answer.json as unknown as Answer;
   }
 
@@ -45,15 +38,7 @@ describe('emulator binds', function () {
     emulator = await startTestEmulator();
     conn = await connect(emulator, { username: 'alice', password: ALICE_PASSWORD });
     await execute(conn, 'CREATE DATABASE BINDS_DB');
-    const login = await raw(
-      emulator,
-      'POST',
-      '/session/v1/login-request?databaseName=BINDS_DB&schemaName=PUBLIC',
-      JSON.stringify({
-        data: { ACCOUNT_NAME: emulator.account, LOGIN_NAME: 'alice', PASSWORD: ALICE_PASSWORD },
-      }),
-    );
-    token = (login.json?.data as { token: string }).token;
+    ({ token } = await rawLogin(emulator, { query: { databaseName: 'BINDS_DB', schemaName: 'PUBLIC' } }));
   });
 
   after(async function () {
@@ -62,15 +47,7 @@ describe('emulator binds', function () {
   });
 
   it('announces an array binding threshold no batch reaches, so the driver never stages binds', async function () {
-    const login = await raw(
-      emulator,
-      'POST',
-      '/session/v1/login-request',
-      JSON.stringify({
-        data: { ACCOUNT_NAME: emulator.account, LOGIN_NAME: 'alice', PASSWORD: ALICE_PASSWORD },
-      }),
-    );
-    const params = (login.json?.data as { parameters: { name: string; value: unknown }[] }).parameters;
+    const { parameters: params } = await rawLogin(emulator);
     const threshold = params.find((p) => p.name === 'CLIENT_STAGE_ARRAY_BINDING_THRESHOLD')?.value;
     expect(threshold)
       .to.be.a('number')

@@ -1,13 +1,20 @@
 /**
  * Snowflake's date and time functions through the real snowflake-sdk: the result types the driver
- * sees (column metadata) and the values, with string literals cast as Snowflake casts them.
+ * sees (column metadata) and the values, with string literals and typed binds cast as Snowflake
+ * casts them.
  */
 import { expect } from 'chai';
-import { execute } from './driver.js';
+import { execute, type Executed } from './driver.js';
 import { useAliceConnection } from './alice.js';
+import { rawLogin, rawQueryRequest } from './harness.js';
 
 describe('emulator date functions: result types', function () {
   const alice = useAliceConnection();
+
+  before(async function () {
+    await execute(alice.conn, 'CREATE DATABASE DATE_TYPES_DB');
+    await execute(alice.conn, 'USE SCHEMA DATE_TYPES_DB.PUBLIC');
+  });
 
   /** Each column of the first row: [value as the driver's JSON shows it, driver type]. */
   async function typed(sql: string): Promise<[unknown, string][]> {
@@ -57,6 +64,38 @@ describe('emulator date functions: result types', function () {
     ]);
   });
 
+  it('keeps a TIMESTAMP_TZ bind (as drivers send a time with its zone) a TIMESTAMP_TZ under DATEADD', async function () {
+    // snowflake-sdk binds no TIMESTAMP_TZ, so the statement goes as the Python connector sends it;
+    // the driver then reads its result by query id.
+    const { token } = await rawLogin(alice.emulator);
+    const answer = await rawQueryRequest(alice.emulator, token, {
+      sqlText: 'SELECT DATEADD(day, 1, ?) AS A, DATEADD(hour, 2, ?) AS B, DATEADD(day, 1, ?) AS C',
+      bindings: {
+        // 2024-01-02 03:04:05.123456 UTC at +02:00 (offset 120 + 1440).
+        '1': { type: 'TIMESTAMP_TZ', value: '1704164645123456000 1560' },
+        '2': { type: 'TIMESTAMP_TZ', value: '2024-01-02 03:04:05.123 -05:00' },
+        '3': { type: 'TIMESTAMP_NTZ', value: '1704164645123456000' },
+      },
+    });
+    expect(answer.json?.success, answer.text).to.equal(true);
+    const queryId = (answer.json?.data as { queryId: string }).queryId;
+    const { rows, statement } = await new Promise<Executed>((resolve, reject) => {
+      void alice.conn.getResultsFromQueryId({
+        queryId,
+        complete: (err, stmt, result) =>
+          err ? reject(err) : resolve({ rows: (result ?? []) as Record<string, unknown>[], statement: stmt }),
+      });
+    });
+    const shown = (v: unknown): unknown => JSON.parse(JSON.stringify(v)) as unknown;
+    expect(
+      (statement.getColumns() ?? []).map((c) => [shown(rows[0]?.[c.getName()]), c.getType()]),
+    ).to.deep.equal([
+      ['2024-01-03 05:04:05.123 +0200', 'timestamp_tz'],
+      ['2024-01-02 05:04:05.123 -0500', 'timestamp_tz'],
+      ['2024-01-03 03:04:05.123', 'timestamp_ntz'],
+    ]);
+  });
+
   it('casts string literals as Snowflake does: DATEADD and DATE_TRUNC give TIMESTAMP_NTZ', async function () {
     expect(
       await typed(
@@ -79,6 +118,20 @@ describe('emulator date functions: result types', function () {
       ['2024-01-29', 'date'],
       ['2024-01-01 00:00:00.000', 'timestamp_ntz'],
       ['10:00:00', 'time'],
+    ]);
+  });
+
+  it('truncates a TIMESTAMP_TZ in its own offset and keeps the offset, as Snowflake does', async function () {
+    expect(
+      await typed(
+        `SELECT DATE_TRUNC(day, '2024-01-31 01:00 +02:00'::TIMESTAMP_TZ) AS A,
+           DATE_TRUNC(month, '2024-01-31 22:00 -05:00'::TIMESTAMP_TZ) AS B,
+           DATE_TRUNC(hour, '2024-01-31 10:45:30 +05:30'::TIMESTAMP_TZ) AS C`,
+      ),
+    ).to.deep.equal([
+      ['2024-01-31 00:00:00.000 +0200', 'timestamp_tz'],
+      ['2024-01-01 00:00:00.000 -0500', 'timestamp_tz'],
+      ['2024-01-31 10:00:00.000 +0530', 'timestamp_tz'],
     ]);
   });
 
@@ -120,8 +173,6 @@ describe('emulator date functions: result types', function () {
   });
 
   it('applies the same types to table columns (DATE, TIMESTAMP_NTZ, VARCHAR) and to binds', async function () {
-    await execute(alice.conn, 'CREATE DATABASE DATE_TYPES_DB');
-    await execute(alice.conn, 'USE SCHEMA DATE_TYPES_DB.PUBLIC');
     await execute(alice.conn, 'CREATE TABLE T (D DATE, TS TIMESTAMP_NTZ, S VARCHAR)');
     await execute(alice.conn, "INSERT INTO T VALUES ('2024-01-31', '2024-01-31 10:00', '2024-01-15')");
     expect(
@@ -158,5 +209,48 @@ describe('emulator date functions: result types', function () {
       ['2024-01-30', 'date'],
       [2.5, 'fixed'],
     ]);
+  });
+
+  it('adds a number with a fraction to a DATE column as whole days, rounded, and keeps a DATE', async function () {
+    await execute(alice.conn, 'CREATE OR REPLACE TABLE DAYS (ID INT, D DATE, N NUMBER(10,2), "due" DATE)');
+    await execute(alice.conn, "INSERT INTO DAYS VALUES (1, '2024-01-31', 2.25, '2024-03-01')");
+    expect(
+      await typed(
+        `SELECT D + 1.5 AS A, D - 1.5 AS B, D + 0.4 AS C, DAYS.D + 2.5 AS E, "due" - 0.5 AS G,
+           D + 1.49999999999999999999 AS H, N + 1.5 AS F FROM DAYS`,
+      ),
+    ).to.deep.equal([
+      ['2024-02-02', 'date'],
+      ['2024-01-29', 'date'],
+      ['2024-01-31', 'date'],
+      ['2024-02-03', 'date'],
+      ['2024-02-29', 'date'],
+      ['2024-02-01', 'date'],
+      [3.75, 'fixed'],
+    ]);
+    // Through aliases, joins, subqueries, CTEs, WHERE and UPDATE too.
+    expect(
+      await typed(
+        `WITH C AS (SELECT D FROM DAYS) SELECT X.D + 1.5 AS A, (SELECT D + 1.5 FROM C) AS B, Y.D - 2.5 AS C
+           FROM (SELECT D FROM DAYS) X JOIN DAYS AS Y ON Y.D + 0.5 = '2024-02-01'::DATE`,
+      ),
+    ).to.deep.equal([
+      ['2024-02-02', 'date'],
+      ['2024-02-02', 'date'],
+      ['2024-01-28', 'date'],
+    ]);
+    // A column of that name in another table stays a number there.
+    await execute(alice.conn, 'CREATE OR REPLACE TABLE AMOUNTS (ID INT, D NUMBER(10,2))');
+    await execute(alice.conn, 'INSERT INTO AMOUNTS VALUES (1, 2.25)');
+    expect(
+      await typed('SELECT M.D + 1.5 AS A, DAYS.D + 1.5 AS B FROM DAYS JOIN AMOUNTS M ON M.ID = DAYS.ID'),
+    ).to.deep.equal([
+      [3.75, 'fixed'],
+      ['2024-02-02', 'date'],
+    ]);
+    await execute(alice.conn, 'UPDATE DAYS SET D = D + 1.5');
+    expect(await typed('SELECT D FROM DAYS')).to.deep.equal([['2024-02-02', 'date']]);
+    await execute(alice.conn, "CREATE TEMPORARY TABLE TEMP_DAYS AS SELECT '2024-01-31'::DATE AS T");
+    expect(await typed('SELECT T + 1.5 AS A FROM TEMP_DAYS')).to.deep.equal([['2024-02-02', 'date']]);
   });
 });

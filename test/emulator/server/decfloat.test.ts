@@ -1,10 +1,12 @@
 /**
  * DECFLOAT through the real snowflake-sdk: casts, TO_DECFLOAT, columns, 38 significant digits with
- * any exponent kept exact, and the rowtype `decfloat` the driver hands to the application as text.
+ * any exponent kept exact, the rowtype `decfloat` the driver hands to the application as text, and
+ * the number (not the engine's carrier) inside ARRAY, OBJECT, VARIANT and JSON text.
  */
 import { expect } from 'chai';
 import { useAliceConnection } from './alice.js';
 import { execute } from './driver.js';
+import { rawLogin, rawQueryRequest } from './harness.js';
 
 describe('emulator DECFLOAT', function () {
   const alice = useAliceConnection();
@@ -205,6 +207,54 @@ describe('emulator DECFLOAT', function () {
       ['<2000>', 'text'],
       ['n=-0.5', 'text'],
       [1.5, 'variant'],
+    ]);
+  });
+
+  it('puts a DECFLOAT into ARRAY, OBJECT, VARIANT and JSON text as its number, never its carrier', async function () {
+    expect(
+      await typed(
+        `SELECT ARRAY_CONSTRUCT(1.50::DECFLOAT, 'x', NULL, 2) AS A,
+           OBJECT_CONSTRUCT('d', -3e-300::DECFLOAT, 'n', 1) AS O, TO_JSON(1.50::DECFLOAT) AS J,
+           TO_VARIANT(TO_DECFLOAT('1e50')) AS V, TO_JSON(ARRAY_CONSTRUCT(0.5::DECFLOAT)) AS JA,
+           OBJECT_CONSTRUCT_KEEP_NULL('d', ARRAY_CONSTRUCT(2e3::DECFLOAT)) AS N, TO_VARIANT('x') AS T`,
+      ),
+    ).to.deep.equal([
+      [[1.5, 'x', null, 2], 'variant'],
+      [{ d: -3e-300, n: 1 }, 'variant'],
+      ['1.5', 'text'],
+      [1e50, 'variant'],
+      ['[0.5]', 'text'],
+      [{ d: [2000] }, 'variant'],
+      ['x', 'variant'],
+    ]);
+    // Columns, lists DuckDB builds (ARRAY_AGG), and paths into what was built.
+    await execute(alice.conn, 'CREATE DATABASE IF NOT EXISTS DECFLOAT_JSON');
+    await execute(alice.conn, 'USE SCHEMA DECFLOAT_JSON.PUBLIC');
+    await execute(alice.conn, 'CREATE OR REPLACE TABLE J (ID INT, D DECFLOAT)');
+    await execute(alice.conn, "INSERT INTO J VALUES (1, '1.25'), (2, -7)");
+    const { rows } = await execute(
+      alice.conn,
+      `SELECT ARRAY_AGG(D) AS L, ARRAY_AGG(D)::VARIANT AS LV,
+         MAX(ARRAY_CONSTRUCT(D)[0]::FLOAT) AS P, MIN(OBJECT_CONSTRUCT('k', D):k::NUMBER(5,2)) AS Q FROM J`,
+    );
+    expect(rows).to.have.length(1);
+    expect(rows[0]?.L).to.have.members([1.25, -7]);
+    expect(rows[0]?.LV).to.have.members([1.25, -7]);
+    expect(rows[0]).to.include({ P: 1.25, Q: -7 });
+    expect(JSON.stringify(rows)).to.not.contain('__smcp');
+  });
+
+  it('writes all 38 digits of a DECFLOAT inside a list on the wire', async function () {
+    // Lists of DECFLOATs are written by the emulator; JSON that DuckDB builds (ARRAY_CONSTRUCT)
+    // holds a fraction as a double, as drivers read it anyway.
+    const { token } = await rawLogin(alice.emulator);
+    const answer = await rawQueryRequest(alice.emulator, token, {
+      sqlText: `SELECT ARRAY_AGG(TO_DECFLOAT('1.2345678901234567890123456789012345678')) AS A,
+        [TO_DECFLOAT('-9.8765432099999998623226732747455716901e-250')] AS B`,
+    });
+    const data = answer.json?.data as { rowset: string[][] } | undefined;
+    expect(data?.rowset).to.deep.equal([
+      ['[1.2345678901234567890123456789012345678]', '[-9.8765432099999998623226732747455716901e-250]'],
     ]);
   });
 });

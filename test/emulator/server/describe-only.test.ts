@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { Connection, RowStatement } from 'snowflake-sdk';
 import type { RunningEmulator } from '../../../src/emulator/index.js';
 import { connect, destroy, execute, sessionState } from './driver.js';
-import { ALICE_PASSWORD, raw, startTestEmulator } from './harness.js';
+import { ALICE_PASSWORD, rawLogin, rawQueryRequest, startTestEmulator } from './harness.js';
 
 interface Described {
   statement: RowStatement;
@@ -103,23 +103,9 @@ describe('emulator wire server: describeOnly', function () {
   });
 
   it("reports Snowflake's statementTypeId with an empty rowset", async function () {
-    const login = await raw(
-      emulator,
-      'POST',
-      '/session/v1/login-request',
-      JSON.stringify({
-        data: { ACCOUNT_NAME: emulator.account, LOGIN_NAME: 'alice', PASSWORD: ALICE_PASSWORD },
-      }),
-    );
-    const token = (login.json?.data as { token: string }).token;
+    const { token } = await rawLogin(emulator);
     const ask = async (sqlText: string): Promise<Record<string, unknown>> => {
-      const answer = await raw(
-        emulator,
-        'POST',
-        '/queries/v1/query-request',
-        JSON.stringify({ sqlText, describeOnly: true }),
-        { Authorization: `Snowflake Token="${token}"` },
-      );
+      const answer = await rawQueryRequest(emulator, token, { sqlText, describeOnly: true });
       return answer.json?.data as Record<string, unknown>;
     };
     const select = await ask('SELECT 1 AS A');

@@ -1,7 +1,8 @@
 /**
  * Snowflake DDL/DML forms through the real snowflake-sdk: TRUNCATE … IF EXISTS, CREATE TABLE …
  * CLONE, MERGE's per-action counts and multi-table INSERT ALL / INSERT FIRST, with the row counts
- * the driver reads (getNumUpdatedRows).
+ * the driver reads (getNumUpdatedRows) and SET columns named with the target's alias, and
+ * ALTER TABLE … ADD COLUMN with Snowflake types.
  */
 import { expect } from 'chai';
 import type { Connection } from 'snowflake-sdk';
@@ -78,6 +79,21 @@ describe('emulator DDL/DML forms', function () {
     expect(updateOnly).to.deep.equal([{ 'number of rows updated': 4 }]);
   });
 
+  it("takes MERGE's SET columns named with the target's alias or name, CASE values included", async function () {
+    await execute(conn, 'CREATE OR REPLACE TABLE DEST (K NUMBER, V STRING, W NUMBER)');
+    await execute(conn, "INSERT INTO DEST VALUES (1, 'a', 1), (2, 'b', 2)");
+    const merged = await rows(
+      `MERGE INTO DEST AS T USING (SELECT 1 AS K, 'x' AS V UNION ALL SELECT 2, 'y') S ON T.K = S.K
+       WHEN MATCHED AND S.K = 1 THEN UPDATE SET T.V = S.V, T.W = CASE WHEN S.K > 0 THEN 10 ELSE 0 END
+       WHEN MATCHED THEN UPDATE SET DEST.V = UPPER(S.V), FORMS_DB.PUBLIC.DEST.W = 20`,
+    );
+    expect(merged).to.deep.equal([{ 'number of rows updated': 2 }]);
+    expect(await rows('SELECT K, V, W FROM DEST ORDER BY K')).to.deep.equal([
+      { K: 1, V: 'x', W: 10 },
+      { K: 2, V: 'Y', W: 20 },
+    ]);
+  });
+
   it('inserts into every target with INSERT ALL, counting each', async function () {
     await execute(conn, 'CREATE OR REPLACE TABLE SRC (K NUMBER, V NUMBER)');
     await execute(conn, 'INSERT INTO SRC VALUES (0, 100), (1, 101), (2, 102)');
@@ -134,5 +150,39 @@ describe('emulator DDL/DML forms', function () {
     );
     expect(err).to.be.a('string');
     expect(await rows('SELECT COUNT(*) AS C FROM OK_TARGET')).to.deep.equal([{ C: 0 }]);
+  });
+
+  it('adds columns of Snowflake types with ALTER TABLE … ADD COLUMN, typed as declared', async function () {
+    for (const sql of [
+      'CREATE OR REPLACE TABLE WIDER (ID INT)',
+      'INSERT INTO WIDER VALUES (1)',
+      'ALTER TABLE WIDER ADD COLUMN N NUMBER(10,2)',
+      "ALTER TABLE WIDER ADD S STRING DEFAULT 'x' COMMENT 'the s'",
+      'ALTER TABLE WIDER ADD COLUMN TZ TIMESTAMP_TZ, D DECFLOAT DEFAULT 1.50',
+      // Already there: nothing changes, its type stays.
+      'ALTER TABLE WIDER ADD COLUMN IF NOT EXISTS N INT',
+    ])
+      await execute(conn, sql);
+    const described = await execute(conn, 'DESCRIBE TABLE WIDER');
+    expect(described.rows.map((r) => [r.name, r.type, r.default, r.comment])).to.deep.equal([
+      ['ID', 'NUMBER(38,0)', null, null],
+      ['N', 'NUMBER(10,2)', null, null],
+      ['S', 'VARCHAR(16777216)', "'x'", 'the s'],
+      ['TZ', 'TIMESTAMP_TZ(9)', null, null],
+      ['D', 'DECFLOAT', '1.5', null],
+    ]);
+    await execute(conn, "INSERT INTO WIDER (ID, N, D) VALUES (2, 3.456, '7e-3')");
+    const { rows: back, statement } = await execute(conn, 'SELECT * FROM WIDER ORDER BY ID');
+    expect((statement.getColumns() ?? []).map((c) => c.getType())).to.deep.equal([
+      'fixed',
+      'fixed',
+      'text',
+      'timestamp_tz',
+      'decfloat',
+    ]);
+    expect(back).to.deep.equal([
+      { ID: 1, N: null, S: 'x', TZ: null, D: '1.5' },
+      { ID: 2, N: 3.46, S: 'x', TZ: null, D: '0.007' },
+    ]);
   });
 });

@@ -115,3 +115,73 @@ export async function raw(
   }
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', text, json };
 }
+
+/** A parameter the emulator sends back at login and with answers (TIMEZONE, ...). */
+export interface LoginParameter {
+  name: string;
+  value: unknown;
+}
+
+/** What a raw login of ALICE may carry besides her name and password. */
+export interface RawLoginOptions {
+  /** The login request's query string (databaseName, schemaName, ...). */
+  query?: Record<string, string>;
+  /** More fields of the body's `data` (SESSION_PARAMETERS, CLIENT_APP_ID, ...). */
+  data?: Record<string, unknown>;
+}
+
+/** A session opened over raw HTTP: its token and the parameters the login answer carried. */
+export interface RawLogin {
+  token: string;
+  parameters: LoginParameter[];
+}
+
+/**
+ * Logs ALICE in with a raw POST to /session/v1/login-request (no driver), for checks of the wire
+ * answers themselves. Rejects, quoting the answer, when the login does not succeed.
+ */
+export async function rawLogin(emulator: RunningEmulator, options: RawLoginOptions = {}): Promise<RawLogin> {
+  const search = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
+  const answer = await raw(
+    emulator,
+    'POST',
+    `/session/v1/login-request${search}`,
+    JSON.stringify({
+      data: {
+        ACCOUNT_NAME: emulator.account,
+        LOGIN_NAME: 'alice',
+        PASSWORD: ALICE_PASSWORD,
+        ...options.data,
+      },
+    }),
+  );
+  const data = answer.json?.data as Partial<RawLogin> | undefined;
+  if (answer.json?.success !== true || typeof data?.token !== 'string') {
+    throw new Error(`raw login failed: ${answer.text}`);
+  }
+  return { token: data.token, parameters: data.parameters ?? [] };
+}
+
+/** The Authorization header of requests made in the session of `token`. */
+export function sessionHeader(token: string): Record<string, string> {
+  return { Authorization: `Snowflake Token="${token}"` };
+}
+
+/**
+ * Posts one query-request in the session of `token` (body: sqlText, bindings, parameters,
+ * describeOnly, ...; `search`: the query string, e.g. `?requestId=r-1`) and returns the raw answer.
+ */
+export async function rawQueryRequest(
+  emulator: RunningEmulator,
+  token: string,
+  body: Record<string, unknown>,
+  search = '',
+): Promise<RawAnswer> {
+  return raw(
+    emulator,
+    'POST',
+    `/queries/v1/query-request${search}`,
+    JSON.stringify(body),
+    sessionHeader(token),
+  );
+}

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import type { Connection, RowStatement } from 'snowflake-sdk';
 import type { RunningEmulator } from '../../../src/emulator/index.js';
 import { connect, destroy, execute } from './driver.js';
-import { ALICE_PASSWORD, raw, startTestEmulator } from './harness.js';
+import { ALICE_PASSWORD, rawLogin, rawQueryRequest, startTestEmulator } from './harness.js';
 
 /** One statement's outcome as the driver hands it to `complete`. */
 interface Part {
@@ -81,24 +81,15 @@ describe('emulator wire server: multi-statement texts', function () {
   });
 
   it('sends resultIds and resultTypes in the first answer, as Snowflake does', async function () {
-    const login = await raw(
+    const { token } = await rawLogin(emulator, { query: { databaseName: 'MSDB', schemaName: 'PUBLIC' } });
+    const answer = await rawQueryRequest(
       emulator,
-      'POST',
-      '/session/v1/login-request?databaseName=MSDB&schemaName=PUBLIC',
-      JSON.stringify({
-        data: { ACCOUNT_NAME: emulator.account, LOGIN_NAME: 'alice', PASSWORD: ALICE_PASSWORD },
-      }),
-    );
-    const token = (login.json?.data as { token: string }).token;
-    const answer = await raw(
-      emulator,
-      'POST',
-      '/queries/v1/query-request?requestId=multi-1',
-      JSON.stringify({
+      token,
+      {
         sqlText: 'SELECT 1; CREATE TABLE MS_R (N INT); INSERT INTO MS_R VALUES (9)',
         parameters: { MULTI_STATEMENT_COUNT: 3 },
-      }),
-      { Authorization: `Snowflake Token="${token}"` },
+      },
+      '?requestId=multi-1',
     );
     const data = answer.json?.data as Record<string, unknown>;
     expect(answer.json?.success, answer.text).to.equal(true);

@@ -5,25 +5,19 @@
  */
 import { expect } from 'chai';
 import type { RunningEmulator } from '../../../src/emulator/index.js';
-import { ALICE_PASSWORD, raw, startTestEmulator } from './harness.js';
-
-interface Parameter {
-  name: string;
-  value: unknown;
-}
+import { rawLogin, rawQueryRequest, startTestEmulator, type LoginParameter } from './harness.js';
 
 interface Answer {
   success: boolean;
   message?: string;
   data?: {
-    token?: string;
-    parameters?: Parameter[];
+    parameters?: LoginParameter[];
     rowtype?: { name: string }[];
     rowset?: (string | null)[][];
   };
 }
 
-function timezoneOf(parameters: Parameter[] | undefined): unknown {
+function timezoneOf(parameters: LoginParameter[] | undefined): unknown {
   return parameters?.find((p) => p.name === 'TIMEZONE')?.value;
 }
 
@@ -41,28 +35,13 @@ describe('emulator session time zone', function () {
   async function login(
     sessionParameters?: Record<string, unknown>,
   ): Promise<{ token: string; timezone: unknown }> {
-    const answer = await raw(
-      emulator,
-      'POST',
-      '/session/v1/login-request',
-      JSON.stringify({
-        data: {
-          ACCOUNT_NAME: emulator.account,
-          LOGIN_NAME: 'alice',
-          PASSWORD: ALICE_PASSWORD,
-          ...(sessionParameters ? { SESSION_PARAMETERS: sessionParameters } : {}),
-        },
-      }),
-    );
-    const json = answer.json as Answer | undefined;
-    expect(json?.success, answer.text).to.equal(true);
-    return { token: json?.data?.token ?? '', timezone: timezoneOf(json?.data?.parameters) };
+    const data = sessionParameters ? { SESSION_PARAMETERS: sessionParameters } : {};
+    const { token, parameters } = await rawLogin(emulator, { data });
+    return { token, timezone: timezoneOf(parameters) };
   }
 
   async function query(token: string, sqlText: string): Promise<Answer> {
-    const answer = await raw(emulator, 'POST', '/queries/v1/query-request', JSON.stringify({ sqlText }), {
-      Authorization: `Snowflake Token="${token}"`,
-    });
+    const answer = await rawQueryRequest(emulator, token, { sqlText });
     const json = answer.json as Answer | undefined;
     expect(json?.success, answer.text).to.equal(true);
     return json as Answer;

@@ -7,23 +7,7 @@
 import { expect } from 'chai';
 import type { RunningEmulator } from '../../../src/emulator/index.js';
 import { execute, snowflake } from './driver.js';
-import { ALICE_PASSWORD, raw, startTestEmulator } from './harness.js';
-
-async function rawLogin(emulator: RunningEmulator): Promise<string> {
-  const answer = await raw(
-    emulator,
-    'POST',
-    '/session/v1/login-request',
-    JSON.stringify({
-      data: { ACCOUNT_NAME: emulator.account, LOGIN_NAME: 'alice', PASSWORD: ALICE_PASSWORD },
-    }),
-  );
-  return (answer.json?.data as { token: string }).token;
-}
-
-function auth(token: string): Record<string, string> {
-  return { Authorization: `Snowflake Token="${token}"` };
-}
+import { raw, rawLogin, rawQueryRequest, sessionHeader as auth, startTestEmulator } from './harness.js';
 
 describe('emulator wire server: session tokens', function () {
   let emulator: RunningEmulator;
@@ -37,13 +21,7 @@ describe('emulator wire server: session tokens', function () {
   });
 
   it('answers a token it never issued with HTTP 401 and 390104', async function () {
-    const answer = await raw(
-      emulator,
-      'POST',
-      '/queries/v1/query-request',
-      JSON.stringify({ sqlText: 'SELECT 1' }),
-      auth('invalid token'),
-    );
+    const answer = await rawQueryRequest(emulator, 'invalid token', { sqlText: 'SELECT 1' });
     expect(answer.status).to.equal(401);
     expect(answer.json).to.include({
       success: false,
@@ -68,16 +46,10 @@ describe('emulator wire server: session tokens', function () {
   });
 
   it('answers the token of an ended session with 390111, and the driver drops the connection', async function () {
-    const token = await rawLogin(emulator);
+    const { token } = await rawLogin(emulator);
     const out = await raw(emulator, 'POST', '/session?delete=true', '{}', auth(token));
     expect(out.json).to.include({ success: true });
-    const again = await raw(
-      emulator,
-      'POST',
-      '/queries/v1/query-request',
-      JSON.stringify({ sqlText: 'SELECT 1' }),
-      auth(token),
-    );
+    const again = await rawQueryRequest(emulator, token, { sqlText: 'SELECT 1' });
     expect(again.status).to.equal(200);
     expect(again.json).to.include({ success: false, code: '390111' });
 
@@ -91,7 +63,7 @@ describe('emulator wire server: session tokens', function () {
   });
 
   it('answers a second logout of the same session with 390111, which the driver takes as done', async function () {
-    const token = await rawLogin(emulator);
+    const { token } = await rawLogin(emulator);
     await raw(emulator, 'POST', '/session?delete=true', '{}', auth(token));
     const second = await raw(emulator, 'POST', '/session?delete=true', '{}', auth(token));
     expect(second.json).to.include({ success: false, code: '390111' });
@@ -108,7 +80,7 @@ describe('emulator wire server: session tokens', function () {
   });
 
   it('answers a logout with an expired session token with 390112', async function () {
-    const token = await rawLogin(emulator);
+    const { token } = await rawLogin(emulator);
     emulator.expireSessions();
     const out = await raw(emulator, 'POST', '/session?delete=true', '{}', auth(token));
     expect(out.status).to.equal(200);

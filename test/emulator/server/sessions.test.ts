@@ -7,24 +7,16 @@ import { connect as netConnect } from 'node:net';
 import type { Connection } from 'snowflake-sdk';
 import type { RunningEmulator } from '../../../src/emulator/index.js';
 import { connect, destroy, execute } from './driver.js';
-import { ALICE_PASSWORD, raw, startTestEmulator } from './harness.js';
+import {
+  ALICE_PASSWORD,
+  raw,
+  rawLogin,
+  rawQueryRequest,
+  sessionHeader,
+  startTestEmulator,
+} from './harness.js';
 
 const ALICE = { username: 'alice', password: ALICE_PASSWORD };
-
-/** Logs in over raw HTTP and returns the session token. */
-async function rawLogin(emulator: RunningEmulator): Promise<string> {
-  const answer = await raw(
-    emulator,
-    'POST',
-    '/session/v1/login-request',
-    JSON.stringify({
-      data: { ACCOUNT_NAME: emulator.account, LOGIN_NAME: 'alice', PASSWORD: ALICE_PASSWORD },
-    }),
-  );
-  const data = answer.json?.data as { token?: string } | undefined;
-  expect(data?.token).to.be.a('string');
-  return data!.token!;
-}
 
 describe('emulator wire server: sessions and robustness', function () {
   let emulator: RunningEmulator;
@@ -75,10 +67,8 @@ describe('emulator wire server: sessions and robustness', function () {
     const conn = await login();
     // isValidAsync() is the driver's heartbeat; it answers false when the heartbeat fails.
     expect(await conn.isValidAsync()).to.equal(true);
-    const token = await rawLogin(emulator);
-    const answer = await raw(emulator, 'POST', '/session/heartbeat', '{}', {
-      Authorization: `Snowflake Token="${token}"`,
-    });
+    const { token } = await rawLogin(emulator);
+    const answer = await raw(emulator, 'POST', '/session/heartbeat', '{}', sessionHeader(token));
     expect(answer.json).to.include({ success: true });
   });
 
@@ -108,10 +98,14 @@ describe('emulator wire server: sessions and robustness', function () {
   });
 
   it('answers a malformed JSON body with a JSON error', async function () {
-    const token = await rawLogin(emulator);
-    const answer = await raw(emulator, 'POST', '/queries/v1/query-request', '{"sqlText": ', {
-      Authorization: `Snowflake Token="${token}"`,
-    });
+    const { token } = await rawLogin(emulator);
+    const answer = await raw(
+      emulator,
+      'POST',
+      '/queries/v1/query-request',
+      '{"sqlText": ',
+      sessionHeader(token),
+    );
     expect(answer.status).to.equal(400);
     expect(answer.json).to.include({ success: false, code: '390400' });
   });
@@ -131,17 +125,10 @@ describe('emulator wire server: sessions and robustness', function () {
   });
 
   it('answers a retried query-request (same requestId) with the same statement', async function () {
-    const token = await rawLogin(emulator);
-    const headers = { Authorization: `Snowflake Token="${token}"` };
-    const body = JSON.stringify({ sqlText: 'SELECT 1' });
-    const first = await raw(emulator, 'POST', '/queries/v1/query-request?requestId=r-1', body, headers);
-    const again = await raw(
-      emulator,
-      'POST',
-      '/queries/v1/query-request?requestId=r-1&retryCount=1',
-      body,
-      headers,
-    );
+    const { token } = await rawLogin(emulator);
+    const body = { sqlText: 'SELECT 1' };
+    const first = await rawQueryRequest(emulator, token, body, '?requestId=r-1');
+    const again = await rawQueryRequest(emulator, token, body, '?requestId=r-1&retryCount=1');
     const firstData = first.json?.data as { queryId?: string } | undefined;
     const againData = again.json?.data as { queryId?: string } | undefined;
     expect(firstData?.queryId).to.be.a('string');
@@ -149,14 +136,13 @@ describe('emulator wire server: sessions and robustness', function () {
   });
 
   it('answers an unknown result and chunk with errors', async function () {
-    const token = await rawLogin(emulator);
-    const headers = { Authorization: `Snowflake Token="${token}"` };
+    const { token } = await rawLogin(emulator);
     const result = await raw(
       emulator,
       'GET',
       '/queries/00000000-0000-0000-0000-000000000000/result',
       undefined,
-      headers,
+      sessionHeader(token),
     );
     expect(result.json).to.include({ success: false, code: '000709' });
     const chunk = await raw(emulator, 'GET', '/chunks/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/0');

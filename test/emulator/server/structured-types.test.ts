@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import type { Connection, RowStatement } from 'snowflake-sdk';
 import type { RunningEmulator } from '../../../src/emulator/index.js';
 import { connect, destroy, execute } from './driver.js';
-import { ALICE_PASSWORD, raw, startTestEmulator } from './harness.js';
+import { ALICE_PASSWORD, rawLogin, rawQueryRequest, startTestEmulator } from './harness.js';
 
 /** The session formats snowflake-sdk's own structured-type tests set. */
 const LA_SESSION =
@@ -136,7 +136,7 @@ describe('emulator: structured types', function () {
   });
 
   it('describes structured columns with their fields on the wire, and semi-structured ones without', async function () {
-    const token = await login(emulator);
+    const { token } = await rawLogin(emulator);
     const data = await wireQuery(
       emulator,
       token,
@@ -174,7 +174,7 @@ describe('emulator: structured types', function () {
   });
 
   it("writes dates and times inside structured values in the session's formats and time zone", async function () {
-    const token = await login(emulator);
+    const { token } = await rawLogin(emulator);
     await wireQuery(
       emulator,
       token,
@@ -216,10 +216,22 @@ describe('emulator: structured types', function () {
     const { rows, statement } = await execute(
       conn,
       `SELECT {'a': 1}::OBJECT(a INT)::VARIANT AS V, CAST({'a': 1}::OBJECT(a INT) AS OBJECT) AS O,
-         ARRAY_CONSTRUCT(1, 2)::ARRAY(INT)::ARRAY AS A`,
+         ARRAY_CONSTRUCT(1, 2)::ARRAY(INT)::ARRAY AS A, TO_VARIANT({'a': 2}::OBJECT(a INT)) AS T,
+         ARRAY_CONSTRUCT({'a': 3}::OBJECT(a INT)) AS AC, OBJECT_CONSTRUCT('k', [4]::ARRAY(INT)) AS OC,
+         TO_JSON({'a': 5}::OBJECT(a INT)) AS J`,
     );
-    expect(kindsOf(statement)).to.deep.equal(['variant:variant', 'variant:variant', 'variant:variant']);
-    expect(rows).to.deep.equal([{ V: { a: 1 }, O: { a: 1 }, A: [1, 2] }]);
+    expect(kindsOf(statement)).to.deep.equal([
+      'variant:variant',
+      'variant:variant',
+      'variant:variant',
+      'variant:variant',
+      'variant:variant',
+      'variant:variant',
+      'text',
+    ]);
+    expect(rows).to.deep.equal([
+      { V: { a: 1 }, O: { a: 1 }, A: [1, 2], T: { a: 2 }, AC: [{ a: 3 }], OC: { k: [4] }, J: '{"a":5}' },
+    ]);
   });
 
   it('keeps object constants, ARRAY_CONSTRUCT and PARSE_JSON semi-structured', async function () {
@@ -237,26 +249,12 @@ describe('emulator: structured types', function () {
   });
 });
 
-async function login(emulator: RunningEmulator): Promise<string> {
-  const answer = await raw(
-    emulator,
-    'POST',
-    '/session/v1/login-request',
-    JSON.stringify({
-      data: { ACCOUNT_NAME: emulator.account, LOGIN_NAME: 'alice', PASSWORD: ALICE_PASSWORD },
-    }),
-  );
-  return (answer.json?.data as { token: string }).token;
-}
-
 async function wireQuery(
   emulator: RunningEmulator,
   token: string,
   sqlText: string,
 ): Promise<{ rowtype: WireColumn[]; rowset?: (string | null)[][] }> {
-  const answer = await raw(emulator, 'POST', '/queries/v1/query-request', JSON.stringify({ sqlText }), {
-    Authorization: `Snowflake Token="${token}"`,
-  });
+  const answer = await rawQueryRequest(emulator, token, { sqlText });
   expect(answer.json?.success, answer.text).to.equal(true);
   return answer.json?.data as { rowtype: WireColumn[]; rowset?: (string | null)[][] };
 }
