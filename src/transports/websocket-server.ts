@@ -9,7 +9,6 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
@@ -71,17 +70,18 @@ export function acceptsSubprotocol(req: IncomingMessage): boolean {
 /**
  * Serves MCP over WebSocket connections. Per connection it keeps the ws socket, our transport and
  * its tracking wrapper, the SDK's server and connection entry, one factory closure and one map
- * entry; the tracking policy and socket listeners are shared.
+ * entry (holding the session's quota slot); the tracking policy and socket listeners are shared.
  */
 export class WebSocketEndpoint {
   private readonly wss: WebSocketServer;
-  /** Open connections and their serveStdio handles. */
-  private readonly connections = new Map<Connection, StdioServerHandle>();
+  /**
+   * Open connections and the session quota slot each holds (given back when it closes). The
+   * serveStdio handles are not kept: closing a connection's transport closes its server.
+   */
+  private readonly connections = new Map<Connection, () => void>();
   private readonly pingTimer: NodeJS.Timeout;
   private nextId = 0;
   private readonly limits: BackpressureLimits;
-  /** Session quota slots of the connections, given back when each closes. */
-  private readonly releases = new WeakMap<Connection, () => void>();
   private readonly policy: TrackingPolicy;
 
   constructor(private readonly deps: WebSocketDeps) {
@@ -109,8 +109,9 @@ export class WebSocketEndpoint {
           socketOf(tracked).close(closeCodeOf('DRAINING'), 'server is draining');
       },
       onClosed: (tracked) => {
+        const release = this.connections.get(tracked as Connection);
         this.connections.delete(tracked as Connection);
-        this.releases.get(tracked as Connection)?.();
+        release?.();
         awaitingPong.delete(socketOf(tracked));
         deps.tracker.sessionClosed('websocket');
       },
@@ -151,13 +152,12 @@ export class WebSocketEndpoint {
    * slots (`release` gives it back when the connection closes, or at once if the upgrade fails).
    */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, owner: string, release: () => void): void {
-    let accepted = false;
-    socket.once('close', () => {
-      // An upgrade that never became a connection gives its slot back here.
-      if (!accepted) release();
-    });
+    // An upgrade that never becomes a connection gives its slot back when its socket closes. Once
+    // accepted, the connection owns the slot: the listener goes, so an idle connection does not
+    // keep it (with its once-wrapper and closure) for its whole life.
+    socket.once('close', release);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      accepted = true;
+      socket.off('close', release);
       this.accept(ws, owner, release);
     });
   }
@@ -188,10 +188,12 @@ export class WebSocketEndpoint {
   /** Closes every connection with 1001 and stops the keep-alive timer. */
   async close(): Promise<void> {
     clearInterval(this.pingTimer);
-    const conns = [...this.connections];
-    for (const [tracked] of conns)
-      void tracked.inner.close(closeCodeOf('SHUTTING_DOWN'), 'server shutting down');
-    await Promise.allSettled(conns.map(([, handle]) => handle.close()));
+    // A transport reports its close at once, which closes its server (serveStdio's onclose) and
+    // removes the connection from the map.
+    const closing = [...this.connections.keys()].map((tracked) =>
+      tracked.inner.close(closeCodeOf('SHUTTING_DOWN'), 'server shutting down'),
+    );
+    await Promise.allSettled(closing);
     this.connections.clear();
     this.wss.close();
   }
@@ -205,13 +207,11 @@ export class WebSocketEndpoint {
       { transport: 'websocket', clientId, owner },
       this.policy,
     );
-    this.releases.set(tracked, release);
     ws.on('pong', onPong);
     // The map entry must exist before serveStdio starts the transport: a socket that is already
     // closed reports it at once, and onClosed removes the entry.
-    this.connections.set(tracked, NOT_YET_SERVED);
-    const handle = serveStdio(() => this.build(tracked), new SessionOptions(tracked, this.deps.logger));
-    if (this.connections.has(tracked)) this.connections.set(tracked, handle);
+    this.connections.set(tracked, release);
+    serveStdio(() => this.build(tracked), new SessionOptions(tracked, this.deps.logger));
   }
 
   private build(tracked: Connection): ReturnType<ServerFactory> {
@@ -237,9 +237,6 @@ export class WebSocketEndpoint {
     }
   }
 }
-
-/** Placeholder handle while serveStdio is being set up for a connection. */
-const NOT_YET_SERVED: StdioServerHandle = { close: () => Promise.resolve() };
 
 /** The socket under a tracked WebSocket connection. */
 function socketOf(tracked: TrackedTransport): WebSocket {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { WebSocketClientTransport } from '@modelcontextprotocol/sdk/client/websocket.js';
+import { connect } from 'node:net';
 import { WebSocket } from 'ws';
 import type { TestServer } from './helpers.js';
 import { installWebSocketGlobal, startTestServer, waitFor } from './helpers.js';
@@ -162,5 +163,36 @@ describe('WebSocket transport', () => {
     expect(await shut).to.equal(1001);
     await d.handle.close();
     await d2.handle.close();
+  });
+
+  it('gives the session slot back when an upgrade fails and when its connection closes', async () => {
+    const s = await startTestServer({ maxSessionsPerClient: 1 });
+    try {
+      const url = `${s.handle.url.replace('http', 'ws')}/mcp`;
+      // Past every check but ws's own: a malformed key is answered 400 and the socket closed.
+      const failed = await new Promise<string>((resolve) => {
+        const socket = connect(s.handle.port, '127.0.0.1');
+        let answer = '';
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+        socket.on('close', () => resolve(answer));
+        socket.write(
+          `GET /mcp HTTP/1.1\r\nHost: 127.0.0.1:${s.handle.port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+            'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: not-a-key\r\nSec-WebSocket-Protocol: mcp\r\n\r\n',
+        );
+      });
+      expect(failed).to.match(/^HTTP\/1\.1 400/);
+      const first = await openRaw(url);
+      let error = '';
+      await openRaw(url).catch((e: Error) => (error = e.message));
+      expect(error).to.equal('HTTP 429');
+      const closed = closeCode(first);
+      first.close();
+      await closed;
+      await waitFor(() => s.handle.stats().webSockets === 0);
+      const second = await openRaw(url);
+      second.terminate();
+    } finally {
+      await s.handle.close();
+    }
   });
 });
