@@ -53,6 +53,14 @@ function listen(server: Server, host: string, port: number): Promise<number> {
   });
 }
 
+/**
+ * A socket's error listener: drop it. One function for every upgraded socket, since a closure each
+ * would stay for the whole life of every idle WebSocket.
+ */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
+}
+
 /** Writes a refusal with `code`'s status on a socket that asked to upgrade, then drops it. */
 function refuseUpgrade(
   socket: Duplex,
@@ -202,7 +210,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
     ws.upgrade(req, socket, head, who.owner, admission.release);
   };
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     // Outside input: whatever goes wrong answers this one request, never the whole daemon.
     upgrade(req, socket, head).catch((error: unknown) => {
       logger.error('WebSocket upgrade failed', { error: String(error) });
