@@ -13,6 +13,7 @@ import { waitForDefaults } from './default-waits.js';
 import { withDateColumnDays } from './date-columns.js';
 import { withDecfloatMerge } from './decfloat-merge.js';
 import { mayMakeDecfloatColumn, withDecfloatWrites } from './decfloat-writes.js';
+import { mayWriteTimestampText, withTimestampWrites } from './timestamp-writes.js';
 import { describeStatement } from './describe-only.js';
 import { RESULT_OVERHEAD_BYTES, type EngineServices } from './engine-services.js';
 import { refuseHostAccess } from './host-guard.js';
@@ -181,7 +182,11 @@ async function runStatement(
       : first === 'INSERT' || first === 'UPDATE'
         ? await withDecfloatWrites(ctx, resolved)
         : resolved;
-  const tokens = await withDateColumnDays(ctx, converted);
+  const written =
+    ['INSERT', 'UPDATE', 'MERGE'].includes(first) && mayWriteTimestampText(converted, bindTypes)
+      ? await withTimestampWrites(ctx, converted, bindTypes)
+      : converted;
+  const tokens = await withDateColumnDays(ctx, written);
   const inTransaction = services.sessionConns.inTransaction(ctx.session);
   const form =
     bound.rows === null
