@@ -13,6 +13,7 @@ import { waitForDefaults } from './default-waits.js';
 import { withDateColumnDays } from './date-columns.js';
 import { withDecfloatMerge } from './decfloat-merge.js';
 import { mayMakeDecfloatColumn, withDecfloatWrites } from './decfloat-writes.js';
+import { isInsertFromQuery, withTimestampSource } from './timestamp-sources.js';
 import { mayWriteTimestampText, withTimestampWrites } from './timestamp-writes.js';
 import { describeStatement } from './describe-only.js';
 import { RESULT_OVERHEAD_BYTES, type EngineServices } from './engine-services.js';
@@ -183,9 +184,11 @@ async function runStatement(
         ? await withDecfloatWrites(ctx, resolved)
         : resolved;
   const written =
-    ['INSERT', 'UPDATE', 'MERGE'].includes(first) && mayWriteTimestampText(converted, bindTypes)
-      ? await withTimestampWrites(ctx, converted, bindTypes)
-      : converted;
+    first === 'INSERT' && bound.binds.length === 0 && isInsertFromQuery(converted)
+      ? await withTimestampSource(ctx, converted, (t) => rewriteIn(services, ctx, t, sources, bindTypes).sql)
+      : ['INSERT', 'UPDATE', 'MERGE'].includes(first) && mayWriteTimestampText(converted, bindTypes)
+        ? await withTimestampWrites(ctx, converted, bindTypes)
+        : converted;
   const tokens = await withDateColumnDays(ctx, written);
   const inTransaction = services.sessionConns.inTransaction(ctx.session);
   const form =

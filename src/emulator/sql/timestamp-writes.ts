@@ -65,10 +65,11 @@ export const TIMESTAMP_WRITE_MACROS: readonly string[] = [
   `CREATE MACRO _SMCP_TEXT_TO_TZ(s, tz) AS list_transform([_SMCP_TS_READ(s)], c -> _SMCP_TS_TZ_OF(c, tz))[1]`,
 ];
 
-type Kind = 'NTZ' | 'LTZ' | 'TZ';
+/** The Snowflake timestamp kind of a column. */
+export type TimestampKind = 'NTZ' | 'LTZ' | 'TZ';
 
 /** The engine's column types of each Snowflake timestamp kind (types.ts). */
-const KINDS: Readonly<Record<string, Kind>> = {
+const KINDS: Readonly<Record<string, TimestampKind>> = {
   TIMESTAMP: 'NTZ',
   TIMESTAMP_S: 'NTZ',
   TIMESTAMP_MS: 'NTZ',
@@ -124,14 +125,16 @@ export async function withTimestampWrites(
     const name = column?.startsWith('#') ? order[Number(column.slice(1))] : column;
     const kind = name === undefined ? undefined : kinds.get(name);
     if (!kind || !value) continue;
-    const text = `CAST(${value.text} AS VARCHAR)`;
-    edits.set(
-      value,
-      kind === 'NTZ' ? `_SMCP_TEXT_TO_NTZ(${text})` : `_SMCP_TEXT_TO_${kind}(${text}, ${zone})`,
-    );
+    edits.set(value, textToTimestampSql(kind, value.text, zone));
   }
   if (edits.size === 0) return tokens;
   return tokenize(tokens.map((t) => edits.get(t) ?? t.text).join(''));
+}
+
+/** SQL converting text `sql` for a column of `kind`; `zone` is the session time zone, quoted. */
+export function textToTimestampSql(kind: TimestampKind, sql: string, zone: string): string {
+  const text = `CAST(${sql} AS VARCHAR)`;
+  return kind === 'NTZ' ? `_SMCP_TEXT_TO_NTZ(${text})` : `_SMCP_TEXT_TO_${kind}(${text}, ${zone})`;
 }
 
 /** Whether a written value is one string literal or one bind of text. */
@@ -144,10 +147,10 @@ function isText(value: readonly Token[], bindTypes: readonly string[]): boolean 
 }
 
 /** The kind of each timestamp column of the table named by `parts`, by name, and its columns in order. */
-async function timestampKinds(
+export async function timestampKinds(
   ctx: StatementContext,
   parts: string[],
-): Promise<{ kinds: Map<string, Kind>; order: string[] }> {
+): Promise<{ kinds: Map<string, TimestampKind>; order: string[] }> {
   const table = parts.at(-1);
   const schema = parts.length >= 2 ? parts.at(-2) : ctx.session.schema;
   const database = parts.length >= 3 ? parts.at(-3) : ctx.session.database;
@@ -157,7 +160,7 @@ async function timestampKinds(
       WHERE database_name = $1 AND schema_name = $2 AND table_name = $3 ORDER BY column_index`,
     [database, schema, table],
   );
-  const kinds = new Map<string, Kind>();
+  const kinds = new Map<string, TimestampKind>();
   for (const [name, type] of rows) {
     const kind = KINDS[String(type)];
     if (kind) kinds.set(String(name), kind);

@@ -117,6 +117,32 @@ describe('emulator timestamp writes from text', function () {
     ]);
   });
 
+  it('converts the text columns of an INSERT … SELECT source, from literals, VALUES and a table', async function () {
+    const t = await newTable();
+    await execute(alice.conn, 'CREATE TABLE TS_TEXTS (S STRING, M INT)');
+    await execute(alice.conn, "INSERT INTO TS_TEXTS VALUES ('2024-03-03 03:03 -03:00', 3)");
+    await execute(alice.conn, `INSERT INTO ${t} SELECT ${same('2024-01-01 10:00 +02:00', 1).slice(1, -1)}`);
+    await execute(
+      alice.conn,
+      `INSERT INTO ${t} SELECT *, 2 FROM VALUES ('2024-02-02T02:00Z', '2024-02-02T02:00Z', '2024-02-02T02:00Z')`,
+    );
+    await execute(alice.conn, `INSERT INTO ${t} (N, C, B, A) SELECT M, S, S, S FROM TS_TEXTS`);
+    await execute(alice.conn, `INSERT INTO ${t} (A, N) SELECT '2024-05-05 05:05'::TIMESTAMP_TZ, 4`);
+    expect((await readBack(t)).rows).to.deep.equal([
+      ['2024-01-01 10:00:00.000 +0200', '2024-01-01 08:00:00.000 +0000', '2024-01-01 10:00:00.000'],
+      ['2024-02-02 02:00:00.000 +0000', '2024-02-02 02:00:00.000 +0000', '2024-02-02 02:00:00.000'],
+      ['2024-03-03 03:03:00.000 -0300', '2024-03-03 06:03:00.000 +0000', '2024-03-03 03:03:00.000'],
+      ['2024-05-05 05:05:00.000 +0000', null, null],
+    ]);
+    const error = await execute(alice.conn, `INSERT INTO ${t} (A, N) SELECT 'junk', 5`).catch(
+      (e: unknown) => e,
+    );
+    expect([(error as { code?: unknown }).code, (error as Error).message]).to.deep.equal([
+      '100035',
+      "Timestamp 'junk' is not recognized",
+    ]);
+  });
+
   it('converts text binds, one row and a batch of rows', async function () {
     const t = await newTable();
     const text = '2024-05-06 07:08:09 +04:00';
