@@ -13,7 +13,15 @@
 import type { StatementContext } from './context.js';
 import { mergeActions } from './merge-clauses.js';
 import { qualifiedName } from './object-names.js';
-import { identName, isSignificant, quoteString, splitTopLevelCommas, tokenize } from './tokenizer.js';
+import { timestampLiteralSql } from './timestamp-literals.js';
+import {
+  identName,
+  isSignificant,
+  quoteString,
+  splitTopLevelCommas,
+  stringValue,
+  tokenize,
+} from './tokenizer.js';
 import type { Token } from './tokenizer.js';
 
 /** A time followed by a UTC offset (`Z`, `+02:00`, `-0530`, `+02`): group 1 the wall time. */
@@ -56,6 +64,13 @@ export const TIMESTAMP_WRITE_MACROS: readonly string[] = [
      WHEN regexp_matches(trim(s), ${OFFSET_TEXT}) THEN _SMCP_TZ_PARSE(s)
      ELSE _SMCP_TZ_MAKE(_SMCP_TS_WALL(s),
        (epoch_us(_SMCP_TS_WALL(s)) - epoch_us(timezone(tz, _SMCP_TS_WALL(s)))) // 60000000) END`,
+  // Typed constants from literal text read in timestamp-literals.ts (`w`: ISO wall time text).
+  `CREATE MACRO _SMCP_TS_NTZ_LIT(w) AS CAST(w AS TIMESTAMP)`,
+  `CREATE MACRO _SMCP_TS_LTZ_LIT(w, tz) AS timezone(tz, CAST(w AS TIMESTAMP))`,
+  `CREATE MACRO _SMCP_TS_LTZ_LIT_AT(w, m) AS timezone('UTC', CAST(w AS TIMESTAMP) - to_minutes(CAST(m AS BIGINT)))`,
+  `CREATE MACRO _SMCP_TS_TZ_LIT(w, tz) AS _SMCP_TZ_MAKE(CAST(w AS TIMESTAMP),
+     (epoch_us(CAST(w AS TIMESTAMP)) - epoch_us(timezone(tz, CAST(w AS TIMESTAMP)))) // 60000000)`,
+  `CREATE MACRO _SMCP_TS_TZ_LIT_AT(w, m) AS _SMCP_TZ_MAKE(CAST(w AS TIMESTAMP), m)`,
   // Macros copy their argument wherever it is used: each step reads the one before through a
   // lambda, so the text is worked out once instead of the copies multiplying step by step.
   `CREATE MACRO _SMCP_TS_READ(s) AS list_transform([s], a ->
@@ -125,7 +140,8 @@ export async function withTimestampWrites(
     const name = column?.startsWith('#') ? order[Number(column.slice(1))] : column;
     const kind = name === undefined ? undefined : kinds.get(name);
     if (!kind || !value) continue;
-    edits.set(value, textToTimestampSql(kind, value.text, zone));
+    const literal = value.kind === 'string' ? timestampLiteralSql(kind, stringValue(value), zone) : null;
+    edits.set(value, literal ?? textToTimestampSql(kind, value.text, zone));
   }
   if (edits.size === 0) return tokens;
   return tokenize(tokens.map((t) => edits.get(t) ?? t.text).join(''));
