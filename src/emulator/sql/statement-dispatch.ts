@@ -13,6 +13,7 @@ import { waitForDefaults } from './default-waits.js';
 import { withDateColumnDays } from './date-columns.js';
 import { withDecfloatMerge } from './decfloat-merge.js';
 import { mayMakeDecfloatColumn, withDecfloatWrites } from './decfloat-writes.js';
+import { withTimestampMergeSource } from './timestamp-merge.js';
 import { isInsertFromQuery, withTimestampSource } from './timestamp-sources.js';
 import { mayWriteTimestampText, withTimestampWrites } from './timestamp-writes.js';
 import { describeStatement } from './describe-only.js';
@@ -189,7 +190,15 @@ async function runStatement(
       : ['INSERT', 'UPDATE', 'MERGE'].includes(first) && mayWriteTimestampText(converted, bindTypes)
         ? await withTimestampWrites(ctx, converted, bindTypes)
         : converted;
-  const tokens = await withDateColumnDays(ctx, written);
+  const merged =
+    first === 'MERGE' && bound.binds.length === 0
+      ? await withTimestampMergeSource(
+          ctx,
+          written,
+          (t) => rewriteIn(services, ctx, t, sources, bindTypes).sql,
+        )
+      : written;
+  const tokens = await withDateColumnDays(ctx, merged);
   const inTransaction = services.sessionConns.inTransaction(ctx.session);
   const form =
     bound.rows === null

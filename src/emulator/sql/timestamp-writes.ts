@@ -235,8 +235,11 @@ function setWrites(items: readonly Token[]): [string | undefined, Token[]][] {
   });
 }
 
-/** A MERGE's UPDATE SET items and INSERT `[(cols)] VALUES (…)` values. */
-function mergeWrites(sig: readonly Token[], from: number): [string | undefined, Token[]][] {
+/**
+ * A MERGE's UPDATE SET items and INSERT `[(cols)] VALUES (…)` values, each with the column it
+ * writes (`#n`: the table's n-th column, when the INSERT names none).
+ */
+export function mergeWrites(sig: readonly Token[], from: number): [string | undefined, Token[]][] {
   const out: [string | undefined, Token[]][] = [];
   for (const action of mergeActions(sig, from)) {
     if (action.kind === 'UPDATE') out.push(...setWrites(action.sets));

@@ -143,6 +143,38 @@ describe('emulator timestamp writes from text', function () {
     ]);
   });
 
+  it('converts the text columns of a MERGE source, a table or a query, qualified or not', async function () {
+    const t = await newTable();
+    await execute(alice.conn, 'CREATE TABLE TS_MERGE_SRC (V STRING, K INT)');
+    await execute(
+      alice.conn,
+      "INSERT INTO TS_MERGE_SRC VALUES ('2024-02-02 02:00 -01:00', 1), ('2024-03-03 03:00Z', 2)",
+    );
+    await execute(
+      alice.conn,
+      `MERGE INTO ${t} USING (SELECT '2024-01-01 10:00 +02:00' AS V, 1 AS K) s ON ${t}.N = s.K
+        WHEN NOT MATCHED THEN INSERT (A, B, C, N) VALUES (s.V, s.V, V, s.K)`,
+    );
+    await execute(
+      alice.conn,
+      `MERGE INTO ${t} tt USING TS_MERGE_SRC AS s ON tt.N = s.K
+        WHEN MATCHED THEN UPDATE SET A = s.V, tt.B = s.V, C = s.V
+        WHEN NOT MATCHED THEN INSERT VALUES (s.V, s.V, s.V, s.K)`,
+    );
+    expect((await readBack(t)).rows).to.deep.equal([
+      ['2024-02-02 02:00:00.000 -0100', '2024-02-02 03:00:00.000 +0000', '2024-02-02 02:00:00.000'],
+      ['2024-03-03 03:00:00.000 +0000', '2024-03-03 03:00:00.000 +0000', '2024-03-03 03:00:00.000'],
+    ]);
+    const error = await execute(
+      alice.conn,
+      `MERGE INTO ${t} USING (SELECT 'junk' AS V) s ON 1 = 0 WHEN NOT MATCHED THEN INSERT (A) VALUES (s.V)`,
+    ).catch((e: unknown) => e);
+    expect([(error as { code?: unknown }).code, (error as Error).message]).to.deep.equal([
+      '100035',
+      "Timestamp 'junk' is not recognized",
+    ]);
+  });
+
   it('converts text binds, one row and a batch of rows', async function () {
     const t = await newTable();
     const text = '2024-05-06 07:08:09 +04:00';
