@@ -7,8 +7,11 @@
  *   TIMESTAMP_TZ   the instant and the offset written; without one, the session zone's offset
  *   TIMESTAMP_LTZ  the instant; text without an offset is a wall time in the session zone
  *   TIMESTAMP_NTZ  the wall time as written, any offset ignored (as Snowflake ignores it)
- * Text that is no timestamp fails with Snowflake's 100035 naming the value. Values that are not
- * text (expressions, typed binds, a query source) are left to DuckDB's casts.
+ * Text that is no timestamp fails with Snowflake's 100035 naming the value. Literals in the common
+ * forms become constants at once (timestamp-literals.ts); text binds, and other literals, go
+ * through the macros here. Text columns of a query source are converted by timestamp-sources.ts
+ * (INSERT … SELECT) and timestamp-merge.ts (MERGE … USING); other values (expressions, typed binds)
+ * are left to DuckDB's casts.
  */
 import type { StatementContext } from './context.js';
 import { mergeActions } from './merge-clauses.js';
