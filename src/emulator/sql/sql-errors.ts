@@ -186,6 +186,9 @@ export function mapDuckError(err: unknown, sqlText: string): EmulatorSqlError {
       );
     if (date)
       return new EmulatorSqlError('100040', '22007', `Date '${date[2] ?? date[4] ?? ''}' is not recognized`);
+    const timestamp = /^Timestamp '(.*)' is not recognized$/s.exec(detail);
+    if (timestamp)
+      return new EmulatorSqlError('100035', '22007', `Timestamp '${timestamp[1] ?? ''}' is not recognized`);
     if (/Malformed JSON/i.test(detail))
       return new EmulatorSqlError('100069', '22P02', `Error parsing JSON: ${detail}`);
     return new EmulatorSqlError('100038', '22018', detail);

@@ -13,6 +13,9 @@ import { waitForDefaults } from './default-waits.js';
 import { withDateColumnDays } from './date-columns.js';
 import { withDecfloatMerge } from './decfloat-merge.js';
 import { mayMakeDecfloatColumn, withDecfloatWrites } from './decfloat-writes.js';
+import { withTimestampMergeSource } from './timestamp-merge.js';
+import { isInsertFromQuery, withTimestampSource } from './timestamp-sources.js';
+import { mayWriteTimestampText, withTimestampWrites } from './timestamp-writes.js';
 import { describeStatement } from './describe-only.js';
 import { RESULT_OVERHEAD_BYTES, type EngineServices } from './engine-services.js';
 import { refuseHostAccess } from './host-guard.js';
@@ -181,7 +184,21 @@ async function runStatement(
       : first === 'INSERT' || first === 'UPDATE'
         ? await withDecfloatWrites(ctx, resolved)
         : resolved;
-  const tokens = await withDateColumnDays(ctx, converted);
+  const written =
+    first === 'INSERT' && bound.binds.length === 0 && isInsertFromQuery(converted)
+      ? await withTimestampSource(ctx, converted, (t) => rewriteIn(services, ctx, t, sources, bindTypes).sql)
+      : ['INSERT', 'UPDATE', 'MERGE'].includes(first) && mayWriteTimestampText(converted, bindTypes)
+        ? await withTimestampWrites(ctx, converted, bindTypes)
+        : converted;
+  const merged =
+    first === 'MERGE' && bound.binds.length === 0
+      ? await withTimestampMergeSource(
+          ctx,
+          written,
+          (t) => rewriteIn(services, ctx, t, sources, bindTypes).sql,
+        )
+      : written;
+  const tokens = await withDateColumnDays(ctx, merged);
   const inTransaction = services.sessionConns.inTransaction(ctx.session);
   const form =
     bound.rows === null
