@@ -12,6 +12,7 @@ import { mergeActions } from './merge-clauses.js';
 import { qualifiedName } from './object-names.js';
 import { identName, isSignificant, quoteIdent, splitTopLevelCommas, tokenize } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
+import { applyTokenEdits } from './token-edits.js';
 
 /** Tokens from `first` to `last` (both in the statement) written anew as `text`. */
 interface Edit {
@@ -38,7 +39,10 @@ export async function withDecfloatMerge(ctx: StatementContext, tokens: Token[]):
     const edit = action.kind === 'INSERT' ? insertEdit(action.body, [...decfloat.keys()], isDecfloat) : null;
     if (edit) edits.push(edit);
   }
-  return edits.length === 0 ? tokens : tokenize(applyEdits(tokens, edits));
+  if (edits.length === 0) return tokens;
+  return tokenize(
+    applyTokenEdits(tokens, new Map(edits.map((e) => [e.first, { last: e.last, sql: e.text }]))),
+  );
 }
 
 /** `col = value` items of an UPDATE SET: a DECFLOAT column's value goes through TO_DECFLOAT. */
@@ -89,24 +93,4 @@ function sqlOf(tokens: readonly Token[]): string {
 
 function converted(value: readonly Token[]): string {
   return `TO_DECFLOAT(${sqlOf(value)})`;
-}
-
-/** The statement's text with each edit's tokens replaced by its text. */
-function applyEdits(tokens: readonly Token[], edits: readonly Edit[]): string {
-  let out = '';
-  let skipTo: Token | null = null;
-  for (const t of tokens) {
-    if (skipTo) {
-      if (t === skipTo) skipTo = null;
-      continue;
-    }
-    const edit = edits.find((e) => e.first === t);
-    if (!edit) {
-      out += t.text;
-      continue;
-    }
-    out += edit.text;
-    if (edit.last !== t) skipTo = edit.last;
-  }
-  return out;
 }

@@ -11,6 +11,8 @@ import { qualifiedName } from './object-names.js';
 import { mergeWrites, textToTimestampSql, timestampKinds } from './timestamp-writes.js';
 import { identName, isSignificant, quoteString, tokenize } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
+import { applyTokenEdits } from './token-edits.js';
+import type { TokenEdit } from './token-edits.js';
 
 /** The source of a MERGE as a query, and the alias it is named by (null: none). */
 function mergeSource(
@@ -73,7 +75,7 @@ export async function withTimestampMergeSource(
     return tokens;
   }
   const zone = quoteString(ctx.session.params.get('TIMEZONE') ?? 'UTC');
-  const edits = new Map<Token, { last: Token; sql: string }>();
+  const edits = new Map<Token, TokenEdit>();
   for (const [column, value] of mergeWrites(sig, next)) {
     const name = column?.startsWith('#') ? order[Number(column.slice(1))] : column;
     const kind = name === undefined ? undefined : kinds.get(name);
@@ -87,16 +89,5 @@ export async function withTimestampMergeSource(
     edits.set(first, { last, sql: textToTimestampSql(kind, sql, zone) });
   }
   if (edits.size === 0) return tokens;
-  let out = '';
-  let skipTo: Token | null = null;
-  for (const t of tokens) {
-    if (skipTo) {
-      if (t === skipTo) skipTo = null;
-      continue;
-    }
-    const edit = edits.get(t);
-    out += edit ? edit.sql : t.text;
-    if (edit && edit.last !== t) skipTo = edit.last;
-  }
-  return tokenize(out);
+  return tokenize(applyTokenEdits(tokens, edits));
 }
