@@ -9,6 +9,7 @@ import { DECFLOAT_MACROS } from './decfloat.js';
 import { JSON_MACROS } from './lenient-json.js';
 import { JSON_TEXT_MACROS } from './json-text.js';
 import { VARIANT_MACROS } from './structured-cast.js';
+import { TIMESTAMP_CAST_MACROS } from './timestamp-casts.js';
 import { TIMESTAMP_WRITE_MACROS } from './timestamp-writes.js';
 
 /** A time followed by a UTC offset (`Z`, `+02:00`, `-0530`, `+02`): group 1 the wall time, group 2 the offset. */
@@ -49,6 +50,7 @@ const TZ_MACROS: readonly string[] = [
 export const MACROS: readonly string[] = [
   ...TZ_MACROS,
   ...TIMESTAMP_WRITE_MACROS,
+  ...TIMESTAMP_CAST_MACROS,
   ...ARITHMETIC_MACROS,
   ...DATE_MACROS,
   // Inside expressions and column defaults SYSTEM$WAIT only answers; its wait is in default-waits.ts

@@ -13,6 +13,7 @@ import { structuredCastSql, variantSql } from './structured-cast.js';
 import { structuredTypeAt } from './structured-types.js';
 import { decfloatCastSql, numericCastSql, textCastSql, textOfSql, tryNumericCast } from './decfloat.js';
 import { bracketPathText } from './json-text.js';
+import { sessionCast } from './timestamp-casts.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
 export function rewriteCall(w: SqlWriter, name: string, open: number, close: number): string | null {
@@ -132,6 +133,9 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
       if (ranges.length !== 1) return null;
       const num = w.argNumber(ranges[0] ?? [0, 0]);
       if (num !== null && type !== 'DATE') return finish(`CAST(to_timestamp(${arg(0)}) AS ${type})`);
+      // Text without an offset is a wall time in the session time zone (timestamp-casts.ts).
+      const local = sessionCast(name === 'TO_TIMESTAMP_TZ' ? 'TZ' : 'LTZ', s.params.get('TIMEZONE') ?? 'UTC');
+      if ((name === 'TO_TIMESTAMP_TZ' || name === 'TO_TIMESTAMP_LTZ') && local) return local(arg(0));
       return name === 'TO_TIMESTAMP_TZ' ? finish(arg(0)) : `CAST(${arg(0)} AS ${type})`;
     }
     case 'TO_BINARY':

@@ -12,7 +12,8 @@ import { rewriteCall } from './rewrite-calls.js';
 import { rewriteTableCall, rewriteTableSyntax } from './table-functions/index.js';
 import { applyWrap } from './rewrite-context.js';
 import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-context.js';
-import { localTimestampSql, semiStructuredSql, structuredCastSql } from './structured-cast.js';
+import { semiStructuredSql, structuredCastSql } from './structured-cast.js';
+import { sessionCast } from './timestamp-casts.js';
 import { structuredTypeAt, wrappedDuckType } from './structured-types.js';
 import { JSON_TEXT_MACRO } from './json-text.js';
 import {
@@ -292,10 +293,10 @@ export class Writer implements SqlWriter {
     if (/^BIGINT$/i.test(name.text)) return ['BIGINT', end, numericCastSql('BIGINT')];
     const sf = parseSfType(name.text, args);
     if (!sf) return [this.emit(i, end).toUpperCase(), end];
-    if (sf.wire === 'timestamp_tz') return [duckTypeFor(sf), end, '_SMCP_TO_TZ'];
     const timeZone = this.ctx.session.params.get('TIMEZONE') ?? 'UTC';
-    if (sf.wire === 'timestamp_ltz' && timeZone.toUpperCase() !== 'UTC')
-      return [duckTypeFor(sf), end, (operand: string) => localTimestampSql(operand, timeZone)];
+    if (sf.wire === 'timestamp_tz')
+      return [duckTypeFor(sf), end, sessionCast('TZ', timeZone) ?? '_SMCP_TO_TZ'];
+    if (sf.wire === 'timestamp_ltz') return [duckTypeFor(sf), end, sessionCast('LTZ', timeZone)];
     if (sf.wire === 'binary') return [duckTypeFor(sf), end, '_SMCP_TO_BINARY'];
     if (sf.wire === 'decfloat') return [duckTypeFor(sf), end, decfloatCastSql];
     if (sf.wire === 'fixed' || sf.wire === 'real')

@@ -172,19 +172,6 @@ function fromText(node: TypeNode, s: string, how: Conversion): string {
   return how.soft ? sql.replace(/\bCAST\(/g, 'TRY_CAST(') : sql;
 }
 
-/**
- * A cast to TIMESTAMP_LTZ in a session whose time zone is `timeZone`: a string literal without an
- * offset is a wall clock there (DuckDB's own cast reads it in UTC). Other operands cast as before.
- */
-export function localTimestampSql(operand: string, timeZone: string): string {
-  if (!/^'(?:[^']|'')*'$/.test(operand.trim())) return `CAST(${operand} AS TIMESTAMPTZ)`;
-  return leafFromText(
-    { wire: 'timestamp_ltz', name: 'TIMESTAMP_LTZ', precision: null, scale: 9, length: null },
-    operand.trim(),
-    quoteString(timeZone),
-  );
-}
-
 function leafFromText(sf: SfColumnType, s: string, tz: string): string {
   const type = duckTypeFor(sf);
   switch (sf.wire) {

@@ -3,7 +3,7 @@
  * and text binds, read back through the real snowflake-sdk: TZ keeps the instant and the offset
  * written, LTZ the instant (shown in the session time zone), NTZ the wall time as written (the
  * offset ignored); text without an offset is in the session time zone; text that is no timestamp
- * fails with Snowflake's 100035 naming it.
+ * fails with Snowflake's 100035 naming it. Casts and TO_TIMESTAMP_TZ/LTZ of text read it the same way.
  */
 import { expect } from 'chai';
 import type { Bind } from 'snowflake-sdk';
@@ -81,6 +81,62 @@ describe('emulator timestamp writes from text', function () {
     expect((await readBack(t)).rows).to.deep.equal([
       ['2024-01-01 10:00:00.000 -0500', '2024-01-01 10:00:00.000 -0500', '2024-01-01 10:00:00.000'],
       ['2024-07-01 10:00:00.000 +0200', '2024-07-01 04:00:00.000 -0400', '2024-07-01 10:00:00.000'],
+    ]);
+  });
+
+  /** The one row of `sql`, as the driver shows each column. */
+  async function shownRow(sql: string): Promise<unknown[]> {
+    const { rows } = await execute(alice.conn, sql);
+    return Object.values(rows[0] ?? {}).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+  }
+
+  const CASTS = `SELECT '2024-01-01 10:00'::TIMESTAMP_TZ AS A, CAST('2024-07-01 10:00:00' AS TIMESTAMP_TZ) AS B,
+    TO_TIMESTAMP_TZ('2024-01-01 10:00:00.5') AS C, '2024-07-01 10:00'::TIMESTAMP_LTZ AS D,
+    CAST('2024-01-01 10:00' AS TIMESTAMP_LTZ) AS E, TO_TIMESTAMP_LTZ('2024-07-01 10:00') AS F,
+    '2024-01-01 10:00 +02:00'::TIMESTAMP_TZ AS G, TO_TIMESTAMP_LTZ('2024-07-01T10:00:00Z') AS H,
+    '2024-07-01 10:00'::TIMESTAMP_NTZ AS I, CAST(X AS TIMESTAMP_TZ) AS J, TO_TIMESTAMP_LTZ(X) AS K
+    FROM (SELECT '2024-01-01 10:00' AS X)`;
+
+  it('casts and TO_TIMESTAMP_TZ/LTZ read text without an offset in the session zone, refuse other text', async function () {
+    await execute(alice.conn, "ALTER SESSION SET TIMEZONE = 'America/New_York'");
+    expect(await shownRow(CASTS)).to.deep.equal([
+      '2024-01-01 10:00:00.000 -0500',
+      '2024-07-01 10:00:00.000 -0400',
+      '2024-01-01 10:00:00.500 -0500',
+      '2024-07-01 10:00:00.000 -0400',
+      '2024-01-01 10:00:00.000 -0500',
+      '2024-07-01 10:00:00.000 -0400',
+      '2024-01-01 10:00:00.000 +0200',
+      '2024-07-01 06:00:00.000 -0400',
+      '2024-07-01 10:00:00.000',
+      '2024-01-01 10:00:00.000 -0500',
+      '2024-01-01 10:00:00.000 -0500',
+    ]);
+    for (const sql of [
+      "SELECT 'soon'::TIMESTAMP_TZ",
+      "SELECT TO_TIMESTAMP_LTZ(X) FROM (SELECT 'soon' AS X)",
+    ]) {
+      const error = (await execute(alice.conn, sql).catch((e: unknown) => e)) as {
+        code?: unknown;
+        message?: string;
+      };
+      expect([error.code, error.message]).to.deep.equal(['100035', "Timestamp 'soon' is not recognized"]);
+    }
+  });
+
+  it('casts and TO_TIMESTAMP_TZ/LTZ read text without an offset as UTC in a UTC session', async function () {
+    expect(await shownRow(CASTS)).to.deep.equal([
+      '2024-01-01 10:00:00.000 +0000',
+      '2024-07-01 10:00:00.000 +0000',
+      '2024-01-01 10:00:00.500 +0000',
+      '2024-07-01 10:00:00.000 +0000',
+      '2024-01-01 10:00:00.000 +0000',
+      '2024-07-01 10:00:00.000 +0000',
+      '2024-01-01 10:00:00.000 +0200',
+      '2024-07-01 10:00:00.000 +0000',
+      '2024-07-01 10:00:00.000',
+      '2024-01-01 10:00:00.000 +0000',
+      '2024-01-01 10:00:00.000 +0000',
     ]);
   });
 
