@@ -3,9 +3,9 @@
  * handler (`createMcpHandler`'s `fetch`). This is what the SDK's `toNodeHandler` does with a parsed
  * body, less what it costs per request for nothing here: it serializes the parsed body again into
  * a body stream the handler never reads (the handler takes `parsedBody` and reads no body when it
- * has one, in both eras), and builds an AbortController of its own where the caller's request
- * already has a signal that aborts when the response closes early; and the Request it hands over
- * is built only as far as the handler reads it (lazy-web-request.ts). The answer is written the same
+ * has one, in both eras), and builds an AbortController per request where most exchanges never
+ * read the Request's signal; here the Request is built only as far as the handler reads it, its
+ * signal included (lazy-web-request.ts). The answer is written the same
  * way: the handler's status and headers, then its body with write backpressure, stopping when the
  * client goes away; a conversion failure is the same 500 JSON-RPC internal error.
  */

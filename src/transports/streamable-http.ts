@@ -204,8 +204,9 @@ export class StreamableHttpEndpoint {
         owner,
         ...(facts.clientName ? { clientName: facts.clientName } : {}),
       };
-      // The context rides as the request's AuthInfo (request-context.ts); closing the response
-      // early cancels the exchange (its Request's signal) and the call's own work alike.
+      // The context rides as the request's AuthInfo (request-context.ts). Closing the response
+      // early cancels the call's work (the tracker abandons the request) and an exchange that
+      // follows its Request's signal (a subscriptions/listen stream).
       return this.tracked(res, identity, facts, (context) =>
         serveParsedPost(this.modern, req, res, body, contextAuthInfo(context)),
       );
