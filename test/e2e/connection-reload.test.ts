@@ -5,16 +5,13 @@
  * added, one whose options changed, one removed while a call runs on it, a bad configuration (no
  * change at all), and one that cannot connect (served, unhealthy, the others serve on).
  */
-import { rmSync, writeFileSync } from 'node:fs';
 import { expect } from 'chai';
-import type { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { RunningEmulator } from '../../src/emulator/index.js';
 import type { ReloadAnswer } from '../../src/admin/protocol.js';
-import { startTestEmulator } from '../emulator/server/harness.js';
 import { runSmcp, waitFor } from '../helpers/cli.js';
-import type { E2eServer } from './helpers.js';
-import { connectionHomes, emulatorAccount } from './connection-homes.js';
-import { answer, connectHttp, tabular, textOf } from './helpers.js';
+import { emulatorAccount } from './connection-homes.js';
+import { answer, tabular, textOf } from './helpers.js';
+import type { ReloadSession } from './reload-session.js';
+import { openReloadSession } from './reload-session.js';
 
 interface Listed {
   connections: { name: string; healthy: boolean; allowWrite: boolean; default: boolean }[];
@@ -22,63 +19,36 @@ interface Listed {
 
 describe('e2e: smcp reload with several connections', function () {
   this.timeout(120_000);
-  let emulator: RunningEmulator;
-  let dir: string;
-  let configFile: string;
-  let server: E2eServer;
-  let client: Client;
-  let transport: StreamableHTTPClientTransport;
-  let sessionId: string | undefined;
-  let listChanged = 0;
+  let s: ReloadSession;
 
-  const writeConfig = (text: string): void => writeFileSync(configFile, text, { mode: 0o600 });
-  const reload = (json = false) => runSmcp(['reload', ...(json ? ['--json'] : [])], server.home.env, 60_000);
   const listed = async (): Promise<Listed['connections']> =>
     (
-      answer(await client.callTool({ name: 'list_connections', arguments: {} }))
+      answer(await s.client.callTool({ name: 'list_connections', arguments: {} }))
         .structuredContent as unknown as Listed
     ).connections;
   const health = async (): Promise<Record<string, boolean>> =>
-    ((await (await fetch(`${server.base}/health`)).json()) as { connections: Record<string, boolean> })
+    ((await (await fetch(`${s.server.base}/health`)).json()) as { connections: Record<string, boolean> })
       .connections;
 
   before(async () => {
-    emulator = await startTestEmulator();
     // Port 1 on loopback: nothing listens there, so `broken` cannot connect.
-    const homes = connectionHomes(
+    s = await openReloadSession(
       'smcp-reload-',
-      emulatorAccount(emulator, 'dev') +
+      (emulator) =>
+        emulatorAccount(emulator, 'dev') +
         emulatorAccount(emulator, 'stage') +
         emulatorAccount(emulator, 'broken', 1),
+      'connections = ["emulator", "dev"]\n',
+      'e2e-reload',
     );
-    ({ dir, configFile } = homes);
-    const { snowflakeHome, configHome } = homes;
-    writeConfig('connections = ["emulator", "dev"]\n');
-    server = await startE2eServerWith(snowflakeHome, configHome);
-    const connected = await connectHttp(server.base, 'e2e-reload');
-    client = connected.client;
-    transport = connected.transport;
-    client.setNotificationHandler('notifications/tools/list_changed', () => {
-      listChanged++;
-    });
-    sessionId = connected.transport.sessionId;
-    expect(sessionId).to.be.a('string');
   });
   after(async () => {
-    await client?.close();
-    await server?.stop();
-    await emulator?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await s?.close();
   });
 
-  async function startE2eServerWith(snowflakeHome: string, configHome: string): Promise<E2eServer> {
-    const { startE2eServer } = await import('./helpers.js');
-    return startE2eServer([], 60_000, { SNOWFLAKE_HOME: snowflakeHome, XDG_CONFIG_HOME: configHome });
-  }
-
   it('adds a connection: health checked, listed, callable, tools listed anew, same session', async () => {
-    writeConfig('connections = ["emulator", "dev", "stage"]\n');
-    const run = await reload();
+    s.writeConfig('connections = ["emulator", "dev", "stage"]\n');
+    const run = await s.reload();
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.include('smcp reloaded: 1 added, 2 unchanged');
     expect(run.stdout).to.match(/ {3}stage\s+added, healthy/);
@@ -86,27 +56,27 @@ describe('e2e: smcp reload with several connections', function () {
     expect((await listed()).map((c) => c.name)).to.deep.equal(['emulator', 'dev', 'stage']);
     expect(await health()).to.deep.equal({ emulator: true, dev: true, stage: true });
     const user = tabular(
-      await client.callTool({
+      await s.client.callTool({
         name: 'execute_query',
         arguments: { sql: 'SELECT CURRENT_USER()', connection: 'stage' },
       }),
     );
     expect(user.rows).to.deep.equal([['ALICE']]);
-    const tools = await client.listTools();
+    const tools = await s.client.listTools();
     const schema = tools.tools.find((t) => t.name === 'execute_query')!.inputSchema as unknown as {
       properties: { connection: { enum: string[] } };
     };
     expect(schema.properties.connection.enum).to.deep.equal(['emulator', 'dev', 'stage']);
-    await waitFor(() => listChanged >= 1);
-    const status = await runSmcp(['status'], server.home.env);
+    await waitFor(() => s.listChanged() >= 1);
+    const status = await runSmcp(['status'], s.server.home.env);
     expect(status.stdout).to.match(/ {3}stage\s+snowflake\s+healthy, read-only/);
   });
 
   it('gives a connection whose options changed its new settings, leaving the others untouched', async () => {
-    writeConfig(
+    s.writeConfig(
       'connections = ["emulator", "dev", "stage"]\n[connection_options.dev]\nmax_rows = 2\nallow_write = true\n',
     );
-    const run = await reload(true);
+    const run = await s.reload(true);
     expect(run.code, run.stderr).to.equal(0);
     const changes = (JSON.parse(run.stdout) as ReloadAnswer).connections.map((c) => [c.name, c.change]);
     expect(changes).to.deep.equal([
@@ -116,55 +86,55 @@ describe('e2e: smcp reload with several connections', function () {
     ]);
     const sql = 'SELECT * FROM (VALUES (1), (2), (3), (4)) AS t(n)';
     const dev = tabular(
-      await client.callTool({ name: 'execute_query', arguments: { sql, connection: 'dev' } }),
+      await s.client.callTool({ name: 'execute_query', arguments: { sql, connection: 'dev' } }),
     );
     expect(dev.rows).to.have.length(2);
     expect(dev.truncated).to.equal(true);
     const stage = tabular(
-      await client.callTool({ name: 'execute_query', arguments: { sql, connection: 'stage' } }),
+      await s.client.callTool({ name: 'execute_query', arguments: { sql, connection: 'stage' } }),
     );
     expect(stage.rows).to.have.length(4);
     expect((await listed()).find((c) => c.name === 'dev')?.allowWrite).to.equal(true);
   });
 
   it('removes a connection: its running call finishes, new calls get an unknown-connection error', async () => {
-    const running = client.callTool({
+    const running = s.client.callTool({
       name: 'execute_query',
       arguments: { sql: 'SELECT SYSTEM$WAIT(5) AS W', connection: 'stage' },
     });
     await waitFor(async () => {
-      const status = await runSmcp(['status', '--json'], server.home.env);
+      const status = await runSmcp(['status', '--json'], s.server.home.env);
       return (JSON.parse(status.stdout) as { inFlight: unknown[] }).inFlight.length > 0;
     });
-    writeConfig(
+    s.writeConfig(
       'connections = ["emulator", "dev"]\n[connection_options.dev]\nmax_rows = 2\nallow_write = true\n',
     );
-    const run = await reload();
+    const run = await s.reload();
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/ {3}stage\s+removed/);
     const finished = await running;
     expect(answer(finished).isError, textOf(finished)).to.not.equal(true);
-    const refused = await client.callTool({ name: 'list_databases', arguments: { connection: 'stage' } });
+    const refused = await s.client.callTool({ name: 'list_databases', arguments: { connection: 'stage' } });
     expect(answer(refused).isError).to.equal(true);
     expect(textOf(refused)).to.match(/^CONNECTION_UNKNOWN: connection: no connection "stage" is served/);
-    const cli = await runSmcp(['call', 'list_databases', 'connection=stage'], server.home.env);
+    const cli = await runSmcp(['call', 'list_databases', 'connection=stage'], s.server.home.env);
     expect(cli.code).to.equal(1);
     expect(cli.stderr).to.include('CONNECTION_UNKNOWN: connection: no connection "stage" is served');
     expect(await health()).to.deep.equal({ emulator: true, dev: true });
   });
 
   it('refuses a bad configuration with one message, changing nothing', async () => {
-    writeConfig('connections = ["emulator", "dev", "nosuch"]\n');
-    const unknown = await reload();
+    s.writeConfig('connections = ["emulator", "dev", "nosuch"]\n');
+    const unknown = await s.reload();
     expect(unknown.code).to.equal(2);
     expect(unknown.stderr).to.match(/connection "nosuch" \(from \S*config\.toml connections\)/);
     expect(unknown.stderr).to.include('[CONNECTION_UNKNOWN]');
-    writeConfig('connections = ["emulator", "dev"]\n[connection_options.dev]\nmax_rows = "lots"\n');
-    const invalid = await reload();
+    s.writeConfig('connections = ["emulator", "dev"]\n[connection_options.dev]\nmax_rows = "lots"\n');
+    const invalid = await s.reload();
     expect(invalid.code).to.equal(2);
     expect(invalid.stderr).to.match(/config\.toml.*connection_options\.dev\.max_rows/);
-    writeConfig('connections = ["emulator", "dev"\n');
-    const broken = await reload();
+    s.writeConfig('connections = ["emulator", "dev"\n');
+    const broken = await s.reload();
     expect(broken.code).to.equal(2);
     expect(broken.stderr).to.include('config.toml');
     expect(broken.stderr.trim().split('\n')).to.have.length(1);
@@ -175,28 +145,28 @@ describe('e2e: smcp reload with several connections', function () {
     ]);
     const sql = 'SELECT * FROM (VALUES (1), (2), (3)) AS t(n)';
     const dev = tabular(
-      await client.callTool({ name: 'execute_query', arguments: { sql, connection: 'dev' } }),
+      await s.client.callTool({ name: 'execute_query', arguments: { sql, connection: 'dev' } }),
     );
     expect(dev.rows).to.have.length(2);
   });
 
   it('serves a connection that cannot connect as unhealthy while the others serve', async () => {
-    writeConfig('connections = ["emulator", "dev", "broken"]\n');
-    const run = await reload();
+    s.writeConfig('connections = ["emulator", "dev", "broken"]\n');
+    const run = await s.reload();
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/ {3}broken\s+added, unhealthy/);
     expect(await health()).to.deep.equal({ emulator: true, dev: true, broken: false });
-    const failed = await client.callTool({ name: 'list_databases', arguments: { connection: 'broken' } });
+    const failed = await s.client.callTool({ name: 'list_databases', arguments: { connection: 'broken' } });
     expect(answer(failed).isError).to.equal(true);
-    const served = await client.callTool({ name: 'list_databases', arguments: { connection: 'dev' } });
+    const served = await s.client.callTool({ name: 'list_databases', arguments: { connection: 'dev' } });
     expect(answer(served).isError, textOf(served)).to.not.equal(true);
-    const ready = await fetch(`${server.base}/readyz`);
+    const ready = await fetch(`${s.server.base}/readyz`);
     expect(ready.status).to.equal(200);
   });
 
   it('makes another connection the default, still on the same session', async () => {
-    writeConfig('connections = ["dev", "emulator"]\n');
-    const run = await reload(true);
+    s.writeConfig('connections = ["dev", "emulator"]\n');
+    const run = await s.reload(true);
     expect(run.code, run.stderr).to.equal(0);
     const outcome = JSON.parse(run.stdout) as ReloadAnswer;
     expect(outcome.connection).to.equal('dev');
@@ -206,13 +176,13 @@ describe('e2e: smcp reload with several connections', function () {
       ['broken', 'removed', false],
     ]);
     const user = tabular(
-      await client.callTool({ name: 'execute_query', arguments: { sql: 'SELECT CURRENT_USER()' } }),
+      await s.client.callTool({ name: 'execute_query', arguments: { sql: 'SELECT CURRENT_USER()' } }),
     );
     expect(user.rows).to.deep.equal([['ALICE']]);
     expect((await listed()).map((c) => [c.name, c.default])).to.deep.equal([
       ['dev', true],
       ['emulator', false],
     ]);
-    expect(transport.sessionId).to.equal(sessionId);
+    expect(s.transport.sessionId).to.equal(s.sessionId);
   });
 });
