@@ -1,6 +1,6 @@
 /**
  * Snowflake function calls DuckDB lacks or spells differently: CURRENT_*() from the session,
- * date functions (date-functions.ts), DECODE, TO_* conversions (TIMESTAMP_TZ keeping its offset,
+ * date functions (date-functions.ts), DECODE, TO_* conversions (timestamps in timestamp-functions.ts,
  * BINARY parsing hex), JSON builders and CAST with Snowflake type names.
  */
 import { DATE_PARTS, toStrftime } from './date-parts.js';
@@ -13,11 +13,14 @@ import { structuredCastSql, variantSql } from './structured-cast.js';
 import { structuredTypeAt } from './structured-types.js';
 import { decfloatCastSql, numericCastSql, textCastSql, textOfSql, tryNumericCast } from './decfloat.js';
 import { bracketPathText } from './json-text.js';
-import { sessionCast } from './timestamp-casts.js';
+import { rewriteTimestampCall } from './timestamp-functions.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
 export function rewriteCall(w: SqlWriter, name: string, open: number, close: number): string | null {
-  const dated = rewriteDateCall(w, name, open, close) ?? rewritePathCall(w, name, open, close);
+  const dated =
+    rewriteDateCall(w, name, open, close) ??
+    rewritePathCall(w, name, open, close) ??
+    rewriteTimestampCall(w, name, open, close);
   if (dated !== null) return dated;
   const ranges = w.args(open, close);
   const arg = (k: number): string => {
@@ -112,31 +115,10 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
       return pathAsTextSql(arg(0)) ?? bracketPathText(arg(0)) ?? textCastSql('VARCHAR')(arg(0));
     }
     case 'TO_DATE':
-    case 'DATE':
-    case 'TO_TIMESTAMP':
-    case 'TO_TIMESTAMP_NTZ':
-    case 'TO_TIMESTAMP_LTZ':
-    case 'TO_TIMESTAMP_TZ': {
-      const type =
-        name === 'TO_DATE' || name === 'DATE'
-          ? 'DATE'
-          : name === 'TO_TIMESTAMP_LTZ'
-            ? 'TIMESTAMPTZ'
-            : 'TIMESTAMP';
-      // TIMESTAMP_TZ goes through _SMCP_TO_TZ, which keeps the offset written in the text.
-      const finish = (sql: string): string => (name === 'TO_TIMESTAMP_TZ' ? `_SMCP_TO_TZ(${sql})` : sql);
+    case 'DATE': {
       const fmt = ranges[1] ? w.argString(ranges[1]) : null;
-      if (fmt !== null) {
-        const parsed = `strptime(${arg(0)}, ${quoteString(toStrftime(fmt))})`;
-        return finish(name === 'TO_TIMESTAMP_TZ' ? parsed : `CAST(${parsed} AS ${type})`);
-      }
-      if (ranges.length !== 1) return null;
-      const num = w.argNumber(ranges[0] ?? [0, 0]);
-      if (num !== null && type !== 'DATE') return finish(`CAST(to_timestamp(${arg(0)}) AS ${type})`);
-      // Text without an offset is a wall time in the session time zone (timestamp-casts.ts).
-      const local = sessionCast(name === 'TO_TIMESTAMP_TZ' ? 'TZ' : 'LTZ', s.params.get('TIMEZONE') ?? 'UTC');
-      if ((name === 'TO_TIMESTAMP_TZ' || name === 'TO_TIMESTAMP_LTZ') && local) return local(arg(0));
-      return name === 'TO_TIMESTAMP_TZ' ? finish(arg(0)) : `CAST(${arg(0)} AS ${type})`;
+      if (fmt !== null) return `CAST(strptime(${arg(0)}, ${quoteString(toStrftime(fmt))}) AS DATE)`;
+      return ranges.length === 1 ? `CAST(${arg(0)} AS DATE)` : null;
     }
     case 'TO_BINARY':
     case 'TRY_TO_BINARY': {
@@ -149,8 +131,6 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
             : `_SMCP_TO_BINARY(${arg(0)})`;
       return name === 'TRY_TO_BINARY' ? `TRY(${sql})` : sql;
     }
-    case 'TRY_TO_TIMESTAMP_TZ':
-      return ranges.length === 1 ? `TRY(_SMCP_TO_TZ(${arg(0)}))` : null;
     case 'OBJECT_CONSTRUCT':
     case 'OBJECT_CONSTRUCT_KEEP_NULL': {
       if (ranges.length === 1 && arg(0) === '*') return `json_object(*)`;

@@ -31,6 +31,11 @@ export const TIMESTAMP_CAST_MACROS: readonly string[] = [
      THEN _SMCP_TEXT_TO_LTZ(CAST(x AS VARCHAR), tz)
      WHEN typeof(x) IN (${WALL_TYPES}) THEN timezone(tz, CAST(x AS TIMESTAMP))
      ELSE CAST(x AS TIMESTAMPTZ) END`,
+  // TRY_TO_TIMESTAMP_TZ/LTZ: text that is no timestamp is NULL; other values convert as above.
+  `CREATE MACRO _SMCP_TRY_TO_TZ_IN(x, tz) AS CASE WHEN typeof(x) = 'VARCHAR'
+     THEN _SMCP_TRY_TEXT_TO_TZ(CAST(x AS VARCHAR), tz) ELSE _SMCP_TO_TZ_IN(x, tz) END`,
+  `CREATE MACRO _SMCP_TRY_TO_LTZ_IN(x, tz) AS CASE WHEN typeof(x) = 'VARCHAR'
+     THEN _SMCP_TRY_TEXT_TO_LTZ(CAST(x AS VARCHAR), tz) ELSE _SMCP_TO_LTZ_IN(x, tz) END`,
 ];
 
 /** A single-quoted SQL string literal, as the rewrite writes one. */

@@ -33,10 +33,12 @@ const OFFSET_TEXT = String.raw`'^(.*\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(Z|[+-]\d{1,2
 /** The wall time of text `s`: the text without its offset, when it has one. */
 const WALL = `CAST(CASE WHEN regexp_matches(trim(s), ${OFFSET_TEXT}) THEN regexp_extract(trim(s), ${OFFSET_TEXT}, 1) ELSE trim(s) END AS TIMESTAMP)`;
 
+/** Whether the wall time of text `s` is a timestamp. */
+const READABLE = `TRY_CAST(CASE WHEN regexp_matches(trim(s), ${OFFSET_TEXT})
+  THEN regexp_extract(trim(s), ${OFFSET_TEXT}, 1) ELSE trim(s) END AS TIMESTAMP) IS NOT NULL`;
+
 /** Text `s` as it is when its wall time is a timestamp; Snowflake's error naming it otherwise. */
-const CHECKED = `CASE WHEN s IS NULL OR TRY_CAST(CASE WHEN regexp_matches(trim(s), ${OFFSET_TEXT})
-  THEN regexp_extract(trim(s), ${OFFSET_TEXT}, 1) ELSE trim(s) END AS TIMESTAMP) IS NOT NULL
-  THEN s ELSE error('Timestamp ''' || s || ''' is not recognized') END`;
+const CHECKED = `CASE WHEN s IS NULL OR ${READABLE} THEN s ELSE error('Timestamp ''' || s || ''' is not recognized') END`;
 
 /**
  * RFC 2822 text (`Thu, 21 Jan 2016 06:32:44 -0800`, which Snowflake's AUTO format reads and
@@ -81,6 +83,13 @@ export const TIMESTAMP_WRITE_MACROS: readonly string[] = [
   `CREATE MACRO _SMCP_TEXT_TO_NTZ(s) AS list_transform([_SMCP_TS_READ(s)], c -> _SMCP_TS_NTZ_OF(c))[1]`,
   `CREATE MACRO _SMCP_TEXT_TO_LTZ(s, tz) AS list_transform([_SMCP_TS_READ(s)], c -> _SMCP_TS_LTZ_OF(c, tz))[1]`,
   `CREATE MACRO _SMCP_TEXT_TO_TZ(s, tz) AS list_transform([_SMCP_TS_READ(s)], c -> _SMCP_TS_TZ_OF(c, tz))[1]`,
+  // The TRY_ forms: NULL for text that is no timestamp. DuckDB's TRY() refuses error(), so these
+  // never raise one.
+  `CREATE MACRO _SMCP_TS_READABLE(s) AS CASE WHEN ${READABLE} THEN s END`,
+  `CREATE MACRO _SMCP_TS_TRY_READ(s) AS list_transform([s], a ->
+     list_transform([_SMCP_TS_ISO(a)], b -> _SMCP_TS_READABLE(b))[1])[1]`,
+  `CREATE MACRO _SMCP_TRY_TEXT_TO_LTZ(s, tz) AS list_transform([_SMCP_TS_TRY_READ(s)], c -> _SMCP_TS_LTZ_OF(c, tz))[1]`,
+  `CREATE MACRO _SMCP_TRY_TEXT_TO_TZ(s, tz) AS list_transform([_SMCP_TS_TRY_READ(s)], c -> _SMCP_TS_TZ_OF(c, tz))[1]`,
 ];
 
 /** The Snowflake timestamp kind of a column. */

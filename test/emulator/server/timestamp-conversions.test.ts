@@ -96,4 +96,71 @@ describe('emulator timestamp conversions in the session time zone', function () 
       ],
     });
   });
+  const TEXT_CALLS = `SELECT TRY_TO_TIMESTAMP_TZ('2024-01-01 10:00') AS A, TRY_TO_TIMESTAMP_LTZ('2024-07-01 10:00:00') AS B,
+    TRY_TO_TIMESTAMP_TZ('2024-01-01 10:00 +02:00') AS C, TRY_TO_TIMESTAMP_LTZ(X) AS D,
+    TRY_TO_TIMESTAMP_TZ('soon') AS E, TRY_TO_TIMESTAMP_LTZ('2024-13-01 10:00') AS F, TRY_TO_TIMESTAMP_TZ(Y) AS G,
+    TO_TIMESTAMP_TZ('2024-01-01 10:00:00', 'YYYY-MM-DD HH24:MI:SS') AS H,
+    TO_TIMESTAMP_LTZ('07/01/2024 10:00', 'MM/DD/YYYY HH24:MI') AS I,
+    TRY_TO_TIMESTAMP_TZ(X, 'YYYY-MM-DD HH24:MI') AS J, TRY_TO_TIMESTAMP_LTZ('soon', 'YYYY-MM-DD HH24:MI') AS K,
+    TO_TIMESTAMP('2024-01-01 10:00:00', 'YYYY-MM-DD HH24:MI:SS') AS L, TRY_TO_TIMESTAMP_NTZ(Y) AS M
+    FROM (SELECT '2024-07-01 10:00' AS X, 'not a time' AS Y)`;
+
+  const TEXT_TYPES = [
+    'timestamp_tz',
+    'timestamp_ltz',
+    'timestamp_tz',
+    'timestamp_ltz',
+    'timestamp_tz',
+    'timestamp_ltz',
+    'timestamp_tz',
+    'timestamp_tz',
+    'timestamp_ltz',
+    'timestamp_tz',
+    'timestamp_ltz',
+    'timestamp_ntz',
+    'timestamp_ntz',
+  ];
+
+  it('reads text in the session zone in TRY_TO_TIMESTAMP_TZ/LTZ and the format forms, NULL for no timestamp', async function () {
+    await execute(alice.conn, LOS_ANGELES);
+    expect(await shown(TEXT_CALLS)).to.deep.equal({
+      row: [
+        '2024-01-01 10:00:00.000 -0800',
+        '2024-07-01 10:00:00.000 -0700',
+        '2024-01-01 10:00:00.000 +0200',
+        '2024-07-01 10:00:00.000 -0700',
+        null,
+        null,
+        null,
+        '2024-01-01 10:00:00.000 -0800',
+        '2024-07-01 10:00:00.000 -0700',
+        '2024-07-01 10:00:00.000 -0700',
+        null,
+        '2024-01-01 10:00:00.000',
+        null,
+      ],
+      types: TEXT_TYPES,
+    });
+  });
+
+  it('reads text as UTC in TRY_TO_TIMESTAMP_TZ/LTZ and the format forms in a UTC session', async function () {
+    expect(await shown(TEXT_CALLS)).to.deep.equal({
+      row: [
+        '2024-01-01 10:00:00.000 +0000',
+        '2024-07-01 10:00:00.000 +0000',
+        '2024-01-01 10:00:00.000 +0200',
+        '2024-07-01 10:00:00.000 +0000',
+        null,
+        null,
+        null,
+        '2024-01-01 10:00:00.000 +0000',
+        '2024-07-01 10:00:00.000 +0000',
+        '2024-07-01 10:00:00.000 +0000',
+        null,
+        '2024-01-01 10:00:00.000',
+        null,
+      ],
+      types: TEXT_TYPES,
+    });
+  });
 });
