@@ -7,6 +7,7 @@
  */
 import { EmulatorSqlError } from '../engine-types.js';
 import type { TimestampKind } from './timestamp-writes.js';
+import { epochTimestampText } from './timestamp-epoch.js';
 import { rfc2822 } from './timestamp-text.js';
 
 /** ISO date, optional time (`T` or space) and optional offset (`Z`, `+02`, `+0200`, `+02:00`). */
@@ -30,12 +31,13 @@ function offsetMinutes(zone: string): number {
 }
 
 /**
- * The parts of timestamp text in the ISO or RFC 2822 forms; null for other text. Throws 100035
- * naming the text when it has such a form but no such day or time (`2024-13-01`).
+ * The parts of timestamp text in the ISO or RFC 2822 forms, or of integer text (a count since the
+ * epoch, timestamp-epoch.ts); null for other text. Throws 100035 naming the text when it has such a
+ * form but no such day or time (`2024-13-01`).
  */
 function parse(text: string): Parsed | null {
   const mail = rfc2822(text);
-  const m = ISO.exec(mail ? `${mail.wall}${mail.offset}` : text.trim());
+  const m = ISO.exec(epochTimestampText(text) ?? (mail ? `${mail.wall}${mail.offset}` : text.trim()));
   if (!m) return null;
   const part = (g: number): number => Number(m[g] ?? 0);
   const [year, month, day, hour, minute, second] = [part(1), part(2), part(3), part(4), part(5), part(6)];

@@ -1,8 +1,9 @@
 /**
  * Timestamp text in the forms Snowflake reads beyond ISO 8601 (AUTO detection), turned into the ISO
  * text DuckDB casts: RFC 2822 dates as mail and HTTP headers write them,
- * `Thu, 21 Jan 2016 06:32:44 -0800`.
+ * `Thu, 21 Jan 2016 06:32:44 -0800`, and integer text counting from the epoch.
  */
+import { epochTimestampText } from './timestamp-epoch.js';
 import { isSignificant, quoteString, stringValue } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
 
@@ -49,8 +50,9 @@ const TIMESTAMP_TYPES = /^(TIMESTAMP(_NTZ|_LTZ|_TZ)?|DATETIME|DATE)$/i;
 
 /**
  * RFC 2822 string literals converted to timestamps (TO_TIMESTAMP_*('…'), TO_DATE('…'), '…'::TIMESTAMP_*,
- * CAST('…' AS TIMESTAMP_*)) rewritten as ISO text with their offset, token for token; other
- * tokens are returned as they are.
+ * CAST('…' AS TIMESTAMP_*)) rewritten as ISO text with their offset, and integer text converted to
+ * a timestamp (not a date, not with a format) as the ISO text of its instant at UTC
+ * (timestamp-epoch.ts), token for token; other tokens are returned as they are.
  */
 export function isoTimestampLiterals(tokens: Token[]): Token[] {
   let out: Token[] | null = null;
@@ -63,7 +65,8 @@ export function isoTimestampLiterals(tokens: Token[]): Token[] {
     const t = tokens[i];
     if (t.kind !== 'string') continue;
     const parts = rfc2822(stringValue(t));
-    if (!parts) continue;
+    const epoch = parts ? null : epochTimestampText(stringValue(t));
+    if (!parts && epoch === null) continue;
     const prev = tokens[sigAt(i, -1)];
     const fn = prev?.text === '(' ? tokens[sigAt(sigAt(i, -1), -1)] : undefined;
     const next = tokens[sigAt(i, 1)];
@@ -74,8 +77,11 @@ export function isoTimestampLiterals(tokens: Token[]): Token[] {
       after?.kind === 'word' &&
       TIMESTAMP_TYPES.test(after.text);
     if (!called && !cast) continue;
+    // Integer text is a timestamp's count since the epoch, not a date's, and a format reads it as written.
+    const target = (called ? fn.text : (after?.text ?? '')).toUpperCase();
+    if (!parts && (/DATE$/.test(target) || (called && next?.text === ','))) continue;
     out ??= tokens.slice();
-    out[i] = { ...t, text: quoteString(`${parts.wall}${parts.offset}`) };
+    out[i] = { ...t, text: quoteString(parts ? `${parts.wall}${parts.offset}` : (epoch ?? '')) };
   }
   return out ?? tokens;
 }

@@ -16,6 +16,7 @@
 import type { StatementContext } from './context.js';
 import { mergeActions } from './merge-clauses.js';
 import { qualifiedName } from './object-names.js';
+import { EPOCH_TEXT_SQL } from './timestamp-epoch.js';
 import { timestampLiteralSql } from './timestamp-literals.js';
 import {
   identName,
@@ -56,7 +57,8 @@ const ISO = `CASE WHEN regexp_matches(trim(s), ${RFC_2822}) AND ${RFC_DATE} IS N
 
 /** `CREATE MACRO` statements for the conversions, run once per instance (after macros.ts's TZ macros). */
 export const TIMESTAMP_WRITE_MACROS: readonly string[] = [
-  `CREATE MACRO _SMCP_TS_ISO(s) AS ${ISO}`,
+  // Integer text is a count since the epoch (timestamp-epoch.ts).
+  `CREATE MACRO _SMCP_TS_ISO(s) AS COALESCE(${EPOCH_TEXT_SQL}, ${ISO})`,
   `CREATE MACRO _SMCP_TS_CHECKED(s) AS ${CHECKED}`,
   `CREATE MACRO _SMCP_TS_WALL(s) AS ${WALL}`,
   // Each takes text `s` already read (_SMCP_TS_ISO) and checked (_SMCP_TS_CHECKED).

@@ -163,4 +163,91 @@ describe('emulator timestamp conversions in the session time zone', function () 
       types: TEXT_TYPES,
     });
   });
+  const EPOCH_CALLS = `SELECT TO_TIMESTAMP('1700000000') AS A, '1700000000'::TIMESTAMP_NTZ AS B,
+    TO_TIMESTAMP_LTZ('1700000000000') AS C, TRY_TO_TIMESTAMP('1700000000123456') AS D,
+    CAST('1700000000123456789' AS TIMESTAMP_TZ) AS E, TO_TIMESTAMP_NTZ('-86400') AS F,
+    TRY_CAST('31535999999' AS TIMESTAMP) AS G, TO_DATE('2024-01-01') AS H,
+    '31536000000'::TIMESTAMP_NTZ AS I`;
+
+  const EPOCHS = [
+    '2023-11-14 22:13:20.000',
+    '2023-11-14 22:13:20.000',
+    '2023-11-14 22:13:20.000 +0000',
+    '2023-11-14 22:13:20.123',
+    '2023-11-14 22:13:20.123 +0000',
+    '1969-12-31 00:00:00.000',
+    '2969-05-02 23:59:59.000',
+    '2024-01-01',
+    '1971-01-01 00:00:00.000',
+  ];
+  const EPOCH_TYPES = [
+    'timestamp_ntz',
+    'timestamp_ntz',
+    'timestamp_ltz',
+    'timestamp_ntz',
+    'timestamp_tz',
+    'timestamp_ntz',
+    'timestamp_ntz',
+    'date',
+    'timestamp_ntz',
+  ];
+
+  it('reads integer text as seconds, milli-, micro- or nanoseconds since the epoch by its magnitude', async function () {
+    expect(await shown(EPOCH_CALLS)).to.deep.equal({ row: EPOCHS, types: EPOCH_TYPES });
+    await execute(alice.conn, LOS_ANGELES);
+    const local = await shown(EPOCH_CALLS);
+    expect(local.types).to.deep.equal(EPOCH_TYPES);
+    // The same instants; only the TIMESTAMP_LTZ shows in the session zone.
+    expect(local.row).to.deep.equal(EPOCHS.map((v, k) => (k === 2 ? '2023-11-14 14:13:20.000 -0800' : v)));
+  });
+
+  /** Rows of table `name` ordered by N (A TIMESTAMP_TZ, B TIMESTAMP_LTZ, C TIMESTAMP_NTZ, D TIMESTAMP). */
+  async function epochTable(name: string): Promise<{ rows: unknown[][]; types: string[] }> {
+    await execute(
+      alice.conn,
+      `CREATE TABLE ${name} (A TIMESTAMP_TZ, B TIMESTAMP_LTZ, C TIMESTAMP_NTZ, D TIMESTAMP, N INT)`,
+    );
+    await execute(
+      alice.conn,
+      `INSERT INTO ${name} VALUES ('1700000000', '1700000000000', '1700000000', '1700000000000000', 1)`,
+    );
+    await execute(alice.conn, `INSERT INTO ${name} SELECT X, X, X, X, 2 FROM (SELECT '1700000000' AS X)`);
+    await execute(alice.conn, `INSERT INTO ${name} VALUES (?, ?, ?, ?, 3)`, [
+      '1700000000',
+      '1700000000',
+      '1700000000',
+      '-1',
+    ]);
+    const { rows, statement } = await execute(alice.conn, `SELECT A, B, C, D FROM ${name} ORDER BY N`);
+    return {
+      rows: rows.map((r) => Object.values(r).map((v) => JSON.parse(JSON.stringify(v)) as unknown)),
+      types: (statement.getColumns() ?? []).map((c) => c.getType()),
+    };
+  }
+
+  it('stores integer text written into timestamp columns as its instant since the epoch', async function () {
+    const utc = ['2023-11-14 22:13:20.000 +0000', '2023-11-14 22:13:20.000 +0000', '2023-11-14 22:13:20.000'];
+    expect(await epochTable('EPOCHS_UTC')).to.deep.equal({
+      rows: [
+        [...utc, '2023-11-14 22:13:20.000'],
+        [...utc, '2023-11-14 22:13:20.000'],
+        [...utc, '1969-12-31 23:59:59.000'],
+      ],
+      types: ['timestamp_tz', 'timestamp_ltz', 'timestamp_ntz', 'timestamp_ntz'],
+    });
+    await execute(alice.conn, LOS_ANGELES);
+    const local = [
+      '2023-11-14 22:13:20.000 +0000',
+      '2023-11-14 14:13:20.000 -0800',
+      '2023-11-14 22:13:20.000',
+    ];
+    expect(await epochTable('EPOCHS_LOCAL')).to.deep.equal({
+      rows: [
+        [...local, '2023-11-14 22:13:20.000'],
+        [...local, '2023-11-14 22:13:20.000'],
+        [...local, '1969-12-31 23:59:59.000'],
+      ],
+      types: ['timestamp_tz', 'timestamp_ltz', 'timestamp_ntz', 'timestamp_ntz'],
+    });
+  });
 });

@@ -1,0 +1,43 @@
+/**
+ * Integer text read as a timestamp, as Snowflake reads it (TO_TIMESTAMP('1700000000'),
+ * '1700000000'::TIMESTAMP_NTZ, such text written into a timestamp column): a count since the
+ * epoch, 1970-01-01 00:00:00 UTC, whose unit its magnitude gives. Below 31536000000 (the
+ * milliseconds of a year) it is seconds, below 31536000000000 milliseconds, below
+ * 31536000000000000 microseconds, and nanoseconds above. The instant becomes ISO text at UTC
+ * (`2023-11-14 22:13:20.000000000+00:00`), which every timestamp conversion already reads: the
+ * wall time at UTC for TIMESTAMP_NTZ, the instant for TIMESTAMP_LTZ and TIMESTAMP_TZ.
+ */
+
+/** The milliseconds of a 365-day year: the magnitude from which integer text is not seconds. */
+const YEAR_MS = 31_536_000_000n;
+
+const INTEGER = /^[+-]?\d{1,20}$/;
+
+/** Integer text `text` (sign and surrounding blanks allowed) as ISO timestamp text at UTC; null for other text. */
+export function epochTimestampText(text: string): string | null {
+  const t = text.trim();
+  if (!INTEGER.test(t)) return null;
+  const n = BigInt(t);
+  const scale =
+    n < YEAR_MS ? 1_000_000_000n : n < YEAR_MS * 1000n ? 1_000_000n : n < YEAR_MS * 1_000_000n ? 1000n : 1n;
+  const nanos = n * scale;
+  // Only seconds can be negative, so the nanoseconds split exactly into seconds and a fraction.
+  const seconds = nanos / 1_000_000_000n;
+  const iso = new Date(Number(seconds) * 1000);
+  const year = iso.getUTCFullYear();
+  if (Number.isNaN(year) || year < 1 || year > 9999) return null;
+  const fraction = String(nanos % 1_000_000_000n).padStart(9, '0');
+  const whole = iso.toISOString();
+  return `${whole.slice(0, 10)} ${whole.slice(11, 19)}.${fraction}+00:00`;
+}
+
+/**
+ * SQL of text `s` (a macro parameter) read as {@link epochTimestampText} does, to microseconds;
+ * null when `s` is no integer text or its instant is out of range, so callers fall back.
+ */
+export const EPOCH_TEXT_SQL = String.raw`CASE WHEN regexp_full_match(trim(s), '[+-]?\d{1,20}') THEN
+  strftime(make_timestamp(TRY_CAST(CASE
+    WHEN CAST(trim(s) AS HUGEINT) < 31536000000 THEN CAST(trim(s) AS HUGEINT) * 1000000
+    WHEN CAST(trim(s) AS HUGEINT) < 31536000000000 THEN CAST(trim(s) AS HUGEINT) * 1000
+    WHEN CAST(trim(s) AS HUGEINT) < 31536000000000000 THEN CAST(trim(s) AS HUGEINT)
+    ELSE CAST(trim(s) AS HUGEINT) // 1000 END AS BIGINT)), '%Y-%m-%d %H:%M:%S.%f') || '+00:00' END`;
