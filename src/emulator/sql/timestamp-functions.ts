@@ -4,7 +4,7 @@
  * TIMESTAMP_TZ and TIMESTAMP_LTZ; DuckDB's casts and strptime read them as UTC. So in a session
  * whose time zone is not UTC, these calls convert their value through the session casts of
  * timestamp-casts.ts. The TRY_ forms give NULL for text that is no timestamp (or does not match
- * the format) instead of an error. TO_TIMESTAMP is TO_TIMESTAMP_NTZ (TIMESTAMP_TYPE_MAPPING's
+ * the format) instead of an error; a format with TZH:TZM keeps the offset written for TIMESTAMP_TZ. TO_TIMESTAMP is TO_TIMESTAMP_NTZ (TIMESTAMP_TYPE_MAPPING's
  * default). Integer text reaches these calls already as timestamp text (timestamp-text.ts).
  */
 import { toStrftime } from './date-parts.js';
@@ -38,8 +38,10 @@ export function rewriteTimestampCall(w: SqlWriter, name: string, open: number, c
   if (second) {
     const format = w.argString(second);
     if (format === null) return null;
-    const parse = soft ? 'try_strptime' : 'strptime';
-    return convertSql(kind, `${parse}(${value}, ${quoteString(toStrftime(format))})`, zone, soft);
+    const pattern = toStrftime(format);
+    const parsed = `${soft ? 'try_strptime' : 'strptime'}(${value}, ${quoteString(pattern)})`;
+    const converted = convertSql(kind, parsed, zone, soft);
+    return kind === 'TZ' && pattern.includes('%z') ? offsetKeptSql(value, parsed, converted) : converted;
   }
   if (w.argNumber(first) !== null) {
     // Seconds since the epoch, an instant: no session zone involved.
@@ -61,4 +63,19 @@ function convertSql(kind: TimestampKind, sql: string, zone: string | null, soft:
   if (soft) return `_SMCP_TRY_TO_${kind}_IN(${sql}, ${zone ?? "'UTC'"})`;
   if (zone) return `_SMCP_TO_${kind}_IN(${sql}, ${zone})`;
   return kind === 'TZ' ? `_SMCP_TO_TZ(${sql})` : `CAST(${sql} AS TIMESTAMPTZ)`;
+}
+
+/** An offset at the end of timestamp text (`Z`, `+02`, `+0200`, `+02:00`). */
+const TRAILING_OFFSET = String.raw`'(Z|[+-]\d{1,2}(?::?\d{2})?)\s*$'`;
+
+/**
+ * A TIMESTAMP_TZ parsed by a format with TZH:TZM (`parsed`: the instant) that keeps the offset
+ * written at the end of the text `value`, as Snowflake keeps it; DuckDB's strptime keeps only the
+ * instant. Text whose offset is elsewhere gets `otherwise` (the instant in the session zone).
+ */
+function offsetKeptSql(value: string, parsed: string, otherwise: string): string {
+  const minutes = `_SMCP_TZ_MINUTES(regexp_extract(${value}, ${TRAILING_OFFSET}, 1))`;
+  return `CASE WHEN regexp_matches(${value}, ${TRAILING_OFFSET})
+    THEN _SMCP_TZ_MAKE(timezone('UTC', ${parsed}) + to_minutes(CAST(${minutes} AS BIGINT)), ${minutes})
+    ELSE ${otherwise} END`;
 }

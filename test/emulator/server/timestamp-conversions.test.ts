@@ -250,4 +250,14 @@ describe('emulator timestamp conversions in the session time zone', function () 
       types: ['timestamp_tz', 'timestamp_ltz', 'timestamp_ntz', 'timestamp_ntz'],
     });
   });
+  it('keeps the offset a TZH:TZM format reads into TIMESTAMP_TZ, in a UTC and a non-UTC session', async function () {
+    const sql = `SELECT TO_TIMESTAMP_TZ('2024-01-01 10:00 +02:00', 'YYYY-MM-DD HH24:MI TZH:TZM') AS A,
+      TRY_TO_TIMESTAMP_TZ(X, 'YYYY-MM-DD HH24:MI TZH:TZM') AS B, TRY_TO_TIMESTAMP_TZ('soon', 'YYYY-MM-DD TZH:TZM') AS C,
+      TO_TIMESTAMP_LTZ(X, 'YYYY-MM-DD HH24:MI TZH:TZM') AS D FROM (SELECT '2024-07-01 10:00 +05:30' AS X)`;
+    const types = ['timestamp_tz', 'timestamp_tz', 'timestamp_tz', 'timestamp_ltz'];
+    const kept = ['2024-01-01 10:00:00.000 +0200', '2024-07-01 10:00:00.000 +0530', null];
+    expect(await shown(sql)).to.deep.equal({ row: [...kept, '2024-07-01 04:30:00.000 +0000'], types });
+    await execute(alice.conn, LOS_ANGELES);
+    expect(await shown(sql)).to.deep.equal({ row: [...kept, '2024-06-30 21:30:00.000 -0700'], types });
+  });
 });
