@@ -4,8 +4,9 @@
  * TIMESTAMP_TZ and TIMESTAMP_LTZ; DuckDB's casts and strptime read them as UTC. So in a session
  * whose time zone is not UTC, these calls convert their value through the session casts of
  * timestamp-casts.ts. The TRY_ forms give NULL for text that is no timestamp (or does not match
- * the format) instead of an error; a format with TZH:TZM keeps the offset written for TIMESTAMP_TZ. TO_TIMESTAMP is TO_TIMESTAMP_NTZ (TIMESTAMP_TYPE_MAPPING's
- * default). Integer text reaches these calls already as timestamp text (timestamp-text.ts).
+ * the format) instead of an error; a format with TZH:TZM keeps the offset written for
+ * TIMESTAMP_TZ. TO_TIMESTAMP is TO_TIMESTAMP_NTZ (TIMESTAMP_TYPE_MAPPING's default). Integer text
+ * reaches these calls already as timestamp text (timestamp-text.ts).
  */
 import { toStrftime } from './date-parts.js';
 import type { SqlWriter } from './rewrite-context.js';
