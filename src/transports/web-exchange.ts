@@ -96,10 +96,26 @@ function settledRead<T>(read: Promise<T>): Promise<T | undefined> {
   return Promise.race([read, Promise.resolve().then(() => Promise.resolve(undefined))]);
 }
 
+/** Resolves after the current turn of the event loop (no timer: it waits for no clock). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Sends what `res` holds corked. */
+function uncork(res: ServerResponse): void {
+  while (res.writableCorked > 0) res.uncork();
+}
+
 /**
  * Writes `response` to `res`: its status and headers, then its body with write backpressure.
- * When the client goes away the body is cancelled at once (an SSE stream then leaves the SDK's
- * stream map, so the client can open it again), not at the stream's next event. Never rejects.
+ *
+ * What the body has ready within one turn of the event loop goes out with the headers in one
+ * write: a session's priming event with a quick answer (and its end, then with a Content-Length),
+ * or the priming event alone when the answer takes longer; headers alone when nothing is ready (an
+ * event stream waiting for its first event), so the client knows the stream is open. Later chunks
+ * are written as they come, those ready together in one write. When the client goes away the body
+ * is cancelled at once (an SSE stream then leaves the SDK's stream map, so the client can resume
+ * or reopen it), not at the stream's next event. Never rejects.
  */
 export async function writeWebResponse(res: ServerResponse, response: Response): Promise<void> {
   if (gone(res)) {
@@ -108,8 +124,8 @@ export async function writeWebResponse(res: ServerResponse, response: Response):
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of response.headers) headers[name] = value;
-  res.writeHead(response.status, headers);
   if (response.body === null) {
+    res.writeHead(response.status, headers);
     res.end();
     return;
   }
@@ -119,21 +135,86 @@ export async function writeWebResponse(res: ServerResponse, response: Response):
   };
   res.once('close', cancel);
   try {
-    let next = reader.read();
-    // Nothing ready yet (an event stream waiting for its first event): the headers go now.
-    if ((await settledRead(next)) === undefined) res.flushHeaders();
+    const first = await readyChunks(reader);
+    if (first.done && !gone(res)) {
+      writeWhole(res, response.status, headers, first.chunks);
+      return;
+    }
+    if (gone(res)) throw new Error('the client went away');
+    res.writeHead(response.status, headers);
+    if (first.chunks.length === 0) res.flushHeaders();
+    else {
+      res.cork();
+      for (const chunk of first.chunks) res.write(chunk);
+    }
+    let next = first.next;
     for (;;) {
-      const { done, value } = await next;
-      if (done || gone(res)) break;
-      if (!res.write(value)) await drained(res);
+      let result = await settledRead(next);
+      if (result === undefined) {
+        uncork(res);
+        result = await next;
+      }
+      if (result.done || gone(res)) break;
+      if (res.writableCorked === 0) res.cork();
+      if (!res.write(result.value)) {
+        uncork(res);
+        await drained(res);
+      }
       next = reader.read();
     }
   } catch {
     // The stream failed or was cancelled: end what was sent.
+  } finally {
+    res.off('close', cancel);
   }
-  res.off('close', cancel);
   if (gone(res)) await reader.cancel().catch(() => {});
+  // A body that failed before anything was written still gets its status and headers.
+  else if (!res.headersSent) res.writeHead(response.status, headers);
   res.end();
+}
+
+/** How much of a body is gathered to go out with its headers. */
+const MAX_GATHERED_BYTES = 64 * 1024;
+
+/** One read of an answer's body. */
+type ChunkRead = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>;
+
+/** The chunks the body has ready within one turn of the event loop, and the read pending after. */
+async function readyChunks(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): Promise<{ chunks: Uint8Array[]; done: boolean; next: Promise<ChunkRead> }> {
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  let waited = false;
+  let next = reader.read();
+  // Bounded: a body that keeps chunks coming is written as it comes, not gathered whole.
+  while (bytes < MAX_GATHERED_BYTES) {
+    const result = await settledRead(next);
+    if (result === undefined) {
+      if (waited) return { chunks, done: false, next };
+      await nextTurn();
+      waited = true;
+      continue;
+    }
+    if (result.done) return { chunks, done: true, next };
+    chunks.push(result.value);
+    bytes += result.value.byteLength;
+    next = reader.read();
+  }
+  return { chunks, done: false, next };
+}
+
+/** Writes a complete answer in one write, with its length unless the handler gave one. */
+function writeWhole(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  chunks: Uint8Array[],
+): void {
+  const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  const framed = 'content-length' in headers || 'transfer-encoding' in headers;
+  res.writeHead(status, framed ? headers : { ...headers, 'content-length': String(body.byteLength) });
+  res.end(body);
 }
 
 /** Resolves once `res` can take more, or it closes. */
