@@ -8,9 +8,9 @@
  * answer has one chunk ready and not the next (a session's SSE priming event before its answer),
  * waits a timer of ≥ 1 ms before writing anything. Here the web Request is built only as far as
  * the handler reads it (lazy-web-request.ts, no body: the body travels parsed), and the answer is
- * written at once: status and headers with the first chunk that is ready (or alone when none is,
- * so a client waiting on an event stream knows it is open), then the rest with backpressure,
- * stopping when the client goes away.
+ * written without a timer: status and headers with what the body has ready within one turn of the
+ * event loop (alone when nothing is, so a client waiting on an event stream knows it is open),
+ * then the rest with backpressure, stopping when the client goes away (see writeWebResponse).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { headerValue, isRecord } from './http-io.js';
