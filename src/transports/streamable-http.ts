@@ -1,6 +1,7 @@
 /**
  * The `/mcp` endpoint for HTTP: 2025-era traffic (initialize, Mcp-Session-Id, GET stream, DELETE,
- * resumable SSE) is served by one NodeStreamableHTTPServerTransport + McpServer per session, and
+ * resumable SSE) is served by one WebStandardStreamableHTTPServerTransport + McpServer per session
+ * (straight from Node's request and response, see web-exchange.ts), and
  * 2026-07-28 stateless requests by the SDK's `createMcpHandler`. With `stateless` there are no
  * sessions: everything goes through `createMcpHandler` (2025-era requests statelessly too).
  * The caller has already checked Host, Origin, token and draining.
@@ -8,9 +9,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo, McpHttpHandler, McpServer } from '@modelcontextprotocol/server';
-import { classifyInboundRequest, createMcpHandler, isInitializeRequest } from '@modelcontextprotocol/server';
+import {
+  classifyInboundRequest,
+  createMcpHandler,
+  isInitializeRequest,
+  WebStandardStreamableHTTPServerTransport,
+} from '@modelcontextprotocol/server';
 import type { NodeMcpRequestHandler } from '@modelcontextprotocol/node';
-import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
+import { toNodeHandler } from '@modelcontextprotocol/node';
 import type { ClientIdentity, RequestContext } from '../mcp/request-context.js';
 import { contextAuthInfo, contextOfAuthInfo, newRequestContext } from '../mcp/request-context.js';
 import type { RequestTracker } from '../mcp/request-tracker.js';
@@ -21,6 +27,7 @@ import { BoundedEventStore } from './event-store.js';
 import { headerValue, isRecord, sendRpcRefusal } from './http-io.js';
 import { serveParsedPost } from './parsed-post.js';
 import { TrackedTransport } from './tracked-transport.js';
+import { serveWebExchange } from './web-exchange.js';
 import type { ServerFactory } from './contracts.js';
 import type { Logger } from '../logger.js';
 
@@ -39,7 +46,7 @@ interface Session {
   readonly identity: ClientIdentity;
   /** Who opened it (see client-identification.ts): nobody else may use, watch or end it. */
   readonly owner: string;
-  readonly transport: NodeStreamableHTTPServerTransport;
+  readonly transport: WebStandardStreamableHTTPServerTransport;
   /** What the server is connected to: counts requests and sets their context per message. */
   readonly tracked: TrackedTransport;
   readonly server: McpServer;
@@ -244,7 +251,7 @@ export class StreamableHttpEndpoint {
         if (!res.writableFinished) session.tracked.abortRequest(id, 'the HTTP connection closed');
       });
     }
-    return this.withActivity(session, res, () => session.transport.handleRequest(req, res, body));
+    return this.withActivity(session, res, () => serveSession(session.transport, req, res, body));
   }
 
   /** The open session `id` when `owner` opened it; otherwise undefined, as for an unknown id. */
@@ -264,7 +271,7 @@ export class StreamableHttpEndpoint {
     await this.withActivity(
       session,
       res,
-      () => session.transport.handleRequest(req, res),
+      () => serveSession(session.transport, req, res),
       req.method === 'GET',
     );
   }
@@ -292,7 +299,7 @@ export class StreamableHttpEndpoint {
       owner,
       ...(facts.clientName ? { clientName: facts.clientName } : {}),
     };
-    const transport = new NodeStreamableHTTPServerTransport({
+    const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
       eventStore: new BoundedEventStore(this.deps.eventStoreMaxEvents),
     });
@@ -319,7 +326,7 @@ export class StreamableHttpEndpoint {
     });
     try {
       await server.connect(tracked);
-      await this.withActivity(session, res, () => transport.handleRequest(req, res, body));
+      await this.withActivity(session, res, () => serveSession(transport, req, res, body));
     } finally {
       // An initialize the transport refused never produced a session: drop it at once.
       if (transport.sessionId === undefined) await this.closeSession(id);
@@ -405,6 +412,25 @@ export class StreamableHttpEndpoint {
     // The transport closed on its own (DELETE): let the server go too.
     void session.server.close().catch(() => {});
   }
+}
+
+/**
+ * Serves one request of a session (POST with its parsed body, GET stream, DELETE) through its
+ * transport. The SDK checks the session id, protocol version and Accept; the request context of
+ * each message comes from the TrackedTransport, so no AuthInfo rides with the request.
+ */
+function serveSession(
+  transport: WebStandardStreamableHTTPServerTransport,
+  req: IncomingMessage,
+  res: ServerResponse,
+  parsedBody?: unknown,
+): Promise<void> {
+  return serveWebExchange(
+    req,
+    res,
+    (request) => transport.handleRequest(request, parsedBody === undefined ? {} : { parsedBody }),
+    parsedBody,
+  );
 }
 
 /** 404 for a session that does not exist or is not the caller's: the same answer for both. */

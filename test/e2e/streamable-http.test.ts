@@ -3,6 +3,8 @@ import type { Client } from '@modelcontextprotocol/client';
 import type { E2eServer } from './helpers.js';
 import {
   connectHttp,
+  eventually,
+  HISTORY_SQL,
   JSON_HEADERS,
   modernRequest,
   MODERN_META,
@@ -108,6 +110,51 @@ describe('e2e: smcp start over Streamable HTTP', function () {
     }
     const end = await fetch(`${server.base}/mcp`, { method: 'DELETE', headers });
     expect(end.status).to.equal(200);
+  });
+
+  it('cancels the statement when a session client drops its call after the priming event, and the session serves on', async function () {
+    // The wait runs 48 s when nothing cancels it: 20 s tells a cancel from none on a busy machine.
+    this.timeout(60_000);
+    const { client, transport } = await connect('e2e-drop-primed');
+    const sql = 'SELECT SYSTEM$WAIT(48) AS SESSION_DROP';
+    const ac = new AbortController();
+    const res = await fetch(`${server.base}/mcp`, {
+      method: 'POST',
+      signal: ac.signal,
+      headers: {
+        ...JSON_HEADERS,
+        'mcp-session-id': transport.sessionId!,
+        'mcp-protocol-version': transport.protocolVersion ?? '2025-11-25',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 12,
+        method: 'tools/call',
+        params: { name: 'execute_query', arguments: { sql } },
+      }),
+    });
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.match(/^text\/event-stream/);
+    const reader: ReadableStreamDefaultReader<Uint8Array> = res.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    // The priming event: an id for resuming, no message.
+    expect(first).to.match(/^id: \S+\ndata: \n\n/);
+    await eventually(async () => {
+      const status = (await (await fetch(`${server.base}/status`)).json()) as {
+        inFlight: { tool?: string }[];
+      };
+      return status.inFlight.some((r) => r.tool === 'execute_query') ? true : undefined;
+    });
+    ac.abort();
+    await reader.cancel().catch(() => {});
+    const history = await eventually(async () => {
+      const rows = tabular(
+        await client.callTool({ name: 'execute_query', arguments: { sql: HISTORY_SQL } }),
+      ).rows;
+      const row = rows.find((r) => r[0] === sql);
+      return row && row[1] !== 'RUNNING' ? { status: String(row[1]), errorCode: row[2] } : undefined;
+    }, 20_000);
+    expect(history).to.deep.equal({ status: 'FAILED_WITH_ERROR', errorCode: '000604' });
   });
 
   it('ends a v2 client session on DELETE (then 404) and the client re-initializes', async () => {
