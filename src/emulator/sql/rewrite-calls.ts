@@ -165,8 +165,6 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
     case 'TO_JSON':
       // Snowflake's TO_JSON is the text of the value's JSON.
       return ranges.length === 1 ? `CAST(${variantSql(arg(0))} AS VARCHAR)` : null;
-    case 'LISTAGG':
-      return null;
     case 'IFNULL':
       return `COALESCE(${all()})`;
     default:
