@@ -14,6 +14,7 @@ import { structuredTypeAt } from './structured-types.js';
 import { decfloatCastSql, numericCastSql, textCastSql, textOfSql, tryNumericCast } from './decfloat.js';
 import { bracketPathText } from './json-text.js';
 import { sessionCast } from './timestamp-casts.js';
+import { objectConstructSql } from './object-construct.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
 export function rewriteCall(w: SqlWriter, name: string, open: number, close: number): string | null {
@@ -152,12 +153,8 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
     case 'TRY_TO_TIMESTAMP_TZ':
       return ranges.length === 1 ? `TRY(_SMCP_TO_TZ(${arg(0)}))` : null;
     case 'OBJECT_CONSTRUCT':
-    case 'OBJECT_CONSTRUCT_KEEP_NULL': {
-      if (ranges.length === 1 && arg(0) === '*') return `json_object(*)`;
-      // Keys stay text; values go in as VARIANTs (a DECFLOAT as its number, a structured value plain).
-      const pairs = ranges.map((_r, k) => (k % 2 === 0 ? arg(k) : variantSql(arg(k))));
-      return `json_object(${pairs.join(', ')})`;
-    }
+    case 'OBJECT_CONSTRUCT_KEEP_NULL':
+      return objectConstructSql(w, name, ranges);
     case 'ARRAY_CONSTRUCT':
       return `json_array(${ranges.map((_r, k) => variantSql(arg(k))).join(', ')})`;
     case 'TO_VARIANT':
