@@ -5,7 +5,7 @@
  * called it:
  *   SELECT "_SMCP_C1" AS "A", CAST("_SMCP_C2" AS <type>) AS "B" FROM (<query>) AS "_SMCP_SRC"("_SMCP_C1", "_SMCP_C2")
  * A column without a type keeps the Snowflake type the query gives it (an OBJECT stays OBJECT, a
- * VARCHAR(10) keeps its length). A list whose length differs from the query's columns, and column
+ * VARCHAR(10) keeps its length), as it does in a CTAS without a list (keptTypes). A list whose length differs from the query's columns, and column
  * options other than COMMENT, fail with a compilation error.
  */
 import type { ColumnMeta } from '../engine-types.js';
@@ -72,6 +72,24 @@ function keptType(meta: ColumnMeta | undefined): SfColumnType | null {
   const name = meta && !meta.fields ? KEPT[meta.type] : undefined;
   if (!meta || !name) return null;
   return parseSfType(name, meta.length === null ? [] : [meta.length]);
+}
+
+/**
+ * The Snowflake types DuckDB cannot tell (OBJECT, ARRAY, VARCHAR(n), BINARY(n)) of the columns of
+ * DuckDB query `sql`, by column name: what a plain CREATE TABLE … AS <query> declares. Prepares the
+ * query once; a query that does not prepare declares nothing (creating the table reports why).
+ */
+export async function keptTypes(ctx: StatementContext, sql: string): Promise<[string, SfColumnType][]> {
+  let columns: ColumnMeta[];
+  try {
+    columns = await preparedColumns(ctx, sql);
+  } catch {
+    return [];
+  }
+  return columns.flatMap((c) => {
+    const type = keptType(c);
+    return type ? [[c.name, type] as [string, SfColumnType]] : [];
+  });
 }
 
 /**

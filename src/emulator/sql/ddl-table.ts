@@ -7,7 +7,7 @@ import type { ResultSet } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
 import type { StatementContext } from './context.js';
 import { closeOf, columnDef } from './ddl-columns.js';
-import { ctasColumnList } from './ctas-columns.js';
+import { ctasColumnList, keptTypes } from './ctas-columns.js';
 import { statusResult } from './result-set.js';
 import { STATEMENT_TYPE } from './statement-types.js';
 import {
@@ -90,7 +90,9 @@ export async function createTable(
   if (listed) query = ` AS ${listed.sql}`;
   else if (asAt >= 0) {
     const startOffset = sig[asAt + 1]?.start ?? 0;
-    query = ` AS ${rewrite(tokens.filter((t) => t.start >= startOffset))}`;
+    const sql = rewrite(tokens.filter((t) => t.start >= startOffset));
+    query = ` AS ${sql}`;
+    if (body === '') declared.push(...(await keptTypes(ctx, sql)));
   } else if (
     j < sig.length &&
     comment === null &&

@@ -1,7 +1,7 @@
 /**
  * CREATE [OR REPLACE] TABLE t (a, b) AS SELECT … through the real snowflake-sdk: the list renames
  * the query's columns in order and keeps their Snowflake types (OBJECT, ARRAY, NUMBER(10,2),
- * TIMESTAMP_TZ, DECFLOAT, …), a type in the list casts the column, COMMENTs are kept, IF NOT EXISTS
+ * TIMESTAMP_TZ, DECFLOAT, …, as a CTAS without a list now does), a type in the list casts the column, COMMENTs are kept, IF NOT EXISTS
  * and TEMPORARY/TRANSIENT work; a list of the wrong length and column options it cannot honour fail
  * with a compilation error.
  */
@@ -83,6 +83,18 @@ describe('emulator CREATE TABLE (columns) AS SELECT', function () {
       'VARCHAR(10)',
       'OBJECT',
     ]);
+  });
+
+  it('keeps the Snowflake types of table columns in a CTAS without a list too', async function () {
+    await execute(alice.conn, 'CREATE TABLE PLAIN AS SELECT S, O, A, V FROM S');
+    expect((await readBack('SELECT * FROM PLAIN')).columns).to.deep.equal([
+      'S text',
+      'O object',
+      'A array',
+      'V variant',
+    ]);
+    const described = await execute(alice.conn, 'DESCRIBE TABLE PLAIN');
+    expect(described.rows.map((r) => r.type)).to.deep.equal(['VARCHAR(10)', 'OBJECT', 'ARRAY', 'VARIANT']);
   });
 
   it('casts to the types the list gives, reading text as those types do', async function () {
