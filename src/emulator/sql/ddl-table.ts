@@ -7,6 +7,7 @@ import type { ResultSet } from '../engine-types.js';
 import { EmulatorSqlError } from '../engine-types.js';
 import type { StatementContext } from './context.js';
 import { closeOf, columnDef } from './ddl-columns.js';
+import { ctasColumnList, keptTypes } from './ctas-columns.js';
 import { statusResult } from './result-set.js';
 import { STATEMENT_TYPE } from './statement-types.js';
 import {
@@ -59,7 +60,13 @@ export async function createTable(
   const colComments: [string, string][] = [];
   let body = '';
   let j = i;
-  if (sig[j]?.text === '(') {
+  // `(a, b) AS <query>` names the query's columns (ctas-columns.ts).
+  const listed = await ctasColumnList(ctx, tokens, sig, i, rewrite);
+  if (listed) {
+    declared.push(...listed.declared);
+    colComments.push(...listed.comments);
+    j = listed.next;
+  } else if (sig[j]?.text === '(') {
     const close = closeOf(sig, j);
     const defs: string[] = [];
     for (const def of splitTopLevelCommas(sig.slice(j + 1, close))) {
@@ -80,9 +87,12 @@ export async function createTable(
   const asAt = sig.findIndex((t, k) => k >= j && t.kind === 'word' && t.text.toUpperCase() === 'AS');
   const comment = findComment(sig.slice(j, asAt < 0 ? sig.length : asAt));
   let query = '';
-  if (asAt >= 0) {
+  if (listed) query = ` AS ${listed.sql}`;
+  else if (asAt >= 0) {
     const startOffset = sig[asAt + 1]?.start ?? 0;
-    query = ` AS ${rewrite(tokens.filter((t) => t.start >= startOffset))}`;
+    const sql = rewrite(tokens.filter((t) => t.start >= startOffset));
+    query = ` AS ${sql}`;
+    if (body === '') declared.push(...(await keptTypes(ctx, sql)));
   } else if (
     j < sig.length &&
     comment === null &&

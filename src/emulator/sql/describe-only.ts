@@ -30,7 +30,7 @@ export interface DescribeDeps {
 }
 
 /** The columns of `sql` as DuckDB plans it, without running it. */
-async function preparedColumns(ctx: StatementContext, sql: string): Promise<ColumnMeta[]> {
+export async function preparedColumns(ctx: StatementContext, sql: string): Promise<ColumnMeta[]> {
   const conn = ctx.pooled.conn;
   const prepared = await ctx.guard(conn, () => conn.prepare(sql));
   try {

@@ -14,6 +14,7 @@ import { structuredTypeAt } from './structured-types.js';
 import { decfloatCastSql, numericCastSql, textCastSql, textOfSql, tryNumericCast } from './decfloat.js';
 import { bracketPathText } from './json-text.js';
 import { rewriteTimestampCall } from './timestamp-functions.js';
+import { objectConstructSql } from './object-construct.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
 export function rewriteCall(w: SqlWriter, name: string, open: number, close: number): string | null {
@@ -132,12 +133,8 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
       return name === 'TRY_TO_BINARY' ? `TRY(${sql})` : sql;
     }
     case 'OBJECT_CONSTRUCT':
-    case 'OBJECT_CONSTRUCT_KEEP_NULL': {
-      if (ranges.length === 1 && arg(0) === '*') return `json_object(*)`;
-      // Keys stay text; values go in as VARIANTs (a DECFLOAT as its number, a structured value plain).
-      const pairs = ranges.map((_r, k) => (k % 2 === 0 ? arg(k) : variantSql(arg(k))));
-      return `json_object(${pairs.join(', ')})`;
-    }
+    case 'OBJECT_CONSTRUCT_KEEP_NULL':
+      return objectConstructSql(w, name, ranges);
     case 'ARRAY_CONSTRUCT':
       return `json_array(${ranges.map((_r, k) => variantSql(arg(k))).join(', ')})`;
     case 'TO_VARIANT':
@@ -145,8 +142,6 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
     case 'TO_JSON':
       // Snowflake's TO_JSON is the text of the value's JSON.
       return ranges.length === 1 ? `CAST(${variantSql(arg(0))} AS VARCHAR)` : null;
-    case 'LISTAGG':
-      return null;
     case 'IFNULL':
       return `COALESCE(${all()})`;
     default:

@@ -7,24 +7,14 @@ import { EmulatorSqlError } from '../engine-types.js';
 import { noCurrentDatabase } from './sql-errors.js';
 import { isSignificant, quoteString, stringValue } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
-import { duckTypeFor, parseSfType } from './types.js';
 import { rewriteCall } from './rewrite-calls.js';
 import { rewriteTableCall, rewriteTableSyntax } from './table-functions/index.js';
 import { applyWrap } from './rewrite-context.js';
+import { castTypeAt } from './cast-types.js';
+import { rewriteOrderedAggregate } from './ordered-aggregates.js';
 import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-context.js';
-import { semiStructuredSql, structuredCastSql } from './structured-cast.js';
-import { sessionCast } from './timestamp-casts.js';
-import { structuredTypeAt, wrappedDuckType } from './structured-types.js';
 import { JSON_TEXT_MACRO } from './json-text.js';
-import {
-  decfloatCastSql,
-  decfloatJsonSql,
-  numericCastSql,
-  plainOperandEnd,
-  textCastSql,
-  textOfSql,
-  unaryMinusStart,
-} from './decfloat.js';
+import { decfloatCastSql, plainOperandEnd, textOfSql, unaryMinusStart } from './decfloat.js';
 import { isDateOperand, isFractionalLiteral, wholeDaysSql } from './date-arithmetic.js';
 import { variantPathAt } from './variant-paths.js';
 
@@ -263,52 +253,9 @@ export class Writer implements SqlWriter {
     return out;
   }
 
-  /**
-   * A type name at `i` (with optional `(args)`) → [DuckDB type, index after it, and for types a
-   * plain cast cannot produce (TIMESTAMP_TZ keeps the offset, BINARY parses hex) the function to
-   * wrap the operand in instead].
-   */
+  /** A type name at `i` → [DuckDB type, index after it, wrap] (cast-types.ts). */
   typeAt(i: number, to: number): [string, number, CastWrap?] {
-    const name = this.toks[i];
-    if (!name || name.kind !== 'word') return ['', i];
-    const structured = structuredTypeAt(this.toks, i, to);
-    if (structured) {
-      const timeZone = this.ctx.session.params.get('TIMEZONE') ?? 'UTC';
-      const wrap = (operand: string): string => structuredCastSql(structured.node, operand, timeZone);
-      return [wrappedDuckType(structured.node), structured.end, wrap];
-    }
-    const open = this.nextSig(i);
-    let args: number[] = [];
-    let end = i + 1;
-    if (this.text(open) === '(' && open < to) {
-      const close = this.closeOf(open);
-      args = this.args(open, close)
-        .map((r) => this.argNumber(r))
-        .filter((x): x is number => x !== null);
-      end = close + 1;
-    }
-    // Integer casts stay DuckDB integers so date arithmetic keeps working; they still report NUMBER(38,0).
-    if (/^(INT|INTEGER|SMALLINT|TINYINT|BYTEINT)$/i.test(name.text))
-      return ['INTEGER', end, numericCastSql('INTEGER')];
-    if (/^BIGINT$/i.test(name.text)) return ['BIGINT', end, numericCastSql('BIGINT')];
-    const sf = parseSfType(name.text, args);
-    if (!sf) return [this.emit(i, end).toUpperCase(), end];
-    const timeZone = this.ctx.session.params.get('TIMEZONE') ?? 'UTC';
-    if (sf.wire === 'timestamp_tz')
-      return [duckTypeFor(sf), end, sessionCast('TZ', timeZone) ?? '_SMCP_TO_TZ'];
-    if (sf.wire === 'timestamp_ltz') return [duckTypeFor(sf), end, sessionCast('LTZ', timeZone)];
-    if (sf.wire === 'binary') return [duckTypeFor(sf), end, '_SMCP_TO_BINARY'];
-    if (sf.wire === 'decfloat') return [duckTypeFor(sf), end, decfloatCastSql];
-    if (sf.wire === 'fixed' || sf.wire === 'real')
-      return [duckTypeFor(sf), end, numericCastSql(duckTypeFor(sf))];
-    if (sf.wire === 'variant' || sf.wire === 'object' || sf.wire === 'array')
-      return [
-        duckTypeFor(sf),
-        end,
-        (operand: string) => semiStructuredSql(operand, decfloatJsonSql(operand, `CAST(${operand} AS JSON)`)),
-      ];
-    if (sf.wire === 'text') return [duckTypeFor(sf), end, textCastSql(duckTypeFor(sf))];
-    return [duckTypeFor(sf), end];
+    return castTypeAt(this, i, to);
   }
 
   /** A word at `i`: identifier, keyword or function call → [SQL, index after what it consumed]. */
@@ -340,6 +287,8 @@ export class Writer implements SqlWriter {
     }
     if (isCall && !prevDot) {
       const close = this.closeOf(n);
+      const ordered = rewriteOrderedAggregate(this, up, n, close, to);
+      if (ordered) return ordered;
       const call = rewriteTableCall(this, up, n, close) ?? rewriteCall(this, up, n, close);
       if (call !== null) return [call, close + 1];
     }

@@ -9,6 +9,7 @@ import type { Token } from './tokenizer.js';
 import type { RewriteContext, Rewritten } from './rewrite-context.js';
 import { CLAUSE_END, Writer } from './rewrite-writer.js';
 import { markDuplicateAliases } from './duplicate-aliases.js';
+import { isWithinGroup } from './ordered-aggregates.js';
 
 export type { RewriteContext, Rewritten } from './rewrite-context.js';
 
@@ -73,7 +74,8 @@ function selectSegments(toks: Token[]): Segment[] {
   for (; i <= toks.length; i++) {
     const t = toks[i];
     const atEnd =
-      t === undefined || (depth === 0 && t.kind === 'word' && CLAUSE_END.has(t.text.toUpperCase()));
+      t === undefined ||
+      (depth === 0 && t.kind === 'word' && CLAUSE_END.has(t.text.toUpperCase()) && !isWithinGroup(toks, i));
     if (t && t.kind === 'punct' && (t.text === '(' || t.text === '[' || t.text === '{')) depth++;
     if (t && t.kind === 'punct' && (t.text === ')' || t.text === ']' || t.text === '}')) depth--;
     if (atEnd || (depth === 0 && t.kind === 'punct' && t.text === ',')) {

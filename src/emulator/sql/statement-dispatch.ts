@@ -16,6 +16,7 @@ import { mayMakeDecfloatColumn, withDecfloatWrites } from './decfloat-writes.js'
 import { withTimestampMergeSource } from './timestamp-merge.js';
 import { isInsertFromQuery, withTimestampSource } from './timestamp-sources.js';
 import { mayWriteTimestampText, withTimestampWrites } from './timestamp-writes.js';
+import { withTimestampUpdateValues } from './update-text-values.js';
 import { describeStatement } from './describe-only.js';
 import { RESULT_OVERHEAD_BYTES, type EngineServices } from './engine-services.js';
 import { refuseHostAccess } from './host-guard.js';
@@ -198,7 +199,15 @@ async function runStatement(
           (t) => rewriteIn(services, ctx, t, sources, bindTypes).sql,
         )
       : written;
-  const tokens = await withDateColumnDays(ctx, merged);
+  const updated =
+    first === 'UPDATE' && bound.binds.length === 0
+      ? await withTimestampUpdateValues(
+          ctx,
+          merged,
+          (t) => rewriteIn(services, ctx, t, sources, bindTypes).sql,
+        )
+      : merged;
+  const tokens = await withDateColumnDays(ctx, updated);
   const inTransaction = services.sessionConns.inTransaction(ctx.session);
   const form =
     bound.rows === null
