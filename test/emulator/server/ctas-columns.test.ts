@@ -6,7 +6,7 @@
  * with a compilation error.
  */
 import { expect } from 'chai';
-import { execute } from './driver.js';
+import { execute, failureOf } from './driver.js';
 import { useAliceConnection } from './alice.js';
 
 describe('emulator CREATE TABLE (columns) AS SELECT', function () {
@@ -36,12 +36,7 @@ describe('emulator CREATE TABLE (columns) AS SELECT', function () {
     };
   }
 
-  async function failure(sql: string): Promise<{ code?: string; message?: string }> {
-    return execute(alice.conn, sql).then(
-      () => ({ code: 'succeeded' }),
-      (e: { code?: string; message?: string }) => ({ code: e.code, message: e.message }),
-    );
-  }
+  const failure = (sql: string): ReturnType<typeof failureOf> => failureOf(alice.conn, sql);
 
   it('renames the query columns in order and keeps their Snowflake types', async function () {
     const { rows } = await execute(

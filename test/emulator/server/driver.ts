@@ -77,3 +77,20 @@ export interface SessionState {
 export function sessionState(statement: RowStatement): SessionState {
   return statement.getSessionState() as SessionState;
 }
+
+/** Rows of `sql` and the driver's type of each column. */
+export async function rowsAndTypes(
+  conn: Connection,
+  sql: string,
+): Promise<{ rows: Record<string, unknown>[]; types: string[] }> {
+  const { rows, statement } = await execute(conn, sql);
+  return { rows, types: (statement.getColumns() ?? []).map((c) => c.getType()) };
+}
+
+/** The code and message `sql` failed with, or `{ code: 'succeeded' }` when it ran. */
+export async function failureOf(conn: Connection, sql: string): Promise<{ code?: string; message?: string }> {
+  return execute(conn, sql).then(
+    () => ({ code: 'succeeded' }),
+    (e: { code?: string; message?: string }) => ({ code: e.code, message: e.message }),
+  );
+}

@@ -5,7 +5,7 @@
  * leaving out SQL NULL but keeping JSON null; and compilation errors for forms it cannot read.
  */
 import { expect } from 'chai';
-import { execute } from './driver.js';
+import { execute, rowsAndTypes, failureOf } from './driver.js';
 import { useAliceConnection } from './alice.js';
 
 describe('emulator OBJECT_CONSTRUCT', function () {
@@ -27,18 +27,9 @@ describe('emulator OBJECT_CONSTRUCT', function () {
     await execute(alice.conn, "INSERT INTO K VALUES (1, 'one'), (2, NULL)");
   });
 
-  /** Rows of `sql` and the driver's type of each column. */
-  async function query(sql: string): Promise<{ rows: Record<string, unknown>[]; types: string[] }> {
-    const { rows, statement } = await execute(alice.conn, sql);
-    return { rows, types: (statement.getColumns() ?? []).map((c) => c.getType()) };
-  }
+  const query = (sql: string): ReturnType<typeof rowsAndTypes> => rowsAndTypes(alice.conn, sql);
 
-  async function failure(sql: string): Promise<{ code?: string; message?: string }> {
-    return execute(alice.conn, sql).then(
-      () => ({ code: 'succeeded' }),
-      (e: { code?: string; message?: string }) => ({ code: e.code, message: e.message }),
-    );
-  }
+  const failure = (sql: string): ReturnType<typeof failureOf> => failureOf(alice.conn, sql);
 
   const FULL = { ID: 1, NAME: 'a', N: 1.5, V: { x: null }, mixed: 7, D: 1.25 };
 

@@ -5,7 +5,7 @@
  * and Snowflake's compilation errors for forms that have no meaning.
  */
 import { expect } from 'chai';
-import { execute } from './driver.js';
+import { execute, rowsAndTypes, failureOf } from './driver.js';
 import { useAliceConnection } from './alice.js';
 
 describe('emulator ARRAY_AGG and LISTAGG', function () {
@@ -21,18 +21,9 @@ describe('emulator ARRAY_AGG and LISTAGG', function () {
     );
   });
 
-  /** Rows of `sql` and the driver's type of each column. */
-  async function query(sql: string): Promise<{ rows: Record<string, unknown>[]; types: string[] }> {
-    const { rows, statement } = await execute(alice.conn, sql);
-    return { rows, types: (statement.getColumns() ?? []).map((c) => c.getType()) };
-  }
+  const query = (sql: string): ReturnType<typeof rowsAndTypes> => rowsAndTypes(alice.conn, sql);
 
-  async function failure(sql: string): Promise<{ code?: string; message?: string }> {
-    return execute(alice.conn, sql).then(
-      () => ({ code: 'succeeded' }),
-      (e: { code?: string; message?: string }) => ({ code: e.code, message: e.message }),
-    );
-  }
+  const failure = (sql: string): ReturnType<typeof failureOf> => failureOf(alice.conn, sql);
 
   it('orders ARRAY_AGG and LISTAGG by WITHIN GROUP, leaving NULLs out', async function () {
     expect(
