@@ -11,10 +11,10 @@
  * waits, runnable, inside the call: the call's wall time is mostly time off the CPU, and the
  * longer the main thread ran before the call, the more often that happens. This loop runs one
  * prepared `SELECT 1` (stream, then fetchChunk until the end) with `--work-us` of busy JavaScript
- * before each call and reports, per call: wall µs of the synchronous part, how often the main
- * thread was preempted inside it (/proc nonvoluntary_ctxt_switches, read outside the timed part),
- * and what process.threadCpuUsage() charges to it. (The /proc reads are themselves a few µs of work
- * before each call, so `--work-us 0` is not quite none.)
+ * before each call and reports, per call: wall µs of the synchronous part, the µs the main thread
+ * spent in it runnable but waiting for a CPU and how often it was switched out there (from
+ * /proc schedstat, read outside the timed part), and what process.threadCpuUsage() charges to it.
+ * (The /proc reads are themselves a few µs of work before each call: `--work-us 0` is not none.)
  *
  * That last figure is not the call's own CPU: on Linux a running thread's CPU time is brought up
  * to date only at a tick or a context switch, so a call that gets switched out is charged with the
@@ -38,13 +38,17 @@ const count = Number(arg('count', '3000'));
 const threads = arg('threads', '');
 const WARMUP = 300;
 
-/** This thread's involuntary context switches so far (0 where /proc is missing). */
-function preemptions(): number {
+/**
+ * This thread's time spent runnable but waiting for a CPU (ns) and the times it was put on a CPU,
+ * from /proc/thread-self/schedstat (zeros where it is missing). Both are brought up to date when
+ * the thread is switched back in, so they are exact across a call the thread was switched out of.
+ */
+function schedstat(): { waitNs: number; switchIns: number } {
   try {
-    const status = readFileSync('/proc/thread-self/status', 'utf8');
-    return Number(/nonvoluntary_ctxt_switches:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    const [, wait, slices] = readFileSync('/proc/thread-self/schedstat', 'utf8').trim().split(' ');
+    return { waitNs: Number(wait), switchIns: Number(slices) };
   } catch {
-    return 0;
+    return { waitNs: 0, switchIns: 0 };
   }
 }
 
@@ -63,32 +67,35 @@ function spin(us: number): void {
 class CallStats {
   n = 0;
   wallMs = 0;
-  preempted = 0;
+  switchIns = 0;
+  waitNs = 0;
   chargedUs = 0;
 
   /** Runs `call`, timing only its synchronous part, and returns what it returned. */
   time<T>(call: () => T, counted: boolean): T {
-    const p0 = preemptions();
+    const s0 = schedstat();
     const c0 = threadCpu();
     const t0 = performance.now();
     const out = call();
     const t1 = performance.now();
     const c1 = threadCpu();
-    const p1 = preemptions();
+    const s1 = schedstat();
     if (counted) {
       this.n++;
       this.wallMs += t1 - t0;
       this.chargedUs += c1 - c0;
-      this.preempted += p1 - p0;
+      this.switchIns += s1.switchIns - s0.switchIns;
+      this.waitNs += s1.waitNs - s0.waitNs;
     }
     return out;
   }
 
-  summary(): { syncUs: number; preemptedPerCall: number; threadCpuUs: number } {
+  summary(): { syncUs: number; waitingUs: number; switchedOutPerCall: number; threadCpuUs: number } {
     const n = Math.max(1, this.n);
     return {
       syncUs: round((this.wallMs * 1000) / n, 1),
-      preemptedPerCall: round(this.preempted / n, 2),
+      waitingUs: round(this.waitNs / 1000 / n, 1),
+      switchedOutPerCall: round(this.switchIns / n, 2),
       threadCpuUs: round(this.chargedUs / n, 1),
     };
   }
