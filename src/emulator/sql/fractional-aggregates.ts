@@ -5,7 +5,8 @@
  *   INT column (DECIMAL(38,0) here) would give 2; the argument is widened by `* 1.000` first, which
  *   is exact, adds 3 to the scale and leaves a float a float.
  * - AVG(x) of a fixed-point x answers a NUMBER of x's scale plus 6 (AVG of 1, 2, 2 is 1.666667), as
- *   Snowflake's division does; DuckDB answers a DOUBLE. The average is DuckDB's, given the type of
+ *   Snowflake's division does, and so do VARIANCE/VAR_SAMP/VAR_POP (VARIANCE of 1, -1, 1, -1, -1
+ *   is 1.200000); DuckDB answers a DOUBLE. The result is DuckDB's, given the type of
  *   `SUM(x) * 1.000000` (named in a CASE that is never true, so it is not computed): exact to
  *   about 15 significant digits, like the emulator's division (arithmetic.ts).
  * PERCENTILE_DISC answers one of the values, so its type is x's own: DuckDB already does that.
@@ -17,6 +18,16 @@ import type { TypeReader } from './cast-types.js';
 const SCALE_PLUS_3 = '1.000';
 /** The `* 1.000000` that gives a fixed-point value 6 more digits of scale. */
 const SCALE_PLUS_6 = '1.000000';
+
+/** Aggregates whose fixed-point result has the argument's scale plus 6, by their DuckDB names. */
+const SCALE_PLUS_6_AGGREGATES: Readonly<Record<string, string>> = {
+  AVG: 'avg',
+  VARIANCE: 'var_samp',
+  VAR_SAMP: 'var_samp',
+  VARIANCE_SAMP: 'var_samp',
+  VAR_POP: 'var_pop',
+  VARIANCE_POP: 'var_pop',
+};
 
 /** The window after `from` (`OVER (…)` or `OVER name`), as [DuckDB SQL, index after it], or null. */
 function windowAt(w: TypeReader, from: number, to: number): [string, number] | null {
@@ -64,7 +75,7 @@ function withinGroupKey(
 }
 
 /**
- * MEDIAN, PERCENTILE_CONT (with its WITHIN GROUP) or AVG called at `open`..`close` as DuckDB SQL
+ * MEDIAN, PERCENTILE_CONT (with its WITHIN GROUP), AVG or a variance called at `open`..`close` as DuckDB SQL
  * with Snowflake's result type, and the index after what it consumed (a window with AVG); null for
  * other functions and for forms left to DuckDB as they are (FILTER, DISTINCT in MEDIAN, no argument).
  */
@@ -75,7 +86,8 @@ export function rewriteFractionalAggregate(
   close: number,
   to: number,
 ): [string, number] | null {
-  if (name !== 'MEDIAN' && name !== 'PERCENTILE_CONT' && name !== 'AVG') return null;
+  const sixMore = SCALE_PLUS_6_AGGREGATES[name];
+  if (name !== 'MEDIAN' && name !== 'PERCENTILE_CONT' && sixMore === undefined) return null;
   const ranges = w.args(open, close);
   const first = ranges[0];
   if (!first || ranges.length !== 1) return null;
@@ -98,5 +110,5 @@ export function rewriteFractionalAggregate(
   const over = window ? window[0] : '';
   const end = window ? window[1] : close + 1;
   const template = `CASE WHEN false THEN sum(${argument})${over} * ${SCALE_PLUS_6} END`;
-  return [`cast_to_type(avg(${argument})${over}, ${template})`, end];
+  return [`cast_to_type(${sixMore}(${argument})${over}, ${template})`, end];
 }

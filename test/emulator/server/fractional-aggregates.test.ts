@@ -1,6 +1,6 @@
 /**
- * MEDIAN, PERCENTILE_CONT and AVG through the real snowflake-sdk: over INT and NUMBER(p,s) columns
- * they answer Snowflake's NUMBER with the fraction kept (scale + 3, scale + 6), as aggregates and
+ * MEDIAN, PERCENTILE_CONT, AVG and VARIANCE through the real snowflake-sdk: over INT and
+ * NUMBER(p,s) columns they answer Snowflake's NUMBER with the fraction kept (scale + 3, scale + 6), as aggregates and
  * as window functions; over FLOAT they stay FLOAT; PERCENTILE_DISC keeps its column's type.
  */
 import { expect } from 'chai';
@@ -87,6 +87,22 @@ describe('emulator aggregates that keep fractions', function () {
     ]);
     const { rows } = await execute(alice.conn, 'SELECT AVG(i) AS A FROM T WHERE i > 100');
     expect(rows).to.deep.equal([{ A: null }]);
+  });
+
+  it('answers VARIANCE, VAR_SAMP and VAR_POP of integers as a NUMBER of scale 6', async function () {
+    expect(
+      await typed(
+        `SELECT VARIANCE(a) AS V, VAR_SAMP(a) AS S, VAR_POP(a) AS P, VARIANCE(a::FLOAT) AS F
+         FROM (SELECT column1 AS a FROM VALUES (1), (-1), (1), (-1), (-1))`,
+      ),
+    ).to.deep.equal([
+      [
+        { value: 1.2, type: 'fixed', scale: 6 },
+        { value: 1.2, type: 'fixed', scale: 6 },
+        { value: 0.96, type: 'fixed', scale: 6 },
+        { value: 1.2, type: 'real', scale: null },
+      ],
+    ]);
   });
 
   it('keeps the fraction per group and per window', async function () {
