@@ -29,8 +29,8 @@ const SCALE_PLUS_6_AGGREGATES: Readonly<Record<string, string>> = {
   VARIANCE_POP: 'var_pop',
 };
 
-/** The window after `from` (`OVER (…)` or `OVER name`), as [DuckDB SQL, index after it], or null. */
-function windowAt(w: TypeReader, from: number, to: number): [string, number] | null {
+/** The window after `from` (`OVER (…)` or `OVER name`) as [DuckDB SQL, index after it], or null. */
+export function windowAt(w: TypeReader, from: number, to: number): [string, number] | null {
   const over = w.nextSig(from - 1);
   if (over >= to || w.upper(over) !== 'OVER') return null;
   const spec = w.nextSig(over);

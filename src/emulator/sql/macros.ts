@@ -5,6 +5,7 @@
  */
 import { ARITHMETIC_MACROS } from './arithmetic.js';
 import { BUILT_KIND_MACROS } from './built-kinds.js';
+import { SUM_RANGE_MACROS } from './sum-range.js';
 import { DATE_MACROS } from './date-functions.js';
 import { DECFLOAT_MACROS } from './decfloat.js';
 import { JSON_MACROS } from './lenient-json.js';
@@ -74,6 +75,7 @@ export const MACROS: readonly string[] = [
   ...DECFLOAT_MACROS,
   ...VARIANT_MACROS,
   ...BUILT_KIND_MACROS,
+  ...SUM_RANGE_MACROS,
   'CREATE MACRO ARRAY_SIZE(a) AS json_array_length(to_json(a))',
   'CREATE MACRO OBJECT_KEYS(o) AS to_json(json_keys(to_json(o)))',
   'CREATE MACRO TO_BOOLEAN(a) AS CAST(a AS BOOLEAN)',
