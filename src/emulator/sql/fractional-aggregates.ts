@@ -3,21 +3,30 @@
  * - MEDIAN(x) and PERCENTILE_CONT(p) WITHIN GROUP (ORDER BY x) of a fixed-point x answer a NUMBER
  *   of x's scale plus 3 (MEDIAN of 1, 2, 3, 4 is 2.500). DuckDB keeps a DECIMAL's own type, so an
  *   INT column (DECIMAL(38,0) here) would give 2; the argument is widened by `* 1.000` first, which
- *   is exact, adds 3 to the scale and leaves a float a float.
- * - AVG(x) of a fixed-point x answers a NUMBER of x's scale plus 6 (AVG of 1, 2, 2 is 1.666667), as
- *   Snowflake's division does, and so do VARIANCE/VAR_SAMP/VAR_POP (VARIANCE of 1, -1, 1, -1, -1
- *   is 1.200000); DuckDB answers a DOUBLE. The result is DuckDB's, given the type of
- *   `SUM(x) * 1.000000` (named in a CASE that is never true, so it is not computed): exact to
- *   about 15 significant digits, like the emulator's division (arithmetic.ts).
+ *   is exact, adds 3 to the scale and leaves a float a float. Past scale 34 (where 3 more would
+ *   not fit) the argument is first rounded to 34 digits.
+ * - AVG(x) of a fixed-point x answers a NUMBER of x's scale plus 6 up to 12, never less than x's
+ *   (AVG of 1, 2, 2 is 1.666667), the scale Snowflake's division gives; so do VARIANCE, VAR_SAMP
+ *   and VAR_POP (VARIANCE of 1, -1, 1, -1, -1 is 1.200000). DuckDB answers a DOUBLE. The result
+ *   is DuckDB's double, given that type (divisionScaleOf, named in a CASE that is never true, so
+ *   it is not computed): exact to about 15 significant digits, like the emulator's division.
  * PERCENTILE_DISC answers one of the values, so its type is x's own: DuckDB already does that.
  * As window functions (`… OVER (…)`) the rewritten calls keep their window.
  */
 import type { TypeReader } from './cast-types.js';
 
-/** The `* 1.000` that gives a fixed-point value 3 more digits of scale (and leaves a float alone). */
-const SCALE_PLUS_3 = '1.000';
-/** The `* 1.000000` that gives a fixed-point value 6 more digits of scale. */
-const SCALE_PLUS_6 = '1.000000';
+/** `x` with 3 more digits of scale (at most 37), exactly; a float stays a float. */
+function scalePlus3(x: string): string {
+  return `round(${x}, 34) * 1.000`;
+}
+
+/**
+ * An expression of the type max(s, min(s + 6, 12)) for `x` of scale s: round(…, 6) keeps at most
+ * 6 digits of scale, `* 1.000000` adds 6, and adding `x * 0` raises it to s when s is more.
+ */
+function divisionScaleOf(x: string): string {
+  return `round(${x}, 6) * 1.000000 + ${x} * 0`;
+}
 
 /** Aggregates whose fixed-point result has the argument's scale plus 6, by their DuckDB names. */
 const SCALE_PLUS_6_AGGREGATES: Readonly<Record<string, string>> = {
@@ -96,7 +105,7 @@ export function rewriteFractionalAggregate(
   const argument = w.emit(first[0], first[1]).trim();
   if (name === 'MEDIAN') {
     if (/^distinct\b/i.test(argument)) return null;
-    return [`median((${argument}) * ${SCALE_PLUS_3})`, close + 1];
+    return [`median(${scalePlus3(`(${argument})`)})`, close + 1];
   }
   if (name === 'PERCENTILE_CONT') {
     // DuckDB's quantile_cont is also a window function, where its WITHIN GROUP form is not; a
@@ -104,11 +113,13 @@ export function rewriteFractionalAggregate(
     const within = withinGroupKey(w, close, to);
     if (!within) return null;
     const fraction = within.descending ? `1 - (${argument})` : argument;
-    return [`quantile_cont((${within.key}) * ${SCALE_PLUS_3}, ${fraction})`, within.end];
+    return [`quantile_cont(${scalePlus3(`(${within.key})`)}, ${fraction})`, within.end];
   }
   const window = windowAt(w, close + 1, to);
   const over = window ? window[0] : '';
   const end = window ? window[1] : close + 1;
-  const template = `CASE WHEN false THEN sum(${argument})${over} * ${SCALE_PLUS_6} END`;
-  return [`cast_to_type(${sixMore}(${argument})${over}, ${template})`, end];
+  const template = `CASE WHEN false THEN ${divisionScaleOf(`sum(${argument})${over}`)} END`;
+  // Through the double's shortest text: a double cast straight to a fine scale would show its
+  // binary error in the last digits (0.1875 as 0.18749999999999997…).
+  return [`cast_to_type(CAST(${sixMore}(${argument})${over} AS VARCHAR), ${template})`, end];
 }

@@ -89,6 +89,26 @@ describe('emulator aggregates that keep fractions', function () {
     expect(rows).to.deep.equal([{ A: null }]);
   });
 
+  it('caps the scale of AVG at 12 unless its argument has more, and widens fine scales without failing', async function () {
+    expect(
+      await typed(
+        'SELECT AVG(x) AS A, VARIANCE(x) AS V FROM (SELECT 1.5::NUMBER(38,10) AS x UNION ALL SELECT 2)',
+      ),
+    ).to.deep.equal([
+      [
+        { value: 1.75, type: 'fixed', scale: 12 },
+        { value: 0.125, type: 'fixed', scale: 12 },
+      ],
+    ]);
+    const [[median, average]] = await typed(
+      'SELECT MEDIAN(x) AS M, AVG(x) AS A FROM (SELECT 0.125::NUMBER(38,35) AS x UNION ALL SELECT 0.25)',
+    );
+    // DuckDB interpolates in double precision: digits past the 16th are not exact at this scale.
+    expect(median?.type).to.equal('fixed');
+    expect(median?.value).to.be.closeTo(0.1875, 1e-15);
+    expect(average).to.deep.equal({ value: 0.1875, type: 'fixed', scale: 35 });
+  });
+
   it('answers VARIANCE, VAR_SAMP and VAR_POP of integers as a NUMBER of scale 6', async function () {
     expect(
       await typed(
