@@ -28,7 +28,7 @@ function divisionScaleOf(x: string): string {
   return `round(${x}, 6) * 1.000000 + ${x} * 0`;
 }
 
-/** Aggregates whose fixed-point result has the argument's scale plus 6, by their DuckDB names. */
+/** Aggregates whose fixed-point result has the division scale (divisionScaleOf), by their DuckDB names. */
 const SCALE_PLUS_6_AGGREGATES: Readonly<Record<string, string>> = {
   AVG: 'avg',
   VARIANCE: 'var_samp',
