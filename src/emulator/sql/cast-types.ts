@@ -2,6 +2,7 @@
  * Snowflake type names in casts (`x::NUMBER(10,2)`, `CAST(x AS TIMESTAMP_TZ)`) → the engine's type,
  * and for types a plain DuckDB cast cannot produce the function or SQL to wrap the operand in.
  */
+import { markBuilt } from './built-kinds.js';
 import { duckTypeFor, parseSfType } from './types.js';
 import type { CastWrap, SqlWriter } from './rewrite-context.js';
 import { semiStructuredSql, structuredCastSql } from './structured-cast.js';
@@ -55,12 +56,17 @@ export function castTypeAt(w: TypeReader, i: number, to: number): [string, numbe
   if (sf.wire === 'decfloat') return [duckTypeFor(sf), end, decfloatCastSql];
   if (sf.wire === 'fixed' || sf.wire === 'real')
     return [duckTypeFor(sf), end, numericCastSql(duckTypeFor(sf))];
-  if (sf.wire === 'variant' || sf.wire === 'object' || sf.wire === 'array')
+  if (sf.wire === 'variant' || sf.wire === 'object' || sf.wire === 'array') {
+    const kind = sf.wire === 'variant' ? null : sf.wire;
     return [
       duckTypeFor(sf),
       end,
-      (operand: string) => semiStructuredSql(operand, decfloatJsonSql(operand, `CAST(${operand} AS JSON)`)),
+      (operand: string) => {
+        const json = semiStructuredSql(operand, decfloatJsonSql(operand, `CAST(${operand} AS JSON)`));
+        return kind ? markBuilt(kind, json) : json;
+      },
     ];
+  }
   if (sf.wire === 'text') return [duckTypeFor(sf), end, textCastSql(duckTypeFor(sf))];
   return [duckTypeFor(sf), end];
 }

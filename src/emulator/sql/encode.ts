@@ -43,7 +43,10 @@ export interface DeclaredType {
 export function columnMetaFor(name: string, duck: DuckDBType, declared?: DeclaredType): ColumnMeta {
   const base = baseMeta(duck);
   // The declared type may only refine within the same physical family (e.g. JSON → object/array).
-  if (declared && compatible(base.type, declared.type)) {
+  // A NUMBER column is stored as its own DECIMAL(p,s): a fixed-point result of another scale is
+  // an expression that only shares the column's name (`n * n AS n`), whose scale must stand.
+  const sameScale = base.type !== 'fixed' || declared?.scale === undefined || declared.scale === base.scale;
+  if (declared && sameScale && compatible(base.type, declared.type)) {
     base.type = declared.type;
     if (declared.precision !== undefined) base.precision = declared.precision;
     if (declared.scale !== undefined) base.scale = declared.scale;

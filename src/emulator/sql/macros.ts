@@ -4,6 +4,8 @@
  * need rewriting (DATEADD's bare date part, DECODE's variadic pairs) live in rewrite.ts instead.
  */
 import { ARITHMETIC_MACROS } from './arithmetic.js';
+import { BUILT_KIND_MACROS } from './built-kinds.js';
+import { SUM_RANGE_MACROS } from './sum-range.js';
 import { DATE_MACROS } from './date-functions.js';
 import { DECFLOAT_MACROS } from './decfloat.js';
 import { JSON_MACROS } from './lenient-json.js';
@@ -72,6 +74,8 @@ export const MACROS: readonly string[] = [
   ...JSON_TEXT_MACROS,
   ...DECFLOAT_MACROS,
   ...VARIANT_MACROS,
+  ...BUILT_KIND_MACROS,
+  ...SUM_RANGE_MACROS,
   'CREATE MACRO ARRAY_SIZE(a) AS json_array_length(to_json(a))',
   'CREATE MACRO OBJECT_KEYS(o) AS to_json(json_keys(to_json(o)))',
   'CREATE MACRO TO_BOOLEAN(a) AS CAST(a AS BOOLEAN)',

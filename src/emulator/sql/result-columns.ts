@@ -1,13 +1,15 @@
 /**
  * Snowflake column metadata of a DuckDB result: DuckDB's types refined by the declared Snowflake
  * types of the tables the query reads (DuckDB cannot tell OBJECT from VARIANT, or NUMBER(10,2)
- * from a DECIMAL it derived), matched by column name.
+ * from a DECIMAL it derived), matched by column name, and by the OBJECT and ARRAY values the
+ * query builds (built-kinds.ts).
  */
 import type { DuckDBResult } from '@duckdb/node-api';
 import type { ColumnMeta } from '../engine-types.js';
 import type { StatementContext } from './context.js';
 import { unmarkedColumnName } from './duplicate-aliases.js';
 import { columnMetaFor } from './encode.js';
+import { builtColumnKinds } from './built-kinds.js';
 import { splitQualified } from './statement-results.js';
 import { structuredColumn } from './structured-values.js';
 import type { SfColumnType } from './types.js';
@@ -75,12 +77,15 @@ export function resultColumns(
   const names = result.columnNames();
   const types = result.columnTypes();
   const refs = referencedTables(ctx, sql);
+  const built = builtColumnKinds(sql);
   return names.map((duckName, i) => {
     const name = unmarkedColumnName(duckName);
     const duck = types[i];
     if (!duck) throw new Error('column type missing');
     const declared = declaredFor(ctx, refs, name);
     const meta = columnMetaFor(name, duck, declared ? { ...declared, type: declared.wire } : undefined);
+    const kind = built.get(duckName);
+    if (kind && meta.type === 'variant') meta.type = kind;
     return structuredColumn(meta, duck);
   });
 }

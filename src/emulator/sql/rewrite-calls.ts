@@ -15,6 +15,7 @@ import { decfloatCastSql, numericCastSql, textCastSql, textOfSql, tryNumericCast
 import { bracketPathText } from './json-text.js';
 import { rewriteTimestampCall } from './timestamp-functions.js';
 import { objectConstructSql } from './object-construct.js';
+import { markBuilt } from './built-kinds.js';
 
 /** Rewrites a call of `name` whose parens are at open/close, or null to leave it to DuckDB. */
 export function rewriteCall(w: SqlWriter, name: string, open: number, close: number): string | null {
@@ -134,9 +135,9 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
     }
     case 'OBJECT_CONSTRUCT':
     case 'OBJECT_CONSTRUCT_KEEP_NULL':
-      return objectConstructSql(w, name, ranges);
+      return markBuilt('object', objectConstructSql(w, name, ranges));
     case 'ARRAY_CONSTRUCT':
-      return `json_array(${ranges.map((_r, k) => variantSql(arg(k))).join(', ')})`;
+      return markBuilt('array', `json_array(${ranges.map((_r, k) => variantSql(arg(k))).join(', ')})`);
     case 'TO_VARIANT':
       return ranges.length === 1 ? variantSql(arg(0)) : null;
     case 'TO_JSON':
@@ -169,7 +170,9 @@ function rewriteCast(w: SqlWriter, name: string, open: number, close: number): s
     const timeZone = w.ctx.session.params.get('TIMEZONE') ?? 'UTC';
     return structuredCastSql(structured.node, expr, timeZone, name === 'TRY_CAST');
   }
-  if (typeName === 'VARIANT' || typeName === 'OBJECT' || typeName === 'ARRAY') return variantSql(expr);
+  if (typeName === 'VARIANT') return variantSql(expr);
+  if (typeName === 'OBJECT' || typeName === 'ARRAY')
+    return markBuilt(typeName === 'OBJECT' ? 'object' : 'array', variantSql(expr));
   const [type, , wrap] = w.typeAt(typeStart, close);
   const text = type === 'VARCHAR' ? (pathAsTextSql(expr) ?? bracketPathText(expr)) : null;
   if (text !== null) return text;

@@ -12,6 +12,8 @@ import { rewriteTableCall, rewriteTableSyntax } from './table-functions/index.js
 import { applyWrap } from './rewrite-context.js';
 import { castTypeAt } from './cast-types.js';
 import { rewriteOrderedAggregate } from './ordered-aggregates.js';
+import { rewriteFractionalAggregate } from './fractional-aggregates.js';
+import { rewriteSum } from './sum-range.js';
 import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-context.js';
 import { JSON_TEXT_MACRO } from './json-text.js';
 import { decfloatCastSql, plainOperandEnd, textOfSql, unaryMinusStart } from './decfloat.js';
@@ -289,6 +291,10 @@ export class Writer implements SqlWriter {
       const close = this.closeOf(n);
       const ordered = rewriteOrderedAggregate(this, up, n, close, to);
       if (ordered) return ordered;
+      const fractional = rewriteFractionalAggregate(this, up, n, close, to);
+      if (fractional) return fractional;
+      const sum = rewriteSum(this, up, n, close, to);
+      if (sum) return sum;
       const call = rewriteTableCall(this, up, n, close) ?? rewriteCall(this, up, n, close);
       if (call !== null) return [call, close + 1];
     }

@@ -176,6 +176,9 @@ export function mapDuckError(err: unknown, sqlText: string): EmulatorSqlError {
     return new EmulatorSqlError('002141', '42601', `SQL compilation error:\n${detail}`);
   }
   if (/^Division by zero/i.test(detail)) return new EmulatorSqlError('100051', '22012', 'Division by zero');
+  // Raised by the emulator's own checks (sum-range.ts) through error(), an Invalid Input error.
+  if (/^Number out of representable range/.test(detail))
+    return new EmulatorSqlError('100046', '22003', detail);
   if (kind === 'Conversion' || kind === 'Invalid Input') {
     const num = /Could not convert string '([^']*)' to (INT|DECIMAL|DOUBLE|FLOAT|UINT|HUGE)/i.exec(detail);
     if (num)

@@ -219,12 +219,12 @@ describe('emulator DECFLOAT', function () {
            OBJECT_CONSTRUCT_KEEP_NULL('d', ARRAY_CONSTRUCT(2e3::DECFLOAT)) AS N, TO_VARIANT('x') AS T`,
       ),
     ).to.deep.equal([
-      [[1.5, 'x', null, 2], 'variant'],
-      [{ d: -3e-300, n: 1 }, 'variant'],
+      [[1.5, 'x', null, 2], 'array'],
+      [{ d: -3e-300, n: 1 }, 'object'],
       ['1.5', 'text'],
       [1e50, 'variant'],
       ['[0.5]', 'text'],
-      [{ d: [2000] }, 'variant'],
+      [{ d: [2000] }, 'object'],
       ['x', 'variant'],
     ]);
     // Columns, lists DuckDB builds (ARRAY_AGG), and paths into what was built.
