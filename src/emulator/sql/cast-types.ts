@@ -51,7 +51,9 @@ export function castTypeAt(w: TypeReader, i: number, to: number): [string, numbe
   if (!sf) return [w.emit(i, end).toUpperCase(), end];
   const timeZone = w.ctx.session.params.get('TIMEZONE') ?? 'UTC';
   if (sf.wire === 'timestamp_tz') return [duckTypeFor(sf), end, sessionCast('TZ', timeZone) ?? '_SMCP_TO_TZ'];
-  if (sf.wire === 'timestamp_ltz') return [duckTypeFor(sf), end, sessionCast('LTZ', timeZone)];
+  if (sf.wire === 'timestamp_ltz')
+    return [duckTypeFor(sf), end, sessionCast('LTZ', timeZone) ?? '_SMCP_TO_LTZ'];
+  if (sf.wire === 'timestamp_ntz') return [duckTypeFor(sf), end, '_SMCP_TO_NTZ'];
   if (sf.wire === 'binary') return [duckTypeFor(sf), end, '_SMCP_TO_BINARY'];
   if (sf.wire === 'decfloat') return [duckTypeFor(sf), end, decfloatCastSql];
   if (sf.wire === 'fixed' || sf.wire === 'real')

@@ -7,6 +7,7 @@
  * with an offset keeps it. TIMESTAMP_NTZ values and dates are wall times there too (DuckDB's cast
  * would read them in UTC), and a TIMESTAMP_LTZ cast to TIMESTAMP_TZ takes the session zone's offset.
  */
+import { EPOCH_CAST_MACROS } from './timestamp-epoch.js';
 import { timestampLiteralSql } from './timestamp-literals.js';
 import { textToTimestampSql } from './timestamp-writes.js';
 import { quoteString } from './tokenizer.js';
@@ -16,6 +17,7 @@ const WALL_TYPES = `'TIMESTAMP', 'TIMESTAMP_S', 'TIMESTAMP_MS', 'DATE'`;
 
 /** `CREATE MACRO` statements for the casts, run once per instance (after timestamp-writes.ts's). */
 export const TIMESTAMP_CAST_MACROS: readonly string[] = [
+  ...EPOCH_CAST_MACROS,
   // A wall time `w` (TIMESTAMP) in zone `tz` as TIMESTAMP_TZ, with the zone's offset at that time.
   `CREATE MACRO _SMCP_TS_TZ_WALL(w, tz) AS _SMCP_TZ_MAKE(w, (epoch_us(w) - epoch_us(timezone(tz, w))) // 60000000)`,
   // typeof() is known when DuckDB binds, so only one branch runs; the other branches' casts keep

@@ -11,6 +11,9 @@
 /** The milliseconds of a 365-day year: the magnitude from which integer text is not seconds. */
 const YEAR_MS = 31_536_000_000n;
 
+/** The engine's type of each kind the macros below convert to. */
+const DUCK = { NTZ: 'TIMESTAMP', LTZ: 'TIMESTAMPTZ' } as const;
+
 const INTEGER = /^[+-]?\d{1,20}$/;
 
 /** Integer text `text` (sign and surrounding blanks allowed) as ISO timestamp text at UTC; null for other text. */
@@ -41,3 +44,24 @@ export const EPOCH_TEXT_SQL = String.raw`CASE WHEN regexp_full_match(trim(s), '[
     WHEN CAST(trim(s) AS HUGEINT) < 31536000000000 THEN CAST(trim(s) AS HUGEINT) * 1000
     WHEN CAST(trim(s) AS HUGEINT) < 31536000000000000 THEN CAST(trim(s) AS HUGEINT)
     ELSE CAST(trim(s) AS HUGEINT) // 1000 END AS BIGINT)), '%Y-%m-%d %H:%M:%S.%f') || '+00:00' END`;
+
+/**
+ * `CREATE MACRO` statements converting a value to TIMESTAMP_NTZ (`_SMCP_TO_NTZ`) or TIMESTAMP_LTZ
+ * in a UTC session (`_SMCP_TO_LTZ`), as DuckDB's casts do except that integer text is read as
+ * {@link epochTimestampText} reads it; `_SMCP_TRY_TO_NTZ` gives NULL for text that is no timestamp.
+ * Text goes through TRY_CAST first, so text DuckDB reads costs one cast per row and only text it
+ * cannot read is matched as integer text; text that is neither fails with DuckDB's cast error.
+ */
+export const EPOCH_CAST_MACROS: readonly string[] = [
+  `CREATE MACRO _SMCP_EPOCH_TEXT(s) AS ${EPOCH_TEXT_SQL}`,
+  // typeof() is known when DuckDB binds, so only one branch runs; the casts keep the other bindable.
+  ...(['NTZ', 'LTZ'] as const).map(
+    (kind) => `CREATE MACRO _SMCP_TO_${kind}(x) AS CASE WHEN typeof(x) = 'VARCHAR'
+     THEN COALESCE(TRY_CAST(x AS ${DUCK[kind]}),
+       CAST(COALESCE(_SMCP_EPOCH_TEXT(CAST(x AS VARCHAR)), CAST(x AS VARCHAR)) AS ${DUCK[kind]}))
+     ELSE CAST(x AS ${DUCK[kind]}) END`,
+  ),
+  `CREATE MACRO _SMCP_TRY_TO_NTZ(x) AS CASE WHEN typeof(x) = 'VARCHAR'
+     THEN COALESCE(TRY_CAST(x AS TIMESTAMP), TRY_CAST(_SMCP_EPOCH_TEXT(CAST(x AS VARCHAR)) AS TIMESTAMP))
+     ELSE TRY_CAST(x AS TIMESTAMP) END`,
+];

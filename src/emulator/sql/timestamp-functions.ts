@@ -59,11 +59,11 @@ export function rewriteTimestampCall(w: SqlWriter, name: string, open: number, c
  * null in a UTC session); `soft`: NULL for text that is no timestamp.
  */
 function convertSql(kind: TimestampKind, sql: string, zone: string | null, soft: boolean): string {
-  if (kind === 'NTZ') return `${soft ? 'TRY_CAST' : 'CAST'}(${sql} AS TIMESTAMP)`;
+  if (kind === 'NTZ') return `${soft ? '_SMCP_TRY_TO_NTZ' : '_SMCP_TO_NTZ'}(${sql})`;
   // DuckDB's TRY() refuses the text macros (they may raise an error), so TRY_ has macros of its own.
   if (soft) return `_SMCP_TRY_TO_${kind}_IN(${sql}, ${zone ?? "'UTC'"})`;
   if (zone) return `_SMCP_TO_${kind}_IN(${sql}, ${zone})`;
-  return kind === 'TZ' ? `_SMCP_TO_TZ(${sql})` : `CAST(${sql} AS TIMESTAMPTZ)`;
+  return kind === 'TZ' ? `_SMCP_TO_TZ(${sql})` : `_SMCP_TO_LTZ(${sql})`;
 }
 
 /** An offset at the end of timestamp text (`Z`, `+02`, `+0200`, `+02:00`). */

@@ -250,6 +250,59 @@ describe('emulator timestamp conversions in the session time zone', function () 
       types: ['timestamp_tz', 'timestamp_ltz', 'timestamp_ntz', 'timestamp_ntz'],
     });
   });
+  const TEXT_COLUMN_CALLS = `SELECT TO_TIMESTAMP(X) AS A, X::TIMESTAMP_NTZ AS B, TO_TIMESTAMP_LTZ(X) AS C,
+    TO_TIMESTAMP(Y) AS D, Y::TIMESTAMP_NTZ AS E, TO_TIMESTAMP_LTZ(Y) AS F, ?::TIMESTAMP_NTZ AS G,
+    ?::TIMESTAMP_NTZ AS H FROM (SELECT '1700000000' AS X, '2024-01-01 10:00:00' AS Y)`;
+  const TEXT_COLUMN_BINDS = ['1700000000000', '2024-01-01 10:00:00'];
+  const TEXT_COLUMN_TYPES = [
+    'timestamp_ntz',
+    'timestamp_ntz',
+    'timestamp_ltz',
+    'timestamp_ntz',
+    'timestamp_ntz',
+    'timestamp_ltz',
+    'timestamp_ntz',
+    'timestamp_ntz',
+  ];
+
+  it('reads integer text in a column or a cast bind as a count since the epoch, timestamp text as before', async function () {
+    const shownWith = async (): Promise<{ row: unknown[]; types: string[] }> => {
+      const { rows, statement } = await execute(alice.conn, TEXT_COLUMN_CALLS, TEXT_COLUMN_BINDS);
+      return {
+        row: Object.values(rows[0] ?? {}).map((v) => JSON.parse(JSON.stringify(v)) as unknown),
+        types: (statement.getColumns() ?? []).map((c) => c.getType()),
+      };
+    };
+    const ntz = '2023-11-14 22:13:20.000';
+    const wall = '2024-01-01 10:00:00.000';
+    expect(await shownWith()).to.deep.equal({
+      row: [
+        ntz,
+        ntz,
+        '2023-11-14 22:13:20.000 +0000',
+        wall,
+        wall,
+        '2024-01-01 10:00:00.000 +0000',
+        ntz,
+        wall,
+      ],
+      types: TEXT_COLUMN_TYPES,
+    });
+    await execute(alice.conn, LOS_ANGELES);
+    expect(await shownWith()).to.deep.equal({
+      row: [
+        ntz,
+        ntz,
+        '2023-11-14 14:13:20.000 -0800',
+        wall,
+        wall,
+        '2024-01-01 10:00:00.000 -0800',
+        ntz,
+        wall,
+      ],
+      types: TEXT_COLUMN_TYPES,
+    });
+  });
   it('keeps the offset a TZH:TZM format reads into TIMESTAMP_TZ, in a UTC and a non-UTC session', async function () {
     const sql = `SELECT TO_TIMESTAMP_TZ('2024-01-01 10:00 +02:00', 'YYYY-MM-DD HH24:MI TZH:TZM') AS A,
       TRY_TO_TIMESTAMP_TZ(X, 'YYYY-MM-DD HH24:MI TZH:TZM') AS B, TRY_TO_TIMESTAMP_TZ('soon', 'YYYY-MM-DD TZH:TZM') AS C,
