@@ -3,6 +3,7 @@
  * date functions (date-functions.ts), DECODE, TO_* conversions (timestamps in timestamp-functions.ts,
  * BINARY parsing hex), JSON builders and CAST with Snowflake type names.
  */
+import { formatParseSql } from './date-format-parse.js';
 import { DATE_PARTS, toStrftime } from './date-parts.js';
 import { rewriteDateCall } from './date-functions.js';
 import { pathAsTextSql, rewritePathCall } from './variant-paths.js';
@@ -119,7 +120,7 @@ export function rewriteCall(w: SqlWriter, name: string, open: number, close: num
     case 'TO_DATE':
     case 'DATE': {
       const fmt = ranges[1] ? w.argString(ranges[1]) : null;
-      if (fmt !== null) return `CAST(strptime(${arg(0)}, ${quoteString(toStrftime(fmt))}) AS DATE)`;
+      if (fmt !== null) return `CAST(${formatParseSql(arg(0), fmt, 'date')} AS DATE)`;
       return ranges.length === 1 ? `CAST(${arg(0)} AS DATE)` : null;
     }
     case 'TO_BINARY':

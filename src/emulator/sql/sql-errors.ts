@@ -3,6 +3,7 @@
  * them. Messages follow Snowflake's wording so clients matching on them behave the same.
  */
 import { EmulatorSqlError } from '../engine-types.js';
+import { formatMismatchError } from './date-format-parse.js';
 import { withSnowflakeTypeNames } from './decfloat.js';
 
 /** 002003 / 42S02: the object is missing or not visible to the role. */
@@ -189,6 +190,8 @@ export function mapDuckError(err: unknown, sqlText: string): EmulatorSqlError {
       );
     if (date)
       return new EmulatorSqlError('100040', '22007', `Date '${date[2] ?? date[4] ?? ''}' is not recognized`);
+    const mismatch = formatMismatchError(detail);
+    if (mismatch) return mismatch;
     const timestamp = /^Timestamp '(.*)' is not recognized$/s.exec(detail);
     if (timestamp)
       return new EmulatorSqlError('100035', '22007', `Timestamp '${timestamp[1] ?? ''}' is not recognized`);

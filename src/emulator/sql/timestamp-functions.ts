@@ -8,6 +8,7 @@
  * TIMESTAMP_TZ. TO_TIMESTAMP is TO_TIMESTAMP_NTZ (TIMESTAMP_TYPE_MAPPING's default). Integer text
  * reaches these calls already as timestamp text (timestamp-text.ts).
  */
+import { formatParseSql } from './date-format-parse.js';
 import { toStrftime } from './date-parts.js';
 import type { SqlWriter } from './rewrite-context.js';
 import { sessionCast } from './timestamp-casts.js';
@@ -40,7 +41,9 @@ export function rewriteTimestampCall(w: SqlWriter, name: string, open: number, c
     const format = w.argString(second);
     if (format === null) return null;
     const pattern = toStrftime(format);
-    const parsed = `${soft ? 'try_strptime' : 'strptime'}(${value}, ${quoteString(pattern)})`;
+    const parsed = soft
+      ? `try_strptime(${value}, ${quoteString(pattern)})`
+      : formatParseSql(value, format, 'timestamp');
     const converted = convertSql(kind, parsed, zone, soft);
     return kind === 'TZ' && pattern.includes('%z') ? offsetKeptSql(value, parsed, converted) : converted;
   }

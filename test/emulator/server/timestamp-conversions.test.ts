@@ -7,7 +7,7 @@
  * its magnitude) since the epoch. A UTC session reads the same values as UTC.
  */
 import { expect } from 'chai';
-import { execute } from './driver.js';
+import { execute, failureOf } from './driver.js';
 import { useAliceConnection } from './alice.js';
 
 describe('emulator timestamp conversions in the session time zone', function () {
@@ -312,5 +312,33 @@ describe('emulator timestamp conversions in the session time zone', function () 
     expect(await shown(sql)).to.deep.equal({ row: [...kept, '2024-07-01 04:30:00.000 +0000'], types });
     await execute(alice.conn, LOS_ANGELES);
     expect(await shown(sql)).to.deep.equal({ row: [...kept, '2024-06-30 21:30:00.000 -0700'], types });
+  });
+  it('fails with 100096 naming the text and the format where text does not match a format', async function () {
+    const mismatches = async (): Promise<unknown[]> =>
+      Promise.all(
+        [
+          "SELECT TO_TIMESTAMP('2024/01/01', 'YYYY-MM-DD')",
+          "SELECT TO_TIMESTAMP_LTZ(X, 'YYYY-MM-DD HH24:MI') FROM (SELECT '2024-01-01' AS X)",
+          "SELECT TO_TIMESTAMP_TZ(X, 'YYYY-MM-DD HH24:MI TZH:TZM') FROM (SELECT 'soon' AS X)",
+          "SELECT TO_DATE(X, 'DD.MM.YYYY') FROM (SELECT '2024-01-31' AS X)",
+        ].map((sql) => failureOf(alice.conn, sql)),
+      );
+    const expected = [
+      { code: '100096', message: "Can't parse '2024/01/01' as timestamp with format 'YYYY-MM-DD'" },
+      { code: '100096', message: "Can't parse '2024-01-01' as timestamp with format 'YYYY-MM-DD HH24:MI'" },
+      { code: '100096', message: "Can't parse 'soon' as timestamp with format 'YYYY-MM-DD HH24:MI TZH:TZM'" },
+      { code: '100096', message: "Can't parse '2024-01-31' as date with format 'DD.MM.YYYY'" },
+    ];
+    const matching = `SELECT TO_TIMESTAMP(X, 'YYYY/MM/DD') AS A, TO_DATE(X, 'YYYY/MM/DD') AS B,
+      TO_TIMESTAMP(NULL, 'YYYY/MM/DD') AS C, TRY_TO_TIMESTAMP(X, 'DD.MM.YYYY') AS D FROM (SELECT '2024/01/31' AS X)`;
+    const parsed = {
+      row: ['2024-01-31 00:00:00.000', '2024-01-31', null, null],
+      types: ['timestamp_ntz', 'date', 'timestamp_ntz', 'timestamp_ntz'],
+    };
+    expect(await mismatches()).to.deep.equal(expected);
+    expect(await shown(matching)).to.deep.equal(parsed);
+    await execute(alice.conn, LOS_ANGELES);
+    expect(await mismatches()).to.deep.equal(expected);
+    expect(await shown(matching)).to.deep.equal(parsed);
   });
 });
