@@ -12,6 +12,7 @@ import { rewriteTableCall, rewriteTableSyntax } from './table-functions/index.js
 import { applyWrap } from './rewrite-context.js';
 import { castTypeAt } from './cast-types.js';
 import { rewriteOrderedAggregate } from './ordered-aggregates.js';
+import { rewriteCountAggregate } from './count-aggregates.js';
 import { rewriteFractionalAggregate } from './fractional-aggregates.js';
 import { rewriteSum } from './sum-range.js';
 import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-context.js';
@@ -293,6 +294,8 @@ export class Writer implements SqlWriter {
       if (ordered) return ordered;
       const fractional = rewriteFractionalAggregate(this, up, n, close, to);
       if (fractional) return fractional;
+      const count = rewriteCountAggregate(this, up, n, close, to);
+      if (count) return count;
       const sum = rewriteSum(this, up, n, close, to);
       if (sum) return sum;
       const call = rewriteTableCall(this, up, n, close) ?? rewriteCall(this, up, n, close);
