@@ -37,6 +37,30 @@ describe('e2e: smcp start over Streamable HTTP', function () {
     return connected;
   }
 
+  /** A tools/call of execute_query with `args`, posted in `transport`'s session outside the SDK client. */
+  function rawQueryInSession(
+    transport: Awaited<ReturnType<typeof connectHttp>>['transport'],
+    id: number,
+    args: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    return fetch(`${server.base}/mcp`, {
+      method: 'POST',
+      ...(signal ? { signal } : {}),
+      headers: {
+        ...JSON_HEADERS,
+        'mcp-session-id': transport.sessionId!,
+        'mcp-protocol-version': transport.protocolVersion ?? '2025-11-25',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id,
+        method: 'tools/call',
+        params: { name: 'execute_query', arguments: args },
+      }),
+    });
+  }
+
   it('lists the ten tools and lists databases in a 2025-era session', async () => {
     const { client, transport } = await connect();
     expect(transport.sessionId).to.be.a('string');
@@ -118,21 +142,7 @@ describe('e2e: smcp start over Streamable HTTP', function () {
     const { client, transport } = await connect('e2e-drop-primed');
     const sql = 'SELECT SYSTEM$WAIT(48) AS SESSION_DROP';
     const ac = new AbortController();
-    const res = await fetch(`${server.base}/mcp`, {
-      method: 'POST',
-      signal: ac.signal,
-      headers: {
-        ...JSON_HEADERS,
-        'mcp-session-id': transport.sessionId!,
-        'mcp-protocol-version': transport.protocolVersion ?? '2025-11-25',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 12,
-        method: 'tools/call',
-        params: { name: 'execute_query', arguments: { sql } },
-      }),
-    });
+    const res = await rawQueryInSession(transport, 12, { sql }, ac.signal);
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.match(/^text\/event-stream/);
     const reader: ReadableStreamDefaultReader<Uint8Array> = res.body!.getReader();
@@ -246,20 +256,7 @@ describe('e2e: smcp start over Streamable HTTP', function () {
 
   it('reports wrong argument types as an error naming the argument, then answers the next call', async () => {
     const { client, transport } = await connect();
-    const wrong = await fetch(`${server.base}/mcp`, {
-      method: 'POST',
-      headers: {
-        ...JSON_HEADERS,
-        'mcp-session-id': transport.sessionId!,
-        'mcp-protocol-version': transport.protocolVersion ?? '2025-11-25',
-      },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 11,
-        method: 'tools/call',
-        params: { name: 'execute_query', arguments: { sql: 42, max_rows: 'many' } },
-      }),
-    });
+    const wrong = await rawQueryInSession(transport, 11, { sql: 42, max_rows: 'many' });
     expect(wrong.status).to.equal(200);
     const body = await readRpc(wrong);
     // Either a JSON-RPC invalid-params error or a tool error result; both must name the argument.

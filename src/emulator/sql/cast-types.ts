@@ -19,6 +19,20 @@ export interface TypeReader extends SqlWriter {
 }
 
 /**
+ * Rewrites an aggregate called `name` whose parens are at `open`..`close`, with what may follow it
+ * before `to` (WITHIN GROUP, FILTER, OVER), into DuckDB SQL with Snowflake's result type: the SQL
+ * and the index after what it consumed, or null when `name` is not its function or the form is
+ * left to DuckDB as written.
+ */
+export type AggregateRewrite = (
+  w: TypeReader,
+  name: string,
+  open: number,
+  close: number,
+  to: number,
+) => [string, number] | null;
+
+/**
  * A type name at `i` (with optional `(args)`) → [DuckDB type, index after it, and for types a
  * plain cast cannot produce (TIMESTAMP_TZ keeps the offset, BINARY parses hex) the function to
  * wrap the operand in instead].

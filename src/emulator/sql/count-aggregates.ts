@@ -3,7 +3,7 @@
  * NUMBER(38,0). The call (with its FILTER and window, when written) is kept as DuckDB runs it and
  * cast to DECIMAL(18,0), which holds every BIGINT count a table here can reach.
  */
-import type { TypeReader } from './cast-types.js';
+import type { AggregateRewrite } from './cast-types.js';
 import { windowAt } from './fractional-aggregates.js';
 
 const COUNTS: Readonly<Record<string, string>> = { COUNT: 'count', COUNT_IF: 'count_if' };
@@ -12,13 +12,7 @@ const COUNTS: Readonly<Record<string, string>> = { COUNT: 'count', COUNT_IF: 'co
  * COUNT(…) or COUNT_IF(…) called at `open`..`close`, with a following FILTER (…) and OVER …, as
  * DuckDB SQL typed DECIMAL(18,0), and the index after what it consumed; null for other functions.
  */
-export function rewriteCountAggregate(
-  w: TypeReader,
-  name: string,
-  open: number,
-  close: number,
-  to: number,
-): [string, number] | null {
+export const rewriteCountAggregate: AggregateRewrite = (w, name, open, close, to) => {
   const duck = COUNTS[name];
   if (duck === undefined) return null;
   let end = close + 1;
@@ -35,4 +29,4 @@ export function rewriteCountAggregate(
     end = window[1];
   }
   return [`CAST(${call} AS DECIMAL(18,0))`, end];
-}
+};

@@ -13,7 +13,7 @@
  * PERCENTILE_DISC answers one of the values, so its type is x's own: DuckDB already does that.
  * As window functions (`… OVER (…)`) the rewritten calls keep their window.
  */
-import type { TypeReader } from './cast-types.js';
+import type { AggregateRewrite, TypeReader } from './cast-types.js';
 
 /** `x` with 3 more digits of scale (at most 37), exactly; a float stays a float. */
 function scalePlus3(x: string): string {
@@ -88,13 +88,7 @@ function withinGroupKey(
  * with Snowflake's result type, and the index after what it consumed (a window with AVG); null for
  * other functions and for forms left to DuckDB as they are (FILTER, DISTINCT in MEDIAN, no argument).
  */
-export function rewriteFractionalAggregate(
-  w: TypeReader,
-  name: string,
-  open: number,
-  close: number,
-  to: number,
-): [string, number] | null {
+export const rewriteFractionalAggregate: AggregateRewrite = (w, name, open, close, to) => {
   const sixMore = SCALE_PLUS_6_AGGREGATES[name];
   if (name !== 'MEDIAN' && name !== 'PERCENTILE_CONT' && sixMore === undefined) return null;
   const ranges = w.args(open, close);
@@ -122,4 +116,4 @@ export function rewriteFractionalAggregate(
   // Through the double's shortest text: a double cast straight to a fine scale would show its
   // binary error in the last digits (0.1875 as 0.18749999999999997…).
   return [`cast_to_type(CAST(${sixMore}(${argument})${over} AS VARCHAR), ${template})`, end];
-}
+};

@@ -7,7 +7,7 @@
  * the call stays a bare aggregate so that OVER still applies to it.
  */
 import { EmulatorSqlError } from '../engine-types.js';
-import type { TypeReader } from './cast-types.js';
+import type { AggregateRewrite, TypeReader } from './cast-types.js';
 import { isSignificant } from './tokenizer.js';
 import type { Token } from './tokenizer.js';
 
@@ -73,13 +73,7 @@ function orderKeys(w: TypeReader, from: number, to: number): string[] {
  * ARRAY_AGG/ARRAYAGG/LISTAGG called at `open`..`close` (and a WITHIN GROUP after it, before `to`)
  * as DuckDB SQL, with the index after what it consumed; null for other functions.
  */
-export function rewriteOrderedAggregate(
-  w: TypeReader,
-  name: string,
-  open: number,
-  close: number,
-  to: number,
-): [string, number] | null {
+export const rewriteOrderedAggregate: AggregateRewrite = (w, name, open, close, to) => {
   if (!NAMES.has(name)) return null;
   const ranges = w.args(open, close);
   const first = ranges[0];
@@ -116,4 +110,4 @@ export function rewriteOrderedAggregate(
   }
   const agg = `array_agg(${d}${value}${order}) FILTER (WHERE (${value}) IS NOT NULL)`;
   return [windowed ? agg : `coalesce(${agg}, [])`, end];
-}
+};

@@ -15,11 +15,20 @@ import { rewriteOrderedAggregate } from './ordered-aggregates.js';
 import { rewriteCountAggregate } from './count-aggregates.js';
 import { rewriteFractionalAggregate } from './fractional-aggregates.js';
 import { rewriteSum } from './sum-range.js';
+import type { AggregateRewrite } from './cast-types.js';
 import type { CastWrap, RewriteContext, SqlWriter, TokenRange } from './rewrite-context.js';
 import { JSON_TEXT_MACRO } from './json-text.js';
 import { decfloatCastSql, plainOperandEnd, textOfSql, unaryMinusStart } from './decfloat.js';
 import { isDateOperand, isFractionalLiteral, wholeDaysSql } from './date-arithmetic.js';
 import { variantPathAt } from './variant-paths.js';
+
+/** The aggregates written with Snowflake's result types, tried in this order. */
+const AGGREGATE_REWRITES: readonly AggregateRewrite[] = [
+  rewriteOrderedAggregate,
+  rewriteFractionalAggregate,
+  rewriteCountAggregate,
+  rewriteSum,
+];
 
 const INFO_VIEWS = new Set(['TABLES', 'COLUMNS', 'VIEWS', 'SCHEMATA', 'DATABASES']);
 
@@ -290,14 +299,10 @@ export class Writer implements SqlWriter {
     }
     if (isCall && !prevDot) {
       const close = this.closeOf(n);
-      const ordered = rewriteOrderedAggregate(this, up, n, close, to);
-      if (ordered) return ordered;
-      const fractional = rewriteFractionalAggregate(this, up, n, close, to);
-      if (fractional) return fractional;
-      const count = rewriteCountAggregate(this, up, n, close, to);
-      if (count) return count;
-      const sum = rewriteSum(this, up, n, close, to);
-      if (sum) return sum;
+      for (const rewrite of AGGREGATE_REWRITES) {
+        const aggregate = rewrite(this, up, n, close, to);
+        if (aggregate) return aggregate;
+      }
       const call = rewriteTableCall(this, up, n, close) ?? rewriteCall(this, up, n, close);
       if (call !== null) return [call, close + 1];
     }

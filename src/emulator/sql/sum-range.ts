@@ -8,7 +8,7 @@
  * NUMBER(38, s) holds, fails; every other sum is DuckDB's exact one. A floating-point SUM is left
  * as it is.
  */
-import type { TypeReader } from './cast-types.js';
+import type { AggregateRewrite } from './cast-types.js';
 import { windowAt } from './fractional-aggregates.js';
 
 const FIT_MACRO = '_SMCP_SUM_FIT38';
@@ -34,13 +34,7 @@ export const SUM_RANGE_MACROS: readonly string[] = [
  * instead of answering a sum NUMBER(38, s) cannot hold, and the index after what it consumed;
  * null for other functions and for forms left to DuckDB (FILTER, no single argument).
  */
-export function rewriteSum(
-  w: TypeReader,
-  name: string,
-  open: number,
-  close: number,
-  to: number,
-): [string, number] | null {
+export const rewriteSum: AggregateRewrite = (w, name, open, close, to) => {
   if (name !== 'SUM') return null;
   const ranges = w.args(open, close);
   const first = ranges[0];
@@ -55,4 +49,4 @@ export function rewriteSum(
   const over = window ? window[0] : '';
   const end = window ? window[1] : close + 1;
   return [`${FIT_MACRO}(sum(${d}${value})${over}, sum(${d}TRY_CAST(${value} AS DOUBLE))${over})`, end];
-}
+};

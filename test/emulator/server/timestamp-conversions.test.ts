@@ -42,6 +42,19 @@ describe('emulator timestamp conversions in the session time zone', function () 
     TO_TIMESTAMP_LTZ(W) AS D, '2024-07-01 10:00'::TIMESTAMP_NTZ::TIMESTAMP_LTZ AS E,
     CAST(D AS TIMESTAMP_TZ) AS F, TO_TIMESTAMP_LTZ(D) AS G, L::TIMESTAMP_TZ AS H, W AS I FROM WALLS`;
 
+  /** The driver types of WALL_CASTS' columns, in any session. */
+  const WALL_TYPES = [
+    'timestamp_tz',
+    'timestamp_ltz',
+    'timestamp_tz',
+    'timestamp_ltz',
+    'timestamp_ltz',
+    'timestamp_tz',
+    'timestamp_ltz',
+    'timestamp_tz',
+    'timestamp_ntz',
+  ];
+
   it('casts TIMESTAMP_NTZ values and dates to TIMESTAMP_TZ/LTZ as wall times in the session zone', async function () {
     await execute(alice.conn, LOS_ANGELES);
     expect(await shown(WALL_CASTS)).to.deep.equal({
@@ -56,17 +69,7 @@ describe('emulator timestamp conversions in the session time zone', function () 
         '2024-07-01 01:00:00.000 -0700',
         '2024-01-01 10:00:00.000',
       ],
-      types: [
-        'timestamp_tz',
-        'timestamp_ltz',
-        'timestamp_tz',
-        'timestamp_ltz',
-        'timestamp_ltz',
-        'timestamp_tz',
-        'timestamp_ltz',
-        'timestamp_tz',
-        'timestamp_ntz',
-      ],
+      types: WALL_TYPES,
     });
   });
 
@@ -83,17 +86,7 @@ describe('emulator timestamp conversions in the session time zone', function () 
         '2024-07-01 08:00:00.000 +0000',
         '2024-01-01 10:00:00.000',
       ],
-      types: [
-        'timestamp_tz',
-        'timestamp_ltz',
-        'timestamp_tz',
-        'timestamp_ltz',
-        'timestamp_ltz',
-        'timestamp_tz',
-        'timestamp_ltz',
-        'timestamp_tz',
-        'timestamp_ntz',
-      ],
+      types: WALL_TYPES,
     });
   });
   const TEXT_CALLS = `SELECT TRY_TO_TIMESTAMP_TZ('2024-01-01 10:00') AS A, TRY_TO_TIMESTAMP_LTZ('2024-07-01 10:00:00') AS B,
